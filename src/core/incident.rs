@@ -1,0 +1,898 @@
+//! The incident: what an analyst triages. Every change goes through a method here, which checks
+//! the caller's etag, validates, records who changed what in the activity log and moves the etag
+//! on, so two editors can never overwrite each other unnoticed.
+
+use std::fmt;
+use std::ops::Deref;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::closing::Closing;
+use super::draft::ValidDraft;
+use super::people::{Actor, Owner};
+use super::validation::{self, ValidationErrors};
+use super::vocabulary::{IncidentStatus, LabelType, Severity, Tactic};
+
+/// A tag on an incident, with who set it (Sentinel calls tags labels).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// The tag text.
+    pub name: String,
+    /// An analyst's tag, or one Sentinel set (such as `Redirected`).
+    pub label_type: LabelType,
+}
+
+impl Label {
+    /// A tag typed by an analyst.
+    pub fn user(name: impl Into<String>) -> Label {
+        Label {
+            name: name.into(),
+            label_type: LabelType::User,
+        }
+    }
+}
+
+/// The version stamp of an incident. Opaque: compared, never interpreted, because imported
+/// incidents carry Sentinel's own etags.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Etag(String);
+
+impl Etag {
+    /// An etag as received (from Sentinel or from storage).
+    pub fn new(text: impl Into<String>) -> Etag {
+        Etag(text.into())
+    }
+
+    /// The etag of an incident Vigil has not changed yet, for one that arrives without any.
+    pub fn initial() -> Etag {
+        Etag::for_revision(0)
+    }
+
+    /// The etag Vigil gives an incident at a revision; distinct for every revision.
+    fn for_revision(revision: u64) -> Etag {
+        Etag(format!("\"vigil-{revision}\""))
+    }
+
+    /// The wire text, quotes included.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Etag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An analyst's note on an incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    /// Stable identity, so a comment can be edited or deleted later.
+    pub id: Uuid,
+    /// The text, shown as plain text with its line breaks.
+    pub message: String,
+    /// Who wrote it.
+    pub author: Actor,
+    /// When it was written.
+    pub created: DateTime<Utc>,
+    /// When it was last edited.
+    pub modified: DateTime<Utc>,
+}
+
+/// What an activity-log entry is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tracked {
+    /// The incident came into being.
+    Created,
+    /// Its title.
+    Title,
+    /// Its description.
+    Description,
+    /// Its severity.
+    Severity,
+    /// Its status.
+    Status,
+    /// Its closing classification.
+    Classification,
+    /// Its owner.
+    Owner,
+    /// Its tags.
+    Tags,
+    /// A comment was added.
+    Comment,
+}
+
+impl Tracked {
+    /// How the activity log names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tracked::Created => "Incident created",
+            Tracked::Title => "Title",
+            Tracked::Description => "Description",
+            Tracked::Severity => "Severity",
+            Tracked::Status => "Status",
+            Tracked::Classification => "Classification",
+            Tracked::Owner => "Owner",
+            Tracked::Tags => "Tags",
+            Tracked::Comment => "Comment added",
+        }
+    }
+}
+
+/// One line of the activity log: who changed what, when, from what to what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityEntry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub by: Actor,
+    /// Which part of the incident.
+    pub what: Tracked,
+    /// The value before, as the analyst saw it; `None` when there was none.
+    pub from: Option<String>,
+    /// The value after; `None` when it was cleared.
+    pub to: Option<String>,
+}
+
+/// Everything an incident holds, readable by anyone; only [`Incident`]'s methods change it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncidentData {
+    /// Identity that never changes (the ARM resource name).
+    pub id: Uuid,
+    /// The number analysts quote; sequential per workspace, never reused.
+    pub number: u64,
+    /// One line saying what happened.
+    pub title: String,
+    /// Free text; may be empty.
+    pub description: String,
+    /// How bad it is.
+    pub severity: Severity,
+    /// Where it is in its life.
+    pub status: IncidentStatus,
+    /// The verdict; present exactly when the status is Closed.
+    pub closing: Option<Closing>,
+    /// Who works on it.
+    pub owner: Option<Owner>,
+    /// Tags, no two equal ignoring case.
+    pub labels: Vec<Label>,
+    /// When the earliest alert's activity began.
+    pub first_activity: Option<DateTime<Utc>>,
+    /// When the latest alert's activity ended.
+    pub last_activity: Option<DateTime<Utc>>,
+    /// When it was created.
+    pub created: DateTime<Utc>,
+    /// When it last changed.
+    pub modified: DateTime<Utc>,
+    /// The system that raised it, such as `Azure Sentinel` or `Microsoft XDR`.
+    pub provider_name: String,
+    /// The provider's own id for it.
+    pub provider_incident_id: Option<String>,
+    /// Products whose alerts it holds.
+    pub product_names: Vec<String>,
+    /// ATT&CK tactics of its alerts.
+    pub tactics: Vec<Tactic>,
+    /// ATT&CK techniques of its alerts, as ids such as `T1566`.
+    pub techniques: Vec<String>,
+    /// Analytics rules that raised its alerts.
+    pub related_rule_ids: Vec<String>,
+    /// System alert ids of its alerts.
+    pub alert_ids: Vec<String>,
+    /// Analysts' notes, oldest first.
+    pub comments: Vec<Comment>,
+    /// Every change, oldest first.
+    pub activity: Vec<ActivityEntry>,
+    /// The version stamp a writer must quote.
+    pub etag: Etag,
+    /// How many changes Vigil has made; drives the next etag.
+    pub revision: u64,
+    /// The number of the incident this one was merged into, when it was.
+    pub merged_into: Option<u64>,
+}
+
+/// The provider name Vigil writes on incidents it creates.
+pub const VIGIL_PROVIDER: &str = "Vigil";
+
+/// An incident whose data is known to be valid. Reading goes through `Deref` to
+/// [`IncidentData`]; there is no `DerefMut`, so the only way to change one is a method that
+/// checks, logs and re-stamps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incident(IncidentData);
+
+impl Deref for Incident {
+    type Target = IncidentData;
+
+    fn deref(&self) -> &IncidentData {
+        &self.0
+    }
+}
+
+/// Who is making a change, when, and which version of the incident they saw.
+#[derive(Debug, Clone, Copy)]
+pub struct Edit<'a> {
+    /// The person or component making the change.
+    pub by: &'a Actor,
+    /// The time of the change (passed in: the core reads no clock).
+    pub at: DateTime<Utc>,
+    /// The etag of the version the change was made against.
+    pub etag: &'a Etag,
+}
+
+/// Why a change was refused. A refused change leaves the incident exactly as it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditError {
+    /// Someone else changed the incident since the caller read it.
+    Conflict {
+        /// The etag the caller quoted.
+        quoted: Etag,
+        /// The incident's etag now.
+        current: Etag,
+    },
+    /// The new values break a field rule.
+    Invalid(ValidationErrors),
+    /// Closed is reached by closing with a classification, not by setting the status.
+    ClosingNeedsClassification,
+    /// The incident is already closed.
+    AlreadyClosed,
+    /// Only a closed incident can be reopened.
+    NotClosed,
+}
+
+impl fmt::Display for EditError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EditError::Conflict { .. } => f.write_str(
+                "someone else changed this incident since you opened it; reload to see their change",
+            ),
+            EditError::Invalid(errors) => write!(f, "{errors}"),
+            EditError::ClosingNeedsClassification => {
+                f.write_str("closing an incident needs a classification")
+            }
+            EditError::AlreadyClosed => f.write_str("the incident is already closed"),
+            EditError::NotClosed => f.write_str("only a closed incident can be reopened"),
+        }
+    }
+}
+
+impl std::error::Error for EditError {}
+
+fn joined_tags(labels: &[Label]) -> Option<String> {
+    (!labels.is_empty()).then(|| {
+        labels
+            .iter()
+            .map(|label| label.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+impl Incident {
+    /// A new incident from a validated draft, as an analyst creates one by hand.
+    pub fn create(
+        id: Uuid,
+        number: u64,
+        draft: ValidDraft,
+        by: &Actor,
+        at: DateTime<Utc>,
+    ) -> Incident {
+        let ValidDraft {
+            title,
+            description,
+            severity,
+            status,
+            closing,
+            owner,
+            tags,
+        } = draft;
+        let activity = vec![ActivityEntry {
+            at,
+            by: by.clone(),
+            what: Tracked::Created,
+            from: None,
+            to: Some(title.clone()),
+        }];
+        Incident(IncidentData {
+            id,
+            number,
+            title,
+            description,
+            severity,
+            status,
+            closing,
+            owner,
+            labels: tags.into_iter().map(Label::user).collect(),
+            first_activity: None,
+            last_activity: None,
+            created: at,
+            modified: at,
+            provider_name: VIGIL_PROVIDER.to_owned(),
+            provider_incident_id: None,
+            product_names: Vec::new(),
+            tactics: Vec::new(),
+            techniques: Vec::new(),
+            related_rule_ids: Vec::new(),
+            alert_ids: Vec::new(),
+            comments: Vec::new(),
+            activity,
+            etag: Etag::for_revision(0),
+            revision: 0,
+            merged_into: None,
+        })
+    }
+
+    /// An incident from data that came from outside (an import, a stored record): the same field
+    /// rules as the form apply, and text fields come back normalised (trimmed, de-duplicated).
+    pub fn from_data(mut data: IncidentData) -> Result<Incident, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        data.title = validation::title(&data.title, &mut errors);
+        data.description = validation::description(&data.description, &mut errors);
+        validation::closing(data.status, data.closing.as_ref(), &mut errors);
+        data.owner = match &data.owner {
+            Some(owner) => validation::owner(owner, &mut errors),
+            None => None,
+        };
+        let names = validation::tags(
+            data.labels.iter().map(|label| label.name.as_str()),
+            &mut errors,
+        );
+        data.labels = names
+            .into_iter()
+            .map(|name| {
+                let label_type = data
+                    .labels
+                    .iter()
+                    .find(|label| label.name.trim() == name)
+                    .map_or(LabelType::User, |label| label.label_type);
+                Label { name, label_type }
+            })
+            .collect();
+        validation::activity_times(data.first_activity, data.last_activity, &mut errors);
+        errors.into_result(Incident(data))
+    }
+
+    /// Gives up the checked wrapper, for storage and export.
+    pub fn into_data(self) -> IncidentData {
+        self.0
+    }
+
+    /// Runs `change` on a copy after checking the etag, then stamps and keeps it. A change that
+    /// returns an error, or changes nothing, leaves the incident untouched.
+    fn apply(
+        &mut self,
+        edit: Edit<'_>,
+        change: impl FnOnce(
+            &mut IncidentData,
+        )
+            -> Result<Vec<(Tracked, Option<String>, Option<String>)>, EditError>,
+    ) -> Result<(), EditError> {
+        if edit.etag != &self.0.etag {
+            return Err(EditError::Conflict {
+                quoted: edit.etag.clone(),
+                current: self.0.etag.clone(),
+            });
+        }
+        let mut next = self.0.clone();
+        let changes = change(&mut next)?;
+        let changes: Vec<_> = changes
+            .into_iter()
+            .filter(|(_, from, to)| from != to)
+            .collect();
+        if changes.is_empty() {
+            return Ok(());
+        }
+        next.activity
+            .extend(changes.into_iter().map(|(what, from, to)| ActivityEntry {
+                at: edit.at,
+                by: edit.by.clone(),
+                what,
+                from,
+                to,
+            }));
+        next.modified = edit.at;
+        next.revision += 1;
+        next.etag = Etag::for_revision(next.revision);
+        self.0 = next;
+        Ok(())
+    }
+
+    /// Renames the incident.
+    pub fn set_title(&mut self, edit: Edit<'_>, raw: &str) -> Result<(), EditError> {
+        let mut errors = ValidationErrors::default();
+        let title = validation::title(raw, &mut errors);
+        if !errors.is_empty() {
+            return Err(EditError::Invalid(errors));
+        }
+        self.apply(edit, |data| {
+            let from = std::mem::replace(&mut data.title, title.clone());
+            Ok(vec![(Tracked::Title, Some(from), Some(title))])
+        })
+    }
+
+    /// Rewrites the description.
+    pub fn set_description(&mut self, edit: Edit<'_>, raw: &str) -> Result<(), EditError> {
+        let mut errors = ValidationErrors::default();
+        let description = validation::description(raw, &mut errors);
+        if !errors.is_empty() {
+            return Err(EditError::Invalid(errors));
+        }
+        self.apply(edit, |data| {
+            let from = std::mem::replace(&mut data.description, description.clone());
+            Ok(vec![(
+                Tracked::Description,
+                non_empty(&from),
+                non_empty(&description),
+            )])
+        })
+    }
+
+    /// Changes the severity.
+    pub fn set_severity(&mut self, edit: Edit<'_>, severity: Severity) -> Result<(), EditError> {
+        self.apply(edit, |data| {
+            let from = std::mem::replace(&mut data.severity, severity);
+            Ok(vec![(
+                Tracked::Severity,
+                Some(from.to_string()),
+                Some(severity.to_string()),
+            )])
+        })
+    }
+
+    /// Moves between New and Active; from Closed this reopens. Closing goes through
+    /// [`Incident::close`], which takes the classification.
+    pub fn set_status(&mut self, edit: Edit<'_>, status: IncidentStatus) -> Result<(), EditError> {
+        if status == IncidentStatus::Closed {
+            return Err(EditError::ClosingNeedsClassification);
+        }
+        self.apply(edit, |data| {
+            let from = std::mem::replace(&mut data.status, status);
+            let cleared = data.closing.take().map(|closing| closing.describe());
+            Ok(vec![
+                (
+                    Tracked::Status,
+                    Some(from.to_string()),
+                    Some(status.to_string()),
+                ),
+                (Tracked::Classification, cleared, None),
+            ])
+        })
+    }
+
+    /// Closes with a verdict.
+    pub fn close(&mut self, edit: Edit<'_>, closing: Closing) -> Result<(), EditError> {
+        if self.status == IncidentStatus::Closed {
+            return Err(EditError::AlreadyClosed);
+        }
+        let mut errors = ValidationErrors::default();
+        validation::closing(IncidentStatus::Closed, Some(&closing), &mut errors);
+        if !errors.is_empty() {
+            return Err(EditError::Invalid(errors));
+        }
+        self.apply(edit, |data| {
+            let from = std::mem::replace(&mut data.status, IncidentStatus::Closed);
+            let to = closing.describe();
+            data.closing = Some(closing);
+            Ok(vec![
+                (
+                    Tracked::Status,
+                    Some(from.to_string()),
+                    Some(IncidentStatus::Closed.to_string()),
+                ),
+                (Tracked::Classification, None, Some(to)),
+            ])
+        })
+    }
+
+    /// Reopens a closed incident as Active; the verdict is cleared here and kept in the log.
+    pub fn reopen(&mut self, edit: Edit<'_>) -> Result<(), EditError> {
+        if self.status != IncidentStatus::Closed {
+            return Err(EditError::NotClosed);
+        }
+        self.set_status(edit, IncidentStatus::Active)
+    }
+
+    /// Assigns the incident, or unassigns it with `None`.
+    pub fn set_owner(&mut self, edit: Edit<'_>, owner: Option<Owner>) -> Result<(), EditError> {
+        let owner = match owner {
+            Some(owner) => {
+                let mut errors = ValidationErrors::default();
+                let owner = validation::owner(&owner, &mut errors);
+                if !errors.is_empty() {
+                    return Err(EditError::Invalid(errors));
+                }
+                owner
+            }
+            None => None,
+        };
+        self.apply(edit, |data| {
+            let from = std::mem::replace(&mut data.owner, owner.clone());
+            Ok(vec![(
+                Tracked::Owner,
+                from.map(|owner| owner.display_name()),
+                owner.map(|owner| owner.display_name()),
+            )])
+        })
+    }
+
+    /// Replaces the analyst-set tags; tags Sentinel set itself (such as `Redirected`) stay.
+    pub fn set_tags(&mut self, edit: Edit<'_>, tags: &[String]) -> Result<(), EditError> {
+        self.apply(edit, |data| {
+            let automatic: Vec<Label> = data
+                .labels
+                .iter()
+                .filter(|label| label.label_type == LabelType::AutoAssigned)
+                .cloned()
+                .collect();
+            let mut errors = ValidationErrors::default();
+            // Automatic tags go first so a typed tag equal to one of them (ignoring case) is the
+            // duplicate that is dropped; they are valid and distinct already, so they all survive.
+            let names = validation::tags(
+                automatic
+                    .iter()
+                    .map(|label| label.name.as_str())
+                    .chain(tags.iter().map(String::as_str)),
+                &mut errors,
+            );
+            if !errors.is_empty() {
+                return Err(EditError::Invalid(errors));
+            }
+            let typed = names.into_iter().skip(automatic.len()).map(Label::user);
+            let from = joined_tags(&data.labels);
+            data.labels = automatic.into_iter().chain(typed).collect();
+            Ok(vec![(Tracked::Tags, from, joined_tags(&data.labels))])
+        })
+    }
+
+    /// Adds a comment.
+    pub fn comment(&mut self, edit: Edit<'_>, id: Uuid, raw: &str) -> Result<(), EditError> {
+        let mut errors = ValidationErrors::default();
+        let message = validation::comment(raw, &mut errors);
+        if !errors.is_empty() {
+            return Err(EditError::Invalid(errors));
+        }
+        self.apply(edit, |data| {
+            data.comments.push(Comment {
+                id,
+                message: message.clone(),
+                author: edit.by.clone(),
+                created: edit.at,
+                modified: edit.at,
+            });
+            Ok(vec![(Tracked::Comment, None, Some(message))])
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::closing::ClosingChoice;
+    use crate::core::draft::IncidentDraft;
+    use crate::core::validation::{Field, Problem};
+
+    fn at(hour: u32) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(&format!("2026-11-20T{hour:02}:00:00Z"))
+            .unwrap()
+            .to_utc()
+    }
+
+    fn analyst() -> Actor {
+        Actor {
+            name: "Ana Silva".into(),
+            email: Some("ana@contoso.com".into()),
+        }
+    }
+
+    fn incident() -> Incident {
+        let draft = IncidentDraft {
+            title: "Suspicious sign-in".into(),
+            tags: vec!["VIP".into()],
+            ..IncidentDraft::default()
+        }
+        .validate()
+        .unwrap();
+        Incident::create(Uuid::nil(), 7, draft, &analyst(), at(8))
+    }
+
+    fn edit<'a>(actor: &'a Actor, incident: &'a Incident, hour: u32) -> Edit<'a> {
+        Edit {
+            by: actor,
+            at: at(hour),
+            etag: &incident.etag,
+        }
+    }
+
+    #[test]
+    fn creation_is_logged_and_stamped() {
+        let incident = incident();
+        assert_eq!(incident.number, 7);
+        assert_eq!(incident.provider_name, VIGIL_PROVIDER);
+        assert_eq!(incident.labels, [Label::user("VIP")]);
+        assert_eq!(incident.activity.len(), 1);
+        assert_eq!(incident.activity[0].what, Tracked::Created);
+        assert_eq!(incident.created, at(8));
+    }
+
+    #[test]
+    fn a_change_logs_who_when_what_from_and_to_and_moves_the_etag() {
+        let mut incident = incident();
+        let before = incident.etag.clone();
+        let actor = analyst();
+        let etag = incident.etag.clone();
+        incident
+            .set_severity(
+                Edit {
+                    by: &actor,
+                    at: at(9),
+                    etag: &etag,
+                },
+                Severity::High,
+            )
+            .unwrap();
+        assert_eq!(incident.severity, Severity::High);
+        assert_ne!(incident.etag, before);
+        assert_eq!(incident.modified, at(9));
+        assert_eq!(
+            incident.activity.last().unwrap(),
+            &ActivityEntry {
+                at: at(9),
+                by: actor,
+                what: Tracked::Severity,
+                from: Some("Medium".into()),
+                to: Some("High".into()),
+            }
+        );
+    }
+
+    #[test]
+    fn a_stale_etag_is_a_conflict_and_changes_nothing() {
+        let mut incident = incident();
+        let actor = analyst();
+        let stale = incident.etag.clone();
+        incident
+            .set_severity(
+                Edit {
+                    by: &actor,
+                    at: at(9),
+                    etag: &stale,
+                },
+                Severity::Low,
+            )
+            .unwrap();
+        let after_first = incident.clone();
+        let error = incident
+            .set_title(
+                Edit {
+                    by: &actor,
+                    at: at(10),
+                    etag: &stale,
+                },
+                "Other title",
+            )
+            .unwrap_err();
+        assert!(matches!(error, EditError::Conflict { .. }));
+        assert_eq!(incident, after_first);
+    }
+
+    #[test]
+    fn a_change_to_the_same_value_records_nothing() {
+        let mut incident = incident();
+        let before = incident.clone();
+        let actor = analyst();
+        let edit = edit(&actor, &before, 9);
+        incident.set_severity(edit, Severity::Medium).unwrap();
+        incident.set_title(edit, "  Suspicious sign-in ").unwrap();
+        assert_eq!(incident, before);
+    }
+
+    #[test]
+    fn an_invalid_title_is_refused_with_the_field_named() {
+        let mut incident = incident();
+        let before = incident.clone();
+        let actor = analyst();
+        let error = incident
+            .set_title(edit(&actor, &before, 9), "  ")
+            .unwrap_err();
+        let EditError::Invalid(errors) = error else {
+            panic!("expected a validation error, got {error:?}");
+        };
+        assert_eq!(errors.all()[0].field, Field::Title);
+        assert_eq!(incident, before);
+    }
+
+    #[test]
+    fn closing_requires_a_classification_and_reopening_keeps_it_in_the_log() {
+        let mut incident = incident();
+        let actor = analyst();
+        let snapshot = incident.clone();
+        assert_eq!(
+            incident.set_status(edit(&actor, &snapshot, 9), IncidentStatus::Closed),
+            Err(EditError::ClosingNeedsClassification)
+        );
+        let verdict =
+            Closing::from_choice(ClosingChoice::TruePositiveSuspiciousActivity, "contained");
+        incident
+            .close(edit(&actor, &snapshot, 9), verdict.clone())
+            .unwrap();
+        assert_eq!(incident.status, IncidentStatus::Closed);
+        assert_eq!(incident.closing.as_ref(), Some(&verdict));
+
+        let closed = incident.clone();
+        assert_eq!(
+            incident.close(edit(&actor, &closed, 10), verdict),
+            Err(EditError::AlreadyClosed)
+        );
+        incident.reopen(edit(&actor, &closed, 10)).unwrap();
+        assert_eq!(incident.status, IncidentStatus::Active);
+        assert_eq!(incident.closing, None);
+        let cleared = incident.activity.last().unwrap();
+        assert_eq!(cleared.what, Tracked::Classification);
+        assert_eq!(
+            cleared.from.as_deref(),
+            Some("True positive - suspicious activity")
+        );
+        assert_eq!(cleared.to, None);
+
+        let open = incident.clone();
+        assert_eq!(
+            incident.reopen(edit(&actor, &open, 11)),
+            Err(EditError::NotClosed)
+        );
+    }
+
+    #[test]
+    fn a_closing_comment_over_the_limit_is_refused() {
+        let mut incident = incident();
+        let before = incident.clone();
+        let actor = analyst();
+        let verdict = Closing::from_choice(ClosingChoice::Undetermined, "x".repeat(5_001));
+        let error = incident
+            .close(edit(&actor, &before, 9), verdict)
+            .unwrap_err();
+        assert!(matches!(error, EditError::Invalid(_)));
+        assert_eq!(incident, before);
+    }
+
+    #[test]
+    fn owners_are_assigned_validated_and_cleared() {
+        let mut incident = incident();
+        let actor = analyst();
+        let snapshot = incident.clone();
+        incident
+            .set_owner(
+                edit(&actor, &snapshot, 9),
+                Some(Owner::person("Ana Silva", "ana@contoso.com")),
+            )
+            .unwrap();
+        assert_eq!(incident.owner.as_ref().unwrap().display_name(), "Ana Silva");
+
+        let assigned = incident.clone();
+        let bad = Owner {
+            email: Some("ana at contoso".into()),
+            ..Owner::default()
+        };
+        assert!(matches!(
+            incident.set_owner(edit(&actor, &assigned, 10), Some(bad)),
+            Err(EditError::Invalid(_))
+        ));
+        assert_eq!(incident, assigned);
+
+        incident
+            .set_owner(edit(&actor, &assigned, 10), None)
+            .unwrap();
+        assert_eq!(incident.owner, None);
+        let entry = incident.activity.last().unwrap();
+        assert_eq!(
+            (entry.from.as_deref(), entry.to.as_deref()),
+            (Some("Ana Silva"), None)
+        );
+    }
+
+    #[test]
+    fn tags_are_replaced_but_automatic_labels_stay() {
+        let mut data = incident().into_data();
+        data.labels.push(Label {
+            name: "Redirected".into(),
+            label_type: LabelType::AutoAssigned,
+        });
+        let mut incident = Incident::from_data(data).unwrap();
+        let actor = analyst();
+        let snapshot = incident.clone();
+        incident
+            .set_tags(
+                edit(&actor, &snapshot, 9),
+                &["phishing".into(), "PHISHING".into(), "redirected".into()],
+            )
+            .unwrap();
+        let names: Vec<(&str, LabelType)> = incident
+            .labels
+            .iter()
+            .map(|label| (label.name.as_str(), label.label_type))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Redirected", LabelType::AutoAssigned),
+                ("phishing", LabelType::User)
+            ]
+        );
+
+        let tagged = incident.clone();
+        let error = incident
+            .set_tags(edit(&actor, &tagged, 10), &[" ".into()])
+            .unwrap_err();
+        let EditError::Invalid(errors) = error else {
+            panic!("expected a validation error");
+        };
+        assert_eq!(errors.all()[0].problem, Problem::EmptyTag { position: 2 });
+        assert_eq!(incident, tagged);
+    }
+
+    #[test]
+    fn comments_are_kept_trimmed_with_their_author() {
+        let mut incident = incident();
+        let actor = analyst();
+        let snapshot = incident.clone();
+        incident
+            .comment(
+                edit(&actor, &snapshot, 9),
+                Uuid::nil(),
+                "  Called the user.\nConfirmed.  ",
+            )
+            .unwrap();
+        assert_eq!(incident.comments.len(), 1);
+        assert_eq!(incident.comments[0].message, "Called the user.\nConfirmed.");
+        assert_eq!(incident.comments[0].author, actor);
+        assert_eq!(incident.activity.last().unwrap().what, Tracked::Comment);
+
+        let commented = incident.clone();
+        assert!(matches!(
+            incident.comment(edit(&actor, &commented, 10), Uuid::nil(), " \n "),
+            Err(EditError::Invalid(_))
+        ));
+        assert_eq!(incident, commented);
+    }
+
+    #[test]
+    fn every_successful_change_gives_a_new_etag() {
+        let mut incident = incident();
+        let actor = analyst();
+        let mut seen = vec![incident.etag.clone()];
+        for (hour, severity) in [
+            (9, Severity::High),
+            (10, Severity::Low),
+            (11, Severity::High),
+        ] {
+            let snapshot = incident.clone();
+            incident
+                .set_severity(edit(&actor, &snapshot, hour), severity)
+                .unwrap();
+            assert!(
+                !seen.contains(&incident.etag),
+                "etag {} reused",
+                incident.etag
+            );
+            seen.push(incident.etag.clone());
+        }
+    }
+
+    #[test]
+    fn data_from_outside_is_normalised_or_refused_per_field() {
+        let mut data = incident().into_data();
+        data.title = "  Imported  ".into();
+        data.labels = vec![Label::user(" a "), Label::user("A")];
+        let incident = Incident::from_data(data.clone()).unwrap();
+        assert_eq!(incident.title, "Imported");
+        assert_eq!(incident.labels, [Label::user("a")]);
+
+        data.title = String::new();
+        data.status = IncidentStatus::Closed;
+        let errors = Incident::from_data(data).unwrap_err();
+        let fields: Vec<Field> = errors.all().iter().map(|error| error.field).collect();
+        assert_eq!(fields, [Field::Title, Field::Classification]);
+    }
+}

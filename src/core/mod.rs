@@ -1,0 +1,10 @@
+//! The pure core: the incident model and its rules. No browser, no clock, no randomness: times
+//! and ids come in as arguments, so everything here is deterministic and tested natively.
+
+pub mod closing;
+pub mod draft;
+pub mod incident;
+pub mod people;
+pub mod validation;
+pub mod vocabulary;
+pub mod workspace;

@@ -1,0 +1,114 @@
+//! The people around an incident: who owns it and who did each thing to it.
+
+use uuid::Uuid;
+
+use super::vocabulary::OwnerType;
+
+/// The owner of an incident, with the identifiers Sentinel's API carries. Any may be missing:
+/// an incident assigned through the API can name only an object id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Owner {
+    /// Entra ID object id.
+    pub object_id: Option<Uuid>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// The name shown in the portal.
+    pub assigned_to: Option<String>,
+    /// User principal name.
+    pub user_principal_name: Option<String>,
+    /// User or group, when known.
+    pub owner_type: Option<OwnerType>,
+}
+
+impl Owner {
+    /// An owner known by name and e-mail, as the form creates them.
+    pub fn person(name: &str, email: &str) -> Owner {
+        let text = |value: &str| (!value.trim().is_empty()).then(|| value.trim().to_owned());
+        Owner {
+            assigned_to: text(name),
+            email: text(email),
+            owner_type: Some(OwnerType::User),
+            ..Owner::default()
+        }
+    }
+
+    /// The same owner with spaces trimmed and blank fields dropped.
+    pub fn trimmed(&self) -> Owner {
+        let clean = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|text| !text.is_empty())
+                .map(str::to_owned)
+        };
+        Owner {
+            object_id: self.object_id,
+            email: clean(&self.email),
+            assigned_to: clean(&self.assigned_to),
+            user_principal_name: clean(&self.user_principal_name),
+            owner_type: self.owner_type,
+        }
+    }
+
+    /// True when there is nothing to tell who this is.
+    pub fn is_unidentified(&self) -> bool {
+        self.object_id.is_none()
+            && self.email.is_none()
+            && self.assigned_to.is_none()
+            && self.user_principal_name.is_none()
+    }
+
+    /// How the owner reads in the queue and the activity log: the best identifier there is.
+    pub fn display_name(&self) -> String {
+        self.assigned_to
+            .clone()
+            .or_else(|| self.email.clone())
+            .or_else(|| self.user_principal_name.clone())
+            .or_else(|| self.object_id.map(|id| id.to_string()))
+            .unwrap_or_default()
+    }
+}
+
+/// Who performed a change: the analyst at the keyboard, an importer, or the correlation core.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The name shown in the activity log.
+    pub name: String,
+    /// The e-mail, when the actor is a person.
+    pub email: Option<String>,
+}
+
+impl Actor {
+    /// An actor known by name only (a system component, or an analyst who gave no e-mail).
+    pub fn named(name: impl Into<String>) -> Actor {
+        Actor {
+            name: name.into(),
+            email: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_display_name_prefers_the_portal_name_then_the_email() {
+        let mut owner = Owner::person("Ana Silva", "ana@contoso.com");
+        assert_eq!(owner.display_name(), "Ana Silva");
+        owner.assigned_to = None;
+        assert_eq!(owner.display_name(), "ana@contoso.com");
+        let by_id = Owner {
+            object_id: Some(Uuid::nil()),
+            ..Owner::default()
+        };
+        assert_eq!(by_id.display_name(), Uuid::nil().to_string());
+    }
+
+    #[test]
+    fn a_person_with_blank_fields_keeps_only_what_was_given() {
+        let owner = Owner::person("  ", " ana@contoso.com ");
+        assert_eq!(owner.assigned_to, None);
+        assert_eq!(owner.email.as_deref(), Some("ana@contoso.com"));
+    }
+}

@@ -1,0 +1,243 @@
+//! A workspace's incidents and the counter that numbers them.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::draft::ValidDraft;
+use super::incident::Incident;
+use super::people::Actor;
+
+/// The incidents of one workspace, by number. Numbers come from a counter that only moves
+/// forward, so a deleted incident's number is never given to another one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workspace {
+    incidents: BTreeMap<u64, Incident>,
+    next_number: u64,
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Workspace {
+            incidents: BTreeMap::new(),
+            next_number: 1,
+        }
+    }
+}
+
+/// An incoming incident whose number already belongs to a different incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberTaken {
+    /// The number both claim.
+    pub number: u64,
+}
+
+impl fmt::Display for NumberTaken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "incident number {} already belongs to another incident in this workspace",
+            self.number
+        )
+    }
+}
+
+impl std::error::Error for NumberTaken {}
+
+impl Workspace {
+    /// The number the next created incident will get.
+    pub fn next_number(&self) -> u64 {
+        self.next_number
+    }
+
+    /// Creates an incident from a checked draft under the next number.
+    pub fn create(
+        &mut self,
+        id: Uuid,
+        draft: ValidDraft,
+        by: &Actor,
+        at: DateTime<Utc>,
+    ) -> &Incident {
+        let number = self.next_number;
+        self.next_number += 1;
+        self.incidents
+            .entry(number)
+            .or_insert(Incident::create(id, number, draft, by, at))
+    }
+
+    /// Takes in incidents that already carry numbers (an import), all or none: refused whole if
+    /// any number belongs to a different incident, stored or in the same batch. One with the same
+    /// id as a stored incident replaces it.
+    pub fn adopt(&mut self, incoming: Vec<Incident>) -> Result<(), NumberTaken> {
+        let mut claimed: BTreeMap<u64, Uuid> = BTreeMap::new();
+        for incident in &incoming {
+            let owner = claimed.entry(incident.number).or_insert(incident.id);
+            let stored = self
+                .incidents
+                .get(&incident.number)
+                .map(|existing| existing.id);
+            if *owner != incident.id || stored.is_some_and(|id| id != incident.id) {
+                return Err(NumberTaken {
+                    number: incident.number,
+                });
+            }
+        }
+        for incident in incoming {
+            self.next_number = self.next_number.max(incident.number + 1);
+            self.incidents.insert(incident.number, incident);
+        }
+        Ok(())
+    }
+
+    /// Removes an incident; its number stays used.
+    pub fn delete(&mut self, number: u64) -> Option<Incident> {
+        self.incidents.remove(&number)
+    }
+
+    /// The incident with this number.
+    pub fn incident(&self, number: u64) -> Option<&Incident> {
+        self.incidents.get(&number)
+    }
+
+    /// The incident with this number, to change through its methods.
+    pub fn incident_mut(&mut self, number: u64) -> Option<&mut Incident> {
+        self.incidents.get_mut(&number)
+    }
+
+    /// Every incident, by number.
+    pub fn incidents(&self) -> impl Iterator<Item = &Incident> {
+        self.incidents.values()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::draft::IncidentDraft;
+    use proptest::prelude::*;
+
+    fn at() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-20T08:00:00Z")
+            .unwrap()
+            .to_utc()
+    }
+
+    fn draft(title: &str) -> ValidDraft {
+        IncidentDraft {
+            title: title.into(),
+            ..IncidentDraft::default()
+        }
+        .validate()
+        .unwrap()
+    }
+
+    fn create(workspace: &mut Workspace, title: &str) -> u64 {
+        workspace
+            .create(Uuid::new_v4(), draft(title), &Actor::named("test"), at())
+            .number
+    }
+
+    #[test]
+    fn numbers_are_sequential_from_one() {
+        let mut workspace = Workspace::default();
+        assert_eq!(create(&mut workspace, "a"), 1);
+        assert_eq!(create(&mut workspace, "b"), 2);
+    }
+
+    #[test]
+    fn a_deleted_number_is_never_given_again() {
+        let mut workspace = Workspace::default();
+        create(&mut workspace, "a");
+        let last = create(&mut workspace, "b");
+        assert!(workspace.delete(last).is_some());
+        assert_eq!(create(&mut workspace, "c"), 3);
+        assert!(workspace.incident(2).is_none());
+    }
+
+    #[test]
+    fn adopting_numbered_incidents_moves_the_counter_past_them() {
+        let mut workspace = Workspace::default();
+        let imported = Incident::create(
+            Uuid::new_v4(),
+            3177,
+            draft("imported"),
+            &Actor::named("import"),
+            at(),
+        );
+        workspace.adopt(vec![imported]).unwrap();
+        assert_eq!(create(&mut workspace, "next"), 3178);
+    }
+
+    #[test]
+    fn adopting_a_taken_number_refuses_the_whole_batch() {
+        let mut workspace = Workspace::default();
+        create(&mut workspace, "existing");
+        let before = workspace.clone();
+        let batch = vec![
+            Incident::create(
+                Uuid::new_v4(),
+                50,
+                draft("fine"),
+                &Actor::named("import"),
+                at(),
+            ),
+            Incident::create(
+                Uuid::new_v4(),
+                1,
+                draft("clash"),
+                &Actor::named("import"),
+                at(),
+            ),
+        ];
+        assert_eq!(workspace.adopt(batch), Err(NumberTaken { number: 1 }));
+        assert_eq!(workspace, before);
+    }
+
+    #[test]
+    fn two_incidents_of_one_batch_cannot_share_a_number() {
+        let mut workspace = Workspace::default();
+        let batch = vec![
+            Incident::create(
+                Uuid::new_v4(),
+                9,
+                draft("first"),
+                &Actor::named("import"),
+                at(),
+            ),
+            Incident::create(
+                Uuid::new_v4(),
+                9,
+                draft("second"),
+                &Actor::named("import"),
+                at(),
+            ),
+        ];
+        assert_eq!(workspace.adopt(batch), Err(NumberTaken { number: 9 }));
+        assert_eq!(workspace.incidents().count(), 0);
+    }
+
+    proptest! {
+        /// Whatever mix of creations and deletions happens, no number is handed out twice.
+        #[test]
+        fn numbers_are_never_reused(steps in proptest::collection::vec(any::<Option<u8>>(), 1..60)) {
+            let mut workspace = Workspace::default();
+            let mut handed_out = Vec::new();
+            for step in steps {
+                match step {
+                    None => handed_out.push(create(&mut workspace, "x")),
+                    Some(pick) => {
+                        if !handed_out.is_empty() {
+                            let number = handed_out[usize::from(pick) % handed_out.len()];
+                            workspace.delete(number);
+                        }
+                    }
+                }
+            }
+            let mut distinct = handed_out.clone();
+            distinct.dedup();
+            prop_assert_eq!(distinct, handed_out);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Vigil: a security incident desk that runs entirely in the browser.
+//!
+//! `core`, `sentinel` and `route` are pure Rust, built and tested natively; `ui` is the Leptos
+//! front end and exists only in the WebAssembly build. See `ARCHITECTURE.md`.
+
+pub mod core;
+pub mod sentinel;
