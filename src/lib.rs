@@ -2,6 +2,10 @@
 //!
 //! `core`, `sentinel` and `route` are pure Rust, built and tested natively; `ui` is the Leptos
 //! front end and exists only in the WebAssembly build. See `ARCHITECTURE.md`.
+#![warn(missing_docs)]
 
 pub mod core;
+pub mod route;
 pub mod sentinel;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

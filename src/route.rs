@@ -1,0 +1,113 @@
+//! The app's addresses. Vigil routes on the URL fragment (`#/incidents/42`) so that a link to
+//! any page opens from a plain static file server, which only ever sees the request for `/`.
+
+/// A page of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// The security situation at a glance; the start page.
+    Overview,
+    /// The incident queue.
+    Incidents,
+    /// The creation form.
+    NewIncident,
+    /// One incident, by its number.
+    Incident(u64),
+    /// Any address Vigil does not know, kept so the page can say which.
+    NotFound(String),
+}
+
+impl Route {
+    /// Reads the fragment of the address (`location.hash`), with or without its leading `#`.
+    /// A query (`?status=New`) is not part of the route and is ignored here.
+    pub fn from_hash(hash: &str) -> Route {
+        let fragment = hash.strip_prefix('#').unwrap_or(hash);
+        let path = fragment.split_once('?').map_or(fragment, |(path, _)| path);
+        let segments: Vec<&str> = path
+            .split('/')
+            .filter(|segment| !segment.is_empty())
+            .collect();
+        match segments.as_slice() {
+            [] => Route::Overview,
+            ["incidents"] => Route::Incidents,
+            ["incidents", "new"] => Route::NewIncident,
+            ["incidents", number] if number.bytes().all(|byte| byte.is_ascii_digit()) => number
+                .parse()
+                .map_or_else(|_| Route::NotFound(path.to_owned()), Route::Incident),
+            _ => Route::NotFound(path.to_owned()),
+        }
+    }
+
+    /// The link to this page, for an `href`.
+    pub fn href(&self) -> String {
+        match self {
+            Route::Overview => "#/".to_owned(),
+            Route::Incidents => "#/incidents".to_owned(),
+            Route::NewIncident => "#/incidents/new".to_owned(),
+            Route::Incident(number) => format!("#/incidents/{number}"),
+            Route::NotFound(path) => format!("#{path}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_reads_back_from_its_own_link() {
+        for route in [
+            Route::Overview,
+            Route::Incidents,
+            Route::NewIncident,
+            Route::Incident(42),
+            Route::NotFound("/nowhere".into()),
+        ] {
+            assert_eq!(Route::from_hash(&route.href()), route);
+        }
+    }
+
+    #[test]
+    fn an_empty_fragment_is_the_overview() {
+        assert_eq!(Route::from_hash(""), Route::Overview);
+        assert_eq!(Route::from_hash("#"), Route::Overview);
+        assert_eq!(Route::from_hash("#/"), Route::Overview);
+    }
+
+    #[test]
+    fn trailing_slashes_and_queries_do_not_change_the_page() {
+        assert_eq!(Route::from_hash("#/incidents/"), Route::Incidents);
+        assert_eq!(Route::from_hash("#/incidents?status=New"), Route::Incidents);
+        assert_eq!(
+            Route::from_hash("#/incidents/7?tab=alerts"),
+            Route::Incident(7)
+        );
+    }
+
+    #[test]
+    fn an_incident_number_must_be_a_whole_number() {
+        assert_eq!(
+            Route::from_hash("#/incidents/-1"),
+            Route::NotFound("/incidents/-1".into())
+        );
+        assert_eq!(
+            Route::from_hash("#/incidents/4x"),
+            Route::NotFound("/incidents/4x".into())
+        );
+        assert_eq!(
+            Route::from_hash("#/incidents/99999999999999999999999"),
+            Route::NotFound("/incidents/99999999999999999999999".into())
+        );
+    }
+
+    #[test]
+    fn unknown_addresses_are_not_found() {
+        assert_eq!(
+            Route::from_hash("#/settings"),
+            Route::NotFound("/settings".into())
+        );
+        assert_eq!(
+            Route::from_hash("#/incidents/1/extra"),
+            Route::NotFound("/incidents/1/extra".into())
+        );
+    }
+}

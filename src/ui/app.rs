@@ -1,0 +1,51 @@
+//! The shell around every page: the top bar with navigation, and the page the address names.
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use super::nav::NavBar;
+use super::pages::{IncidentPage, IncidentsPage, NewIncidentPage, NotFoundPage, OverviewPage};
+use crate::route::Route;
+
+/// The page named by the address bar right now.
+fn current_route() -> Route {
+    Route::from_hash(&window().location().hash().unwrap_or_default())
+}
+
+/// The browser tab's title for a page, so tabs and history entries say where they lead.
+fn document_title(route: &Route) -> String {
+    let page = match route {
+        Route::Overview => "Overview".to_owned(),
+        Route::Incidents => "Incidents".to_owned(),
+        Route::NewIncident => "New incident".to_owned(),
+        Route::Incident(number) => format!("Incident {number}"),
+        Route::NotFound(_) => "Page not found".to_owned(),
+    };
+    format!("{page} · Vigil")
+}
+
+/// The whole app. The route lives in one signal fed by the address bar's `hashchange` event, so
+/// links, the back button and a pasted link all go through the same path.
+#[component]
+pub fn App() -> impl IntoView {
+    let route = RwSignal::new(current_route());
+    let listener = window_event_listener(ev::hashchange, move |_| route.set(current_route()));
+    on_cleanup(move || listener.remove());
+    Effect::new(move || document().set_title(&document_title(&route.read())));
+
+    view! {
+        <header class="topbar">
+            <a class="brand" href=Route::Overview.href()>"Vigil"</a>
+            <NavBar route=route.read_only() />
+        </header>
+        <main class="content">
+            {move || match route.get() {
+                Route::Overview => view! { <OverviewPage /> }.into_any(),
+                Route::Incidents => view! { <IncidentsPage /> }.into_any(),
+                Route::NewIncident => view! { <NewIncidentPage /> }.into_any(),
+                Route::Incident(number) => view! { <IncidentPage number /> }.into_any(),
+                Route::NotFound(path) => view! { <NotFoundPage path /> }.into_any(),
+            }}
+        </main>
+    }
+}

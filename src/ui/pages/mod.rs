@@ -1,0 +1,14 @@
+//! One module per page, named after what the analyst sees.
+
+mod incident;
+mod incidents;
+mod new_incident;
+mod not_found;
+mod overview;
+mod page;
+
+pub use incident::IncidentPage;
+pub use incidents::IncidentsPage;
+pub use new_incident::NewIncidentPage;
+pub use not_found::NotFoundPage;
+pub use overview::OverviewPage;

@@ -1,0 +1,20 @@
+//! The frame every page shares: its heading, then its content.
+
+use leptos::prelude::*;
+
+/// A page with its `<h1>`, so every page is announced and styled the same way.
+#[component]
+pub fn Page(
+    /// The page's heading.
+    #[prop(into)]
+    heading: String,
+    /// The page's content.
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <section class="page">
+            <h1>{heading}</h1>
+            {children()}
+        </section>
+    }
+}
