@@ -18,22 +18,26 @@ pub enum Route {
 
 impl Route {
     /// Reads the fragment of the address (`location.hash`), with or without its leading `#`.
-    /// A query (`?status=New`) is not part of the route and is ignored here.
+    /// Browsers percent-encode it (a space arrives as `%20`), so it is decoded here. A query
+    /// (`?status=New`) is not part of the route and is ignored here.
     pub fn from_hash(hash: &str) -> Route {
         let fragment = hash.strip_prefix('#').unwrap_or(hash);
-        let path = fragment.split_once('?').map_or(fragment, |(path, _)| path);
-        let segments: Vec<&str> = path
+        let raw_path = fragment.split_once('?').map_or(fragment, |(path, _)| path);
+        let segments: Vec<String> = raw_path
             .split('/')
             .filter(|segment| !segment.is_empty())
+            .map(decode)
             .collect();
+        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+        let not_found = || Route::NotFound(decode(raw_path));
         match segments.as_slice() {
             [] => Route::Overview,
             ["incidents"] => Route::Incidents,
             ["incidents", "new"] => Route::NewIncident,
-            ["incidents", number] if number.bytes().all(|byte| byte.is_ascii_digit()) => number
-                .parse()
-                .map_or_else(|_| Route::NotFound(path.to_owned()), Route::Incident),
-            _ => Route::NotFound(path.to_owned()),
+            ["incidents", number] if number.bytes().all(|byte| byte.is_ascii_digit()) => {
+                number.parse().map_or_else(|_| not_found(), Route::Incident)
+            }
+            _ => not_found(),
         }
     }
 
@@ -47,6 +51,13 @@ impl Route {
             Route::NotFound(path) => format!("#{path}"),
         }
     }
+}
+
+/// Undoes the browser's percent-encoding; bytes that are not UTF-8 become U+FFFD.
+fn decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -97,6 +108,16 @@ mod tests {
             Route::from_hash("#/incidents/99999999999999999999999"),
             Route::NotFound("/incidents/99999999999999999999999".into())
         );
+    }
+
+    #[test]
+    fn the_address_is_read_as_typed_not_as_the_browser_encoded_it() {
+        assert_eq!(
+            Route::from_hash("#/%3Cimg%20src=x%3E"),
+            Route::NotFound("/<img src=x>".into())
+        );
+        assert_eq!(Route::from_hash("#/incidents/%34%32"), Route::Incident(42));
+        assert_eq!(Route::from_hash("#/%FF"), Route::NotFound("/\u{FFFD}".into()));
     }
 
     #[test]

@@ -1,0 +1,212 @@
+//! End to end: the release build in `dist/`, served by a plain static file server on 127.0.0.1
+//! that knows nothing about the app, driven in headless Chromium through WebDriver. Only this
+//! layer runs the optimised Wasm under the real Content-Security-Policy.
+//!
+//! Run by `scripts/test.sh` after it builds `dist/`; by hand:
+//! `trunk build --release && cargo test --features e2e --test e2e`.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+
+/// A child process that is stopped when the test ends, however it ends.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Waits until something listens on the port; a bound on failure, not a timing assertion.
+fn wait_for_port(port: u16, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "{what} did not start listening on port {port}");
+        sleep(Duration::from_millis(50));
+    }
+}
+
+fn dist_dir() -> PathBuf {
+    let dist = std::env::var_os("VIGIL_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"));
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} holds no build: run `trunk build --release` first (scripts/test.sh does)",
+        dist.display()
+    );
+    dist
+}
+
+/// `python3 -m http.server`: the plainest static server there is, with no fallback to
+/// `index.html`, as an offline demo deployment would use.
+fn serve_dist() -> (Running, u16) {
+    let port = free_port();
+    let server = Command::new("python3")
+        .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
+        .arg(dist_dir())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 is needed to serve dist/");
+    let server = Running(server);
+    wait_for_port(port, "the static file server");
+    (server, port)
+}
+
+fn start_chromedriver() -> (Running, u16) {
+    let port = free_port();
+    let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    let driver = Command::new(&binary)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|error| panic!("cannot start {binary}: {error}"));
+    let driver = Running(driver);
+    wait_for_port(port, "chromedriver");
+    (driver, port)
+}
+
+async fn open_browser(driver_port: u16) -> Client {
+    let chromium = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let user_data = std::env::temp_dir().join(format!("vigil-e2e-{}", std::process::id()));
+    let capabilities = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run",
+                format!("--user-data-dir={}", user_data.display()),
+            ],
+        },
+        "goog:loggingPrefs": { "browser": "ALL", "performance": "ALL" },
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else {
+        unreachable!()
+    };
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{driver_port}"))
+        .await
+        .expect("chromedriver refused the session")
+}
+
+/// chromedriver's log endpoint (not in the W3C standard, so fantoccini has no method for it).
+#[derive(Debug)]
+struct ReadLog(&'static str);
+
+impl WebDriverCompatibleCommand for ReadLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "type": self.0 }).to_string()))
+    }
+}
+
+async fn read_log(client: &Client, kind: &'static str) -> Vec<Value> {
+    match client.issue_cmd(ReadLog(kind)).await.expect("reading the browser log") {
+        Value::Array(entries) => entries,
+        other => panic!("unexpected {kind} log: {other}"),
+    }
+}
+
+/// Waits for the page's `<h1>` to read `text`.
+async fn expect_heading(client: &Client, text: &str) {
+    let xpath = format!("//h1[normalize-space()='{text}']");
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(&xpath))
+        .await
+        .unwrap_or_else(|error| panic!("no heading {text:?}: {error}"));
+}
+
+async fn click_link(client: &Client, text: &str) {
+    client
+        .find(Locator::LinkText(text))
+        .await
+        .unwrap_or_else(|error| panic!("no link {text:?}: {error}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn walk_through_the_shell(client: &Client, base: &str) {
+    // A shared link to an incident opens that incident, straight from the static server.
+    client.goto(&format!("{base}#/incidents/42")).await.unwrap();
+    expect_heading(client, "Incident 42").await;
+    assert_eq!(client.title().await.unwrap(), "Incident 42 · Vigil");
+
+    click_link(client, "Incidents").await;
+    expect_heading(client, "Incidents").await;
+    click_link(client, "New incident").await;
+    expect_heading(client, "New incident").await;
+    click_link(client, "Overview").await;
+    expect_heading(client, "Overview").await;
+
+    client.back().await.unwrap();
+    expect_heading(client, "New incident").await;
+
+    client.goto(&format!("{base}#/no/such/page")).await.unwrap();
+    expect_heading(client, "Page not found").await;
+    client.goto(base).await.unwrap();
+    expect_heading(client, "Overview").await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_release_build_serves_every_page_under_its_policy_without_errors_or_outside_requests() {
+    let (_server, server_port) = serve_dist();
+    let (_driver, driver_port) = start_chromedriver();
+    let client = open_browser(driver_port).await;
+    let base = format!("http://127.0.0.1:{server_port}/");
+
+    walk_through_the_shell(&client, &base).await;
+
+    let console = read_log(&client, "browser").await;
+    let network = read_log(&client, "performance").await;
+    client.close().await.unwrap();
+
+    let errors: Vec<&Value> = console.iter().filter(|entry| entry["level"] == "SEVERE").collect();
+    assert!(errors.is_empty(), "the console has errors: {errors:#?}");
+
+    let requested: Vec<String> = network
+        .iter()
+        .filter_map(|entry| serde_json::from_str::<Value>(entry["message"].as_str()?).ok())
+        .filter(|message| message["message"]["method"] == "Network.requestWillBeSent")
+        .filter_map(|message| Some(message["message"]["params"]["request"]["url"].as_str()?.to_owned()))
+        .collect();
+    assert!(
+        requested.iter().any(|url| url.ends_with(".wasm")),
+        "the Wasm request was not seen, so the request log proves nothing: {requested:#?}"
+    );
+    // chrome://, data: and blob: addresses never touch the network; every other one must be ours.
+    let over_the_network = |url: &&String| {
+        ["http:", "https:", "ws:", "wss:", "ftp:"]
+            .iter()
+            .any(|scheme| url.starts_with(scheme))
+    };
+    let outside: Vec<&String> = requested
+        .iter()
+        .filter(over_the_network)
+        .filter(|url| !url.starts_with(&base))
+        .collect();
+    assert!(outside.is_empty(), "requests left 127.0.0.1:{server_port}: {outside:#?}");
+}
