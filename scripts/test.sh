@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test layer, then reports the compressed size of the release build:
+# Checks formatting and lints, runs every test layer, then reports the compressed size of the
+# release build:
 #   1. native: unit, property and fixture tests of the pure core (cargo test);
 #   2. browser: components mounted in headless Chromium (wasm-bindgen-test);
 #   3. end to end: the release dist/ served on 127.0.0.1 and driven through WebDriver.
@@ -17,6 +18,8 @@ trap 'rm -f "$results"' EXIT
 layer() { "$@" 2>&1 | tee -a "$results"; }
 # The runner's defaults are tight for a 2-core machine.
 export WASM_BINDGEN_TEST_DRIVER_TIMEOUT=60 WASM_BINDGEN_TEST_TIMEOUT=120
+
+"$VIGIL_ROOT/scripts/lint.sh"
 
 step "native tests"
 layer cargo test

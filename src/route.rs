@@ -117,7 +117,10 @@ mod tests {
             Route::NotFound("/<img src=x>".into())
         );
         assert_eq!(Route::from_hash("#/incidents/%34%32"), Route::Incident(42));
-        assert_eq!(Route::from_hash("#/%FF"), Route::NotFound("/\u{FFFD}".into()));
+        assert_eq!(
+            Route::from_hash("#/%FF"),
+            Route::NotFound("/\u{FFFD}".into())
+        );
     }
 
     #[test]

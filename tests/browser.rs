@@ -75,7 +75,10 @@ async fn following_the_address_changes_the_page_and_the_marked_section() {
 
     navigate("#/incidents/new").await;
     assert_eq!(heading(&container), "New incident");
-    assert_eq!(current_nav_link(&container).as_deref(), Some("New incident"));
+    assert_eq!(
+        current_nav_link(&container).as_deref(),
+        Some("New incident")
+    );
     assert_eq!(document().title(), "New incident · Vigil");
 }
 
@@ -96,9 +99,20 @@ async fn clicking_a_navigation_link_opens_its_section() {
 async fn an_unknown_address_says_so_and_shows_it_as_text() {
     let (container, _app) = mount_at("#/<img src=x onerror=alert(1)>");
     assert_eq!(heading(&container), "Page not found");
-    assert!(container.query_selector("img").unwrap().is_none(), "markup in the address must not render");
-    let shown = container.query_selector("code").unwrap().unwrap().text_content().unwrap();
-    assert!(shown.contains("<img"), "the address is shown as typed, got {shown:?}");
+    assert!(
+        container.query_selector("img").unwrap().is_none(),
+        "markup in the address must not render"
+    );
+    let shown = container
+        .query_selector("code")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(
+        shown.contains("<img"),
+        "the address is shown as typed, got {shown:?}"
+    );
     assert_eq!(current_nav_link(&container), None);
 }
 

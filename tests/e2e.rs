@@ -27,14 +27,21 @@ impl Drop for Running {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Waits until something listens on the port; a bound on failure, not a timing assertion.
 fn wait_for_port(port: u16, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "{what} did not start listening on port {port}");
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not start listening on port {port}"
+        );
         sleep(Duration::from_millis(50));
     }
 }
@@ -56,7 +63,14 @@ fn dist_dir() -> PathBuf {
 fn serve_dist() -> (Running, u16) {
     let port = free_port();
     let server = Command::new("python3")
-        .args(["-m", "http.server", &port.to_string(), "--bind", "127.0.0.1", "--directory"])
+        .args([
+            "-m",
+            "http.server",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
         .arg(dist_dir())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -112,17 +126,28 @@ async fn open_browser(driver_port: u16) -> Client {
 struct ReadLog(&'static str);
 
 impl WebDriverCompatibleCommand for ReadLog {
-    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
         base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(json!({ "type": self.0 }).to_string()))
+        (
+            http::Method::POST,
+            Some(json!({ "type": self.0 }).to_string()),
+        )
     }
 }
 
 async fn read_log(client: &Client, kind: &'static str) -> Vec<Value> {
-    match client.issue_cmd(ReadLog(kind)).await.expect("reading the browser log") {
+    match client
+        .issue_cmd(ReadLog(kind))
+        .await
+        .expect("reading the browser log")
+    {
         Value::Array(entries) => entries,
         other => panic!("unexpected {kind} log: {other}"),
     }
@@ -184,14 +209,23 @@ async fn the_release_build_serves_every_page_under_its_policy_without_errors_or_
     let network = read_log(&client, "performance").await;
     client.close().await.unwrap();
 
-    let errors: Vec<&Value> = console.iter().filter(|entry| entry["level"] == "SEVERE").collect();
+    let errors: Vec<&Value> = console
+        .iter()
+        .filter(|entry| entry["level"] == "SEVERE")
+        .collect();
     assert!(errors.is_empty(), "the console has errors: {errors:#?}");
 
     let requested: Vec<String> = network
         .iter()
         .filter_map(|entry| serde_json::from_str::<Value>(entry["message"].as_str()?).ok())
         .filter(|message| message["message"]["method"] == "Network.requestWillBeSent")
-        .filter_map(|message| Some(message["message"]["params"]["request"]["url"].as_str()?.to_owned()))
+        .filter_map(|message| {
+            Some(
+                message["message"]["params"]["request"]["url"]
+                    .as_str()?
+                    .to_owned(),
+            )
+        })
         .collect();
     assert!(
         requested.iter().any(|url| url.ends_with(".wasm")),
@@ -208,5 +242,8 @@ async fn the_release_build_serves_every_page_under_its_policy_without_errors_or_
         .filter(over_the_network)
         .filter(|url| !url.starts_with(&base))
         .collect();
-    assert!(outside.is_empty(), "requests left 127.0.0.1:{server_port}: {outside:#?}");
+    assert!(
+        outside.is_empty(),
+        "requests left 127.0.0.1:{server_port}: {outside:#?}"
+    );
 }

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Formatting and clippy, on the host and for the browser target, warnings as errors.
+source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
+cd "$VIGIL_ROOT"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (host: core, fixtures, end-to-end test)"
+cargo clippy --all-targets --features e2e -- -D warnings
+
+step "clippy (wasm32: app and browser tests)"
+cargo clippy --target wasm32-unknown-unknown --lib --bins --test browser -- -D warnings
