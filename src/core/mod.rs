@@ -3,6 +3,7 @@
 
 pub mod closing;
 pub mod draft;
+pub mod entity;
 pub mod incident;
 pub mod people;
 pub mod validation;

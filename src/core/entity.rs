@@ -1,0 +1,777 @@
+//! Entities (the accounts, hosts, addresses, files… that alerts name) and their strong
+//! identifiers: the normalised keys by which the correlation core decides that two alerts are
+//! about the same thing. An entity without a strong identifier is kept for display but never
+//! correlates, and neither does a built-in account such as `SYSTEM` on its name alone.
+
+use std::fmt;
+use std::net::IpAddr;
+
+/// The kinds of entity Sentinel and Defender XDR report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityKind {
+    /// A user or service account.
+    Account,
+    /// A computer.
+    Host,
+    /// An IP address.
+    Ip,
+    /// A URL.
+    Url,
+    /// A file on disk.
+    File,
+    /// A file's hash.
+    FileHash,
+    /// A running process.
+    Process,
+    /// A mailbox.
+    Mailbox,
+    /// One e-mail message.
+    MailMessage,
+    /// A cloud (SaaS) application.
+    CloudApplication,
+    /// An Azure resource.
+    AzureResource,
+    /// A registry key.
+    RegistryKey,
+    /// A DNS lookup.
+    DnsResolution,
+    /// A malware family.
+    Malware,
+    /// A security group.
+    SecurityGroup,
+}
+
+impl EntityKind {
+    /// Every kind, in the order the incident page groups them.
+    pub const ALL: [EntityKind; 15] = [
+        EntityKind::Account,
+        EntityKind::Host,
+        EntityKind::Ip,
+        EntityKind::Url,
+        EntityKind::File,
+        EntityKind::FileHash,
+        EntityKind::Process,
+        EntityKind::Mailbox,
+        EntityKind::MailMessage,
+        EntityKind::CloudApplication,
+        EntityKind::AzureResource,
+        EntityKind::RegistryKey,
+        EntityKind::DnsResolution,
+        EntityKind::Malware,
+        EntityKind::SecurityGroup,
+    ];
+
+    /// The `kind` the Sentinel REST API writes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Account => "Account",
+            EntityKind::Host => "Host",
+            EntityKind::Ip => "Ip",
+            EntityKind::Url => "Url",
+            EntityKind::File => "File",
+            EntityKind::FileHash => "FileHash",
+            EntityKind::Process => "Process",
+            EntityKind::Mailbox => "Mailbox",
+            EntityKind::MailMessage => "MailMessage",
+            EntityKind::CloudApplication => "CloudApplication",
+            EntityKind::AzureResource => "AzureResource",
+            EntityKind::RegistryKey => "RegistryKey",
+            EntityKind::DnsResolution => "DnsResolution",
+            EntityKind::Malware => "Malware",
+            EntityKind::SecurityGroup => "SecurityGroup",
+        }
+    }
+
+    /// Reads a kind as either API spells it: the REST `kind` (`Account`, `FileHash`) or the Log
+    /// Analytics `Type` (`account`, `filehash`, `mailMessage`, `dns`, `cloud-application`).
+    pub fn parse(text: &str) -> Option<EntityKind> {
+        let folded: String = text
+            .chars()
+            .filter(|character| !matches!(character, '-' | '_' | ' '))
+            .flat_map(char::to_lowercase)
+            .collect();
+        match folded.as_str() {
+            "dns" => Some(EntityKind::DnsResolution),
+            "azureresource" | "resource" => Some(EntityKind::AzureResource),
+            "cloudapplication" | "cloudapp" => Some(EntityKind::CloudApplication),
+            "securitygroup" | "group" => Some(EntityKind::SecurityGroup),
+            other => EntityKind::ALL
+                .into_iter()
+                .find(|kind| kind.as_str().eq_ignore_ascii_case(other)),
+        }
+    }
+}
+
+impl fmt::Display for EntityKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which strong identifier of its kind a key is, so a reason can say "same UPN" rather than
+/// "same account".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[allow(missing_docs)] // Each variant names the identifier of the same name in the entity table.
+pub enum Identifier {
+    Upn,
+    AadUserId,
+    Sid,
+    NtAccount,
+    DnsAccount,
+    ObjectGuid,
+    Puid,
+    HostInNtDomain,
+    HostInDnsDomain,
+    NetBiosInNtDomain,
+    AzureId,
+    OmsAgentId,
+    PublicAddress,
+    ScopedAddress,
+    AbsoluteUrl,
+    FileInDirectory,
+    FileWithHash,
+    Hash,
+    ProcessOnHost,
+    MailboxAddress,
+    MessageToRecipient,
+    AppId,
+    AppName,
+    ResourceId,
+    RegistryPath,
+    DnsLookup,
+    MalwareFamily,
+    DistinguishedName,
+}
+
+impl Identifier {
+    /// How a correlation reason names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Identifier::Upn => "user principal name",
+            Identifier::AadUserId => "Entra ID user id",
+            Identifier::Sid => "SID",
+            Identifier::NtAccount => "NT account",
+            Identifier::DnsAccount => "account in DNS domain",
+            Identifier::ObjectGuid => "object GUID",
+            Identifier::Puid => "PUID",
+            Identifier::HostInNtDomain => "host in NT domain",
+            Identifier::HostInDnsDomain => "fully qualified host name",
+            Identifier::NetBiosInNtDomain => "NetBIOS name in NT domain",
+            Identifier::AzureId => "Azure resource id",
+            Identifier::OmsAgentId => "OMS agent id",
+            Identifier::PublicAddress => "public IP address",
+            Identifier::ScopedAddress => "private IP address in its scope",
+            Identifier::AbsoluteUrl => "URL",
+            Identifier::FileInDirectory => "file path",
+            Identifier::FileWithHash => "file with hash",
+            Identifier::Hash => "file hash",
+            Identifier::ProcessOnHost => "process on host",
+            Identifier::MailboxAddress => "mailbox address",
+            Identifier::MessageToRecipient => "message to recipient",
+            Identifier::AppId => "application id",
+            Identifier::AppName => "application name",
+            Identifier::ResourceId => "resource id",
+            Identifier::RegistryPath => "registry key",
+            Identifier::DnsLookup => "DNS resolution",
+            Identifier::MalwareFamily => "malware",
+            Identifier::DistinguishedName => "distinguished name",
+        }
+    }
+}
+
+/// A normalised strong identifier. Two entities with an equal key are the same thing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntityKey {
+    /// The kind of entity.
+    pub kind: EntityKind,
+    /// Which of its identifiers.
+    pub identifier: Identifier,
+    /// The normalised value, e.g. `alice@contoso.com` or `10.0.0.5%corp-vnet`.
+    pub value: String,
+}
+
+impl fmt::Display for EntityKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.identifier.label(), self.value)
+    }
+}
+
+/// Names that every Windows or Unix machine has; they say nothing about who acted.
+const BUILT_IN_ACCOUNTS: [&str; 12] = [
+    "admin",
+    "administrator",
+    "system",
+    "local system",
+    "localsystem",
+    "root",
+    "anonymous",
+    "anonymous logon",
+    "network service",
+    "local service",
+    "guest",
+    "defaultaccount",
+];
+
+/// True for a generic built-in account name (compared without regard to case).
+pub fn is_built_in_account(name: &str) -> bool {
+    let folded = name.trim().to_lowercase();
+    BUILT_IN_ACCOUNTS.contains(&folded.as_str())
+}
+
+/// True for a SID that is the same on every machine (`S-1-5-18` is SYSTEM everywhere); only
+/// domain SIDs (`S-1-5-21-…`) and Entra ID SIDs (`S-1-12-1-…`) name one principal.
+pub fn is_built_in_sid(sid: &str) -> bool {
+    let upper = sid.trim().to_ascii_uppercase();
+    !(upper.starts_with("S-1-5-21-") || upper.starts_with("S-1-12-1-"))
+}
+
+/// Case-folds and trims a name compared case-insensitively (host names, domains, UPNs).
+pub fn fold(text: &str) -> String {
+    text.trim().to_lowercase()
+}
+
+/// Parses an address; an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) is the IPv4 address.
+pub fn parse_ip(text: &str) -> Option<IpAddr> {
+    let trimmed = text.trim().trim_start_matches('[').trim_end_matches(']');
+    let address: IpAddr = trimmed.parse().ok()?;
+    Some(match address {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
+        v4 => v4,
+    })
+}
+
+/// True for addresses that mean different machines on different networks (RFC 1918, loopback,
+/// link-local, CGNAT, unique local): such an address identifies nothing without its scope.
+pub fn is_private(address: IpAddr) -> bool {
+    match address {
+        IpAddr::V4(v4) => {
+            let [first, second, ..] = v4.octets();
+            v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || (first == 100 && (64..128).contains(&second))
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+        }
+    }
+}
+
+/// An absolute URL with its scheme and host lower-cased (paths stay as they are: they are
+/// case-sensitive on most servers); `None` for a relative or malformed one.
+pub fn normalize_url(text: &str) -> Option<String> {
+    let trimmed = text.trim();
+    let (scheme, rest) = trimmed.split_once("://")?;
+    let scheme_ok = scheme.chars().next()?.is_ascii_alphabetic()
+        && scheme
+            .chars()
+            .all(|character| character.is_ascii_alphanumeric() || "+-.".contains(character));
+    if !scheme_ok {
+        return None;
+    }
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let host_start = authority.rfind('@').map_or(0, |at| at + 1);
+    let (user_info, host) = authority.split_at(host_start);
+    if host.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{}://{}{}{}",
+        scheme.to_ascii_lowercase(),
+        user_info,
+        host.to_lowercase(),
+        tail
+    ))
+}
+
+/// Hash algorithms Sentinel names, with the hex length of their digests.
+const HASH_ALGORITHMS: [(&str, usize); 4] =
+    [("MD5", 32), ("SHA1", 40), ("SHA256", 64), ("SHA256AC", 64)];
+
+/// A hash as `ALGORITHM:hex`, hex lower-cased; `None` for an unknown algorithm or a value that
+/// is not hex of the algorithm's length.
+pub fn normalize_hash(algorithm: &str, value: &str) -> Option<String> {
+    let algorithm = algorithm.trim().to_ascii_uppercase();
+    let (name, length) = HASH_ALGORITHMS
+        .into_iter()
+        .find(|(name, _)| *name == algorithm)?;
+    let value = value.trim();
+    (value.len() == length && value.bytes().all(|byte| byte.is_ascii_hexdigit()))
+        .then(|| format!("{name}:{}", value.to_ascii_lowercase()))
+}
+
+/// An entity as an alert reports it: its kind and the properties Sentinel's entity schema gives
+/// it (`HostName`, `UPNSuffix`, …), by their schema names. Kept whole for display; the strong
+/// identifiers are derived from it on demand.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntityProperties(Vec<(String, String)>);
+
+impl EntityProperties {
+    /// Properties from `(name, value)` pairs; blank values are dropped.
+    pub fn new<N: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (N, V)>) -> Self {
+        EntityProperties(
+            pairs
+                .into_iter()
+                .map(|(name, value)| (name.into(), value.into()))
+                .filter(|(_, value)| !value.trim().is_empty())
+                .collect(),
+        )
+    }
+
+    /// The value of a property, matched without regard to case (the two APIs disagree on it:
+    /// `HostName` against `hostName`).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Every property, in the order given.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+    }
+}
+
+/// An entity named by an alert. A process points at its host and a file at its hashes, as the
+/// APIs' `$ref`s do; importers resolve those references into `related`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity {
+    /// What it is.
+    pub kind: EntityKind,
+    /// Its properties, by schema name.
+    pub properties: EntityProperties,
+    /// Entities it refers to: a process's host, a file's hashes.
+    pub related: Vec<Entity>,
+}
+
+impl Entity {
+    /// An entity with no references.
+    pub fn new<N: Into<String>, V: Into<String>>(
+        kind: EntityKind,
+        properties: impl IntoIterator<Item = (N, V)>,
+    ) -> Entity {
+        Entity {
+            kind,
+            properties: EntityProperties::new(properties),
+            related: Vec::new(),
+        }
+    }
+
+    /// The same entity referring to `related` too.
+    pub fn with_related(mut self, related: Entity) -> Entity {
+        self.related.push(related);
+        self
+    }
+
+    fn property(&self, name: &str) -> Option<&str> {
+        self.properties.get(name).map(str::trim)
+    }
+
+    /// Two properties joined, both required, case-folded: `name` `separator` `qualifier`.
+    fn pair(&self, name: &str, separator: &str, qualifier: &str) -> Option<String> {
+        Some(format!(
+            "{}{separator}{}",
+            fold(self.property(name)?),
+            fold(self.property(qualifier)?)
+        ))
+    }
+
+    /// Every strong identifier of this entity, normalised. Empty when it has none, in which case
+    /// the entity is shown but never used to correlate.
+    pub fn strong_keys(&self) -> Vec<EntityKey> {
+        let mut keys = Vec::new();
+        let mut add = |identifier: Identifier, value: Option<String>| {
+            if let Some(value) = value {
+                keys.push(EntityKey {
+                    kind: self.kind,
+                    identifier,
+                    value,
+                });
+            }
+        };
+        let folded = |name: &str| self.property(name).map(fold);
+        match self.kind {
+            EntityKind::Account => {
+                let named = self
+                    .property("Name")
+                    .is_some_and(|name| !is_built_in_account(name));
+                if named {
+                    add(Identifier::Upn, self.pair("Name", "@", "UPNSuffix"));
+                    add(Identifier::NtAccount, self.pair("NTDomain", "\\", "Name"));
+                    add(Identifier::DnsAccount, self.pair("Name", "@", "DnsDomain"));
+                }
+                add(Identifier::AadUserId, folded("AadUserId"));
+                add(
+                    Identifier::Sid,
+                    folded("Sid").filter(|sid| !is_built_in_sid(sid)),
+                );
+                add(Identifier::ObjectGuid, folded("ObjectGuid"));
+                add(Identifier::Puid, folded("PUID"));
+            }
+            EntityKind::Host => {
+                add(
+                    Identifier::HostInNtDomain,
+                    self.pair("NTDomain", "\\", "HostName"),
+                );
+                add(
+                    Identifier::HostInDnsDomain,
+                    self.pair("HostName", ".", "DnsDomain"),
+                );
+                add(
+                    Identifier::NetBiosInNtDomain,
+                    self.pair("NTDomain", "\\", "NetBiosName"),
+                );
+                add(Identifier::AzureId, folded("AzureID"));
+                add(Identifier::OmsAgentId, folded("OMSAgentID"));
+            }
+            EntityKind::Ip => {
+                if let Some(address) = self.property("Address").and_then(parse_ip) {
+                    if !is_private(address) {
+                        add(Identifier::PublicAddress, Some(address.to_string()));
+                    } else if let Some(scope) = self.property("AddressScope") {
+                        add(
+                            Identifier::ScopedAddress,
+                            Some(format!("{address}%{}", fold(scope))),
+                        );
+                    }
+                }
+            }
+            EntityKind::Url => add(
+                Identifier::AbsoluteUrl,
+                self.property("Url").and_then(normalize_url),
+            ),
+            EntityKind::File => {
+                if let Some(name) = folded("Name") {
+                    add(
+                        Identifier::FileInDirectory,
+                        folded("Directory").map(|directory| {
+                            format!("{}\\{name}", directory.trim_end_matches(['\\', '/']))
+                        }),
+                    );
+                    for hash in self.related_keys(EntityKind::FileHash) {
+                        add(
+                            Identifier::FileWithHash,
+                            Some(format!("{name}|{}", hash.value)),
+                        );
+                    }
+                }
+            }
+            EntityKind::FileHash => add(
+                Identifier::Hash,
+                self.property("Algorithm")
+                    .zip(self.property("Value"))
+                    .and_then(|(algorithm, value)| normalize_hash(algorithm, value)),
+            ),
+            EntityKind::Process => {
+                let process = self
+                    .property("ProcessId")
+                    .zip(self.property("CreationTimeUtc"));
+                if let Some((id, created)) = process {
+                    for host in self.related_keys(EntityKind::Host) {
+                        add(
+                            Identifier::ProcessOnHost,
+                            Some(format!("{}|{id}|{created}", host.value)),
+                        );
+                    }
+                }
+            }
+            EntityKind::Mailbox => add(Identifier::MailboxAddress, folded("MailboxPrimaryAddress")),
+            EntityKind::MailMessage => add(
+                Identifier::MessageToRecipient,
+                self.property("NetworkMessageId")
+                    .zip(folded("Recipient"))
+                    .map(|(message, recipient)| format!("{}|{recipient}", fold(message))),
+            ),
+            EntityKind::CloudApplication => {
+                add(Identifier::AppId, folded("AppId"));
+                add(Identifier::AppName, folded("Name"));
+            }
+            EntityKind::AzureResource => add(Identifier::ResourceId, folded("ResourceId")),
+            EntityKind::RegistryKey => {
+                add(Identifier::RegistryPath, self.pair("Hive", "\\", "Key"))
+            }
+            EntityKind::DnsResolution => add(
+                Identifier::DnsLookup,
+                folded("DomainName")
+                    .zip(folded("DnsServerIp"))
+                    .zip(folded("HostIpAddress"))
+                    .map(|((domain, server), host)| format!("{domain}|{server}|{host}")),
+            ),
+            EntityKind::Malware => add(
+                Identifier::MalwareFamily,
+                self.pair("Name", "|", "Category"),
+            ),
+            EntityKind::SecurityGroup => {
+                add(Identifier::DistinguishedName, folded("DistinguishedName"));
+                add(Identifier::ObjectGuid, folded("ObjectGuid"));
+                add(
+                    Identifier::Sid,
+                    folded("Sid").filter(|sid| !is_built_in_sid(sid)),
+                );
+            }
+        }
+        keys
+    }
+
+    /// The first strong key of each related entity of a kind (a host's best identifier, each of
+    /// a file's hashes).
+    fn related_keys(&self, kind: EntityKind) -> Vec<EntityKey> {
+        self.related
+            .iter()
+            .filter(|related| related.kind == kind)
+            .filter_map(|related| related.strong_keys().into_iter().next())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn keys(entity: &Entity) -> Vec<String> {
+        entity
+            .strong_keys()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn kinds_read_from_both_apis_spellings() {
+        assert_eq!(EntityKind::parse("Account"), Some(EntityKind::Account));
+        assert_eq!(EntityKind::parse("filehash"), Some(EntityKind::FileHash));
+        assert_eq!(
+            EntityKind::parse("mailMessage"),
+            Some(EntityKind::MailMessage)
+        );
+        assert_eq!(EntityKind::parse("dns"), Some(EntityKind::DnsResolution));
+        assert_eq!(
+            EntityKind::parse("cloud-application"),
+            Some(EntityKind::CloudApplication)
+        );
+        assert_eq!(EntityKind::parse("spaceship"), None);
+    }
+
+    #[test]
+    fn an_account_is_known_by_its_upn_whatever_the_case() {
+        let lower = Entity::new(
+            EntityKind::Account,
+            [("Name", "alice"), ("UPNSuffix", "contoso.com")],
+        );
+        let upper = Entity::new(
+            EntityKind::Account,
+            [("name", "ALICE"), ("upnSuffix", "Contoso.COM")],
+        );
+        assert_eq!(lower.strong_keys(), upper.strong_keys());
+        assert_eq!(keys(&lower), ["user principal name alice@contoso.com"]);
+    }
+
+    #[test]
+    fn a_built_in_account_never_correlates_on_its_name() {
+        for name in ["administrator", "SYSTEM", "root", "Network Service"] {
+            let account = Entity::new(
+                EntityKind::Account,
+                [
+                    ("Name", name),
+                    ("NTDomain", "CONTOSO"),
+                    ("UPNSuffix", "contoso.com"),
+                ],
+            );
+            assert!(account.strong_keys().is_empty(), "{name} correlated");
+        }
+        let with_id = Entity::new(
+            EntityKind::Account,
+            [
+                ("Name", "administrator"),
+                ("AadUserId", "2046FEEA-040D-4A46-9E2B-91C2941BFA70"),
+            ],
+        );
+        assert_eq!(
+            keys(&with_id),
+            ["Entra ID user id 2046feea-040d-4a46-9e2b-91c2941bfa70"]
+        );
+    }
+
+    #[test]
+    fn only_sids_of_one_principal_correlate() {
+        let system = Entity::new(EntityKind::Account, [("Sid", "S-1-5-18")]);
+        assert!(system.strong_keys().is_empty());
+        let builtin_admins = Entity::new(EntityKind::Account, [("Sid", "S-1-5-32-544")]);
+        assert!(builtin_admins.strong_keys().is_empty());
+        let domain_user = Entity::new(
+            EntityKind::Account,
+            [("Sid", "S-1-5-21-1004336348-1177238915-682003330-512")],
+        );
+        assert_eq!(domain_user.strong_keys().len(), 1);
+    }
+
+    #[test]
+    fn a_host_is_known_by_its_name_in_its_domain() {
+        let a = Entity::new(
+            EntityKind::Host,
+            [("HostName", "WKS-042"), ("DnsDomain", "Corp.Contoso.com")],
+        );
+        let b = Entity::new(
+            EntityKind::Host,
+            [("HostName", "wks-042"), ("DnsDomain", "corp.contoso.com")],
+        );
+        assert_eq!(
+            keys(&a),
+            ["fully qualified host name wks-042.corp.contoso.com"]
+        );
+        assert_eq!(a.strong_keys(), b.strong_keys());
+        let bare = Entity::new(EntityKind::Host, [("HostName", "wks-042")]);
+        assert!(
+            bare.strong_keys().is_empty(),
+            "a bare host name is not unique"
+        );
+    }
+
+    #[test]
+    fn addresses_are_parsed_and_private_ones_need_a_scope() {
+        let public = Entity::new(EntityKind::Ip, [("Address", "203.0.113.9")]);
+        let mapped = Entity::new(EntityKind::Ip, [("Address", "::ffff:203.0.113.9")]);
+        assert_eq!(keys(&public), ["public IP address 203.0.113.9"]);
+        assert_eq!(public.strong_keys(), mapped.strong_keys());
+
+        let v6 = Entity::new(EntityKind::Ip, [("Address", "2001:DB8::0:1")]);
+        assert_eq!(keys(&v6), ["public IP address 2001:db8::1"]);
+
+        let private = Entity::new(EntityKind::Ip, [("Address", "10.0.0.5")]);
+        assert!(private.strong_keys().is_empty());
+        let scoped = Entity::new(
+            EntityKind::Ip,
+            [("Address", "10.0.0.5"), ("AddressScope", "Corp-VNet")],
+        );
+        assert_eq!(
+            keys(&scoped),
+            ["private IP address in its scope 10.0.0.5%corp-vnet"]
+        );
+
+        let garbage = Entity::new(EntityKind::Ip, [("Address", "10.0.0.256")]);
+        assert!(garbage.strong_keys().is_empty());
+    }
+
+    #[test]
+    fn urls_fold_scheme_and_host_but_keep_the_path() {
+        assert_eq!(
+            normalize_url(" HTTPS://User@Evil.Example.COM:8443/Login?Next=/A#Top "),
+            Some("https://User@evil.example.com:8443/Login?Next=/A#Top".into())
+        );
+        assert_eq!(normalize_url("/relative/path"), None);
+        assert_eq!(normalize_url("https:///no-host"), None);
+        assert_eq!(normalize_url("1http://x"), None);
+    }
+
+    #[test]
+    fn hashes_are_lower_case_hex_of_the_right_length() {
+        let upper = "D41D8CD98F00B204E9800998ECF8427E";
+        assert_eq!(
+            normalize_hash("md5", upper),
+            Some("MD5:d41d8cd98f00b204e9800998ecf8427e".into())
+        );
+        assert_eq!(normalize_hash("MD5", &upper[1..]), None);
+        assert_eq!(normalize_hash("CRC32", "deadbeef"), None);
+        assert_eq!(normalize_hash("SHA1", &"z".repeat(40)), None);
+    }
+
+    #[test]
+    fn a_file_is_known_by_its_path_or_its_name_and_hash() {
+        let hash = Entity::new(
+            EntityKind::FileHash,
+            [("Algorithm", "SHA256"), ("Value", &*"AB".repeat(32))],
+        );
+        let file = Entity::new(
+            EntityKind::File,
+            [
+                ("Name", "Invoice.EXE"),
+                ("Directory", "C:\\Users\\Alice\\Downloads\\"),
+            ],
+        )
+        .with_related(hash);
+        assert_eq!(
+            keys(&file),
+            [
+                "file path c:\\users\\alice\\downloads\\invoice.exe".to_owned(),
+                format!("file with hash invoice.exe|SHA256:{}", "ab".repeat(32)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_process_needs_its_host_to_be_identified() {
+        let process = Entity::new(
+            EntityKind::Process,
+            [
+                ("ProcessId", "4242"),
+                ("CreationTimeUtc", "2026-11-20T08:00:00Z"),
+            ],
+        );
+        assert!(process.strong_keys().is_empty());
+        let host = Entity::new(
+            EntityKind::Host,
+            [("HostName", "wks-042"), ("NTDomain", "CONTOSO")],
+        );
+        assert_eq!(
+            keys(&process.with_related(host)),
+            ["process on host contoso\\wks-042|4242|2026-11-20T08:00:00Z"]
+        );
+    }
+
+    #[test]
+    fn entities_without_a_strong_identifier_have_no_keys() {
+        assert!(
+            Entity::new(EntityKind::Malware, [("Name", "Emotet")])
+                .strong_keys()
+                .is_empty()
+        );
+        assert!(
+            Entity::new(EntityKind::Mailbox, [("DisplayName", "Alice")])
+                .strong_keys()
+                .is_empty()
+        );
+        assert!(
+            Entity::new(EntityKind::Url, [("Url", "   ")])
+                .strong_keys()
+                .is_empty()
+        );
+    }
+
+    proptest! {
+        /// An IPv4 address and its IPv4-mapped IPv6 form are one address.
+        #[test]
+        fn mapped_addresses_equal_their_ipv4_form(octets in any::<[u8; 4]>()) {
+            let v4 = std::net::Ipv4Addr::from(octets);
+            prop_assert_eq!(parse_ip(&v4.to_ipv6_mapped().to_string()), Some(IpAddr::V4(v4)));
+        }
+
+        /// Host keys do not depend on the case the source system used.
+        #[test]
+        fn host_keys_ignore_case(name in "[a-zA-Z][a-zA-Z0-9-]{0,14}", domain in "[a-zA-Z]{1,10}\\.[a-zA-Z]{2,5}") {
+            let as_given = Entity::new(EntityKind::Host, [("HostName", name.as_str()), ("DnsDomain", domain.as_str())]);
+            let shouted = Entity::new(
+                EntityKind::Host,
+                [("HostName", name.to_uppercase()), ("DnsDomain", domain.to_uppercase())],
+            );
+            prop_assert_eq!(as_given.strong_keys(), shouted.strong_keys());
+        }
+
+        /// Normalising a URL twice changes nothing more.
+        #[test]
+        fn url_normalisation_is_idempotent(url in "[a-zA-Z]{1,6}://[a-zA-Z0-9.@:-]{1,20}(/[a-zA-Z0-9?#=/]{0,20})?") {
+            if let Some(once) = normalize_url(&url) {
+                prop_assert_eq!(normalize_url(&once), Some(once.clone()));
+            }
+        }
+    }
+}
