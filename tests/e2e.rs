@@ -95,9 +95,24 @@ fn start_chromedriver() -> (Running, u16) {
     (driver, port)
 }
 
-async fn open_browser(driver_port: u16) -> Client {
+/// A fresh, empty browser profile, removed when the test ends.
+struct Profile(PathBuf);
+
+impl Profile {
+    fn new() -> Profile {
+        Profile(std::env::temp_dir().join(format!("vigil-e2e-{}", std::process::id())))
+    }
+}
+
+impl Drop for Profile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn open_browser(driver_port: u16, profile: &Profile) -> Client {
     let chromium = std::env::var("CHROME").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let user_data = std::env::temp_dir().join(format!("vigil-e2e-{}", std::process::id()));
+    let user_data = &profile.0;
     let capabilities = json!({
         "browserName": "chrome",
         "goog:chromeOptions": {
@@ -200,7 +215,8 @@ async fn walk_through_the_shell(client: &Client, base: &str) {
 async fn the_release_build_serves_every_page_under_its_policy_without_errors_or_outside_requests() {
     let (_server, server_port) = serve_dist();
     let (_driver, driver_port) = start_chromedriver();
-    let client = open_browser(driver_port).await;
+    let profile = Profile::new();
+    let client = open_browser(driver_port, &profile).await;
     let base = format!("http://127.0.0.1:{server_port}/");
 
     walk_through_the_shell(&client, &base).await;

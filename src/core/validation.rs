@@ -522,6 +522,24 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Whatever is typed, kept tags are trimmed, non-empty and distinct ignoring case, and
+        /// every non-blank typed tag is represented by one of them.
+        #[test]
+        fn kept_tags_are_clean_and_cover_what_was_typed(typed in proptest::collection::vec("[ aAbBéÉ-]{0,6}", 0..20)) {
+            let mut errors = ValidationErrors::default();
+            let kept = tags(typed.iter().map(String::as_str), &mut errors);
+            let folded: Vec<String> = kept.iter().map(|tag| tag.to_lowercase()).collect();
+            for (index, tag) in kept.iter().enumerate() {
+                proptest::prop_assert!(!tag.is_empty() && tag.trim() == tag);
+                proptest::prop_assert!(!folded[..index].contains(&folded[index]), "{tag} kept twice");
+            }
+            for tag in typed.iter().map(|tag| tag.trim()).filter(|tag| !tag.is_empty()) {
+                proptest::prop_assert!(folded.contains(&tag.to_lowercase()), "{tag} lost");
+            }
+        }
+    }
+
     #[test]
     fn first_activity_after_last_is_refused() {
         let early = DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
