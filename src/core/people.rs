@@ -23,13 +23,13 @@ pub struct Owner {
 impl Owner {
     /// An owner known by name and e-mail, as the form creates them.
     pub fn person(name: &str, email: &str) -> Owner {
-        let text = |value: &str| (!value.trim().is_empty()).then(|| value.trim().to_owned());
         Owner {
-            assigned_to: text(name),
-            email: text(email),
+            assigned_to: Some(name.to_owned()),
+            email: Some(email.to_owned()),
             owner_type: Some(OwnerType::User),
             ..Owner::default()
         }
+        .trimmed()
     }
 
     /// The same owner with spaces trimmed and blank fields dropped.

@@ -74,10 +74,10 @@ pub fn import_incidents(
     })?;
     let (records, prefix): (Vec<WireIncident>, fn(usize) -> String) =
         if document.get("value").is_some() {
-            let list: WireIncidentList = decode(document, "")?;
+            let list: WireIncidentList = decode(document)?;
             (list.value, |index| format!("value[{index}]"))
         } else if document.get("properties").is_some() {
-            (vec![decode(document, "")?], |_| String::new())
+            (vec![decode(document)?], |_| String::new())
         } else {
             return Err(ImportError {
                 path: String::new(),
@@ -110,11 +110,12 @@ pub fn import_incidents(
         .collect()
 }
 
-fn decode<T: serde::de::DeserializeOwned>(document: Value, prefix: &str) -> Result<T, ImportError> {
+/// Deserialises with the JSON path of the first mismatch, so a wrong type is located too.
+fn decode<T: serde::de::DeserializeOwned>(document: Value) -> Result<T, ImportError> {
     serde_path_to_error::deserialize(document).map_err(|error| {
         let path = error.path().to_string();
         ImportError {
-            path: join_path(prefix, if path == "." { "" } else { &path }),
+            path: if path == "." { String::new() } else { path },
             message: error.into_inner().to_string(),
         }
     })
