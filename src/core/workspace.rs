@@ -27,24 +27,41 @@ impl Default for Workspace {
     }
 }
 
-/// An incoming incident whose number already belongs to a different incident.
+/// Why a batch of numbered incidents was refused; nothing of the batch was taken in.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NumberTaken {
-    /// The number both claim.
-    pub number: u64,
+pub enum AdoptError {
+    /// The number already belongs to a different incident, stored or earlier in the batch.
+    NumberTaken {
+        /// The number both claim.
+        number: u64,
+    },
+    /// The same incident (by id) arrives under a second number.
+    IdUnderTwoNumbers {
+        /// The incident's id.
+        id: Uuid,
+        /// The number it already has.
+        first: u64,
+        /// The other number it came with.
+        second: u64,
+    },
 }
 
-impl fmt::Display for NumberTaken {
+impl fmt::Display for AdoptError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "incident number {} already belongs to another incident in this workspace",
-            self.number
-        )
+        match self {
+            AdoptError::NumberTaken { number } => write!(
+                f,
+                "incident number {number} already belongs to another incident in this workspace"
+            ),
+            AdoptError::IdUnderTwoNumbers { id, first, second } => write!(
+                f,
+                "incident {id} arrives as number {second} but is already number {first}"
+            ),
+        }
     }
 }
 
-impl std::error::Error for NumberTaken {}
+impl std::error::Error for AdoptError {}
 
 impl Workspace {
     /// The number the next created incident will get.
@@ -68,19 +85,31 @@ impl Workspace {
     }
 
     /// Takes in incidents that already carry numbers (an import), all or none: refused whole if
-    /// any number belongs to a different incident, stored or in the same batch. One with the same
-    /// id as a stored incident replaces it.
-    pub fn adopt(&mut self, incoming: Vec<Incident>) -> Result<(), NumberTaken> {
-        let mut claimed: BTreeMap<u64, Uuid> = BTreeMap::new();
+    /// any number belongs to a different incident, stored or in the same batch, or if one
+    /// incident comes under two numbers. One with the id and number of a stored incident
+    /// replaces it.
+    pub fn adopt(&mut self, incoming: Vec<Incident>) -> Result<(), AdoptError> {
+        let mut number_of: BTreeMap<Uuid, u64> = self
+            .incidents
+            .values()
+            .map(|incident| (incident.id, incident.number))
+            .collect();
+        let mut id_of: BTreeMap<u64, Uuid> = self
+            .incidents
+            .iter()
+            .map(|(number, incident)| (*number, incident.id))
+            .collect();
         for incident in &incoming {
-            let owner = claimed.entry(incident.number).or_insert(incident.id);
-            let stored = self
-                .incidents
-                .get(&incident.number)
-                .map(|existing| existing.id);
-            if *owner != incident.id || stored.is_some_and(|id| id != incident.id) {
-                return Err(NumberTaken {
-                    number: incident.number,
+            let (id, number) = (incident.id, incident.number);
+            if *id_of.entry(number).or_insert(id) != id {
+                return Err(AdoptError::NumberTaken { number });
+            }
+            let first = *number_of.entry(id).or_insert(number);
+            if first != number {
+                return Err(AdoptError::IdUnderTwoNumbers {
+                    id,
+                    first,
+                    second: number,
                 });
             }
         }
@@ -191,7 +220,10 @@ mod tests {
                 at(),
             ),
         ];
-        assert_eq!(workspace.adopt(batch), Err(NumberTaken { number: 1 }));
+        assert_eq!(
+            workspace.adopt(batch),
+            Err(AdoptError::NumberTaken { number: 1 })
+        );
         assert_eq!(workspace, before);
     }
 
@@ -214,8 +246,49 @@ mod tests {
                 at(),
             ),
         ];
-        assert_eq!(workspace.adopt(batch), Err(NumberTaken { number: 9 }));
+        assert_eq!(
+            workspace.adopt(batch),
+            Err(AdoptError::NumberTaken { number: 9 })
+        );
         assert_eq!(workspace.incidents().count(), 0);
+    }
+
+    #[test]
+    fn one_incident_under_two_numbers_is_refused() {
+        let mut workspace = Workspace::default();
+        let id = Uuid::new_v4();
+        workspace
+            .adopt(vec![Incident::create(
+                id,
+                4,
+                draft("kept"),
+                &Actor::named("import"),
+                at(),
+            )])
+            .unwrap();
+        let before = workspace.clone();
+        let again = Incident::create(id, 5, draft("again"), &Actor::named("import"), at());
+        assert_eq!(
+            workspace.adopt(vec![again]),
+            Err(AdoptError::IdUnderTwoNumbers {
+                id,
+                first: 4,
+                second: 5
+            })
+        );
+        assert_eq!(workspace, before);
+    }
+
+    #[test]
+    fn adopting_the_same_incident_again_replaces_it() {
+        let mut workspace = Workspace::default();
+        let id = Uuid::new_v4();
+        let first = Incident::create(id, 4, draft("first"), &Actor::named("import"), at());
+        let newer = Incident::create(id, 4, draft("newer"), &Actor::named("import"), at());
+        workspace.adopt(vec![first]).unwrap();
+        workspace.adopt(vec![newer]).unwrap();
+        assert_eq!(workspace.incident(4).unwrap().title, "newer");
+        assert_eq!(workspace.incidents().count(), 1);
     }
 
     proptest! {
