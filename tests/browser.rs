@@ -117,9 +117,16 @@ async fn an_unknown_address_says_so_and_shows_it_as_text() {
 }
 
 #[wasm_bindgen_test]
-async fn an_unmounted_app_stops_following_the_address() {
+async fn an_unmounted_app_leaves_the_page_and_the_tab_title_alone() {
     let (container, app) = mount_at("#/incidents");
+    next_task().await;
+    assert_eq!(document().title(), "Incidents · Vigil");
     drop(app);
     navigate("#/incidents/new").await;
     assert!(container.query_selector("h1").unwrap().is_none());
+    assert_eq!(
+        document().title(),
+        "Incidents · Vigil",
+        "a disposed app must not react to the address any more"
+    );
 }

@@ -68,10 +68,8 @@ pub fn import_incidents(
     text: &str,
     context: &mut ImportContext<'_>,
 ) -> Result<Vec<Incident>, ImportError> {
-    let document: Value = serde_json::from_str(text).map_err(|error| ImportError {
-        path: String::new(),
-        message: format!("not valid JSON ({error})"),
-    })?;
+    let document: Value = serde_json::from_str(text)
+        .map_err(|error| ImportError::at("", format!("not valid JSON ({error})")))?;
     let (records, prefix): (Vec<WireIncident>, fn(usize) -> String) =
         if document.get("value").is_some() {
             let list: WireIncidentList = decode(document)?;
@@ -79,13 +77,11 @@ pub fn import_incidents(
         } else if document.get("properties").is_some() {
             (vec![decode(document)?], |_| String::new())
         } else {
-            return Err(ImportError {
-                path: String::new(),
-                message:
-                    "expected a Sentinel incident (an object with \"properties\") or a list page \
-                      (an object with \"value\")"
-                        .into(),
-            });
+            return Err(ImportError::at(
+                "",
+                "expected a Sentinel incident (an object with \"properties\") or a list page \
+                 (an object with \"value\")",
+            ));
         };
     let highest_given = records
         .iter()
