@@ -8,9 +8,12 @@ use std::ops::Deref;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::alert::{Alert, AlertSummary};
 use super::closing::Closing;
+use super::correlation::CORRELATION_ACTOR;
 use super::draft::ValidDraft;
 use super::people::{Actor, Owner};
+use super::validation::limits;
 use super::validation::{self, ValidationErrors};
 use super::vocabulary::{IncidentStatus, LabelType, Severity, Tactic};
 
@@ -102,6 +105,12 @@ pub enum Tracked {
     Tags,
     /// A comment was added.
     Comment,
+    /// Alerts joined or left (from and to are counts).
+    Alerts,
+    /// One incident was merged into another (from and to are incident numbers).
+    Merged,
+    /// An analyst moved an alert between incidents (from and to are incident numbers).
+    AlertMoved,
 }
 
 impl Tracked {
@@ -117,6 +126,9 @@ impl Tracked {
             Tracked::Owner => "Owner",
             Tracked::Tags => "Tags",
             Tracked::Comment => "Comment added",
+            Tracked::Alerts => "Alerts",
+            Tracked::Merged => "Merged",
+            Tracked::AlertMoved => "Alert moved",
         }
     }
 }
@@ -267,6 +279,9 @@ fn joined_tags(labels: &[Label]) -> Option<String> {
     })
 }
 
+/// One logged change: what, from, to.
+type Change = (Tracked, Option<String>, Option<String>);
+
 fn non_empty(text: &str) -> Option<String> {
     (!text.is_empty()).then(|| text.to_owned())
 }
@@ -331,7 +346,11 @@ impl Incident {
         let mut errors = ValidationErrors::default();
         data.title = validation::title(&data.title, &mut errors);
         data.description = validation::description(&data.description, &mut errors);
-        validation::closing(data.status, data.closing.as_ref(), &mut errors);
+        // Defender closes a merged incident without a verdict; that is its only verdict-less close.
+        let redirected = data.merged_into.is_some() && data.closing.is_none();
+        if !(redirected && data.status == IncidentStatus::Closed) {
+            validation::closing(data.status, data.closing.as_ref(), &mut errors);
+        }
         data.owner = match &data.owner {
             Some(owner) => validation::owner(owner, &mut errors),
             None => None,
@@ -365,10 +384,7 @@ impl Incident {
     fn apply(
         &mut self,
         edit: Edit<'_>,
-        change: impl FnOnce(
-            &mut IncidentData,
-        )
-            -> Result<Vec<(Tracked, Option<String>, Option<String>)>, EditError>,
+        change: impl FnOnce(&mut IncidentData) -> Result<Vec<Change>, EditError>,
     ) -> Result<(), EditError> {
         if edit.etag != &self.0.etag {
             return Err(EditError::Conflict {
@@ -378,26 +394,40 @@ impl Incident {
         }
         let mut next = self.0.clone();
         let changes = change(&mut next)?;
-        let changes: Vec<_> = changes
-            .into_iter()
-            .filter(|(_, from, to)| from != to)
-            .collect();
-        if changes.is_empty() {
-            return Ok(());
+        if changes.iter().any(|(_, from, to)| from != to) {
+            self.0 = next;
+            self.stamp(edit.by, edit.at, changes);
         }
-        next.activity
-            .extend(changes.into_iter().map(|(what, from, to)| ActivityEntry {
-                at: edit.at,
-                by: edit.by.clone(),
-                what,
-                from,
-                to,
-            }));
-        next.modified = edit.at;
-        next.revision += 1;
-        next.etag = Etag::for_revision(next.revision);
-        self.0 = next;
         Ok(())
+    }
+
+    /// Logs the changes that changed something, stamps the time and moves the etag; nothing
+    /// happens when every change is to the same value.
+    fn stamp(&mut self, by: &Actor, at: DateTime<Utc>, changes: Vec<Change>) -> bool {
+        let before = self.0.activity.len();
+        self.0
+            .activity
+            .extend(changes.into_iter().filter(|(_, from, to)| from != to).map(
+                |(what, from, to)| ActivityEntry {
+                    at,
+                    by: by.clone(),
+                    what,
+                    from,
+                    to,
+                },
+            ));
+        let logged = self.0.activity.len() > before;
+        if logged {
+            self.bump(at);
+        }
+        logged
+    }
+
+    /// Marks a new version: modified now, next revision, new etag.
+    fn bump(&mut self, at: DateTime<Utc>) {
+        self.0.modified = at;
+        self.0.revision += 1;
+        self.0.etag = Etag::for_revision(self.0.revision);
     }
 
     /// Renames the incident.
@@ -566,6 +596,225 @@ impl Incident {
         })
     }
 }
+
+/// `text` cut to at most `max` characters, so a long alert name still makes a valid title.
+fn clip(text: &str, max: usize) -> String {
+    text.trim()
+        .chars()
+        .take(max)
+        .collect::<String>()
+        .trim_end()
+        .to_owned()
+}
+
+/// The changes the correlation core makes. They quote no etag: they happen inside one workspace
+/// operation, and they move the etag so that an analyst's later write against the older version
+/// is refused as a conflict. Each is logged under whoever made it.
+impl Incident {
+    /// The incident an alert opens: its title, description, severity and activity times.
+    pub(crate) fn open_for_alert(
+        id: Uuid,
+        number: u64,
+        alert: &Alert,
+        by: &Actor,
+        at: DateTime<Utc>,
+    ) -> Incident {
+        let title = clip(alert.title(), limits::TITLE_MAX_CHARS);
+        let summary = AlertSummary::of([alert]);
+        let mut incident = Incident(IncidentData {
+            id,
+            number,
+            title: title.clone(),
+            description: clip(&alert.details.description, limits::DESCRIPTION_MAX_CHARS),
+            severity: alert.details.severity,
+            status: IncidentStatus::New,
+            closing: None,
+            owner: None,
+            labels: Vec::new(),
+            first_activity: None,
+            last_activity: None,
+            created: at,
+            modified: at,
+            provider_name: VIGIL_PROVIDER.to_owned(),
+            provider_incident_id: None,
+            product_names: Vec::new(),
+            tactics: Vec::new(),
+            techniques: Vec::new(),
+            related_rule_ids: Vec::new(),
+            alert_ids: Vec::new(),
+            comments: Vec::new(),
+            activity: vec![ActivityEntry {
+                at,
+                by: by.clone(),
+                what: Tracked::Created,
+                from: None,
+                to: Some(title),
+            }],
+            etag: Etag::for_revision(0),
+            revision: 0,
+            merged_into: None,
+        });
+        incident.put_summary(summary);
+        incident
+    }
+
+    /// Whether anyone but `system` ever changed it: such an incident keeps its alerts when the
+    /// core regroups late alerts around it.
+    pub(crate) fn touched_by_other_than(&self, system: &Actor) -> bool {
+        self.activity.iter().any(|entry| entry.by != *system)
+    }
+
+    /// Brings what it shows of its alerts up to date, logged as `by`'s change. The severity
+    /// follows the highest alert unless an analyst has set it.
+    pub(crate) fn show_alerts(&mut self, summary: AlertSummary, by: &Actor, at: DateTime<Utc>) {
+        let severity_pinned = self
+            .activity
+            .iter()
+            .any(|entry| entry.what == Tracked::Severity && entry.by.name != CORRELATION_ACTOR);
+        let mut changes = vec![(
+            Tracked::Alerts,
+            Some(self.alert_ids.len().to_string()),
+            Some(summary.ids.len().to_string()),
+        )];
+        if let Some(severity) = summary.severity.filter(|_| !severity_pinned) {
+            changes.push((
+                Tracked::Severity,
+                Some(self.severity.to_string()),
+                Some(severity.to_string()),
+            ));
+            self.0.severity = severity;
+        }
+        let data = &self.0;
+        let changed = data.alert_ids != summary.ids
+            || summary
+                .first_activity
+                .is_some_and(|first| data.first_activity != Some(first))
+            || summary
+                .last_activity
+                .is_some_and(|last| data.last_activity != Some(last))
+            || data.product_names != summary.product_names
+            || data.tactics != summary.tactics
+            || data.techniques != summary.techniques
+            || data.related_rule_ids != summary.rule_ids;
+        self.put_summary(summary);
+        if !self.stamp(by, at, changes) && changed {
+            self.bump(at);
+        }
+    }
+
+    fn put_summary(&mut self, summary: AlertSummary) {
+        let data = &mut self.0;
+        data.alert_ids = summary.ids;
+        data.first_activity = summary.first_activity.or(data.first_activity);
+        data.last_activity = summary.last_activity.or(data.last_activity);
+        data.product_names = summary.product_names;
+        data.tactics = summary.tactics;
+        data.techniques = summary.techniques;
+        data.related_rule_ids = summary.rule_ids;
+    }
+
+    /// Takes in what moves with a merged incident besides its alerts: its tags (up to the tag
+    /// limit). The alerts themselves follow through [`Incident::show_alerts`].
+    pub(crate) fn merge_in(&mut self, absorbed: &Incident, by: &Actor, at: DateTime<Utc>) {
+        let mut changes = vec![(
+            Tracked::Merged,
+            Some(format!("#{}", absorbed.number)),
+            Some(format!("#{}", self.number)),
+        )];
+        let tags_before = joined_tags(&self.labels);
+        for label in &absorbed.labels {
+            let known = self
+                .0
+                .labels
+                .iter()
+                .any(|mine| mine.name.to_lowercase() == label.name.to_lowercase());
+            if !known && label.name != REDIRECTED && self.0.labels.len() < limits::TAGS_MAX {
+                self.0.labels.push(label.clone());
+            }
+        }
+        changes.push((Tracked::Tags, tags_before, joined_tags(&self.labels)));
+        self.stamp(by, at, changes);
+    }
+
+    /// Closes it as merged into `survivor`, the way Defender XDR does: status Closed with no
+    /// verdict, the `Redirected` label, no alerts. Comments and the activity log stay.
+    pub(crate) fn redirect_into(&mut self, survivor: u64, by: &Actor, at: DateTime<Utc>) {
+        let data = &mut self.0;
+        let status_before = std::mem::replace(&mut data.status, IncidentStatus::Closed);
+        let verdict_before = data.closing.take().map(|closing| closing.describe());
+        data.merged_into = Some(survivor);
+        if !data.labels.iter().any(|label| label.name == REDIRECTED) {
+            data.labels.push(Label {
+                name: REDIRECTED.to_owned(),
+                label_type: LabelType::AutoAssigned,
+            });
+        }
+        let alerts_before = std::mem::take(&mut data.alert_ids).len();
+        data.product_names.clear();
+        data.tactics.clear();
+        data.techniques.clear();
+        data.related_rule_ids.clear();
+        let number = data.number;
+        self.stamp(
+            by,
+            at,
+            vec![
+                (
+                    Tracked::Status,
+                    Some(status_before.to_string()),
+                    Some(IncidentStatus::Closed.to_string()),
+                ),
+                (Tracked::Classification, verdict_before, None),
+                (
+                    Tracked::Merged,
+                    Some(format!("#{number}")),
+                    Some(format!("#{survivor}")),
+                ),
+                (
+                    Tracked::Alerts,
+                    Some(alerts_before.to_string()),
+                    Some("0".to_owned()),
+                ),
+            ],
+        );
+    }
+
+    /// Reopens a closed incident because a matching alert arrived and its source's grouping
+    /// says to reopen rather than open a new incident.
+    pub(crate) fn reopen_for_alert(&mut self, by: &Actor, at: DateTime<Utc>) {
+        let data = &mut self.0;
+        let from = std::mem::replace(&mut data.status, IncidentStatus::Active);
+        let cleared = data.closing.take().map(|closing| closing.describe());
+        self.stamp(
+            by,
+            at,
+            vec![
+                (
+                    Tracked::Status,
+                    Some(from.to_string()),
+                    Some(IncidentStatus::Active.to_string()),
+                ),
+                (Tracked::Classification, cleared, None),
+            ],
+        );
+    }
+
+    /// Logs that an analyst moved an alert from incident `from` to incident `to`.
+    pub(crate) fn log_move(&mut self, from: u64, to: u64, by: &Actor, at: DateTime<Utc>) {
+        self.stamp(
+            by,
+            at,
+            vec![(
+                Tracked::AlertMoved,
+                Some(format!("#{from}")),
+                Some(format!("#{to}")),
+            )],
+        );
+    }
+}
+
+/// The label Defender XDR puts on an incident that was merged into another.
+pub const REDIRECTED: &str = "Redirected";
 
 #[cfg(test)]
 mod tests {

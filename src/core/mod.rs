@@ -1,7 +1,9 @@
 //! The pure core: the incident model and its rules. No browser, no clock, no randomness: times
 //! and ids come in as arguments, so everything here is deterministic and tested natively.
 
+pub mod alert;
 pub mod closing;
+pub mod correlation;
 pub mod draft;
 pub mod entity;
 pub mod incident;

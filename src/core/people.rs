@@ -58,6 +58,26 @@ impl Owner {
             && self.user_principal_name.is_none()
     }
 
+    /// Whether two owners are the same principal: by object id when both have one, else by
+    /// UPN, e-mail or name (ignoring case), the strongest identifier both carry.
+    pub fn same_principal(&self, other: &Owner) -> bool {
+        if let (Some(mine), Some(theirs)) = (self.object_id, other.object_id) {
+            return mine == theirs;
+        }
+        let pairs = [
+            (&self.user_principal_name, &other.user_principal_name),
+            (&self.email, &other.email),
+            (&self.assigned_to, &other.assigned_to),
+        ];
+        pairs
+            .into_iter()
+            .find_map(|pair| match pair {
+                (Some(mine), Some(theirs)) => Some(mine.trim().eq_ignore_ascii_case(theirs.trim())),
+                _ => None,
+            })
+            .unwrap_or(false)
+    }
+
     /// How the owner reads in the queue and the activity log: the best identifier there is.
     pub fn display_name(&self) -> String {
         self.assigned_to
@@ -103,6 +123,20 @@ mod tests {
             ..Owner::default()
         };
         assert_eq!(by_id.display_name(), Uuid::nil().to_string());
+    }
+
+    #[test]
+    fn owners_are_compared_by_their_strongest_shared_identifier() {
+        let ana = Owner::person("Ana Silva", "ana@contoso.com");
+        let ana_by_mail = Owner::person("A. Silva", "ANA@contoso.com");
+        assert!(ana.same_principal(&ana_by_mail));
+        assert!(!ana.same_principal(&Owner::person("Ana Silva", "ana.silva@fabrikam.com")));
+        let ids = |id: u128| Owner {
+            object_id: Some(Uuid::from_u128(id)),
+            ..ana.clone()
+        };
+        assert!(!ids(1).same_principal(&ids(2)));
+        assert!(!ana.same_principal(&Owner::default()));
     }
 
     #[test]

@@ -104,6 +104,24 @@ impl Default for IncidentStatus {
 }
 
 wire_enum! {
+    /// Where an alert is in its own life cycle, as the detecting product reports it.
+    AlertStatus {
+        Unknown => "Unknown",
+        New => "New",
+        InProgress => "InProgress",
+        Resolved => "Resolved",
+        Dismissed => "Dismissed",
+    }
+}
+
+impl Default for AlertStatus {
+    /// An alert that says nothing of its status is new to the analyst.
+    fn default() -> Self {
+        AlertStatus::New
+    }
+}
+
+wire_enum! {
     /// The analyst's verdict when closing.
     Classification {
         TruePositive => "TruePositive",

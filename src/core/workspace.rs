@@ -6,16 +6,22 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::alert::Alert;
+use super::correlation::{Correlation, CorrelationSettings, SettingsError, Undo};
 use super::draft::ValidDraft;
 use super::incident::Incident;
 use super::people::Actor;
 
-/// The incidents of one workspace, by number. Numbers come from a counter that only moves
-/// forward, so a deleted incident's number is never given to another one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The incidents and alerts of one workspace. Numbers come from a counter that only moves
+/// forward, so a deleted incident's number is never given to another one. Every alert belongs
+/// to exactly one live incident.
+#[derive(Debug, Clone)]
 pub struct Workspace {
-    incidents: BTreeMap<u64, Incident>,
-    next_number: u64,
+    pub(in crate::core) incidents: BTreeMap<u64, Incident>,
+    pub(in crate::core) next_number: u64,
+    pub(in crate::core) correlation: Correlation,
+    /// What restores the state before the last merge or move; cleared by any other change.
+    pub(in crate::core) undo: Option<Undo>,
 }
 
 impl Default for Workspace {
@@ -23,9 +29,22 @@ impl Default for Workspace {
         Workspace {
             incidents: BTreeMap::new(),
             next_number: 1,
+            correlation: Correlation::default(),
+            undo: None,
         }
     }
 }
+
+impl PartialEq for Workspace {
+    /// Equal in everything an analyst can see; a pending undo does not count.
+    fn eq(&self, other: &Workspace) -> bool {
+        self.incidents == other.incidents
+            && self.next_number == other.next_number
+            && self.correlation == other.correlation
+    }
+}
+
+impl Eq for Workspace {}
 
 /// Why a batch of numbered incidents was refused; nothing of the batch was taken in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +96,7 @@ impl Workspace {
         by: &Actor,
         at: DateTime<Utc>,
     ) -> &Incident {
+        self.undo = None;
         let number = self.next_number;
         self.next_number += 1;
         self.incidents
@@ -89,6 +109,7 @@ impl Workspace {
     /// incident comes under two numbers. One with the id and number of a stored incident
     /// replaces it.
     pub fn adopt(&mut self, incoming: Vec<Incident>) -> Result<(), AdoptError> {
+        self.undo = None;
         let mut number_of: BTreeMap<Uuid, u64> = self
             .incidents
             .values()
@@ -120,9 +141,11 @@ impl Workspace {
         Ok(())
     }
 
-    /// Removes an incident; its number stays used.
-    pub fn delete(&mut self, number: u64) -> Option<Incident> {
-        self.incidents.remove(&number)
+    /// Removes an incident and its alerts; its number stays used.
+    pub fn delete(&mut self, number: u64) -> Option<(Incident, Vec<Alert>)> {
+        self.undo = None;
+        let incident = self.incidents.remove(&number)?;
+        Some((incident, self.correlation.forget_incident(number)))
     }
 
     /// The incident with this number.
@@ -132,7 +155,23 @@ impl Workspace {
 
     /// The incident with this number, to change through its methods.
     pub fn incident_mut(&mut self, number: u64) -> Option<&mut Incident> {
+        self.undo = None;
         self.incidents.get_mut(&number)
+    }
+
+    /// The alerts and how they were correlated.
+    pub fn correlation(&self) -> &Correlation {
+        &self.correlation
+    }
+
+    /// Changes the correlation settings for alerts ingested from now on.
+    pub fn set_correlation_settings(
+        &mut self,
+        settings: CorrelationSettings,
+    ) -> Result<(), SettingsError> {
+        settings.validate()?;
+        self.correlation.replace_settings(settings);
+        Ok(())
     }
 
     /// Every incident, by number.

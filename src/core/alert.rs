@@ -1,0 +1,512 @@
+//! Alerts as detection products raise them (Sentinel's `SecurityAlert`), and the checks an alert
+//! passes before the correlation core takes it in.
+
+use std::fmt;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::entity::{Entity, EntityKind, EntityProperties};
+use super::vocabulary::{AlertStatus, Severity, Tactic};
+
+/// Longest system alert id taken in; real ids are GUIDs or short prefixed numbers.
+pub const MAX_ID_CHARS: usize = 256;
+/// More entities than this on one alert (counting referenced ones) is not a real detection but
+/// a broken export, and would let one alert tie thousands of incidents together.
+pub const MAX_ENTITIES_PER_ALERT: usize = 500;
+/// How far past "now" an alert's time may lie before it is refused: clocks drift, but an alert
+/// from next week would sit at the top of every time-sorted view for a week.
+pub const FUTURE_TOLERANCE_HOURS: i64 = 24;
+
+/// The descriptive fields of an alert: everything except what correlation depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AlertDetails {
+    /// `alertDisplayName`: what the analyst reads.
+    pub display_name: String,
+    /// `alertType`: the detection's stable name.
+    pub alert_type: String,
+    /// What was detected.
+    pub description: String,
+    /// How bad the product thinks it is.
+    pub severity: Severity,
+    /// The product's own status for the alert.
+    pub status: AlertStatus,
+    /// When the suspicious activity ended, when known.
+    pub end: Option<DateTime<Utc>>,
+    /// When the product raised the alert, when known.
+    pub generated: Option<DateTime<Utc>>,
+    /// `productName`, for example "Microsoft Defender for Endpoint".
+    pub product_name: String,
+    /// `providerName`: the service that delivered it.
+    pub provider_name: String,
+    /// `vendorName`.
+    pub vendor_name: String,
+    /// MITRE ATT&CK tactics.
+    pub tactics: Vec<Tactic>,
+    /// MITRE ATT&CK technique ids, such as `T1566`.
+    pub techniques: Vec<String>,
+    /// What the product advises doing.
+    pub remediation_steps: Vec<String>,
+    /// `compromisedEntity`: the asset the product names as affected.
+    pub compromised_entity: String,
+    /// `ExtendedProperties` / `additionalData`, as name and text.
+    pub extended_properties: Vec<(String, String)>,
+    /// The analytics rules that raised it (ARM ids), which incidents list as related rules.
+    pub rule_ids: Vec<String>,
+}
+
+/// An entity as an importer read it: the kind is still text, so an unknown kind can be reported
+/// instead of failing the whole file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawEntity {
+    /// The kind as the source spelled it (`host`, `Host`, ...).
+    pub kind: String,
+    /// Its properties, by schema name.
+    pub properties: Vec<(String, String)>,
+    /// Entities it refers to.
+    pub related: Vec<RawEntity>,
+}
+
+impl RawEntity {
+    /// An entity with no references.
+    pub fn new(kind: &str, properties: &[(&str, &str)]) -> RawEntity {
+        RawEntity {
+            kind: kind.to_owned(),
+            properties: properties
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                .collect(),
+            related: Vec::new(),
+        }
+    }
+
+    /// The same entity referring to `related` too.
+    pub fn with_related(mut self, related: RawEntity) -> RawEntity {
+        self.related.push(related);
+        self
+    }
+
+    fn count(&self) -> usize {
+        1 + self.related.iter().map(RawEntity::count).sum::<usize>()
+    }
+}
+
+/// An alert as an importer read it, before any check: the id may be blank and the time missing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RawAlert {
+    /// `systemAlertId`; blank when the source had none.
+    pub id: String,
+    /// `startTimeUtc`: when the suspicious activity began.
+    pub start: Option<DateTime<Utc>>,
+    /// The entities it names.
+    pub entities: Vec<RawEntity>,
+    /// Everything else.
+    pub details: AlertDetails,
+}
+
+/// A checked alert: it has an id and a time, and every entity has a known kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alert {
+    /// `systemAlertId`, unique per workspace; ingesting the same id again updates this alert.
+    pub id: String,
+    /// When the suspicious activity began; correlation windows are measured on it.
+    pub start: DateTime<Utc>,
+    /// The entities it names, including those without a strong identifier (shown, never
+    /// correlated).
+    pub entities: Vec<Entity>,
+    /// Everything else.
+    pub details: AlertDetails,
+}
+
+/// Why an alert was refused; nothing of it was taken in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    /// It has no `systemAlertId`.
+    MissingId,
+    /// Its id is longer than [`MAX_ID_CHARS`].
+    IdTooLong,
+    /// It has no start time.
+    MissingTime,
+    /// It starts more than [`FUTURE_TOLERANCE_HOURS`] after now.
+    FutureTime {
+        /// The time it claims.
+        start: DateTime<Utc>,
+    },
+    /// It names more than [`MAX_ENTITIES_PER_ALERT`] entities.
+    TooManyEntities {
+        /// How many it names.
+        count: usize,
+    },
+    /// An earlier record of the same batch has the same id.
+    DuplicateInBatch {
+        /// The position (from 1) of the record that was kept.
+        first_record: usize,
+    },
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rejection::MissingId => f.write_str("it has no alert id (systemAlertId)"),
+            Rejection::IdTooLong => write!(f, "its id is longer than {MAX_ID_CHARS} characters"),
+            Rejection::MissingTime => f.write_str("it has no start time (startTimeUtc)"),
+            Rejection::FutureTime { start } => write!(
+                f,
+                "its start time {} is more than {FUTURE_TOLERANCE_HOURS} hours in the future",
+                start.to_rfc3339()
+            ),
+            Rejection::TooManyEntities { count } => write!(
+                f,
+                "it names {count} entities; at most {MAX_ENTITIES_PER_ALERT} are taken"
+            ),
+            Rejection::DuplicateInBatch { first_record } => write!(
+                f,
+                "record {first_record} of the same batch already has this id"
+            ),
+        }
+    }
+}
+
+/// Something wrong with part of an alert that was still taken in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// An entity of a kind Vigil does not know was left out.
+    UnknownEntityKind {
+        /// Its position (from 1) among the alert's entities.
+        position: usize,
+        /// The kind it claimed.
+        kind: String,
+    },
+    /// An entity has no strong identifier: it is shown but never used to correlate.
+    NotIdentifying {
+        /// Its position (from 1) among the alert's entities.
+        position: usize,
+        /// Its kind.
+        kind: EntityKind,
+    },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::UnknownEntityKind { position, kind } => {
+                write!(
+                    f,
+                    "entity {position} has unknown kind {kind:?} and was left out"
+                )
+            }
+            Warning::NotIdentifying { position, kind } => write!(
+                f,
+                "entity {position} ({kind}) has no strong identifier; it is shown but not used to correlate"
+            ),
+        }
+    }
+}
+
+/// Detection sources Defender XDR names by the first two letters of an alert id.
+const SOURCE_PREFIXES: [(&str, &str); 12] = [
+    ("ad", "Microsoft Entra ID Protection"),
+    ("aa", "Microsoft Defender for Identity"),
+    ("ca", "Microsoft Defender for Cloud Apps"),
+    ("da", "Microsoft Defender for Endpoint"),
+    ("dc", "Microsoft Defender for Cloud"),
+    ("dl", "Microsoft Data Loss Prevention"),
+    ("ed", "Microsoft Defender for Endpoint"),
+    ("fa", "Microsoft Defender for Office 365"),
+    ("ir", "Insider Risk Management"),
+    ("ma", "App Governance"),
+    ("ra", "Microsoft Defender XDR"),
+    ("sn", "Microsoft Sentinel"),
+];
+
+impl Alert {
+    /// Checks a raw alert: refused outright for a missing id or time, a time too far ahead of
+    /// `now` or an absurd number of entities; otherwise taken with warnings for entities of an
+    /// unknown kind (left out) or without a strong identifier (kept, not correlated).
+    pub fn check(raw: RawAlert, now: DateTime<Utc>) -> Result<(Alert, Vec<Warning>), Rejection> {
+        let RawAlert {
+            id,
+            start,
+            entities,
+            details,
+        } = raw;
+        let id = id.trim().to_owned();
+        if id.is_empty() {
+            return Err(Rejection::MissingId);
+        }
+        if id.chars().count() > MAX_ID_CHARS {
+            return Err(Rejection::IdTooLong);
+        }
+        let start = start.ok_or(Rejection::MissingTime)?;
+        if start > now + Duration::hours(FUTURE_TOLERANCE_HOURS) {
+            return Err(Rejection::FutureTime { start });
+        }
+        let count = entities.iter().map(RawEntity::count).sum();
+        if count > MAX_ENTITIES_PER_ALERT {
+            return Err(Rejection::TooManyEntities { count });
+        }
+        let mut warnings = Vec::new();
+        let mut checked = Vec::with_capacity(entities.len());
+        for (index, raw) in entities.into_iter().enumerate() {
+            let position = index + 1;
+            let kind = raw.kind.clone();
+            match known_entity(raw) {
+                Some(entity) => {
+                    if entity.strong_keys().is_empty() {
+                        warnings.push(Warning::NotIdentifying {
+                            position,
+                            kind: entity.kind,
+                        });
+                    }
+                    checked.push(entity);
+                }
+                None => warnings.push(Warning::UnknownEntityKind { position, kind }),
+            }
+        }
+        Ok((
+            Alert {
+                id,
+                start,
+                entities: checked,
+                details,
+            },
+            warnings,
+        ))
+    }
+
+    /// The product named by the id's prefix (`da…` is Defender for Endpoint), when it has one.
+    pub fn source_from_prefix(&self) -> Option<&'static str> {
+        let prefix = self.id.get(..2)?;
+        SOURCE_PREFIXES
+            .iter()
+            .find(|(known, _)| *known == prefix)
+            .map(|(_, product)| *product)
+    }
+
+    /// The detection source grouping settings are chosen by: the product name, else the product
+    /// the id's prefix names, else "Unknown".
+    pub fn source(&self) -> &str {
+        let product = self.details.product_name.trim();
+        if !product.is_empty() {
+            return product;
+        }
+        self.source_from_prefix().unwrap_or("Unknown")
+    }
+
+    /// The name an incident opened by this alert takes.
+    pub fn title(&self) -> &str {
+        [&self.details.display_name, &self.details.alert_type]
+            .into_iter()
+            .map(|text| text.trim())
+            .find(|text| !text.is_empty())
+            .unwrap_or(self.id.as_str())
+    }
+
+    /// The device groups of the hosts it names (Defender's `RbacGroupName`, or `DeviceGroup`).
+    pub fn device_groups(&self) -> impl Iterator<Item = &str> {
+        fn walk<'a>(entities: &'a [Entity], into: &mut Vec<&'a str>) {
+            for entity in entities {
+                if entity.kind == EntityKind::Host
+                    && let Some(group) = ["RbacGroupName", "DeviceGroup"]
+                        .iter()
+                        .find_map(|name| entity.properties.get(name))
+                {
+                    into.push(group.trim());
+                }
+                walk(&entity.related, into);
+            }
+        }
+        let mut groups = Vec::new();
+        walk(&self.entities, &mut groups);
+        groups.into_iter()
+    }
+}
+
+/// What an incident shows of its alerts: kept in step with them by the correlation core.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AlertSummary {
+    /// Their ids, earliest first.
+    pub ids: Vec<String>,
+    /// The start of the earliest.
+    pub first_activity: Option<DateTime<Utc>>,
+    /// The latest end (or start, when an alert has no end).
+    pub last_activity: Option<DateTime<Utc>>,
+    /// The highest severity among them.
+    pub severity: Option<Severity>,
+    /// Their products, each once, in the order first seen.
+    pub product_names: Vec<String>,
+    /// Their tactics, each once, in kill-chain order.
+    pub tactics: Vec<Tactic>,
+    /// Their techniques, each once, sorted.
+    pub techniques: Vec<String>,
+    /// Their analytics rules, each once, sorted.
+    pub rule_ids: Vec<String>,
+}
+
+impl AlertSummary {
+    /// The summary of `alerts`, which come earliest first.
+    pub fn of<'a>(alerts: impl IntoIterator<Item = &'a Alert>) -> AlertSummary {
+        let mut summary = AlertSummary::default();
+        for alert in alerts {
+            let details = &alert.details;
+            summary.ids.push(alert.id.clone());
+            summary.first_activity = Some(
+                summary
+                    .first_activity
+                    .map_or(alert.start, |first| first.min(alert.start)),
+            );
+            let end = details.end.unwrap_or(alert.start).max(alert.start);
+            summary.last_activity = Some(summary.last_activity.map_or(end, |last| last.max(end)));
+            // Severity sorts High first, so the highest is the least.
+            summary.severity = Some(
+                summary
+                    .severity
+                    .map_or(details.severity, |worst| worst.min(details.severity)),
+            );
+            let product = alert.source();
+            if !summary.product_names.iter().any(|known| known == product) {
+                summary.product_names.push(product.to_owned());
+            }
+            summary.tactics.extend(&details.tactics);
+            summary.techniques.extend(
+                details
+                    .techniques
+                    .iter()
+                    .map(|technique| technique.trim().to_owned()),
+            );
+            summary.rule_ids.extend(details.rule_ids.iter().cloned());
+        }
+        summary.tactics.sort_unstable();
+        summary.tactics.dedup();
+        for list in [&mut summary.techniques, &mut summary.rule_ids] {
+            list.retain(|text| !text.is_empty());
+            list.sort_unstable();
+            list.dedup();
+        }
+        summary
+    }
+}
+
+/// The entity with its kind parsed, or `None` when the kind is unknown. Related entities of an
+/// unknown kind are dropped with it silently: they only qualify their parent.
+fn known_entity(raw: RawEntity) -> Option<Entity> {
+    let kind = EntityKind::parse(&raw.kind)?;
+    Some(Entity {
+        kind,
+        properties: EntityProperties::new(raw.properties),
+        related: raw.related.into_iter().filter_map(known_entity).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap()
+    }
+
+    fn raw(id: &str) -> RawAlert {
+        RawAlert {
+            id: id.to_owned(),
+            start: Some(now()),
+            entities: vec![RawEntity::new(
+                "host",
+                &[("HostName", "web01"), ("DnsDomain", "contoso.com")],
+            )],
+            details: AlertDetails {
+                display_name: "Suspicious PowerShell".into(),
+                ..AlertDetails::default()
+            },
+        }
+    }
+
+    #[test]
+    fn an_alert_needs_an_id_and_a_time() {
+        assert_eq!(Alert::check(raw("  "), now()), Err(Rejection::MissingId));
+        let mut timeless = raw("da1");
+        timeless.start = None;
+        assert_eq!(Alert::check(timeless, now()), Err(Rejection::MissingTime));
+        let long = "x".repeat(MAX_ID_CHARS + 1);
+        assert_eq!(Alert::check(raw(&long), now()), Err(Rejection::IdTooLong));
+    }
+
+    #[test]
+    fn a_time_more_than_a_day_ahead_is_refused() {
+        let mut ahead = raw("da1");
+        ahead.start = Some(now() + Duration::hours(23));
+        assert!(Alert::check(ahead.clone(), now()).is_ok());
+        let start = now() + Duration::hours(25);
+        ahead.start = Some(start);
+        assert_eq!(
+            Alert::check(ahead, now()),
+            Err(Rejection::FutureTime { start })
+        );
+    }
+
+    #[test]
+    fn entities_are_counted_with_the_ones_they_refer_to() {
+        let mut crowded = raw("da1");
+        let process = RawEntity::new("process", &[("ProcessId", "4")])
+            .with_related(RawEntity::new("host", &[("HostName", "a")]));
+        crowded.entities = vec![process; MAX_ENTITIES_PER_ALERT / 2 + 1];
+        assert_eq!(
+            Alert::check(crowded, now()),
+            Err(Rejection::TooManyEntities {
+                count: MAX_ENTITIES_PER_ALERT + 2
+            })
+        );
+    }
+
+    #[test]
+    fn unknown_kinds_are_left_out_and_unidentified_entities_kept_with_a_warning() {
+        let mut mixed = raw("da1");
+        mixed
+            .entities
+            .push(RawEntity::new("iotdevice", &[("DeviceId", "7")]));
+        mixed
+            .entities
+            .push(RawEntity::new("host", &[("OSFamily", "Windows")]));
+        let (alert, warnings) = Alert::check(mixed, now()).unwrap();
+        assert_eq!(alert.entities.len(), 2);
+        assert_eq!(
+            warnings,
+            [
+                Warning::UnknownEntityKind {
+                    position: 2,
+                    kind: "iotdevice".into()
+                },
+                Warning::NotIdentifying {
+                    position: 3,
+                    kind: EntityKind::Host
+                }
+            ]
+        );
+        assert_eq!(
+            warnings[0].to_string(),
+            "entity 2 has unknown kind \"iotdevice\" and was left out"
+        );
+    }
+
+    #[test]
+    fn the_source_is_the_product_else_the_id_prefix() {
+        let (mut alert, _) = Alert::check(raw("da637551227677560813_-961444813"), now()).unwrap();
+        assert_eq!(alert.source(), "Microsoft Defender for Endpoint");
+        alert.details.product_name = "Palo Alto Networks".into();
+        assert_eq!(alert.source(), "Palo Alto Networks");
+        let (guid, _) = Alert::check(raw("baa8a239-6fde-4ab7-a093-d09f7b75c58c"), now()).unwrap();
+        assert_eq!(guid.source(), "Unknown");
+    }
+
+    #[test]
+    fn the_title_falls_back_to_the_type_then_the_id() {
+        let (mut alert, _) = Alert::check(raw("da1"), now()).unwrap();
+        assert_eq!(alert.title(), "Suspicious PowerShell");
+        alert.details.display_name = " ".into();
+        alert.details.alert_type = "PowerShellAbuse".into();
+        assert_eq!(alert.title(), "PowerShellAbuse");
+        alert.details.alert_type.clear();
+        assert_eq!(alert.title(), "da1");
+    }
+}

@@ -1,0 +1,794 @@
+//! Ingesting alerts: check each, file it in the index, place it in an incident, run the merge
+//! pass, and regroup the neighbourhood of any alert that arrived out of time order.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use rustc_hash::{FxHashMap, FxHashSet};
+use uuid::Uuid;
+
+use super::index::{AlertIx, CorrelationKey, KeyIx, Posting, millis};
+use super::reason::{MergeCause, MergeRecord, MergeRefusal, Reason};
+use super::settings::{GroupingSettings, Matching};
+use super::{Correlation, Placement, Slot, correlation_actor};
+use crate::core::alert::{Alert, RawAlert, Rejection, Warning};
+use crate::core::entity::{Entity, EntityKey};
+use crate::core::incident::Incident;
+use crate::core::people::Actor;
+use crate::core::vocabulary::IncidentStatus;
+use crate::core::workspace::Workspace;
+
+/// What an ingest needs from outside the core: the time, and fresh incident ids.
+pub struct IngestContext<'a> {
+    /// Now; alerts more than a day after it are refused, and changes are stamped with it.
+    pub now: DateTime<Utc>,
+    /// Makes an id for each incident the batch opens.
+    pub new_id: &'a mut dyn FnMut() -> Uuid,
+}
+
+/// What became of one record of a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A new alert, now in this incident; with warnings about parts left out or not correlated.
+    Accepted {
+        /// Its incident after the whole batch.
+        incident: u64,
+        /// What was wrong with parts of it.
+        warnings: Vec<Warning>,
+    },
+    /// A known alert whose fields changed; it stays in its incident.
+    Updated {
+        /// Its incident.
+        incident: u64,
+    },
+    /// A known alert, exactly as stored: nothing was done.
+    Unchanged {
+        /// Its incident.
+        incident: u64,
+    },
+    /// Refused; nothing of it was stored.
+    Rejected(Rejection),
+}
+
+/// One record's outcome, with its position in the batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordOutcome {
+    /// Position in the batch, from 1.
+    pub record: usize,
+    /// The alert id as given (possibly blank).
+    pub id: String,
+    /// What happened.
+    pub outcome: Outcome,
+}
+
+/// Everything an ingest did, record by record, and the incidents it opened and merged.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IngestReport {
+    /// One entry per record, in batch order.
+    pub records: Vec<RecordOutcome>,
+    /// Incidents opened, in the order they were opened.
+    pub opened: Vec<u64>,
+    /// Merges made.
+    pub merges: Vec<MergeRecord>,
+    /// Merges the rules refused: the two incidents and the rule.
+    pub refused_merges: Vec<(u64, u64, MergeRefusal)>,
+}
+
+impl IngestReport {
+    /// How many records ended in an outcome that `matches`.
+    pub fn count(&self, matches: impl Fn(&Outcome) -> bool) -> usize {
+        self.records
+            .iter()
+            .filter(|record| matches(&record.outcome))
+            .count()
+    }
+}
+
+/// State of one ingest run: when, who, which incidents need their alert view refreshed.
+pub(super) struct Run<'a> {
+    pub(super) at: DateTime<Utc>,
+    pub(super) system: Actor,
+    pub(super) new_id: &'a mut dyn FnMut() -> Uuid,
+    pub(super) dirty: FxHashSet<u64>,
+    pub(super) report: IngestReport,
+    /// Incidents whose alerts are being regrouped, by the alert that anchored them: an
+    /// incident opened again by the same alert keeps its number.
+    pub(super) reuse: FxHashMap<AlertIx, u64>,
+    refused: FxHashSet<(u64, u64)>,
+}
+
+/// A record settled before placement: refused, or a known id and whether it changed.
+type Settled = Result<Outcome, (AlertIx, bool)>;
+
+/// Every strong key of an alert's entities and of the entities they refer to.
+fn entity_keys(entities: &[Entity], into: &mut Vec<EntityKey>) {
+    for entity in entities {
+        into.extend(entity.strong_keys());
+        entity_keys(&entity.related, into);
+    }
+}
+
+/// The readable parts a grouping compares, or `None` when the source does not group.
+fn grouping_parts(
+    alert: &Alert,
+    keys: &[EntityKey],
+    grouping: &GroupingSettings,
+) -> Option<String> {
+    let joined = |keys: &mut dyn Iterator<Item = &EntityKey>| {
+        let mut texts: Vec<String> = keys.map(ToString::to_string).collect();
+        texts.sort_unstable();
+        texts.join("; ")
+    };
+    match &grouping.matching {
+        Matching::SharedEntity => None,
+        Matching::AnyAlert => Some(String::new()),
+        Matching::AllEntities => Some(format!("entities [{}]", joined(&mut keys.iter()))),
+        Matching::Selected(selection) => {
+            let mut parts: Vec<String> = selection
+                .kinds
+                .iter()
+                .map(|kind| {
+                    let mut of_kind = keys.iter().filter(|key| key.kind == *kind);
+                    format!("{kind} [{}]", joined(&mut of_kind))
+                })
+                .collect();
+            if selection.display_name {
+                parts.push(format!("name \"{}\"", alert.details.display_name.trim()));
+            }
+            if selection.severity {
+                parts.push(format!("severity {}", alert.details.severity));
+            }
+            Some(parts.join(", "))
+        }
+    }
+}
+
+impl Correlation {
+    /// Files a checked alert: interns its keys, inserts its postings and joins it to the
+    /// neighbourhoods of the alerts next to it under each key.
+    fn register(&mut self, alert: Alert) -> AlertIx {
+        let index = AlertIx::try_from(self.alerts.len()).expect("fewer than 2^32 alerts");
+        let mut strong = Vec::new();
+        entity_keys(&alert.entities, &mut strong);
+        let grouping = self.settings.grouping_for(alert.source());
+        let parts = grouping
+            .enabled
+            .then(|| grouping_parts(&alert, &strong, grouping));
+        let shares_entities = grouping.enabled && grouping.matching == Matching::SharedEntity;
+        let mut entity_keys: Vec<KeyIx> = strong
+            .into_iter()
+            .map(|key| self.keys.intern(CorrelationKey::Entity(key)))
+            .collect();
+        entity_keys.sort_unstable_by(|a, b| self.keys.key(*a).cmp(self.keys.key(*b)));
+        entity_keys.dedup();
+        let grouping_keys: Box<[KeyIx]> = match parts.flatten() {
+            Some(parts) => {
+                let detection = [&alert.details.alert_type, &alert.details.display_name]
+                    .into_iter()
+                    .map(|text| text.trim())
+                    .find(|text| !text.is_empty())
+                    .unwrap_or_default()
+                    .to_owned();
+                let key = CorrelationKey::Grouping {
+                    source: alert.source().to_owned(),
+                    detection,
+                    parts,
+                };
+                Box::new([self.keys.intern(key)])
+            }
+            None if shares_entities => entity_keys.clone().into_boxed_slice(),
+            None => Box::default(),
+        };
+        let time = alert.start.timestamp_millis();
+        self.by_id.insert(alert.id.clone(), index);
+        self.alerts.push(alert);
+        self.neighbourhoods.add(index);
+        let mut all_keys = entity_keys.clone();
+        all_keys.extend(grouping_keys.iter().copied());
+        all_keys.sort_unstable();
+        all_keys.dedup();
+        self.slots.push(Slot {
+            time,
+            entity_keys: entity_keys.into_boxed_slice(),
+            grouping_keys,
+            place: None,
+        });
+        let widest = millis(self.settings.widest_window());
+        let Correlation {
+            alerts,
+            slots,
+            keys,
+            neighbourhoods,
+            ..
+        } = self;
+        let before = |a: AlertIx, b: AlertIx| {
+            (slots[a as usize].time, alerts[a as usize].id.as_str())
+                < (slots[b as usize].time, alerts[b as usize].id.as_str())
+        };
+        for key in all_keys {
+            let position = keys.insert(key, Posting { time, alert: index }, before);
+            let postings = keys.postings(key);
+            let neighbours = [position.checked_sub(1), Some(position + 1)];
+            for neighbour in neighbours.into_iter().flatten() {
+                if let Some(posting) = postings.get(neighbour)
+                    && (posting.time - time).abs() <= widest
+                {
+                    neighbourhoods.join(index, posting.alert, before);
+                }
+            }
+        }
+        index
+    }
+
+    /// Whether an alert of its neighbourhood sorts after it: then placing it where it stands
+    /// would differ from placing everything in time order, and the neighbourhood is regrouped.
+    fn is_late(&mut self, alert: AlertIx) -> bool {
+        self.neighbourhoods.latest(alert) != alert
+    }
+
+    /// Whether this index still holds the alert (it was not deleted with its incident).
+    fn is_live(&self, alert: AlertIx) -> bool {
+        self.by_id.get(&self.alerts[alert as usize].id) == Some(&alert)
+    }
+
+    /// Takes every alert of an incident out of the index, for when the incident is deleted.
+    pub(in crate::core) fn forget_incident(&mut self, number: u64) -> Vec<Alert> {
+        let Some(cluster) = self.clusters.remove(&number) else {
+            return Vec::new();
+        };
+        let mut forgotten = Vec::with_capacity(cluster.alerts.len());
+        for alert in cluster.alerts {
+            let slot = &mut self.slots[alert as usize];
+            slot.place = None;
+            let keys: Vec<KeyIx> = slot
+                .entity_keys
+                .iter()
+                .chain(slot.grouping_keys.iter())
+                .copied()
+                .collect();
+            for key in keys {
+                self.keys.remove(key, alert);
+            }
+            self.by_id.remove(&self.alerts[alert as usize].id);
+            forgotten.push(self.alerts[alert as usize].clone());
+        }
+        forgotten
+    }
+}
+
+impl Workspace {
+    /// Takes in a batch of alerts: each is checked, then placed in an incident (joining a
+    /// related open one or opening one), then incidents it connects are merged where the rules
+    /// allow. Never panics on bad input: each record gets an outcome in the report.
+    pub fn ingest(
+        &mut self,
+        batch: Vec<RawAlert>,
+        context: &mut IngestContext<'_>,
+    ) -> IngestReport {
+        self.undo = None;
+        let mut run = Run {
+            at: context.now,
+            system: correlation_actor(),
+            new_id: context.new_id,
+            dirty: FxHashSet::default(),
+            report: IngestReport::default(),
+            reuse: FxHashMap::default(),
+            refused: FxHashSet::default(),
+        };
+        let mut first_record: FxHashMap<String, usize> = FxHashMap::default();
+        let mut fresh = Vec::new();
+        let mut settled: Vec<(usize, String, Settled)> = Vec::new();
+        for (position, raw) in batch.into_iter().enumerate() {
+            let record = position + 1;
+            let given_id = raw.id.clone();
+            let checked = Alert::check(raw, context.now).and_then(|(alert, warnings)| {
+                match first_record.get(&alert.id) {
+                    Some(&first_record) => Err(Rejection::DuplicateInBatch { first_record }),
+                    None => {
+                        first_record.insert(alert.id.clone(), record);
+                        Ok((alert, warnings))
+                    }
+                }
+            });
+            let outcome = match checked {
+                Err(rejection) => Ok(Outcome::Rejected(rejection)),
+                Ok((alert, warnings)) => match self.correlation.by_id.get(&alert.id) {
+                    Some(&known) => Err((known, self.update_alert(known, alert, &mut run))),
+                    None => {
+                        fresh.push((record, alert, warnings));
+                        continue;
+                    }
+                },
+            };
+            settled.push((record, given_id, outcome));
+        }
+        fresh.sort_unstable_by(|(_, a, _), (_, b, _)| (a.start, &a.id).cmp(&(b.start, &b.id)));
+        let mut late = Vec::new();
+        let mut accepted = Vec::with_capacity(fresh.len());
+        for (record, alert, warnings) in fresh {
+            let id = alert.id.clone();
+            let index = self.correlation.register(alert);
+            if self.correlation.is_late(index) {
+                late.push(index);
+            } else {
+                self.place_alert(index, &mut run);
+            }
+            accepted.push((record, id, index, warnings));
+        }
+        if !late.is_empty() {
+            self.regroup(&late, &mut run);
+        }
+        self.refresh_alert_views(&mut run);
+        let incident_of = |index: AlertIx| {
+            self.correlation.slots[index as usize]
+                .place
+                .as_ref()
+                .map_or(0, |place| place.incident)
+        };
+        let mut records: Vec<RecordOutcome> = settled
+            .into_iter()
+            .map(|(record, id, outcome)| RecordOutcome {
+                record,
+                id,
+                outcome: outcome.unwrap_or_else(|(known, changed)| {
+                    let incident = incident_of(known);
+                    if changed {
+                        Outcome::Updated { incident }
+                    } else {
+                        Outcome::Unchanged { incident }
+                    }
+                }),
+            })
+            .collect();
+        records.extend(
+            accepted
+                .into_iter()
+                .map(|(record, id, index, warnings)| RecordOutcome {
+                    record,
+                    id,
+                    outcome: Outcome::Accepted {
+                        incident: incident_of(index),
+                        warnings,
+                    },
+                }),
+        );
+        records.sort_unstable_by_key(|record| record.record);
+        run.report.records = records;
+        run.report
+    }
+
+    /// A known id again: unchanged is a no-op; otherwise its fields are replaced and its
+    /// incident's view refreshed, but it stays where it is and keeps its place in time.
+    /// Returns whether anything changed.
+    fn update_alert(&mut self, known: AlertIx, alert: Alert, run: &mut Run<'_>) -> bool {
+        let stored = &mut self.correlation.alerts[known as usize];
+        if *stored == alert {
+            return false;
+        }
+        *stored = alert;
+        if let Some(place) = &self.correlation.slots[known as usize].place {
+            run.dirty.insert(place.incident);
+        }
+        true
+    }
+
+    /// Places one alert: joins the oldest joinable incident it matches, or opens one, then tries
+    /// to merge every other incident it shares a strong entity with.
+    pub(super) fn place_alert(&mut self, alert: AlertIx, run: &mut Run<'_>) {
+        let correlation = &self.correlation;
+        let grouping = correlation
+            .settings
+            .grouping_for(correlation.alerts[alert as usize].source());
+        let matching = grouping.matching.as_str();
+        let (lookback, reopen, cap) = (
+            grouping.lookback,
+            grouping.reopen_closed,
+            grouping.max_alerts,
+        );
+        let slot = &correlation.slots[alert as usize];
+        let mut best: Option<(u64, AlertIx, KeyIx)> = None;
+        for &key in slot.grouping_keys.iter() {
+            let Some(other) = correlation.latest_related(key, alert, millis(lookback)) else {
+                continue;
+            };
+            let number = correlation.slots[other as usize]
+                .place
+                .as_ref()
+                .map(|place| place.incident)
+                .expect("latest_related only returns placed alerts");
+            let incident = &self.incidents[&number];
+            let joinable = incident.merged_into.is_none()
+                && (incident.status != IncidentStatus::Closed || reopen);
+            let older = best.is_none_or(|(current, _, _)| {
+                correlation.age(incident) < correlation.age(&self.incidents[&current])
+            });
+            if joinable && older {
+                best = Some((number, other, key));
+            }
+        }
+        let (number, reason) = match best {
+            None => (
+                self.open_incident(alert, None, run),
+                Reason::Opened {
+                    matching,
+                    lookback_minutes: lookback.num_minutes(),
+                },
+            ),
+            Some((number, other, key)) => {
+                let mut target = number;
+                while let Some(next) = self.correlation.clusters[&target].continued_by {
+                    target = next;
+                }
+                if self.correlation.clusters[&target].alerts.len() >= cap {
+                    let opened = self.open_incident(alert, Some(target), run);
+                    (opened, Reason::Overflow { full: target, cap })
+                } else {
+                    let reopened = self.incidents[&target].status == IncidentStatus::Closed;
+                    if reopened {
+                        let incident = self.incidents.get_mut(&target).expect("target exists");
+                        incident.reopen_for_alert(&run.system, run.at);
+                    }
+                    self.correlation.add_to_cluster(target, alert);
+                    let gap = self.correlation.slots[alert as usize].time
+                        - self.correlation.slots[other as usize].time;
+                    let reason = Reason::Joined {
+                        key,
+                        with: other,
+                        gap_ms: gap,
+                        matching,
+                        reopened,
+                    };
+                    (target, reason)
+                }
+            }
+        };
+        self.correlation.slots[alert as usize].place = Some(Placement {
+            incident: number,
+            first_incident: number,
+            reason,
+        });
+        run.dirty.insert(number);
+        if self.correlation.settings.merge.enabled {
+            self.merge_pass(alert, run);
+        }
+    }
+
+    /// Merges into one every incident holding a recent alert that shares a strong entity with
+    /// `alert`, where the rules allow; refusals go to the report once per pair.
+    fn merge_pass(&mut self, alert: AlertIx, run: &mut Run<'_>) {
+        let window = millis(self.correlation.settings.merge.window);
+        let key_count = self.correlation.slots[alert as usize].entity_keys.len();
+        for position in 0..key_count {
+            let key = self.correlation.slots[alert as usize].entity_keys[position];
+            let Some(other) = self.correlation.latest_related(key, alert, window) else {
+                continue;
+            };
+            let incident_of = |index: AlertIx| {
+                self.correlation.slots[index as usize]
+                    .place
+                    .as_ref()
+                    .map(|place| place.incident)
+                    .expect("placed")
+            };
+            let (mine, theirs) = (incident_of(alert), incident_of(other));
+            if mine == theirs {
+                continue;
+            }
+            let (survivor, absorbed) = self.older_first(mine, theirs);
+            match self.check_merge(&[survivor, absorbed]) {
+                Ok(()) => {
+                    let correlation = &self.correlation;
+                    let cause = MergeCause::SharedEntity {
+                        entity: correlation.keys.key(key).to_string(),
+                        alert: correlation.alerts[alert as usize].id.clone(),
+                        matched: correlation.alerts[other as usize].id.clone(),
+                        gap: Duration::milliseconds(
+                            correlation.slots[alert as usize].time
+                                - correlation.slots[other as usize].time,
+                        ),
+                    };
+                    let system = run.system.clone();
+                    let record = self.merge_into(survivor, absorbed, cause, &system, run.at);
+                    run.dirty.insert(survivor);
+                    run.report.merges.push(record);
+                }
+                Err(refusal) => {
+                    if run.refused.insert((survivor, absorbed)) {
+                        run.report
+                            .refused_merges
+                            .push((survivor, absorbed, refusal));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The two incidents, the one that survives a merge first.
+    pub(super) fn older_first(&self, a: u64, b: u64) -> (u64, u64) {
+        let age = |number: u64| self.correlation.age(&self.incidents[&number]);
+        if age(a) <= age(b) { (a, b) } else { (b, a) }
+    }
+
+    /// Opens an incident for `alert` (or takes back the number it anchored before a regroup);
+    /// `continues` links it to a full incident.
+    fn open_incident(&mut self, alert: AlertIx, continues: Option<u64>, run: &mut Run<'_>) -> u64 {
+        let number = match run.reuse.remove(&alert) {
+            Some(number) => number,
+            None => {
+                let number = self.next_number;
+                self.next_number += 1;
+                let incident = Incident::open_for_alert(
+                    (run.new_id)(),
+                    number,
+                    &self.correlation.alerts[alert as usize],
+                    &run.system,
+                    run.at,
+                );
+                self.incidents.insert(number, incident);
+                run.report.opened.push(number);
+                number
+            }
+        };
+        let cluster = self.correlation.clusters.entry(number).or_default();
+        cluster.continues = continues;
+        if let Some(full) = continues
+            && let Some(full) = self.correlation.clusters.get_mut(&full)
+        {
+            full.continued_by = Some(number);
+        }
+        self.correlation.add_to_cluster(number, alert);
+        number
+    }
+
+    /// Moves every alert of `absorbed` into `survivor`, closes `absorbed` as Redirected and
+    /// records why.
+    pub(super) fn merge_into(
+        &mut self,
+        survivor: u64,
+        absorbed: u64,
+        cause: MergeCause,
+        by: &Actor,
+        at: DateTime<Utc>,
+    ) -> MergeRecord {
+        let moved = self
+            .correlation
+            .clusters
+            .get_mut(&absorbed)
+            .map(|cluster| {
+                cluster.anchor = None;
+                std::mem::take(&mut cluster.alerts)
+            })
+            .unwrap_or_default();
+        for &alert in &moved {
+            if let Some(place) = self.correlation.slots[alert as usize].place.as_mut() {
+                place.incident = survivor;
+            }
+            self.correlation.add_to_cluster(survivor, alert);
+        }
+        let absorbed_incident = self.incidents[&absorbed].clone();
+        let survivor_incident = self.incidents.get_mut(&survivor).expect("survivor exists");
+        survivor_incident.merge_in(&absorbed_incident, by, at);
+        self.incidents
+            .get_mut(&absorbed)
+            .expect("absorbed exists")
+            .redirect_into(survivor, by, at);
+        let record = MergeRecord {
+            absorbed,
+            into: survivor,
+            at,
+            alerts_moved: moved.len(),
+            cause,
+        };
+        self.correlation
+            .clusters
+            .entry(survivor)
+            .or_default()
+            .merges
+            .push(record.clone());
+        record
+    }
+
+    /// Whether the incidents may be merged, by the Defender XDR rules; the first rule broken
+    /// is named.
+    pub(super) fn check_merge(&self, numbers: &[u64]) -> Result<(), MergeRefusal> {
+        let mut incidents = Vec::with_capacity(numbers.len());
+        for &number in numbers {
+            let incident = self
+                .incidents
+                .get(&number)
+                .ok_or(MergeRefusal::Unknown { incident: number })?;
+            if let Some(into) = incident.merged_into {
+                return Err(MergeRefusal::AlreadyMerged {
+                    incident: number,
+                    into,
+                });
+            }
+            incidents.push(incident);
+        }
+        for (position, first) in incidents.iter().enumerate() {
+            for second in &incidents[position + 1..] {
+                let verdicts = (
+                    first
+                        .closing
+                        .as_ref()
+                        .map(|closing| closing.classification()),
+                    second
+                        .closing
+                        .as_ref()
+                        .map(|closing| closing.classification()),
+                );
+                if let (Some(mine), Some(theirs)) = verdicts
+                    && mine != theirs
+                {
+                    return Err(MergeRefusal::DifferentClassifications {
+                        first: first.number,
+                        second: second.number,
+                    });
+                }
+            }
+        }
+        if let Some(closed) = incidents
+            .iter()
+            .find(|incident| incident.status == IncidentStatus::Closed)
+        {
+            return Err(MergeRefusal::Closed {
+                incident: closed.number,
+            });
+        }
+        for (position, first) in incidents.iter().enumerate() {
+            for second in &incidents[position + 1..] {
+                if let (Some(mine), Some(theirs)) = (&first.owner, &second.owner)
+                    && !mine.same_principal(theirs)
+                {
+                    return Err(MergeRefusal::DifferentOwners {
+                        first: first.number,
+                        second: second.number,
+                    });
+                }
+            }
+        }
+        self.check_merged_entities(numbers)
+    }
+
+    /// The entity cap and, when the setting is on, the device groups.
+    fn check_merged_entities(&self, numbers: &[u64]) -> Result<(), MergeRefusal> {
+        let correlation = &self.correlation;
+        let alerts_of = |number: u64| {
+            correlation
+                .clusters
+                .get(&number)
+                .map_or(&[][..], |cluster| cluster.alerts.as_slice())
+        };
+        let mut entities: FxHashSet<KeyIx> = FxHashSet::default();
+        for &number in numbers {
+            for &alert in alerts_of(number) {
+                entities.extend(correlation.slots[alert as usize].entity_keys.iter());
+            }
+        }
+        let cap = correlation.settings.merge.max_entities;
+        if entities.len() > cap {
+            return Err(MergeRefusal::TooManyEntities {
+                count: entities.len(),
+                cap,
+            });
+        }
+        if correlation.settings.merge.respect_device_groups {
+            let groups = |number: u64| {
+                let mut groups: Vec<&str> = alerts_of(number)
+                    .iter()
+                    .flat_map(|&alert| correlation.alerts[alert as usize].device_groups())
+                    .collect();
+                groups.sort_unstable();
+                groups.dedup();
+                groups
+            };
+            let with_groups: Vec<(u64, Vec<&str>)> = numbers
+                .iter()
+                .map(|&number| (number, groups(number)))
+                .filter(|(_, groups)| !groups.is_empty())
+                .collect();
+            if let Some(((first, _), (second, _))) = with_groups
+                .iter()
+                .zip(with_groups.iter().skip(1))
+                .find(|((_, mine), (_, theirs))| mine != theirs)
+            {
+                return Err(MergeRefusal::DifferentDeviceGroups {
+                    first: *first,
+                    second: *second,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// An incident whose alerts the core may regroup: opened by correlation, still open, and
+    /// never touched by anyone else.
+    fn is_fluid(&self, number: u64, system: &Actor) -> bool {
+        self.incidents.get(&number).is_some_and(|incident| {
+            incident.merged_into.is_none()
+                && incident.status != IncidentStatus::Closed
+                && !incident.touched_by_other_than(system)
+        })
+    }
+
+    /// Regroups, in time order, the neighbourhoods of alerts that arrived late, so the result is
+    /// what in-order arrival would have given. Incidents an analyst touched keep their alerts;
+    /// a regrouped incident whose first alert now lands elsewhere is merged into that incident.
+    fn regroup(&mut self, late: &[AlertIx], run: &mut Run<'_>) {
+        let mut late_by_root: BTreeMap<AlertIx, Vec<AlertIx>> = BTreeMap::new();
+        for &alert in late {
+            let root = self.correlation.neighbourhoods.root(alert);
+            late_by_root.entry(root).or_default().push(alert);
+        }
+        for (root, late) in late_by_root {
+            let members = self.correlation.neighbourhoods.members(root).to_vec();
+            let mut replay = Vec::new();
+            let mut fluid = FxHashSet::default();
+            for alert in members {
+                match &self.correlation.slots[alert as usize].place {
+                    None if self.correlation.is_live(alert) => replay.push(alert),
+                    Some(place) if self.is_fluid(place.incident, &run.system) => {
+                        fluid.insert(place.incident);
+                    }
+                    _ => {}
+                }
+            }
+            for number in fluid {
+                let cluster = self
+                    .correlation
+                    .clusters
+                    .get_mut(&number)
+                    .expect("fluid has alerts");
+                let alerts = std::mem::take(&mut cluster.alerts);
+                if let Some(anchor) = cluster.anchor.take() {
+                    run.reuse.insert(anchor, number);
+                }
+                cluster.continues = None;
+                cluster.continued_by = None;
+                for alert in alerts {
+                    self.correlation.slots[alert as usize].place = None;
+                    replay.push(alert);
+                }
+            }
+            replay.sort_unstable_by(|&a, &b| {
+                self.correlation.order(a).cmp(&self.correlation.order(b))
+            });
+            for &alert in &replay {
+                self.place_alert(alert, run);
+            }
+            // The earliest late alert is the one that changed how this neighbourhood groups.
+            let trigger = self.correlation.alerts[late[0] as usize].id.clone();
+            let mut unused: Vec<(AlertIx, u64)> = run.reuse.drain().collect();
+            unused.sort_unstable_by_key(|(_, number)| *number);
+            for (anchor, number) in unused {
+                let into = self.correlation.slots[anchor as usize]
+                    .place
+                    .as_ref()
+                    .expect("replayed")
+                    .incident;
+                let system = run.system.clone();
+                let record = self.merge_into(
+                    into,
+                    number,
+                    MergeCause::Regrouped {
+                        alert: trigger.clone(),
+                    },
+                    &system,
+                    run.at,
+                );
+                run.dirty.remove(&number);
+                run.dirty.insert(into);
+                run.report.merges.push(record);
+            }
+        }
+    }
+
+    /// Brings every changed incident's view of its alerts up to date.
+    fn refresh_alert_views(&mut self, run: &mut Run<'_>) {
+        let mut dirty: Vec<u64> = run.dirty.drain().collect();
+        dirty.sort_unstable();
+        for number in dirty {
+            self.show_alerts_of(number, &run.system, run.at);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! The correlation index: every key interned to a small integer, each key's alerts in time
+//! order, and the neighbourhoods of alerts close enough to affect each other. Looking up an
+//! alert's related alerts costs a few binary searches per key, never a scan of the workspace.
+
+use std::fmt;
+
+use chrono::Duration;
+use rustc_hash::FxHashMap;
+
+use crate::core::entity::EntityKey;
+
+/// An alert's position in the workspace's alert table.
+pub(super) type AlertIx = u32;
+/// A key's position in the key table.
+pub(super) type KeyIx = u32;
+
+/// What two alerts can have in common for correlation. Ordered, so an alert's keys are always
+/// visited in the same order whatever order keys were first seen in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CorrelationKey {
+    /// A strong identifier of an entity.
+    Entity(EntityKey),
+    /// A Sentinel grouping key: one detection of one source, with the parts its setting compares.
+    Grouping {
+        /// The detection source.
+        source: String,
+        /// The detection (alert type or name).
+        detection: String,
+        /// The compared parts, readable; empty for `AnyAlert`.
+        parts: String,
+    },
+}
+
+impl fmt::Display for CorrelationKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CorrelationKey::Entity(key) => write!(f, "{key}"),
+            CorrelationKey::Grouping {
+                source,
+                detection,
+                parts,
+            } if parts.is_empty() => write!(f, "the same detection \"{detection}\" from {source}"),
+            CorrelationKey::Grouping {
+                source,
+                detection,
+                parts,
+            } => write!(
+                f,
+                "the same detection \"{detection}\" from {source} with {parts}"
+            ),
+        }
+    }
+}
+
+/// One alert under one key: its time (milliseconds) beside its index, so window checks touch
+/// only the posting list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Posting {
+    pub(super) time: i64,
+    pub(super) alert: AlertIx,
+}
+
+/// Interned keys and, per key, its alerts in canonical order (time, then alert id).
+#[derive(Debug, Clone, Default)]
+pub(super) struct KeyTable {
+    interned: FxHashMap<CorrelationKey, KeyIx>,
+    keys: Vec<CorrelationKey>,
+    postings: Vec<Vec<Posting>>,
+}
+
+impl KeyTable {
+    /// The key's index, interning it the first time.
+    pub(super) fn intern(&mut self, key: CorrelationKey) -> KeyIx {
+        if let Some(&index) = self.interned.get(&key) {
+            return index;
+        }
+        let index = KeyIx::try_from(self.keys.len()).expect("fewer than 2^32 distinct keys");
+        self.keys.push(key.clone());
+        self.interned.insert(key, index);
+        self.postings.push(Vec::new());
+        index
+    }
+
+    /// The key behind an index.
+    pub(super) fn key(&self, index: KeyIx) -> &CorrelationKey {
+        &self.keys[index as usize]
+    }
+
+    /// The key's alerts in canonical order.
+    pub(super) fn postings(&self, key: KeyIx) -> &[Posting] {
+        &self.postings[key as usize]
+    }
+
+    /// Files `posting` under `key` at its canonical place (`before(a, b)`: `a` sorts before
+    /// `b`), returning that position. Alerts usually arrive in time order, so the end is tried
+    /// first.
+    pub(super) fn insert(
+        &mut self,
+        key: KeyIx,
+        posting: Posting,
+        before: impl Fn(AlertIx, AlertIx) -> bool,
+    ) -> usize {
+        let list = &mut self.postings[key as usize];
+        let position = match list.last() {
+            Some(last) if before(posting.alert, last.alert) => {
+                list.partition_point(|existing| before(existing.alert, posting.alert))
+            }
+            _ => list.len(),
+        };
+        list.insert(position, posting);
+        position
+    }
+
+    /// Takes an alert out of a key's list.
+    pub(super) fn remove(&mut self, key: KeyIx, alert: AlertIx) {
+        self.postings[key as usize].retain(|posting| posting.alert != alert);
+    }
+
+    /// Bytes held, counting allocated capacity.
+    pub(super) fn heap_bytes(&self) -> usize {
+        let key_bytes: usize = self
+            .keys
+            .iter()
+            .map(|key| {
+                std::mem::size_of::<CorrelationKey>()
+                    + match key {
+                        CorrelationKey::Entity(key) => key.value.capacity(),
+                        CorrelationKey::Grouping {
+                            source,
+                            detection,
+                            parts,
+                        } => source.capacity() + detection.capacity() + parts.capacity(),
+                    }
+            })
+            .sum();
+        let postings: usize = self
+            .postings
+            .iter()
+            .map(|list| list.capacity() * std::mem::size_of::<Posting>())
+            .sum();
+        // Each key is held twice (table and map); the map adds its index and control bytes.
+        2 * key_bytes
+            + self.interned.capacity() * (std::mem::size_of::<KeyIx>() + 1)
+            + self.postings.capacity() * std::mem::size_of::<Vec<Posting>>()
+            + postings
+    }
+}
+
+/// Groups of alerts that could affect each other's placement: two alerts are neighbours when
+/// they share a key within the widest window any setting uses. Neighbourhoods only grow, so a
+/// union-find holds them; each root keeps its members and its canonically latest alert.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Neighbourhoods {
+    parent: Vec<AlertIx>,
+    members: Vec<Vec<AlertIx>>,
+    latest: Vec<AlertIx>,
+}
+
+impl Neighbourhoods {
+    /// Adds an alert as a neighbourhood of its own.
+    pub(super) fn add(&mut self, alert: AlertIx) {
+        debug_assert_eq!(alert as usize, self.parent.len());
+        self.parent.push(alert);
+        self.members.push(vec![alert]);
+        self.latest.push(alert);
+    }
+
+    /// The neighbourhood's representative.
+    pub(super) fn root(&mut self, mut alert: AlertIx) -> AlertIx {
+        let mut top = alert;
+        while self.parent[top as usize] != top {
+            top = self.parent[top as usize];
+        }
+        while self.parent[alert as usize] != top {
+            let next = self.parent[alert as usize];
+            self.parent[alert as usize] = top;
+            alert = next;
+        }
+        top
+    }
+
+    /// Joins two neighbourhoods, the smaller into the larger.
+    pub(super) fn join(
+        &mut self,
+        a: AlertIx,
+        b: AlertIx,
+        before: impl Fn(AlertIx, AlertIx) -> bool,
+    ) {
+        let (mut a, mut b) = (self.root(a), self.root(b));
+        if a == b {
+            return;
+        }
+        if self.members[a as usize].len() < self.members[b as usize].len() {
+            std::mem::swap(&mut a, &mut b);
+        }
+        self.parent[b as usize] = a;
+        let moved = std::mem::take(&mut self.members[b as usize]);
+        self.members[a as usize].extend(moved);
+        let (latest_a, latest_b) = (self.latest[a as usize], self.latest[b as usize]);
+        if before(latest_a, latest_b) {
+            self.latest[a as usize] = latest_b;
+        }
+    }
+
+    /// The canonically latest alert of the neighbourhood.
+    pub(super) fn latest(&mut self, alert: AlertIx) -> AlertIx {
+        let root = self.root(alert);
+        self.latest[root as usize]
+    }
+
+    /// Every alert of the neighbourhood.
+    pub(super) fn members(&mut self, alert: AlertIx) -> &[AlertIx] {
+        let root = self.root(alert);
+        &self.members[root as usize]
+    }
+
+    /// Bytes held, counting allocated capacity.
+    pub(super) fn heap_bytes(&self) -> usize {
+        let index = std::mem::size_of::<AlertIx>();
+        let members: usize = self
+            .members
+            .iter()
+            .map(|list| list.capacity() * index)
+            .sum();
+        (self.parent.capacity() + self.latest.capacity()) * index
+            + self.members.capacity() * std::mem::size_of::<Vec<AlertIx>>()
+            + members
+    }
+}
+
+/// Milliseconds of a window, for comparing posting times.
+pub(super) fn millis(window: Duration) -> i64 {
+    window.num_milliseconds()
+}

@@ -1,0 +1,302 @@
+//! The correlation core: alerts become incidents by the strong entities they share (or the
+//! grouping key their source is configured with) within a time window; incidents that come to
+//! share entities are merged by the Defender XDR rules; analysts merge and move by hand and can
+//! undo. Every placement and merge keeps its reason.
+//!
+//! Alerts are processed in canonical order (start time, then id), so the same alerts give the
+//! same incidents whatever order and batches they arrive in: an alert that arrives later than
+//! alerts it precedes makes the core replay the alerts of its neighbourhood in canonical order,
+//! leaving alone incidents an analyst has touched.
+
+mod engine;
+mod index;
+mod manual;
+mod reason;
+mod settings;
+
+#[cfg(test)]
+mod tests;
+
+pub use engine::{IngestContext, IngestReport, Outcome, RecordOutcome};
+pub use index::CorrelationKey;
+pub use manual::{MoveError, MoveTarget, Undo, UndoError};
+pub use reason::{Explanation, MergeCause, MergeRecord, MergeRefusal};
+pub use settings::{
+    CorrelationSettings, GroupingSettings, MAX_ALERTS_PER_INCIDENT, Matching, MergeSettings,
+    Selection, SettingsError,
+};
+
+use rustc_hash::FxHashMap;
+
+use crate::core::alert::Alert;
+use crate::core::incident::Incident;
+use crate::core::people::Actor;
+use index::{AlertIx, KeyIx, KeyTable, Neighbourhoods};
+use reason::Reason;
+
+/// The name the correlation core signs its changes with in activity logs.
+pub const CORRELATION_ACTOR: &str = "Vigil correlation";
+
+/// The actor the core logs its changes as.
+pub fn correlation_actor() -> Actor {
+    Actor::named(CORRELATION_ACTOR)
+}
+
+/// Where an alert is and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Placement {
+    /// The incident it belongs to now.
+    incident: u64,
+    /// The incident it was first placed in; differs from `incident` after a merge.
+    first_incident: u64,
+    /// Why it went to `first_incident` (or here, when moved).
+    reason: Reason,
+}
+
+/// One stored alert with what the index knows of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Slot {
+    /// Start time in milliseconds, fixed at first ingest so updates never reorder it.
+    time: i64,
+    /// Its strong entity keys.
+    entity_keys: Box<[KeyIx]>,
+    /// Its grouping keys under its source's setting when it arrived (empty: groups by nothing).
+    grouping_keys: Box<[KeyIx]>,
+    /// Where it is; `None` only while being regrouped, or once deleted.
+    place: Option<Placement>,
+}
+
+/// The correlation core's view of one incident that holds alerts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Cluster {
+    /// Its alerts.
+    alerts: Vec<AlertIx>,
+    /// Its canonically earliest alert: the incident's age for "the older one survives".
+    anchor: Option<AlertIx>,
+    /// The incident this one continues because that one was full.
+    continues: Option<u64>,
+    /// The incident that continues this one.
+    continued_by: Option<u64>,
+    /// The incidents merged into this one, and why.
+    merges: Vec<MergeRecord>,
+}
+
+/// Alerts of a workspace and everything correlation keeps about them.
+#[derive(Debug, Clone, Default)]
+pub struct Correlation {
+    settings: CorrelationSettings,
+    alerts: Vec<Alert>,
+    slots: Vec<Slot>,
+    by_id: FxHashMap<String, AlertIx>,
+    keys: KeyTable,
+    neighbourhoods: Neighbourhoods,
+    clusters: FxHashMap<u64, Cluster>,
+}
+
+impl PartialEq for Correlation {
+    /// Equal when they hold the same alerts, placed the same way for the same reasons; the
+    /// index's internal layout (interning order, union-find shape) does not count.
+    fn eq(&self, other: &Correlation) -> bool {
+        self.settings == other.settings
+            && self.alerts.len() == other.alerts.len()
+            && self.alerts.iter().all(|alert| {
+                let mine = self.by_id[&alert.id];
+                other.by_id.get(&alert.id).is_some_and(|&theirs| {
+                    other.alerts[theirs as usize] == *alert
+                        && self.describe_place(mine) == other.describe_place(theirs)
+                })
+            })
+            && self.clusters.len() == other.clusters.len()
+            && self.clusters.iter().all(|(number, cluster)| {
+                other.clusters.get(number).is_some_and(|theirs| {
+                    theirs.merges == cluster.merges
+                        && theirs.continues == cluster.continues
+                        && theirs.continued_by == cluster.continued_by
+                })
+            })
+    }
+}
+
+impl Eq for Correlation {}
+
+impl Correlation {
+    /// The settings new alerts are correlated with.
+    pub fn settings(&self) -> &CorrelationSettings {
+        &self.settings
+    }
+
+    /// Applies new settings to alerts ingested from now on.
+    pub(in crate::core) fn replace_settings(&mut self, settings: CorrelationSettings) {
+        self.settings = settings;
+    }
+
+    /// Every alert, in the order they were first ingested.
+    pub fn alerts(&self) -> impl Iterator<Item = &Alert> {
+        self.alerts
+            .iter()
+            .zip(&self.slots)
+            .filter(|(_, slot)| slot.place.is_some())
+            .map(|(alert, _)| alert)
+    }
+
+    /// The alert with this id.
+    pub fn alert(&self, id: &str) -> Option<&Alert> {
+        let &index = self.by_id.get(id)?;
+        Some(&self.alerts[index as usize])
+    }
+
+    /// The number of the incident the alert belongs to.
+    pub fn incident_of(&self, id: &str) -> Option<u64> {
+        let &index = self.by_id.get(id)?;
+        self.slots[index as usize]
+            .place
+            .as_ref()
+            .map(|place| place.incident)
+    }
+
+    /// The alerts of an incident, earliest first.
+    pub fn alerts_of(&self, number: u64) -> Vec<&Alert> {
+        let Some(cluster) = self.clusters.get(&number) else {
+            return Vec::new();
+        };
+        let mut alerts = cluster.alerts.clone();
+        alerts.sort_unstable_by(|&a, &b| self.order(a).cmp(&self.order(b)));
+        alerts
+            .into_iter()
+            .map(|index| &self.alerts[index as usize])
+            .collect()
+    }
+
+    /// The merges into an incident, oldest first.
+    pub fn merges_into(&self, number: u64) -> &[MergeRecord] {
+        self.clusters
+            .get(&number)
+            .map_or(&[], |cluster| cluster.merges.as_slice())
+    }
+
+    /// The incident that continues this full one, and the one it continues.
+    pub fn continuation(&self, number: u64) -> (Option<u64>, Option<u64>) {
+        self.clusters.get(&number).map_or((None, None), |cluster| {
+            (cluster.continues, cluster.continued_by)
+        })
+    }
+
+    /// Bytes the index holds for correlation (keys, postings, neighbourhoods, placements, the id
+    /// map), counting allocated capacity; the alerts' own fields are not included.
+    pub fn index_bytes(&self) -> usize {
+        let slots: usize = self
+            .slots
+            .iter()
+            .map(|slot| {
+                std::mem::size_of::<Slot>()
+                    + (slot.entity_keys.len() + slot.grouping_keys.len())
+                        * std::mem::size_of::<KeyIx>()
+            })
+            .sum();
+        let ids: usize = self
+            .by_id
+            .keys()
+            .map(|id| id.capacity() + std::mem::size_of::<(String, AlertIx)>() + 1)
+            .sum();
+        let clusters: usize = self
+            .clusters
+            .values()
+            .map(|cluster| {
+                std::mem::size_of::<(u64, Cluster)>()
+                    + cluster.alerts.capacity() * std::mem::size_of::<AlertIx>()
+            })
+            .sum();
+        slots + ids + clusters + self.keys.heap_bytes() + self.neighbourhoods.heap_bytes()
+    }
+
+    /// The canonical order of an alert: start time, then id.
+    fn order(&self, alert: AlertIx) -> (i64, &str) {
+        (
+            self.slots[alert as usize].time,
+            self.alerts[alert as usize].id.as_str(),
+        )
+    }
+
+    fn before(&self, a: AlertIx, b: AlertIx) -> bool {
+        self.order(a) < self.order(b)
+    }
+
+    fn place(&self, alert: AlertIx) -> Option<&Placement> {
+        self.slots[alert as usize].place.as_ref()
+    }
+
+    /// The incident's age for "the older incident survives": its earliest alert, else its
+    /// creation time; ties go to the lower number.
+    fn age(&self, incident: &Incident) -> (i64, &str, u64) {
+        match self
+            .clusters
+            .get(&incident.number)
+            .and_then(|cluster| cluster.anchor)
+        {
+            Some(anchor) => {
+                let (time, id) = self.order(anchor);
+                (time, id, incident.number)
+            }
+            None => (incident.created.timestamp_millis(), "", incident.number),
+        }
+    }
+
+    /// The canonically latest placed alert before `alert` under `key` within `window` ms.
+    fn latest_related(&self, key: KeyIx, alert: AlertIx, window: i64) -> Option<AlertIx> {
+        let postings = self.keys.postings(key);
+        let time = self.slots[alert as usize].time;
+        let position = postings.partition_point(|posting| self.before(posting.alert, alert));
+        postings[..position]
+            .iter()
+            .rev()
+            .take_while(|posting| time - posting.time <= window)
+            .map(|posting| posting.alert)
+            .find(|&other| self.place(other).is_some())
+    }
+
+    fn add_to_cluster(&mut self, number: u64, alert: AlertIx) {
+        let before = |a: AlertIx, b: AlertIx| {
+            (
+                self.slots[a as usize].time,
+                self.alerts[a as usize].id.as_str(),
+            ) < (
+                self.slots[b as usize].time,
+                self.alerts[b as usize].id.as_str(),
+            )
+        };
+        let cluster = self.clusters.entry(number).or_default();
+        cluster.alerts.push(alert);
+        if cluster.anchor.is_none_or(|anchor| before(alert, anchor)) {
+            cluster.anchor = Some(alert);
+        }
+    }
+
+    fn remove_from_cluster(&mut self, number: u64, alert: AlertIx) {
+        let Some(cluster) = self.clusters.get_mut(&number) else {
+            return;
+        };
+        cluster.alerts.retain(|&member| member != alert);
+        let alerts = cluster.alerts.clone();
+        let anchor = alerts
+            .into_iter()
+            .min_by(|&a, &b| self.order(a).cmp(&self.order(b)));
+        if let Some(cluster) = self.clusters.get_mut(&number) {
+            cluster.anchor = anchor;
+        }
+    }
+
+    /// The readable reason an alert is where it is.
+    fn describe_place(&self, alert: AlertIx) -> Option<Explanation> {
+        let place = self.place(alert)?;
+        Some(Explanation {
+            incident: place.incident,
+            text: place.reason.describe(place.first_incident, self),
+            merged_from: (place.first_incident != place.incident).then_some(place.first_incident),
+        })
+    }
+
+    /// Why the alert is in its incident.
+    pub fn explain(&self, id: &str) -> Option<Explanation> {
+        self.describe_place(*self.by_id.get(id)?)
+    }
+}

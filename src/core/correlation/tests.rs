@@ -1,0 +1,1114 @@
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use proptest::prelude::*;
+use uuid::Uuid;
+
+use super::*;
+use crate::core::alert::{AlertDetails, RawAlert, RawEntity, Rejection, Warning};
+use crate::core::closing::{Closing, ClosingChoice};
+use crate::core::entity::EntityKind;
+use crate::core::incident::{Edit, Incident, Tracked};
+use crate::core::people::Owner;
+use crate::core::vocabulary::{IncidentStatus, LabelType, Severity, Tactic};
+use crate::core::workspace::Workspace;
+
+fn at(minutes: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap() + Duration::minutes(minutes)
+}
+
+fn now() -> DateTime<Utc> {
+    at(60 * 24 * 30)
+}
+
+fn host(name: &str) -> RawEntity {
+    RawEntity::new("host", &[("HostName", name), ("DnsDomain", "contoso.com")])
+}
+
+fn user(name: &str) -> RawEntity {
+    RawEntity::new("account", &[("Name", name), ("UPNSuffix", "contoso.com")])
+}
+
+fn alert(id: &str, minutes: i64, entities: &[RawEntity]) -> RawAlert {
+    RawAlert {
+        id: id.to_owned(),
+        start: Some(at(minutes)),
+        entities: entities.to_vec(),
+        details: AlertDetails {
+            display_name: format!("Detection {id}"),
+            alert_type: "Detection".into(),
+            product_name: "Microsoft Defender for Endpoint".into(),
+            ..AlertDetails::default()
+        },
+    }
+}
+
+fn ingest(workspace: &mut Workspace, batch: Vec<RawAlert>) -> IngestReport {
+    let mut next = 0u128;
+    let mut new_id = move || {
+        next += 1;
+        Uuid::from_u128(next)
+    };
+    workspace.ingest(
+        batch,
+        &mut IngestContext {
+            now: now(),
+            new_id: &mut new_id,
+        },
+    )
+}
+
+fn analyst() -> Actor {
+    Actor::named("Ana Silva")
+}
+
+fn incident_of(workspace: &Workspace, id: &str) -> u64 {
+    workspace.correlation().incident_of(id).unwrap()
+}
+
+/// The live incidents, each as its set of alert ids.
+fn partition(workspace: &Workspace) -> BTreeSet<BTreeSet<String>> {
+    workspace
+        .incidents()
+        .filter(|incident| incident.merged_into.is_none() && !incident.alert_ids.is_empty())
+        .map(|incident| incident.alert_ids.iter().cloned().collect())
+        .collect()
+}
+
+/// What an analyst sees of each live incident that holds alerts.
+fn views(workspace: &Workspace) -> BTreeSet<String> {
+    workspace
+        .incidents()
+        .filter(|incident| incident.merged_into.is_none() && !incident.alert_ids.is_empty())
+        .map(|incident| {
+            format!(
+                "{:?} {} {} {:?} {:?} {:?} {:?}",
+                incident.alert_ids,
+                incident.title,
+                incident.severity,
+                incident.first_activity,
+                incident.last_activity,
+                incident.product_names,
+                incident.tactics
+            )
+        })
+        .collect()
+}
+
+/// Every alert is in exactly one live incident, which lists it; merged incidents list none.
+fn assert_consistent(workspace: &Workspace) {
+    let mut listed = 0;
+    for incident in workspace.incidents() {
+        if incident.merged_into.is_some() {
+            assert!(
+                incident.alert_ids.is_empty(),
+                "#{} merged but holds alerts",
+                incident.number
+            );
+            assert_eq!(incident.status, IncidentStatus::Closed);
+        }
+        listed += incident.alert_ids.len();
+        for id in &incident.alert_ids {
+            assert_eq!(incident_of(workspace, id), incident.number, "alert {id}");
+        }
+    }
+    let alerts = workspace.correlation().alerts().count();
+    assert_eq!(
+        listed, alerts,
+        "alerts listed by incidents against alerts stored"
+    );
+    for alert in workspace.correlation().alerts() {
+        let number = incident_of(workspace, &alert.id);
+        let incident = workspace.incident(number).expect("its incident exists");
+        assert_eq!(
+            incident.merged_into, None,
+            "alert {} in a merged incident",
+            alert.id
+        );
+    }
+}
+
+#[test]
+fn alerts_sharing_a_host_within_the_lookback_share_an_incident() {
+    let mut workspace = Workspace::default();
+    let report = ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01")]),
+            alert("b", 4 * 60, &[host("WEB01"), user("ana")]),
+            alert("c", 10 * 60, &[host("web01")]),
+        ],
+    );
+    assert_eq!(
+        report.count(|outcome| matches!(outcome, Outcome::Accepted { .. })),
+        3
+    );
+    assert_eq!(incident_of(&workspace, "a"), incident_of(&workspace, "b"));
+    assert_ne!(incident_of(&workspace, "b"), incident_of(&workspace, "c"));
+    assert_eq!(report.opened, [1, 2]);
+    let explanation = workspace.correlation().explain("b").unwrap();
+    assert_eq!(
+        explanation.text,
+        "Joined incident #1: shares fully qualified host name web01.contoso.com with alert \"Detection a\" (a), which started 4 hours earlier (grouping: SharedEntity)"
+    );
+    assert_eq!(
+        workspace.correlation().explain("c").unwrap().text,
+        "Opened incident #2: no open incident had a related alert in the 5 hours before it (grouping: SharedEntity)"
+    );
+    assert_consistent(&workspace);
+}
+
+#[test]
+fn built_in_accounts_and_entities_without_identifiers_never_correlate() {
+    let mut workspace = Workspace::default();
+    let system = RawEntity::new(
+        "account",
+        &[("Name", "SYSTEM"), ("NTDomain", "NT AUTHORITY")],
+    );
+    let bare_host = RawEntity::new("host", &[("OSFamily", "Windows")]);
+    let report = ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[system.clone(), bare_host.clone()]),
+            alert("b", 10, &[system, bare_host]),
+        ],
+    );
+    assert_ne!(incident_of(&workspace, "a"), incident_of(&workspace, "b"));
+    let Outcome::Accepted { warnings, .. } = &report.records[0].outcome else {
+        panic!("accepted");
+    };
+    assert_eq!(
+        warnings,
+        &[
+            Warning::NotIdentifying {
+                position: 1,
+                kind: EntityKind::Account
+            },
+            Warning::NotIdentifying {
+                position: 2,
+                kind: EntityKind::Host
+            }
+        ]
+    );
+    assert_eq!(
+        workspace.correlation().alert("a").unwrap().entities.len(),
+        2
+    );
+}
+
+#[test]
+fn an_incident_shows_what_its_alerts_say() {
+    let mut workspace = Workspace::default();
+    let mut first = alert("a", 0, &[host("web01")]);
+    first.details.severity = Severity::Low;
+    first.details.tactics = vec![Tactic::Execution];
+    first.details.end = Some(at(30));
+    let mut second = alert("b", 60, &[host("web01")]);
+    second.details.severity = Severity::High;
+    second.details.product_name = "Microsoft Defender for Identity".into();
+    second.details.tactics = vec![Tactic::InitialAccess, Tactic::Execution];
+    ingest(&mut workspace, vec![first, second]);
+    let incident = workspace.incident(1).unwrap();
+    assert_eq!(incident.title, "Detection a");
+    assert_eq!(incident.severity, Severity::High);
+    assert_eq!(incident.first_activity, Some(at(0)));
+    assert_eq!(incident.last_activity, Some(at(60)));
+    assert_eq!(
+        incident.product_names,
+        [
+            "Microsoft Defender for Endpoint",
+            "Microsoft Defender for Identity"
+        ]
+    );
+    assert_eq!(incident.tactics, [Tactic::InitialAccess, Tactic::Execution]);
+    assert_eq!(incident.alert_ids, ["a", "b"]);
+    assert_eq!(incident.activity[0].by.name, CORRELATION_ACTOR);
+}
+
+#[test]
+fn an_analysts_severity_is_kept_when_alerts_arrive() {
+    let mut workspace = Workspace::default();
+    ingest(&mut workspace, vec![alert("a", 0, &[host("web01")])]);
+    as_analyst(&mut workspace, 1, |incident, edit| {
+        incident.set_severity(edit, Severity::Low).unwrap();
+    });
+    let mut high = alert("b", 10, &[host("web01")]);
+    high.details.severity = Severity::High;
+    ingest(&mut workspace, vec![high]);
+    let incident = workspace.incident(1).unwrap();
+    assert_eq!(incident.alert_ids.len(), 2);
+    assert_eq!(incident.severity, Severity::Low);
+}
+
+#[test]
+fn the_same_alert_again_changes_nothing_and_a_changed_one_keeps_its_incident() {
+    let mut workspace = Workspace::default();
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01")]),
+            alert("b", 0, &[host("db01")]),
+        ],
+    );
+    let before = workspace.clone();
+    let report = ingest(&mut workspace, vec![alert("a", 0, &[host("web01")])]);
+    assert_eq!(
+        report.records[0].outcome,
+        Outcome::Unchanged { incident: 1 }
+    );
+    assert_eq!(workspace, before);
+
+    let mut changed = alert("a", 0, &[host("db01")]);
+    changed.details.severity = Severity::High;
+    let report = ingest(&mut workspace, vec![changed]);
+    assert_eq!(report.records[0].outcome, Outcome::Updated { incident: 1 });
+    assert_eq!(incident_of(&workspace, "a"), 1);
+    assert_eq!(workspace.incident(1).unwrap().severity, Severity::High);
+    assert_eq!(workspace.incidents().count(), 2);
+}
+
+#[test]
+fn bad_records_are_reported_one_by_one_and_the_rest_taken() {
+    let mut workspace = Workspace::default();
+    let mut timeless = alert("t", 0, &[]);
+    timeless.start = None;
+    let mut ahead = alert("f", 0, &[]);
+    ahead.start = Some(now() + Duration::days(3));
+    let crowded = alert("c", 0, &vec![host("x"); 501]);
+    let mut unknown = alert("u", 0, &[host("web01")]);
+    unknown
+        .entities
+        .push(RawEntity::new("satellite", &[("Name", "x")]));
+    let report = ingest(
+        &mut workspace,
+        vec![
+            alert("", 0, &[]),
+            timeless,
+            ahead,
+            crowded,
+            alert("ok", 0, &[]),
+            alert("ok", 5, &[]),
+            unknown,
+        ],
+    );
+    let outcomes: Vec<&Outcome> = report
+        .records
+        .iter()
+        .map(|record| &record.outcome)
+        .collect();
+    assert_eq!(outcomes[0], &Outcome::Rejected(Rejection::MissingId));
+    assert_eq!(outcomes[1], &Outcome::Rejected(Rejection::MissingTime));
+    assert!(matches!(
+        outcomes[2],
+        Outcome::Rejected(Rejection::FutureTime { .. })
+    ));
+    assert_eq!(
+        outcomes[3],
+        &Outcome::Rejected(Rejection::TooManyEntities { count: 501 })
+    );
+    assert!(matches!(outcomes[4], Outcome::Accepted { .. }));
+    assert_eq!(
+        outcomes[5],
+        &Outcome::Rejected(Rejection::DuplicateInBatch { first_record: 5 })
+    );
+    assert!(matches!(outcomes[6], Outcome::Accepted { warnings, .. } if warnings.len() == 1));
+    assert_eq!(workspace.correlation().alerts().count(), 2);
+    assert_consistent(&workspace);
+}
+
+fn grouping(matching: Matching) -> CorrelationSettings {
+    CorrelationSettings {
+        default_grouping: GroupingSettings {
+            matching,
+            ..GroupingSettings::default()
+        },
+        merge: MergeSettings {
+            enabled: false,
+            ..MergeSettings::default()
+        },
+        ..CorrelationSettings::default()
+    }
+}
+
+fn with_settings(settings: CorrelationSettings) -> Workspace {
+    let mut workspace = Workspace::default();
+    workspace.set_correlation_settings(settings).unwrap();
+    workspace
+}
+
+#[test]
+fn any_alert_groups_every_alert_of_one_detection() {
+    let mut workspace = with_settings(grouping(Matching::AnyAlert));
+    let mut other_detection = alert("c", 20, &[host("web01")]);
+    other_detection.details.alert_type = "Other".into();
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01")]),
+            alert("b", 10, &[host("db01")]),
+            other_detection,
+        ],
+    );
+    assert_eq!(incident_of(&workspace, "a"), incident_of(&workspace, "b"));
+    assert_ne!(incident_of(&workspace, "a"), incident_of(&workspace, "c"));
+    assert!(
+        workspace
+            .correlation()
+            .explain("b")
+            .unwrap()
+            .text
+            .contains("the same detection \"Detection\" from Microsoft Defender for Endpoint")
+    );
+}
+
+#[test]
+fn all_entities_groups_only_identical_entity_sets() {
+    let mut workspace = with_settings(grouping(Matching::AllEntities));
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01"), user("ana")]),
+            alert("b", 10, &[user("ANA"), host("web01")]),
+            alert("c", 20, &[host("web01")]),
+        ],
+    );
+    assert_eq!(incident_of(&workspace, "a"), incident_of(&workspace, "b"));
+    assert_ne!(incident_of(&workspace, "a"), incident_of(&workspace, "c"));
+}
+
+#[test]
+fn selected_grouping_compares_only_the_chosen_kinds() {
+    let selection = Selection {
+        kinds: vec![EntityKind::Account],
+        display_name: false,
+        severity: true,
+    };
+    let mut workspace = with_settings(grouping(Matching::Selected(selection)));
+    let mut high = alert("c", 20, &[user("ana")]);
+    high.details.severity = Severity::High;
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01"), user("ana")]),
+            alert("b", 10, &[host("db01"), user("ana")]),
+            high,
+        ],
+    );
+    assert_eq!(incident_of(&workspace, "a"), incident_of(&workspace, "b"));
+    assert_ne!(incident_of(&workspace, "a"), incident_of(&workspace, "c"));
+}
+
+#[test]
+fn grouping_off_gives_every_alert_its_own_incident() {
+    let mut settings = grouping(Matching::SharedEntity);
+    settings.default_grouping.enabled = false;
+    let mut workspace = with_settings(settings);
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01")]),
+            alert("b", 1, &[host("web01")]),
+        ],
+    );
+    assert_ne!(incident_of(&workspace, "a"), incident_of(&workspace, "b"));
+}
+
+#[test]
+fn settings_apply_per_source() {
+    let mut settings = grouping(Matching::SharedEntity);
+    settings.by_source.insert(
+        "Firewall".into(),
+        GroupingSettings {
+            matching: Matching::AnyAlert,
+            ..GroupingSettings::default()
+        },
+    );
+    let mut workspace = with_settings(settings);
+    let firewall = |id: &str, minutes: i64, entity: RawEntity| {
+        let mut raw = alert(id, minutes, &[entity]);
+        raw.details.product_name = "Firewall".into();
+        raw
+    };
+    ingest(
+        &mut workspace,
+        vec![
+            firewall("f1", 0, host("a")),
+            firewall("f2", 5, host("b")),
+            alert("e1", 0, &[host("a")]),
+            alert("e2", 5, &[host("b")]),
+        ],
+    );
+    assert_eq!(incident_of(&workspace, "f1"), incident_of(&workspace, "f2"));
+    assert_ne!(incident_of(&workspace, "e1"), incident_of(&workspace, "e2"));
+}
+
+#[test]
+fn settings_outside_sentinels_bounds_are_refused() {
+    let mut settings = CorrelationSettings::default();
+    settings.default_grouping.lookback = Duration::days(8);
+    let error = Workspace::default()
+        .set_correlation_settings(settings)
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the lookback must be between 5 minutes and 7 days"
+    );
+    let mut settings = CorrelationSettings::default();
+    settings.by_source.insert(
+        "Firewall".into(),
+        GroupingSettings {
+            max_alerts: 151,
+            ..GroupingSettings::default()
+        },
+    );
+    let error = Workspace::default()
+        .set_correlation_settings(settings)
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "grouping for Firewall: an incident holds between 1 and 150 alerts"
+    );
+}
+
+/// Runs an analyst's change on an incident against its current etag.
+fn as_analyst(
+    workspace: &mut Workspace,
+    number: u64,
+    change: impl FnOnce(&mut Incident, Edit<'_>),
+) {
+    let incident = workspace.incident_mut(number).unwrap();
+    let etag = incident.etag.clone();
+    let by = analyst();
+    let edit = Edit {
+        by: &by,
+        at: at(90),
+        etag: &etag,
+    };
+    change(incident, edit);
+}
+
+fn close(workspace: &mut Workspace, number: u64) {
+    as_analyst(workspace, number, |incident, edit| {
+        let verdict = Closing::from_choice(ClosingChoice::FalsePositiveIncorrectAlertLogic, "");
+        incident.close(edit, verdict).unwrap();
+    });
+}
+
+fn assign(workspace: &mut Workspace, number: u64, owner: Owner) {
+    as_analyst(workspace, number, |incident, edit| {
+        incident.set_owner(edit, Some(owner)).unwrap();
+    });
+}
+
+#[test]
+fn a_matching_alert_opens_a_new_incident_beside_a_closed_one_unless_reopen_is_on() {
+    let mut workspace = Workspace::default();
+    ingest(&mut workspace, vec![alert("a", 0, &[host("web01")])]);
+    close(&mut workspace, 1);
+    ingest(&mut workspace, vec![alert("b", 100, &[host("web01")])]);
+    assert_eq!(incident_of(&workspace, "b"), 2);
+    assert_eq!(
+        workspace.incident(1).unwrap().status,
+        IncidentStatus::Closed
+    );
+
+    let mut settings = CorrelationSettings::default();
+    settings.default_grouping.reopen_closed = true;
+    workspace.set_correlation_settings(settings).unwrap();
+    close(&mut workspace, 2);
+    ingest(&mut workspace, vec![alert("c", 150, &[host("web01")])]);
+    let reopened = workspace.incident(incident_of(&workspace, "c")).unwrap();
+    assert_eq!(reopened.status, IncidentStatus::Active);
+    assert_eq!(reopened.closing, None);
+    assert!(
+        workspace
+            .correlation()
+            .explain("c")
+            .unwrap()
+            .text
+            .ends_with("it reopened the closed incident, as its source's grouping asks")
+    );
+}
+
+#[test]
+fn alerts_past_the_cap_open_a_linked_incident() {
+    let mut settings = grouping(Matching::AnyAlert);
+    settings.default_grouping.max_alerts = 2;
+    let mut workspace = with_settings(settings);
+    ingest(
+        &mut workspace,
+        (0..5)
+            .map(|minute| alert(&format!("a{minute}"), minute, &[]))
+            .collect(),
+    );
+    let incidents: Vec<Vec<String>> = workspace
+        .incidents()
+        .map(|incident| incident.alert_ids.clone())
+        .collect();
+    assert_eq!(incidents, [vec!["a0", "a1"], vec!["a2", "a3"], vec!["a4"]]);
+    assert_eq!(workspace.correlation().continuation(2), (Some(1), Some(3)));
+    assert_eq!(workspace.incident(2).unwrap().title, "Detection a2");
+    assert_eq!(
+        workspace.correlation().explain("a4").unwrap().text,
+        "Incident #2 already held 2 alerts, the most one incident takes, so this alert went to its continuation #3"
+    );
+}
+
+#[test]
+fn an_alert_that_connects_two_incidents_merges_the_younger_into_the_older() {
+    let mut workspace = Workspace::default();
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01")]),
+            alert("b", 30, &[user("ana")]),
+        ],
+    );
+    as_analyst(&mut workspace, 2, |incident, edit| {
+        incident.set_tags(edit, &["phishing".into()]).unwrap();
+    });
+    as_analyst(&mut workspace, 2, |incident, edit| {
+        incident.comment(edit, Uuid::nil(), "looked at it").unwrap();
+    });
+    let report = ingest(
+        &mut workspace,
+        vec![alert("c", 60, &[user("ana"), host("web01")])],
+    );
+    assert_eq!(report.merges.len(), 1);
+    let record = &report.merges[0];
+    assert_eq!(
+        (record.absorbed, record.into, record.alerts_moved),
+        (2, 1, 1)
+    );
+    assert_eq!(
+        record.to_string(),
+        "Incident #2 was merged into #1 with 1 alert: alert c shares user principal name ana@contoso.com with alert b, 30 minutes apart"
+    );
+    let survivor = workspace.incident(1).unwrap();
+    assert_eq!(survivor.alert_ids, ["a", "b", "c"]);
+    assert_eq!(
+        survivor
+            .labels
+            .iter()
+            .map(|label| label.name.as_str())
+            .collect::<Vec<_>>(),
+        ["phishing"]
+    );
+    let merged = workspace.incident(2).unwrap();
+    assert_eq!(merged.status, IncidentStatus::Closed);
+    assert_eq!(merged.closing, None);
+    assert_eq!(merged.merged_into, Some(1));
+    assert!(
+        merged
+            .labels
+            .iter()
+            .any(|label| label.name == "Redirected" && label.label_type == LabelType::AutoAssigned)
+    );
+    assert_eq!(
+        merged.comments.len(),
+        1,
+        "comments stay with the merged incident"
+    );
+    assert!(
+        merged
+            .activity
+            .iter()
+            .any(|entry| entry.what == Tracked::Merged)
+    );
+    assert_eq!(workspace.correlation().merges_into(1), &report.merges[..]);
+    assert_eq!(
+        workspace.correlation().explain("b").unwrap().to_string(),
+        "Opened incident #2: no open incident had a related alert in the 5 hours before it (grouping: SharedEntity); it came here when incident #2 was merged into #1"
+    );
+    assert_consistent(&workspace);
+}
+
+#[test]
+fn closed_incidents_and_different_owners_are_never_merged() {
+    let mut workspace = Workspace::default();
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01")]),
+            alert("b", 10, &[user("ana")]),
+            alert("c", 20, &[host("db01")]),
+            alert("d", 30, &[user("bo")]),
+        ],
+    );
+    close(&mut workspace, 2);
+    assign(
+        &mut workspace,
+        3,
+        Owner::person("Ana Silva", "ana@contoso.com"),
+    );
+    assign(
+        &mut workspace,
+        4,
+        Owner::person("Bo Chen", "bo@contoso.com"),
+    );
+    let report = ingest(
+        &mut workspace,
+        vec![
+            alert("e", 40, &[host("web01"), user("ana")]),
+            alert("f", 50, &[host("db01"), user("bo")]),
+        ],
+    );
+    assert!(report.merges.is_empty());
+    assert_eq!(
+        report.refused_merges,
+        [
+            (1, 2, MergeRefusal::Closed { incident: 2 }),
+            (
+                3,
+                4,
+                MergeRefusal::DifferentOwners {
+                    first: 3,
+                    second: 4
+                }
+            )
+        ]
+    );
+    assert_consistent(&workspace);
+}
+
+#[test]
+fn the_entity_cap_and_device_groups_block_merges() {
+    let mut settings = CorrelationSettings::default();
+    settings.merge.max_entities = 1;
+    let mut workspace = with_settings(settings);
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01")]),
+            alert("b", 10, &[user("ana")]),
+        ],
+    );
+    let report = ingest(
+        &mut workspace,
+        vec![alert("c", 20, &[host("web01"), user("ana")])],
+    );
+    assert_eq!(
+        report.refused_merges,
+        [(1, 2, MergeRefusal::TooManyEntities { count: 2, cap: 1 })]
+    );
+
+    let mut settings = CorrelationSettings::default();
+    settings.merge.respect_device_groups = true;
+    let mut workspace = with_settings(settings);
+    let grouped = |name: &str, group: &str| {
+        RawEntity::new(
+            "host",
+            &[
+                ("HostName", name),
+                ("DnsDomain", "contoso.com"),
+                ("RbacGroupName", group),
+            ],
+        )
+    };
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[grouped("web01", "Servers")]),
+            alert("b", 10, &[grouped("lap01", "Laptops"), user("ana")]),
+        ],
+    );
+    let report = ingest(
+        &mut workspace,
+        vec![alert("c", 20, &[host("web01"), user("ana")])],
+    );
+    assert_eq!(
+        report.refused_merges,
+        [(
+            1,
+            2,
+            MergeRefusal::DifferentDeviceGroups {
+                first: 1,
+                second: 2
+            }
+        )]
+    );
+}
+
+#[test]
+fn analysts_merge_two_to_five_incidents_and_can_undo_exactly() {
+    let mut workspace = Workspace::default();
+    ingest(
+        &mut workspace,
+        (0..6)
+            .map(|index| {
+                alert(
+                    &format!("a{index}"),
+                    index * 10,
+                    &[host(&format!("h{index}"))],
+                )
+            })
+            .collect(),
+    );
+    let before = workspace.clone();
+    let refusal = workspace
+        .merge_incidents(&[1, 2, 3, 4, 5, 6], "same actor", &analyst(), at(100))
+        .unwrap_err();
+    assert_eq!(
+        refusal.to_string(),
+        "a merge takes two to five incidents; 6 were chosen"
+    );
+    assert_eq!(
+        workspace.merge_incidents(&[3, 3], "x", &analyst(), at(100)),
+        Err(MergeRefusal::Repeated { incident: 3 })
+    );
+    assert_eq!(
+        workspace.merge_incidents(&[3, 4], " ", &analyst(), at(100)),
+        Err(MergeRefusal::MissingReason)
+    );
+    assert_eq!(workspace, before);
+    let survivor = workspace
+        .merge_incidents(&[4, 2, 3], "same phishing wave", &analyst(), at(100))
+        .unwrap();
+    assert_eq!(survivor, 2);
+    assert_eq!(workspace.incident(2).unwrap().alert_ids, ["a1", "a2", "a3"]);
+    assert_eq!(workspace.incident(3).unwrap().merged_into, Some(2));
+    assert_eq!(
+        workspace.correlation().merges_into(2)[0].to_string(),
+        "Incident #3 was merged into #2 with 1 alert: merged by Ana Silva (\"same phishing wave\")"
+    );
+    assert_consistent(&workspace);
+    assert_eq!(
+        workspace.undo_description(),
+        Some("merge of #3, #4 into #2")
+    );
+    workspace.undo().unwrap();
+    assert_eq!(workspace, before);
+    assert_eq!(workspace.undo(), Err(UndoError::NothingToUndo));
+}
+
+#[test]
+fn a_manual_merge_names_the_rule_it_breaks() {
+    let mut workspace = Workspace::default();
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01")]),
+            alert("b", 10, &[host("db01")]),
+        ],
+    );
+    close(&mut workspace, 2);
+    let refusal = workspace
+        .merge_incidents(&[1, 2], "same", &analyst(), at(100))
+        .unwrap_err();
+    assert_eq!(
+        refusal.to_string(),
+        "incident #2 is closed, and closed incidents are never merged; reopen it first"
+    );
+    assert_eq!(
+        workspace.merge_incidents(&[1, 9], "same", &analyst(), at(100)),
+        Err(MergeRefusal::Unknown { incident: 9 })
+    );
+}
+
+#[test]
+fn an_alert_moves_to_another_incident_or_a_new_one_and_back_by_undo() {
+    let mut workspace = Workspace::default();
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01")]),
+            alert("b", 10, &[host("web01")]),
+            alert("c", 20, &[host("db01")]),
+        ],
+    );
+    let before = workspace.clone();
+    assert_eq!(
+        workspace.move_alert("b", MoveTarget::Incident(2), &analyst(), at(30)),
+        Ok(2)
+    );
+    assert_eq!(workspace.incident(1).unwrap().alert_ids, ["a"]);
+    assert_eq!(workspace.incident(2).unwrap().alert_ids, ["b", "c"]);
+    assert_eq!(
+        workspace.correlation().explain("b").unwrap().text,
+        "Moved here from incident #1 by Ana Silva"
+    );
+    assert_consistent(&workspace);
+    workspace.undo().unwrap();
+    assert_eq!(workspace, before);
+
+    let id = Uuid::from_u128(99);
+    let number = workspace
+        .move_alert("a", MoveTarget::NewIncident { id }, &analyst(), at(30))
+        .unwrap();
+    assert_eq!(number, 3);
+    assert_eq!(workspace.incident(3).unwrap().alert_ids, ["a"]);
+    assert_eq!(workspace.incident(3).unwrap().id, id);
+    assert_consistent(&workspace);
+    workspace.undo().unwrap();
+    assert_eq!(workspace, before);
+    assert_eq!(workspace.next_number(), 3);
+
+    assert_eq!(
+        workspace.move_alert("a", MoveTarget::Incident(1), &analyst(), at(30)),
+        Err(MoveError::AlreadyThere(1))
+    );
+    assert_eq!(
+        workspace.move_alert("zz", MoveTarget::Incident(1), &analyst(), at(30)),
+        Err(MoveError::UnknownAlert("zz".into()))
+    );
+    close(&mut workspace, 2);
+    assert_eq!(
+        workspace
+            .move_alert("a", MoveTarget::Incident(2), &analyst(), at(30))
+            .unwrap_err()
+            .to_string(),
+        "incident #2 is closed; reopen it before moving alerts into it"
+    );
+}
+
+#[test]
+fn any_other_change_forgets_the_undo() {
+    let mut workspace = Workspace::default();
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01")]),
+            alert("b", 10, &[host("db01")]),
+        ],
+    );
+    workspace
+        .merge_incidents(&[1, 2], "same", &analyst(), at(30))
+        .unwrap();
+    ingest(&mut workspace, vec![alert("c", 40, &[host("x")])]);
+    assert_eq!(workspace.undo(), Err(UndoError::NothingToUndo));
+}
+
+#[test]
+fn a_late_alert_regroups_its_neighbourhood_as_if_it_came_in_time() {
+    let mut in_order = Workspace::default();
+    let alerts = vec![
+        alert("a", 0, &[host("web01")]),
+        alert("b", 4 * 60, &[host("web01"), user("ana")]),
+        alert("c", 8 * 60, &[host("web01")]),
+    ];
+    ingest(&mut in_order, alerts.clone());
+    let mut late = Workspace::default();
+    ingest(&mut late, vec![alerts[0].clone(), alerts[2].clone()]);
+    assert_eq!(late.incidents().count(), 2, "a and c are 8 hours apart");
+    let report = ingest(&mut late, vec![alerts[1].clone()]);
+    assert_eq!(partition(&late), partition(&in_order));
+    assert_eq!(views(&late), views(&in_order));
+    assert_eq!(report.merges.len(), 1);
+    assert_eq!(
+        report.merges[0].to_string(),
+        "Incident #2 was merged into #1 with 0 alerts: alert b arrived late and, in time order, connects their alerts"
+    );
+    assert_consistent(&late);
+}
+
+#[test]
+fn a_late_alert_leaves_incidents_an_analyst_touched_as_they_are() {
+    let mut workspace = Workspace::default();
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01")]),
+            alert("c", 8 * 60, &[host("web01")]),
+        ],
+    );
+    assign(
+        &mut workspace,
+        2,
+        Owner::person("Ana Silva", "ana@contoso.com"),
+    );
+    ingest(&mut workspace, vec![alert("b", 4 * 60, &[host("web01")])]);
+    assert_eq!(workspace.incident(2).unwrap().alert_ids, ["c"]);
+    assert_eq!(incident_of(&workspace, "b"), 1);
+    assert_consistent(&workspace);
+}
+
+#[test]
+fn deleting_an_incident_deletes_its_alerts() {
+    let mut workspace = Workspace::default();
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01")]),
+            alert("b", 10, &[host("db01")]),
+        ],
+    );
+    let (incident, alerts) = workspace.delete(1).unwrap();
+    assert_eq!(incident.number, 1);
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(workspace.correlation().alert("a"), None);
+    assert_consistent(&workspace);
+    let report = ingest(&mut workspace, vec![alert("c", 20, &[host("web01")])]);
+    assert_eq!(report.opened, [3]);
+}
+
+/// Alerts drawn from a small pool of entities over two days, so groups, merges and late
+/// arrivals are common.
+fn alerts_strategy() -> impl Strategy<Value = Vec<RawAlert>> {
+    let entity = prop_oneof![
+        (0..6u8).prop_map(|index| host(&format!("h{index}"))),
+        (0..6u8).prop_map(|index| user(&format!("u{index}"))),
+    ];
+    let one = (
+        0..48 * 60i64,
+        proptest::collection::vec(entity, 0..3),
+        0..4usize,
+    );
+    proptest::collection::vec(one, 1..40).prop_map(|alerts| {
+        alerts
+            .into_iter()
+            .enumerate()
+            .map(|(index, (minute, entities, severity))| {
+                let mut raw = alert(&format!("a{index:02}"), minute, &entities);
+                raw.details.severity = Severity::ALL[severity];
+                raw
+            })
+            .collect()
+    })
+}
+
+/// An alert in a line: id, minute, entity names.
+fn compact(raw: &RawAlert) -> String {
+    let minutes = (raw.start.unwrap() - at(0)).num_minutes();
+    let names: Vec<&str> = raw
+        .entities
+        .iter()
+        .map(|entity| entity.properties[0].1.as_str())
+        .collect();
+    format!("{} @{minutes} {names:?}", raw.id)
+}
+
+fn settings_strategy() -> impl Strategy<Value = CorrelationSettings> {
+    prop_oneof![
+        Just(CorrelationSettings::default()),
+        Just({
+            let mut settings = grouping(Matching::AnyAlert);
+            settings.default_grouping.max_alerts = 3;
+            settings
+        }),
+        Just({
+            let mut settings = grouping(Matching::AllEntities);
+            settings.merge.enabled = true;
+            settings.merge.max_entities = 4;
+            settings
+        }),
+    ]
+}
+
+/// One step an analyst or a feed can take.
+#[derive(Debug, Clone)]
+enum Step {
+    Ingest(Vec<RawAlert>),
+    Merge(Vec<usize>),
+    Move(usize, Option<usize>),
+    Close(usize),
+    Undo,
+}
+
+fn steps_strategy() -> impl Strategy<Value = Vec<Step>> {
+    let step = prop_oneof![
+        3 => alerts_strategy().prop_map(Step::Ingest),
+        2 => proptest::collection::vec(0..12usize, 2..4).prop_map(Step::Merge),
+        2 => (0..40usize, proptest::option::of(0..12usize)).prop_map(|(alert, target)| Step::Move(alert, target)),
+        1 => (0..12usize).prop_map(Step::Close),
+        2 => Just(Step::Undo),
+    ];
+    proptest::collection::vec(step, 1..12)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn order_and_batches_do_not_change_the_incidents(
+        alerts in alerts_strategy(),
+        settings in settings_strategy(),
+        seed in any::<u64>(),
+        cuts in proptest::collection::vec(any::<usize>(), 0..4),
+    ) {
+        let mut reference = with_settings(settings.clone());
+        ingest(&mut reference, alerts.clone());
+        // Shuffle deterministically from the seed, then cut into batches.
+        let mut shuffled = alerts;
+        let mut state = seed | 1;
+        for index in (1..shuffled.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            shuffled.swap(index, (state % (index as u64 + 1)) as usize);
+        }
+        let mut cuts: Vec<usize> = cuts.into_iter().map(|cut| cut % (shuffled.len() + 1)).collect();
+        cuts.sort_unstable();
+        let mut workspace = with_settings(settings);
+        let mut start = 0;
+        for cut in cuts.into_iter().chain([shuffled.len()]) {
+            ingest(&mut workspace, shuffled[start..cut.max(start)].to_vec());
+            start = cut.max(start);
+        }
+        assert_consistent(&workspace);
+        let arrival: Vec<String> = shuffled.iter().map(compact).collect();
+        prop_assert_eq!(partition(&workspace), partition(&reference), "arrival {:?}", arrival);
+        prop_assert_eq!(views(&workspace), views(&reference));
+    }
+
+    #[test]
+    fn every_alert_stays_in_exactly_one_live_incident_and_undo_is_exact(steps in steps_strategy()) {
+        let mut workspace = Workspace::default();
+        let mut before_last_manual: Option<Workspace> = None;
+        for step in steps {
+            let closed_before: Vec<u64> = workspace
+                .incidents()
+                .filter(|incident| incident.status == IncidentStatus::Closed && incident.merged_into.is_none())
+                .map(|incident| incident.number)
+                .collect();
+            let numbers: Vec<u64> = workspace.incidents().map(|incident| incident.number).collect();
+            let pick = |index: usize| numbers.get(index % numbers.len().max(1)).copied().unwrap_or(1);
+            let snapshot = workspace.clone();
+            match step {
+                Step::Ingest(alerts) => {
+                    ingest(&mut workspace, alerts);
+                    for number in closed_before {
+                        prop_assert_eq!(workspace.incident(number).unwrap().merged_into, None);
+                    }
+                    before_last_manual = None;
+                }
+                Step::Merge(indexes) => {
+                    let chosen: Vec<u64> = indexes.into_iter().map(pick).collect();
+                    match workspace.merge_incidents(&chosen, "proptest", &analyst(), now()) {
+                        Ok(_) => before_last_manual = Some(snapshot),
+                        Err(_) => prop_assert_eq!(&workspace, &snapshot),
+                    }
+                }
+                Step::Move(alert, target) => {
+                    let ids: Vec<String> = workspace.correlation().alerts().map(|alert| alert.id.clone()).collect();
+                    if ids.is_empty() {
+                        continue;
+                    }
+                    let id = &ids[alert % ids.len()];
+                    let target = match target {
+                        Some(index) => MoveTarget::Incident(pick(index)),
+                        None => MoveTarget::NewIncident { id: Uuid::from_u128(alert as u128) },
+                    };
+                    match workspace.move_alert(id, target, &analyst(), now()) {
+                        Ok(_) => before_last_manual = Some(snapshot),
+                        Err(_) => prop_assert_eq!(&workspace, &snapshot),
+                    }
+                }
+                Step::Close(index) => {
+                    let number = pick(index);
+                    if workspace.incident(number).is_some_and(|incident| incident.status != IncidentStatus::Closed) {
+                        close(&mut workspace, number);
+                        before_last_manual = None;
+                    }
+                }
+                Step::Undo => match before_last_manual.take() {
+                    Some(expected) => {
+                        workspace.undo().unwrap();
+                        prop_assert_eq!(&workspace, &expected);
+                    }
+                    None => prop_assert_eq!(workspace.undo(), Err(UndoError::NothingToUndo)),
+                },
+            }
+            assert_consistent(&workspace);
+        }
+    }
+}
