@@ -185,6 +185,16 @@ pub enum Warning {
     },
 }
 
+impl Warning {
+    /// The position (from 1) of the entity it is about.
+    pub fn position(&self) -> usize {
+        match self {
+            Warning::UnknownEntityKind { position, .. }
+            | Warning::NotIdentifying { position, .. } => *position,
+        }
+    }
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -221,7 +231,8 @@ const SOURCE_PREFIXES: [(&str, &str); 12] = [
 impl Alert {
     /// Checks a raw alert: refused outright for a missing id or time, a time too far ahead of
     /// `now` or an absurd number of entities; otherwise taken with warnings for entities of an
-    /// unknown kind (left out) or without a strong identifier (kept, not correlated).
+    /// unknown kind (left out). Entities without a strong identifier are found when the
+    /// correlation core computes the keys, which it does once.
     pub fn check(raw: RawAlert, now: DateTime<Utc>) -> Result<(Alert, Vec<Warning>), Rejection> {
         let RawAlert {
             id,
@@ -250,15 +261,7 @@ impl Alert {
             let position = index + 1;
             let kind = raw.kind.clone();
             match known_entity(raw) {
-                Some(entity) => {
-                    if entity.strong_keys().is_empty() {
-                        warnings.push(Warning::NotIdentifying {
-                            position,
-                            kind: entity.kind,
-                        });
-                    }
-                    checked.push(entity);
-                }
+                Some(entity) => checked.push(entity),
                 None => warnings.push(Warning::UnknownEntityKind { position, kind }),
             }
         }
@@ -460,7 +463,7 @@ mod tests {
     }
 
     #[test]
-    fn unknown_kinds_are_left_out_and_unidentified_entities_kept_with_a_warning() {
+    fn unknown_kinds_are_left_out_with_a_warning() {
         let mut mixed = raw("da1");
         mixed
             .entities
@@ -472,16 +475,10 @@ mod tests {
         assert_eq!(alert.entities.len(), 2);
         assert_eq!(
             warnings,
-            [
-                Warning::UnknownEntityKind {
-                    position: 2,
-                    kind: "iotdevice".into()
-                },
-                Warning::NotIdentifying {
-                    position: 3,
-                    kind: EntityKind::Host
-                }
-            ]
+            [Warning::UnknownEntityKind {
+                position: 2,
+                kind: "iotdevice".into()
+            }]
         );
         assert_eq!(
             warnings[0].to_string(),

@@ -214,8 +214,13 @@ const BUILT_IN_ACCOUNTS: [&str; 12] = [
 
 /// True for a generic built-in account name (compared without regard to case).
 pub fn is_built_in_account(name: &str) -> bool {
-    let folded = name.trim().to_lowercase();
-    BUILT_IN_ACCOUNTS.contains(&folded.as_str())
+    let name = name.trim();
+    if name.is_ascii() {
+        return BUILT_IN_ACCOUNTS
+            .iter()
+            .any(|built_in| built_in.eq_ignore_ascii_case(name));
+    }
+    BUILT_IN_ACCOUNTS.contains(&name.to_lowercase().as_str())
 }
 
 /// True for a SID that is the same on every machine (`S-1-5-18` is SYSTEM everywhere); only
@@ -227,7 +232,22 @@ pub fn is_built_in_sid(sid: &str) -> bool {
 
 /// Case-folds and trims a name compared case-insensitively (host names, domains, UPNs).
 pub fn fold(text: &str) -> String {
-    text.trim().to_lowercase()
+    let mut folded = String::with_capacity(text.len());
+    push_folded(&mut folded, text);
+    folded
+}
+
+/// Appends `text` trimmed and case-folded; ASCII (nearly every name) needs no second buffer.
+fn push_folded(out: &mut String, text: &str) {
+    let text = text.trim();
+    if text.is_ascii() {
+        out.extend(
+            text.bytes()
+                .map(|byte| char::from(byte.to_ascii_lowercase())),
+        );
+    } else {
+        out.push_str(&text.to_lowercase());
+    }
 }
 
 /// Parses an address; an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) is the IPv4 address.
@@ -378,11 +398,12 @@ impl Entity {
 
     /// Two properties joined, both required, case-folded: `name` `separator` `qualifier`.
     fn pair(&self, name: &str, separator: &str, qualifier: &str) -> Option<String> {
-        Some(format!(
-            "{}{separator}{}",
-            fold(self.property(name)?),
-            fold(self.property(qualifier)?)
-        ))
+        let (first, second) = (self.property(name)?, self.property(qualifier)?);
+        let mut pair = String::with_capacity(first.len() + separator.len() + second.len());
+        push_folded(&mut pair, first);
+        pair.push_str(separator);
+        push_folded(&mut pair, second);
+        Some(pair)
     }
 
     /// Every strong identifier of this entity, normalised. Empty when it has none, in which case

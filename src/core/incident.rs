@@ -671,12 +671,18 @@ impl Incident {
             .activity
             .iter()
             .any(|entry| entry.what == Tracked::Severity && entry.by.name != CORRELATION_ACTOR);
-        let mut changes = vec![(
-            Tracked::Alerts,
-            Some(self.alert_ids.len().to_string()),
-            Some(summary.ids.len().to_string()),
-        )];
-        if let Some(severity) = summary.severity.filter(|_| !severity_pinned) {
+        let mut changes = Vec::new();
+        if self.alert_ids.len() != summary.ids.len() {
+            changes.push((
+                Tracked::Alerts,
+                Some(self.alert_ids.len().to_string()),
+                Some(summary.ids.len().to_string()),
+            ));
+        }
+        if let Some(severity) = summary
+            .severity
+            .filter(|severity| !severity_pinned && *severity != self.severity)
+        {
             changes.push((
                 Tracked::Severity,
                 Some(self.severity.to_string()),

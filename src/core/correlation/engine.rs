@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::index::{AlertIx, CorrelationKey, KeyIx, Posting, millis};
 use super::reason::{MergeCause, MergeRecord, MergeRefusal, Reason};
 use super::settings::{GroupingSettings, Matching};
-use super::{Correlation, Placement, Slot, correlation_actor};
+use super::{Correlation, GroupBy, Placement, Slot, correlation_actor};
 use crate::core::alert::{Alert, RawAlert, Rejection, Warning};
 use crate::core::entity::{Entity, EntityKey};
 use crate::core::incident::Incident;
@@ -95,6 +95,8 @@ pub(super) struct Run<'a> {
     /// incident opened again by the same alert keeps its number.
     pub(super) reuse: FxHashMap<AlertIx, u64>,
     refused: FxHashSet<(u64, u64)>,
+    /// The first number this run could open: incidents from it on are new.
+    first_opened: u64,
 }
 
 /// A record settled before placement: refused, or a known id and whether it changed.
@@ -145,11 +147,27 @@ fn grouping_parts(
 
 impl Correlation {
     /// Files a checked alert: interns its keys, inserts its postings and joins it to the
-    /// neighbourhoods of the alerts next to it under each key.
-    fn register(&mut self, alert: Alert) -> AlertIx {
+    /// neighbourhoods of the alerts next to it under each key. Warns of each entity that has no
+    /// strong identifier (shown, never correlated).
+    fn register(&mut self, alert: Alert, warnings: &mut Vec<Warning>) -> AlertIx {
         let index = AlertIx::try_from(self.alerts.len()).expect("fewer than 2^32 alerts");
         let mut strong = Vec::new();
-        entity_keys(&alert.entities, &mut strong);
+        // Positions are the record's own, counting the entities left out for an unknown kind.
+        let left_out: Vec<usize> = warnings.iter().map(Warning::position).collect();
+        let mut positions = (1..).filter(|position| !left_out.contains(position));
+        for entity in &alert.entities {
+            let position = positions.next().expect("endless");
+            let before = strong.len();
+            strong.extend(entity.strong_keys());
+            if strong.len() == before {
+                warnings.push(Warning::NotIdentifying {
+                    position,
+                    kind: entity.kind,
+                });
+            }
+            entity_keys(&entity.related, &mut strong);
+        }
+        warnings.sort_by_key(Warning::position);
         let grouping = self.settings.grouping_for(alert.source());
         let parts = grouping
             .enabled
@@ -161,7 +179,7 @@ impl Correlation {
             .collect();
         entity_keys.sort_unstable_by(|a, b| self.keys.key(*a).cmp(self.keys.key(*b)));
         entity_keys.dedup();
-        let grouping_keys: Box<[KeyIx]> = match parts.flatten() {
+        let grouping = match parts.flatten() {
             Some(parts) => {
                 let detection = [&alert.details.alert_type, &alert.details.display_name]
                     .into_iter()
@@ -174,25 +192,28 @@ impl Correlation {
                     detection,
                     parts,
                 };
-                Box::new([self.keys.intern(key)])
+                GroupBy::Key(self.keys.intern(key))
             }
-            None if shares_entities => entity_keys.clone().into_boxed_slice(),
-            None => Box::default(),
+            None if shares_entities => GroupBy::Entities,
+            None => GroupBy::Nothing,
         };
         let time = alert.start.timestamp_millis();
         self.by_id.insert(alert.id.clone(), index);
         self.alerts.push(alert);
         self.neighbourhoods.add(index);
-        let mut all_keys = entity_keys.clone();
-        all_keys.extend(grouping_keys.iter().copied());
-        all_keys.sort_unstable();
-        all_keys.dedup();
         self.slots.push(Slot {
             time,
             entity_keys: entity_keys.into_boxed_slice(),
-            grouping_keys,
+            grouping,
             place: None,
         });
+        let slot = &self.slots[index as usize];
+        let all_keys: Vec<KeyIx> = slot
+            .entity_keys
+            .iter()
+            .copied()
+            .chain(slot.grouping_key())
+            .collect();
         let widest = millis(self.settings.widest_window());
         let Correlation {
             alerts,
@@ -243,8 +264,8 @@ impl Correlation {
             let keys: Vec<KeyIx> = slot
                 .entity_keys
                 .iter()
-                .chain(slot.grouping_keys.iter())
                 .copied()
+                .chain(slot.grouping_key())
                 .collect();
             for key in keys {
                 self.keys.remove(key, alert);
@@ -274,6 +295,7 @@ impl Workspace {
             report: IngestReport::default(),
             reuse: FxHashMap::default(),
             refused: FxHashSet::default(),
+            first_opened: self.next_number,
         };
         let mut first_record: FxHashMap<String, usize> = FxHashMap::default();
         let mut fresh = Vec::new();
@@ -302,12 +324,19 @@ impl Workspace {
             };
             settled.push((record, given_id, outcome));
         }
-        fresh.sort_unstable_by(|(_, a, _), (_, b, _)| (a.start, &a.id).cmp(&(b.start, &b.id)));
+        // Canonical order, sorting positions rather than moving whole alerts around.
+        let mut order: Vec<usize> = (0..fresh.len()).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (&fresh[a].1, &fresh[b].1);
+            (a.start, &a.id).cmp(&(b.start, &b.id))
+        });
+        let mut fresh: Vec<Option<_>> = fresh.into_iter().map(Some).collect();
         let mut late = Vec::new();
         let mut accepted = Vec::with_capacity(fresh.len());
-        for (record, alert, warnings) in fresh {
+        for position in order {
+            let (record, alert, mut warnings) = fresh[position].take().expect("each once");
             let id = alert.id.clone();
-            let index = self.correlation.register(alert);
+            let index = self.correlation.register(alert, &mut warnings);
             if self.correlation.is_late(index) {
                 late.push(index);
             } else {
@@ -387,7 +416,7 @@ impl Workspace {
         );
         let slot = &correlation.slots[alert as usize];
         let mut best: Option<(u64, AlertIx, KeyIx)> = None;
-        for &key in slot.grouping_keys.iter() {
+        for &key in slot.grouping_keys() {
             let Some(other) = correlation.latest_related(key, alert, millis(lookback)) else {
                 continue;
             };
@@ -783,11 +812,18 @@ impl Workspace {
         }
     }
 
-    /// Brings every changed incident's view of its alerts up to date.
+    /// Brings every changed incident's view of its alerts up to date. An incident this run
+    /// opened that still holds only the alert that opened it already shows it.
     fn refresh_alert_views(&mut self, run: &mut Run<'_>) {
         let mut dirty: Vec<u64> = run.dirty.drain().collect();
         dirty.sort_unstable();
         for number in dirty {
+            let untouched_since_opened = run.first_opened <= number
+                && self.correlation.clusters[&number].alerts.len() == 1
+                && self.correlation.clusters[&number].merges.is_empty();
+            if untouched_since_opened {
+                continue;
+            }
             self.show_alerts_of(number, &run.system, run.at);
         }
     }

@@ -60,10 +60,40 @@ struct Slot {
     time: i64,
     /// Its strong entity keys.
     entity_keys: Box<[KeyIx]>,
-    /// Its grouping keys under its source's setting when it arrived (empty: groups by nothing).
-    grouping_keys: Box<[KeyIx]>,
+    /// What it groups by, under its source's setting when it arrived.
+    grouping: GroupBy,
     /// Where it is; `None` only while being regrouped, or once deleted.
     place: Option<Placement>,
+}
+
+/// What an alert groups by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum GroupBy {
+    /// Nothing: its source's grouping is off.
+    Nothing,
+    /// Any of its strong entity keys (`SharedEntity`).
+    Entities,
+    /// One Sentinel grouping key.
+    Key(KeyIx),
+}
+
+impl Slot {
+    /// The Sentinel grouping key, when it has one.
+    fn grouping_key(&self) -> Option<KeyIx> {
+        match self.grouping {
+            GroupBy::Key(key) => Some(key),
+            GroupBy::Nothing | GroupBy::Entities => None,
+        }
+    }
+
+    /// The keys it groups by.
+    fn grouping_keys(&self) -> &[KeyIx] {
+        match &self.grouping {
+            GroupBy::Nothing => &[],
+            GroupBy::Entities => &self.entity_keys,
+            GroupBy::Key(key) => std::slice::from_ref(key),
+        }
+    }
 }
 
 /// The correlation core's view of one incident that holds alerts.
@@ -188,9 +218,7 @@ impl Correlation {
             .slots
             .iter()
             .map(|slot| {
-                std::mem::size_of::<Slot>()
-                    + (slot.entity_keys.len() + slot.grouping_keys.len())
-                        * std::mem::size_of::<KeyIx>()
+                std::mem::size_of::<Slot>() + slot.entity_keys.len() * std::mem::size_of::<KeyIx>()
             })
             .sum();
         let ids: usize = self

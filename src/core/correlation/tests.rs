@@ -197,6 +197,28 @@ fn built_in_accounts_and_entities_without_identifiers_never_correlate() {
 }
 
 #[test]
+fn warnings_name_entities_by_their_place_in_the_record() {
+    let mut workspace = Workspace::default();
+    let entities = [
+        host("web01"),
+        RawEntity::new("iotdevice", &[("DeviceId", "7")]),
+        RawEntity::new("host", &[("OSFamily", "Windows")]),
+    ];
+    let report = ingest(&mut workspace, vec![alert("a", 0, &entities)]);
+    let Outcome::Accepted { warnings, .. } = &report.records[0].outcome else {
+        panic!("accepted");
+    };
+    let texts: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        texts,
+        [
+            "entity 2 has unknown kind \"iotdevice\" and was left out",
+            "entity 3 (Host) has no strong identifier; it is shown but not used to correlate"
+        ]
+    );
+}
+
+#[test]
 fn an_incident_shows_what_its_alerts_say() {
     let mut workspace = Workspace::default();
     let mut first = alert("a", 0, &[host("web01")]);

@@ -1,0 +1,101 @@
+//! Correlation benchmarks (issue targets: 100,000 alerts in at most 100 ms; linear growth from
+//! 10k to 1M; one more alert into 100,000 in at most 50 µs; memory per alert of the index).
+//! Run with `scripts/bench.sh`, which also runs the same work as Wasm in headless Chromium.
+
+use std::hint::black_box;
+use std::time::{Duration as Elapsed, Instant};
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use uuid::Uuid;
+use vigil::core::alert::RawAlert;
+use vigil::core::correlation::IngestContext;
+use vigil::core::workspace::Workspace;
+use vigil::synthetic::AlertFeed;
+
+/// Distinct entities in the feed, as the issue sets it.
+const ENTITIES: usize = 20_000;
+
+fn start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap()
+}
+
+fn feed() -> AlertFeed {
+    AlertFeed::new(42, ENTITIES, start(), Duration::days(30))
+}
+
+fn ingest(workspace: &mut Workspace, alerts: Vec<RawAlert>) {
+    let mut next = 0u128;
+    let mut new_id = move || {
+        next += 1;
+        Uuid::from_u128(next)
+    };
+    let report = workspace.ingest(
+        alerts,
+        &mut IngestContext {
+            now: start() + Duration::days(31),
+            new_id: &mut new_id,
+        },
+    );
+    black_box(report);
+}
+
+fn whole_batches(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ingest and correlate");
+    group.sample_size(10);
+    for count in [10_000, 100_000, 1_000_000] {
+        let alerts = feed().batch(count, count);
+        group.bench_function(format!("{count} alerts"), |b| {
+            b.iter_batched(
+                || alerts.clone(),
+                |alerts| ingest(&mut Workspace::default(), alerts),
+                BatchSize::PerIteration,
+            );
+        });
+    }
+    group.finish();
+}
+
+fn one_more_alert(c: &mut Criterion) {
+    const BASE: usize = 100_000;
+    // The feed continues past the base, one alert at a time, as a live connector delivers them.
+    let mut feed = feed();
+    let total = BASE * 2;
+    let mut workspace = Workspace::default();
+    ingest(&mut workspace, feed.batch(BASE, total));
+    let mut group = c.benchmark_group("one more alert");
+    group.sample_size(20);
+    group.bench_function("into 100000 alerts", |b| {
+        b.iter_custom(|iterations| {
+            let alerts: Vec<Vec<RawAlert>> =
+                (0..iterations).map(|_| feed.batch(1, total)).collect();
+            let started = Instant::now();
+            for alert in alerts {
+                ingest(&mut workspace, alert);
+            }
+            started.elapsed()
+        });
+    });
+    group.finish();
+}
+
+/// Not a timing: the index's bytes per alert, printed for the README.
+fn memory_per_alert(_: &mut Criterion) {
+    for count in [100_000, 1_000_000] {
+        let mut workspace = Workspace::default();
+        ingest(&mut workspace, feed().batch(count, count));
+        let bytes = workspace.correlation().index_bytes();
+        let incidents = workspace.incidents().count();
+        println!(
+            "correlation index: {count} alerts, {incidents} incidents, {bytes} bytes, {:.0} bytes per alert",
+            bytes as f64 / count as f64
+        );
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().warm_up_time(Elapsed::from_secs(1));
+    targets = whole_batches, one_more_alert, memory_per_alert
+}
+criterion_main!(benches);
