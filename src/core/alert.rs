@@ -240,7 +240,11 @@ impl Alert {
             entities,
             details,
         } = raw;
-        let id = id.trim().to_owned();
+        let id = if id.trim().len() == id.len() {
+            id
+        } else {
+            id.trim().to_owned()
+        };
         if id.is_empty() {
             return Err(Rejection::MissingId);
         }
@@ -258,11 +262,12 @@ impl Alert {
         let mut warnings = Vec::new();
         let mut checked = Vec::with_capacity(entities.len());
         for (index, raw) in entities.into_iter().enumerate() {
-            let position = index + 1;
-            let kind = raw.kind.clone();
             match known_entity(raw) {
-                Some(entity) => checked.push(entity),
-                None => warnings.push(Warning::UnknownEntityKind { position, kind }),
+                Ok(entity) => checked.push(entity),
+                Err(kind) => warnings.push(Warning::UnknownEntityKind {
+                    position: index + 1,
+                    kind,
+                }),
             }
         }
         Ok((
@@ -389,14 +394,20 @@ impl AlertSummary {
     }
 }
 
-/// The entity with its kind parsed, or `None` when the kind is unknown. Related entities of an
-/// unknown kind are dropped with it silently: they only qualify their parent.
-fn known_entity(raw: RawEntity) -> Option<Entity> {
-    let kind = EntityKind::parse(&raw.kind)?;
-    Some(Entity {
+/// The entity with its kind parsed, or the kind it claimed when that is unknown. Related
+/// entities of an unknown kind are dropped silently: they only qualify their parent.
+fn known_entity(raw: RawEntity) -> Result<Entity, String> {
+    let Some(kind) = EntityKind::parse(&raw.kind) else {
+        return Err(raw.kind);
+    };
+    Ok(Entity {
         kind,
         properties: EntityProperties::new(raw.properties),
-        related: raw.related.into_iter().filter_map(known_entity).collect(),
+        related: raw
+            .related
+            .into_iter()
+            .filter_map(|related| known_entity(related).ok())
+            .collect(),
     })
 }
 

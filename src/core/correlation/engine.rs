@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::index::{AlertIx, CorrelationKey, KeyIx, Posting, millis};
 use super::reason::{MergeCause, MergeRecord, MergeRefusal, Reason};
 use super::settings::{GroupingSettings, Matching};
-use super::{Correlation, GroupBy, Placement, Slot, correlation_actor};
+use super::{Correlation, GroupBy, Placement, Slot, canonical_before, correlation_actor};
 use crate::core::alert::{Alert, RawAlert, Rejection, Warning};
 use crate::core::entity::{Entity, EntityKey};
 use crate::core::incident::Incident;
@@ -95,6 +95,8 @@ pub(super) struct Run<'a> {
     /// incident opened again by the same alert keeps its number.
     pub(super) reuse: FxHashMap<AlertIx, u64>,
     refused: FxHashSet<(u64, u64)>,
+    /// Refused pairs that stay refused for the rest of the run.
+    settled_refusals: FxHashSet<(u64, u64)>,
     /// The first number this run could open: incidents from it on are new.
     first_opened: u64,
 }
@@ -222,12 +224,10 @@ impl Correlation {
             neighbourhoods,
             ..
         } = self;
-        let before = |a: AlertIx, b: AlertIx| {
-            (slots[a as usize].time, alerts[a as usize].id.as_str())
-                < (slots[b as usize].time, alerts[b as usize].id.as_str())
-        };
+        let before = |a: AlertIx, b: AlertIx| canonical_before(slots, alerts, a, b);
+        let id_of = |alert: AlertIx| alerts[alert as usize].id.as_str();
         for key in all_keys {
-            let position = keys.insert(key, Posting { time, alert: index }, before);
+            let position = keys.insert(key, Posting { time, alert: index }, id_of);
             let postings = keys.postings(key);
             let neighbours = [position.checked_sub(1), Some(position + 1)];
             for neighbour in neighbours.into_iter().flatten() {
@@ -239,6 +239,14 @@ impl Correlation {
             }
         }
         index
+    }
+
+    /// Makes room for `count` more alerts at once rather than growing table by table.
+    fn reserve(&mut self, count: usize) {
+        self.alerts.reserve(count);
+        self.slots.reserve(count);
+        self.by_id.reserve(count);
+        self.neighbourhoods.reserve(count);
     }
 
     /// Whether an alert of its neighbourhood sorts after it: then placing it where it stands
@@ -295,6 +303,7 @@ impl Workspace {
             report: IngestReport::default(),
             reuse: FxHashMap::default(),
             refused: FxHashSet::default(),
+            settled_refusals: FxHashSet::default(),
             first_opened: self.next_number,
         };
         let mut first_record: FxHashMap<String, usize> = FxHashMap::default();
@@ -325,15 +334,21 @@ impl Workspace {
             settled.push((record, given_id, outcome));
         }
         // Canonical order, sorting positions rather than moving whole alerts around.
-        let mut order: Vec<usize> = (0..fresh.len()).collect();
-        order.sort_unstable_by(|&a, &b| {
-            let (a, b) = (&fresh[a].1, &fresh[b].1);
-            (a.start, &a.id).cmp(&(b.start, &b.id))
+        let mut order: Vec<(DateTime<Utc>, usize)> = fresh
+            .iter()
+            .enumerate()
+            .map(|(position, (_, alert, _))| (alert.start, position))
+            .collect();
+        order.sort_unstable_by(|(start_a, a), (start_b, b)| {
+            start_a
+                .cmp(start_b)
+                .then_with(|| fresh[*a].1.id.cmp(&fresh[*b].1.id))
         });
         let mut fresh: Vec<Option<_>> = fresh.into_iter().map(Some).collect();
+        self.correlation.reserve(fresh.len());
         let mut late = Vec::new();
         let mut accepted = Vec::with_capacity(fresh.len());
-        for position in order {
+        for (_, position) in order {
             let (record, alert, mut warnings) = fresh[position].take().expect("each once");
             let id = alert.id.clone();
             let index = self.correlation.register(alert, &mut warnings);
@@ -504,6 +519,9 @@ impl Workspace {
                 continue;
             }
             let (survivor, absorbed) = self.older_first(mine, theirs);
+            if run.settled_refusals.contains(&(survivor, absorbed)) {
+                continue;
+            }
             match self.check_merge(&[survivor, absorbed]) {
                 Ok(()) => {
                     let correlation = &self.correlation;
@@ -522,6 +540,12 @@ impl Workspace {
                     run.report.merges.push(record);
                 }
                 Err(refusal) => {
+                    // Within one ingest these refusals only grow firmer (entity sets grow;
+                    // owners and states stay), so the pair need not be checked again. Device
+                    // groups can come to agree as alerts arrive, so they are checked each time.
+                    if !matches!(refusal, MergeRefusal::DifferentDeviceGroups { .. }) {
+                        run.settled_refusals.insert((survivor, absorbed));
+                    }
                     if run.refused.insert((survivor, absorbed)) {
                         run.report
                             .refused_merges
@@ -583,10 +607,7 @@ impl Workspace {
             .correlation
             .clusters
             .get_mut(&absorbed)
-            .map(|cluster| {
-                cluster.anchor = None;
-                std::mem::take(&mut cluster.alerts)
-            })
+            .map(|cluster| cluster.take_alerts().0)
             .unwrap_or_default();
         for &alert in &moved {
             if let Some(place) = self.correlation.slots[alert as usize].place.as_mut() {
@@ -688,18 +709,26 @@ impl Workspace {
                 .get(&number)
                 .map_or(&[][..], |cluster| cluster.alerts.as_slice())
         };
-        let mut entities: FxHashSet<KeyIx> = FxHashSet::default();
-        for &number in numbers {
-            for &alert in alerts_of(number) {
-                entities.extend(correlation.slots[alert as usize].entity_keys.iter());
-            }
-        }
         let cap = correlation.settings.merge.max_entities;
-        if entities.len() > cap {
-            return Err(MergeRefusal::TooManyEntities {
-                count: entities.len(),
-                cap,
-            });
+        let mentions: usize = numbers
+            .iter()
+            .filter_map(|number| correlation.clusters.get(number))
+            .map(|cluster| cluster.entity_mentions)
+            .sum();
+        // Distinct entities never outnumber mentions, so most merges skip the exact count.
+        if mentions > cap {
+            let mut entities: FxHashSet<KeyIx> = FxHashSet::default();
+            for &number in numbers {
+                for &alert in alerts_of(number) {
+                    entities.extend(correlation.slots[alert as usize].entity_keys.iter());
+                }
+            }
+            if entities.len() > cap {
+                return Err(MergeRefusal::TooManyEntities {
+                    count: entities.len(),
+                    cap,
+                });
+            }
         }
         if correlation.settings.merge.respect_device_groups {
             let groups = |number: u64| {
@@ -750,7 +779,7 @@ impl Workspace {
             late_by_root.entry(root).or_default().push(alert);
         }
         for (root, late) in late_by_root {
-            let members = self.correlation.neighbourhoods.members(root).to_vec();
+            let members = self.correlation.neighbourhoods.members(root);
             let mut replay = Vec::new();
             let mut fluid = FxHashSet::default();
             for alert in members {
@@ -768,8 +797,8 @@ impl Workspace {
                     .clusters
                     .get_mut(&number)
                     .expect("fluid has alerts");
-                let alerts = std::mem::take(&mut cluster.alerts);
-                if let Some(anchor) = cluster.anchor.take() {
+                let (alerts, anchor) = cluster.take_alerts();
+                if let Some(anchor) = anchor {
                     run.reuse.insert(anchor, number);
                 }
                 cluster.continues = None;
@@ -779,9 +808,7 @@ impl Workspace {
                     replay.push(alert);
                 }
             }
-            replay.sort_unstable_by(|&a, &b| {
-                self.correlation.order(a).cmp(&self.correlation.order(b))
-            });
+            replay.sort_unstable_by(|&a, &b| self.correlation.canonical_cmp(a, b));
             for &alert in &replay {
                 self.place_alert(alert, run);
             }

@@ -60,6 +60,19 @@ pub(super) struct Posting {
     pub(super) alert: AlertIx,
 }
 
+impl Posting {
+    /// Canonical order, comparing the time held here first: alert ids (elsewhere in memory)
+    /// are read only for two alerts of the same millisecond.
+    pub(super) fn sorts_before<'a>(
+        &self,
+        other: &Posting,
+        id_of: impl Fn(AlertIx) -> &'a str,
+    ) -> bool {
+        self.time < other.time
+            || (self.time == other.time && id_of(self.alert) < id_of(other.alert))
+    }
+}
+
 /// Interned keys and, per key, its alerts in canonical order (time, then alert id).
 #[derive(Debug, Clone, Default)]
 pub(super) struct KeyTable {
@@ -91,19 +104,18 @@ impl KeyTable {
         &self.postings[key as usize]
     }
 
-    /// Files `posting` under `key` at its canonical place (`before(a, b)`: `a` sorts before
-    /// `b`), returning that position. Alerts usually arrive in time order, so the end is tried
-    /// first.
-    pub(super) fn insert(
+    /// Files `posting` under `key` at its canonical place, returning that position. Alerts
+    /// usually arrive in time order, so the end is tried first.
+    pub(super) fn insert<'a>(
         &mut self,
         key: KeyIx,
         posting: Posting,
-        before: impl Fn(AlertIx, AlertIx) -> bool,
+        id_of: impl Fn(AlertIx) -> &'a str,
     ) -> usize {
         let list = &mut self.postings[key as usize];
         let position = match list.last() {
-            Some(last) if before(posting.alert, last.alert) => {
-                list.partition_point(|existing| before(existing.alert, posting.alert))
+            Some(last) if posting.sorts_before(last, &id_of) => {
+                list.partition_point(|existing| existing.sorts_before(&posting, &id_of))
             }
             _ => list.len(),
         };
@@ -148,20 +160,36 @@ impl KeyTable {
 
 /// Groups of alerts that could affect each other's placement: two alerts are neighbours when
 /// they share a key within the widest window any setting uses. Neighbourhoods only grow, so a
-/// union-find holds them; each root keeps its members and its canonically latest alert.
+/// union-find holds them; each root keeps its size and its canonically latest alert, and the
+/// members of each neighbourhood form a ring through `next` (joining two rings is one swap, and
+/// no alert costs an allocation).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Neighbourhoods {
     parent: Vec<AlertIx>,
-    members: Vec<Vec<AlertIx>>,
+    size: Vec<u32>,
+    next: Vec<AlertIx>,
     latest: Vec<AlertIx>,
 }
 
 impl Neighbourhoods {
+    /// Makes room for `count` more alerts.
+    pub(super) fn reserve(&mut self, count: usize) {
+        for vector in [
+            &mut self.parent,
+            &mut self.size,
+            &mut self.next,
+            &mut self.latest,
+        ] {
+            vector.reserve(count);
+        }
+    }
+
     /// Adds an alert as a neighbourhood of its own.
     pub(super) fn add(&mut self, alert: AlertIx) {
         debug_assert_eq!(alert as usize, self.parent.len());
         self.parent.push(alert);
-        self.members.push(vec![alert]);
+        self.size.push(1);
+        self.next.push(alert);
         self.latest.push(alert);
     }
 
@@ -190,12 +218,12 @@ impl Neighbourhoods {
         if a == b {
             return;
         }
-        if self.members[a as usize].len() < self.members[b as usize].len() {
+        if self.size[a as usize] < self.size[b as usize] {
             std::mem::swap(&mut a, &mut b);
         }
         self.parent[b as usize] = a;
-        let moved = std::mem::take(&mut self.members[b as usize]);
-        self.members[a as usize].extend(moved);
+        self.size[a as usize] += self.size[b as usize];
+        self.next.swap(a as usize, b as usize);
         let (latest_a, latest_b) = (self.latest[a as usize], self.latest[b as usize]);
         if before(latest_a, latest_b) {
             self.latest[a as usize] = latest_b;
@@ -208,23 +236,25 @@ impl Neighbourhoods {
         self.latest[root as usize]
     }
 
-    /// Every alert of the neighbourhood.
-    pub(super) fn members(&mut self, alert: AlertIx) -> &[AlertIx] {
-        let root = self.root(alert);
-        &self.members[root as usize]
+    /// Every alert of the neighbourhood, walking its ring.
+    pub(super) fn members(&self, alert: AlertIx) -> Vec<AlertIx> {
+        let mut members = vec![alert];
+        let mut current = self.next[alert as usize];
+        while current != alert {
+            members.push(current);
+            current = self.next[current as usize];
+        }
+        members
     }
 
     /// Bytes held, counting allocated capacity.
     pub(super) fn heap_bytes(&self) -> usize {
-        let index = std::mem::size_of::<AlertIx>();
-        let members: usize = self
-            .members
+        let vectors = [&self.parent, &self.size, &self.next, &self.latest];
+        vectors
             .iter()
-            .map(|list| list.capacity() * index)
-            .sum();
-        (self.parent.capacity() + self.latest.capacity()) * index
-            + self.members.capacity() * std::mem::size_of::<Vec<AlertIx>>()
-            + members
+            .map(|vector| vector.capacity())
+            .sum::<usize>()
+            * std::mem::size_of::<u32>()
     }
 }
 

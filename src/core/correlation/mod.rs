@@ -31,7 +31,7 @@ use rustc_hash::FxHashMap;
 use crate::core::alert::Alert;
 use crate::core::incident::Incident;
 use crate::core::people::Actor;
-use index::{AlertIx, KeyIx, KeyTable, Neighbourhoods};
+use index::{AlertIx, KeyIx, KeyTable, Neighbourhoods, Posting};
 use reason::Reason;
 
 /// The name the correlation core signs its changes with in activity logs.
@@ -109,6 +109,24 @@ struct Cluster {
     continued_by: Option<u64>,
     /// The incidents merged into this one, and why.
     merges: Vec<MergeRecord>,
+    /// How many strong keys its alerts name, counting repeats: a cheap bound on its distinct
+    /// entities for the merge cap.
+    entity_mentions: usize,
+}
+
+impl Cluster {
+    /// Empties it for a merge or a regroup, returning its alerts and its anchor.
+    fn take_alerts(&mut self) -> (Vec<AlertIx>, Option<AlertIx>) {
+        self.entity_mentions = 0;
+        (std::mem::take(&mut self.alerts), self.anchor.take())
+    }
+}
+
+/// Whether alert `a` comes before `b` in canonical order (start, then id). The ids live in the
+/// alert table, far from the times, so they are read only when the times are equal.
+fn canonical_before(slots: &[Slot], alerts: &[Alert], a: AlertIx, b: AlertIx) -> bool {
+    let (time_a, time_b) = (slots[a as usize].time, slots[b as usize].time);
+    time_a < time_b || (time_a == time_b && alerts[a as usize].id < alerts[b as usize].id)
 }
 
 /// Alerts of a workspace and everything correlation keeps about them.
@@ -190,7 +208,7 @@ impl Correlation {
             return Vec::new();
         };
         let mut alerts = cluster.alerts.clone();
-        alerts.sort_unstable_by(|&a, &b| self.order(a).cmp(&self.order(b)));
+        alerts.sort_unstable_by(|&a, &b| self.canonical_cmp(a, b));
         alerts
             .into_iter()
             .map(|index| &self.alerts[index as usize])
@@ -237,16 +255,23 @@ impl Correlation {
         slots + ids + clusters + self.keys.heap_bytes() + self.neighbourhoods.heap_bytes()
     }
 
+    /// Canonical order (start, then id) as an ordering, for sorting.
+    fn canonical_cmp(&self, a: AlertIx, b: AlertIx) -> std::cmp::Ordering {
+        if canonical_before(&self.slots, &self.alerts, a, b) {
+            std::cmp::Ordering::Less
+        } else if canonical_before(&self.slots, &self.alerts, b, a) {
+            std::cmp::Ordering::Greater
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    }
+
     /// The canonical order of an alert: start time, then id.
     fn order(&self, alert: AlertIx) -> (i64, &str) {
         (
             self.slots[alert as usize].time,
             self.alerts[alert as usize].id.as_str(),
         )
-    }
-
-    fn before(&self, a: AlertIx, b: AlertIx) -> bool {
-        self.order(a) < self.order(b)
     }
 
     fn place(&self, alert: AlertIx) -> Option<&Placement> {
@@ -273,7 +298,9 @@ impl Correlation {
     fn latest_related(&self, key: KeyIx, alert: AlertIx, window: i64) -> Option<AlertIx> {
         let postings = self.keys.postings(key);
         let time = self.slots[alert as usize].time;
-        let position = postings.partition_point(|posting| self.before(posting.alert, alert));
+        let this = Posting { time, alert };
+        let id_of = |alert: AlertIx| self.alerts[alert as usize].id.as_str();
+        let position = postings.partition_point(|posting| posting.sorts_before(&this, id_of));
         postings[..position]
             .iter()
             .rev()
@@ -283,16 +310,10 @@ impl Correlation {
     }
 
     fn add_to_cluster(&mut self, number: u64, alert: AlertIx) {
-        let before = |a: AlertIx, b: AlertIx| {
-            (
-                self.slots[a as usize].time,
-                self.alerts[a as usize].id.as_str(),
-            ) < (
-                self.slots[b as usize].time,
-                self.alerts[b as usize].id.as_str(),
-            )
-        };
+        let before = |a: AlertIx, b: AlertIx| canonical_before(&self.slots, &self.alerts, a, b);
+        let mentions = self.slots[alert as usize].entity_keys.len();
         let cluster = self.clusters.entry(number).or_default();
+        cluster.entity_mentions += mentions;
         cluster.alerts.push(alert);
         if cluster.anchor.is_none_or(|anchor| before(alert, anchor)) {
             cluster.anchor = Some(alert);
@@ -304,10 +325,9 @@ impl Correlation {
             return;
         };
         cluster.alerts.retain(|&member| member != alert);
+        cluster.entity_mentions -= self.slots[alert as usize].entity_keys.len();
         let alerts = cluster.alerts.clone();
-        let anchor = alerts
-            .into_iter()
-            .min_by(|&a, &b| self.order(a).cmp(&self.order(b)));
+        let anchor = alerts.into_iter().min_by(|&a, &b| self.canonical_cmp(a, b));
         if let Some(cluster) = self.clusters.get_mut(&number) {
             cluster.anchor = anchor;
         }
