@@ -326,7 +326,7 @@ impl Workspace {
                 Ok((alert, warnings)) => match self.correlation.by_id.get(&alert.id) {
                     Some(&known) => Err((known, self.update_alert(known, alert, &mut run))),
                     None => {
-                        fresh.push((record, alert, warnings));
+                        fresh.push(Some((record, alert, warnings)));
                         continue;
                     }
                 },
@@ -334,17 +334,15 @@ impl Workspace {
             settled.push((record, given_id, outcome));
         }
         // Canonical order, sorting positions rather than moving whole alerts around.
-        let mut order: Vec<(DateTime<Utc>, usize)> = fresh
-            .iter()
-            .enumerate()
-            .map(|(position, (_, alert, _))| (alert.start, position))
+        let alert_at = |position: usize| &fresh[position].as_ref().expect("not yet taken").1;
+        let mut order: Vec<(DateTime<Utc>, usize)> = (0..fresh.len())
+            .map(|position| (alert_at(position).start, position))
             .collect();
         order.sort_unstable_by(|(start_a, a), (start_b, b)| {
             start_a
                 .cmp(start_b)
-                .then_with(|| fresh[*a].1.id.cmp(&fresh[*b].1.id))
+                .then_with(|| alert_at(*a).id.cmp(&alert_at(*b).id))
         });
-        let mut fresh: Vec<Option<_>> = fresh.into_iter().map(Some).collect();
         self.correlation.reserve(fresh.len());
         let mut late = Vec::new();
         let mut accepted = Vec::with_capacity(fresh.len());
