@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::alert::Alert;
-use super::correlation::{Correlation, CorrelationSettings, SettingsError, Undo};
+use super::correlation::{
+    Correlation, CorrelationSettings, PortableCorrelation, SettingsError, Undo,
+};
 use super::draft::ValidDraft;
 use super::incident::Incident;
 use super::people::Actor;
@@ -157,6 +159,59 @@ impl Workspace {
     pub fn incident_mut(&mut self, number: u64) -> Option<&mut Incident> {
         self.undo = None;
         self.incidents.get_mut(&number)
+    }
+
+    /// A workspace rebuilt from stored parts, after checking they agree: numbers unique and
+    /// below the counter, every alert in a live incident that lists it, every listed alert
+    /// stored. The first disagreement is named.
+    pub fn restore(
+        incidents: Vec<Incident>,
+        next_number: u64,
+        correlation: PortableCorrelation,
+    ) -> Result<Workspace, String> {
+        let mut by_number = BTreeMap::new();
+        for incident in incidents {
+            let number = incident.number;
+            if number >= next_number {
+                return Err(format!(
+                    "incident {number} is not below the next number {next_number}"
+                ));
+            }
+            if by_number.insert(number, incident).is_some() {
+                return Err(format!("incident {number} is stored twice"));
+            }
+        }
+        for stored in &correlation.alerts {
+            let id = &stored.alert.id;
+            let incident = by_number.get(&stored.incident).ok_or_else(|| {
+                format!(
+                    "alert {id} belongs to incident {}, which is not stored",
+                    stored.incident
+                )
+            })?;
+            if incident.merged_into.is_some() || !incident.alert_ids.contains(id) {
+                return Err(format!(
+                    "alert {id} belongs to incident {}, which does not list it",
+                    stored.incident
+                ));
+            }
+        }
+        let listed: usize = by_number
+            .values()
+            .map(|incident| incident.alert_ids.len())
+            .sum();
+        if listed != correlation.alerts.len() {
+            return Err(format!(
+                "incidents list {listed} alerts but {} are stored",
+                correlation.alerts.len()
+            ));
+        }
+        Ok(Workspace {
+            incidents: by_number,
+            next_number,
+            correlation: Correlation::from_portable(correlation)?,
+            undo: None,
+        })
     }
 
     /// The alerts and how they were correlated.

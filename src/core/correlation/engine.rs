@@ -115,10 +115,10 @@ fn entity_keys(entities: &[Entity], into: &mut Vec<EntityKey>) {
 /// The readable parts a grouping compares, or `None` when the source does not group.
 fn grouping_parts(
     alert: &Alert,
-    keys: &[EntityKey],
+    keys: &[&EntityKey],
     grouping: &GroupingSettings,
 ) -> Option<String> {
-    let joined = |keys: &mut dyn Iterator<Item = &EntityKey>| {
+    let joined = |keys: &mut dyn Iterator<Item = &&EntityKey>| {
         let mut texts: Vec<String> = keys.map(ToString::to_string).collect();
         texts.sort_unstable();
         texts.join("; ")
@@ -152,70 +152,106 @@ impl Correlation {
     /// neighbourhoods of the alerts next to it under each key. Warns of each entity that has no
     /// strong identifier (shown, never correlated).
     fn register(&mut self, alert: Alert, warnings: &mut Vec<Warning>) -> AlertIx {
-        let index = AlertIx::try_from(self.alerts.len()).expect("fewer than 2^32 alerts");
-        let mut strong = Vec::new();
+        let (entity_keys, unidentified) = self.intern_entity_keys(&alert);
         // Positions are the record's own, counting the entities left out for an unknown kind.
         let left_out: Vec<usize> = warnings.iter().map(Warning::position).collect();
-        let mut positions = (1..).filter(|position| !left_out.contains(position));
-        for entity in &alert.entities {
-            let position = positions.next().expect("endless");
+        let positions: Vec<usize> = (1..)
+            .filter(|position| !left_out.contains(position))
+            .take(alert.entities.len())
+            .collect();
+        warnings.extend(
+            unidentified
+                .into_iter()
+                .map(|index| Warning::NotIdentifying {
+                    position: positions[index],
+                    kind: alert.entities[index].kind,
+                }),
+        );
+        warnings.sort_by_key(Warning::position);
+        let grouping = self.group_by(&alert, &entity_keys);
+        let time = alert.start.timestamp_millis();
+        self.file(alert, time, entity_keys, grouping)
+    }
+
+    /// Interns the strong keys of an alert's entities and of the entities they refer to, in key
+    /// order (never interning order). Also returns which of its entities (by index) have none.
+    pub(super) fn intern_entity_keys(&mut self, alert: &Alert) -> (Vec<KeyIx>, Vec<usize>) {
+        let mut strong = Vec::new();
+        let mut unidentified = Vec::new();
+        for (index, entity) in alert.entities.iter().enumerate() {
             let before = strong.len();
             strong.extend(entity.strong_keys());
             if strong.len() == before {
-                warnings.push(Warning::NotIdentifying {
-                    position,
-                    kind: entity.kind,
-                });
+                unidentified.push(index);
             }
             entity_keys(&entity.related, &mut strong);
         }
-        warnings.sort_by_key(Warning::position);
-        let grouping = self.settings.grouping_for(alert.source());
-        let parts = grouping
-            .enabled
-            .then(|| grouping_parts(&alert, &strong, grouping));
-        let shares_entities = grouping.enabled && grouping.matching == Matching::SharedEntity;
-        let mut entity_keys: Vec<KeyIx> = strong
+        let mut keys: Vec<KeyIx> = strong
             .into_iter()
             .map(|key| self.keys.intern(CorrelationKey::Entity(key)))
             .collect();
-        entity_keys.sort_unstable_by(|a, b| self.keys.key(*a).cmp(self.keys.key(*b)));
-        entity_keys.dedup();
-        let grouping = match parts.flatten() {
-            Some(parts) => {
-                let detection = [&alert.details.alert_type, &alert.details.display_name]
-                    .into_iter()
-                    .map(|text| text.trim())
-                    .find(|text| !text.is_empty())
-                    .unwrap_or_default()
-                    .to_owned();
-                let key = CorrelationKey::Grouping {
-                    source: alert.source().to_owned(),
-                    detection,
-                    parts,
-                };
-                GroupBy::Key(self.keys.intern(key))
-            }
-            None if shares_entities => GroupBy::Entities,
-            None => GroupBy::Nothing,
+        keys.sort_unstable_by(|a, b| self.keys.key(*a).cmp(self.keys.key(*b)));
+        keys.dedup();
+        (keys, unidentified)
+    }
+
+    /// What the alert groups by under its source's current setting.
+    fn group_by(&mut self, alert: &Alert, entity_keys: &[KeyIx]) -> GroupBy {
+        let grouping = self.settings.grouping_for(alert.source());
+        if !grouping.enabled {
+            return GroupBy::Nothing;
+        }
+        let strong: Vec<&EntityKey> = entity_keys
+            .iter()
+            .filter_map(|key| match self.keys.key(*key) {
+                CorrelationKey::Entity(key) => Some(key),
+                CorrelationKey::Grouping { .. } => None,
+            })
+            .collect();
+        let Some(parts) = grouping_parts(alert, &strong, grouping) else {
+            return GroupBy::Entities;
         };
-        let time = alert.start.timestamp_millis();
+        let detection = [&alert.details.alert_type, &alert.details.display_name]
+            .into_iter()
+            .map(|text| text.trim())
+            .find(|text| !text.is_empty())
+            .unwrap_or_default()
+            .to_owned();
+        let key = CorrelationKey::Grouping {
+            source: alert.source().to_owned(),
+            detection,
+            parts,
+        };
+        GroupBy::Key(self.keys.intern(key))
+    }
+
+    /// Stores the alert with its keys: postings under each, and neighbourhood joins with the
+    /// alerts beside it in time under each key.
+    pub(super) fn file(
+        &mut self,
+        alert: Alert,
+        time: i64,
+        entity_keys: Vec<KeyIx>,
+        grouping: GroupBy,
+    ) -> AlertIx {
+        let index = AlertIx::try_from(self.alerts.len()).expect("fewer than 2^32 alerts");
         self.by_id.insert(alert.id.clone(), index);
         self.alerts.push(alert);
         self.neighbourhoods.add(index);
+        let all_keys: Vec<KeyIx> = entity_keys
+            .iter()
+            .copied()
+            .chain(match grouping {
+                GroupBy::Key(key) => Some(key),
+                GroupBy::Nothing | GroupBy::Entities => None,
+            })
+            .collect();
         self.slots.push(Slot {
             time,
             entity_keys: entity_keys.into_boxed_slice(),
             grouping,
             place: None,
         });
-        let slot = &self.slots[index as usize];
-        let all_keys: Vec<KeyIx> = slot
-            .entity_keys
-            .iter()
-            .copied()
-            .chain(slot.grouping_key())
-            .collect();
         let widest = millis(self.settings.widest_window());
         let Correlation {
             alerts,
@@ -242,7 +278,7 @@ impl Correlation {
     }
 
     /// Makes room for `count` more alerts at once rather than growing table by table.
-    fn reserve(&mut self, count: usize) {
+    pub(super) fn reserve(&mut self, count: usize) {
         self.alerts.reserve(count);
         self.slots.reserve(count);
         self.by_id.reserve(count);

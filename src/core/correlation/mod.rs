@@ -11,6 +11,7 @@
 mod engine;
 mod index;
 mod manual;
+mod portable;
 mod reason;
 mod settings;
 
@@ -20,6 +21,9 @@ mod tests;
 pub use engine::{IngestContext, IngestReport, Outcome, RecordOutcome};
 pub use index::CorrelationKey;
 pub use manual::{MoveError, MoveTarget, Undo, UndoError};
+pub use portable::{
+    PortableAlert, PortableCluster, PortableCorrelation, PortableGrouping, PortableReason,
+};
 pub use reason::{Explanation, MergeCause, MergeRecord, MergeRefusal};
 pub use settings::{
     CorrelationSettings, GroupingSettings, MAX_ALERTS_PER_INCIDENT, Matching, MergeSettings,
@@ -154,14 +158,7 @@ impl PartialEq for Correlation {
                         && self.describe_place(mine) == other.describe_place(theirs)
                 })
             })
-            && self.clusters.len() == other.clusters.len()
-            && self.clusters.iter().all(|(number, cluster)| {
-                other.clusters.get(number).is_some_and(|theirs| {
-                    theirs.merges == cluster.merges
-                        && theirs.continues == cluster.continues
-                        && theirs.continued_by == cluster.continued_by
-                })
-            })
+            && self.cluster_links() == other.cluster_links()
     }
 }
 
@@ -171,6 +168,28 @@ impl Correlation {
     /// The settings new alerts are correlated with.
     pub fn settings(&self) -> &CorrelationSettings {
         &self.settings
+    }
+
+    /// What each incident's cluster records beyond its alerts (continuations, merges), by
+    /// number, leaving out clusters that record nothing.
+    fn cluster_links(&self) -> Vec<PortableCluster> {
+        let mut links: Vec<PortableCluster> = self
+            .clusters
+            .iter()
+            .filter(|(_, cluster)| {
+                cluster.continues.is_some()
+                    || cluster.continued_by.is_some()
+                    || !cluster.merges.is_empty()
+            })
+            .map(|(number, cluster)| PortableCluster {
+                number: *number,
+                continues: cluster.continues,
+                continued_by: cluster.continued_by,
+                merges: cluster.merges.clone(),
+            })
+            .collect();
+        links.sort_unstable_by_key(|cluster| cluster.number);
+        links
     }
 
     /// Applies new settings to alerts ingested from now on.

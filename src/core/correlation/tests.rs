@@ -1132,5 +1132,11 @@ proptest! {
             }
             assert_consistent(&workspace);
         }
+        let restored = Workspace::restore(
+            workspace.incidents().cloned().collect(),
+            workspace.next_number(),
+            workspace.correlation().to_portable(),
+        );
+        prop_assert_eq!(restored, Ok(workspace));
     }
 }
