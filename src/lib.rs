@@ -1,12 +1,13 @@
 //! Vigil: a security incident desk that runs entirely in the browser.
 //!
-//! `core`, `sentinel`, `route` and `synthetic` are pure Rust, built and tested natively; `ui` is the Leptos
+//! `core`, `sentinel`, `store` (its records and files), `route` and `synthetic` are pure Rust, built and tested natively; `ui` is the Leptos
 //! front end and exists only in the WebAssembly build. See `ARCHITECTURE.md`.
 #![warn(missing_docs)]
 
 pub mod core;
 pub mod route;
 pub mod sentinel;
+pub mod store;
 pub mod synthetic;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -144,6 +144,45 @@ pub enum Identifier {
 }
 
 impl Identifier {
+    /// Every identifier, so a stored label can be read back.
+    pub const ALL: [Identifier; 28] = [
+        Identifier::Upn,
+        Identifier::AadUserId,
+        Identifier::Sid,
+        Identifier::NtAccount,
+        Identifier::DnsAccount,
+        Identifier::ObjectGuid,
+        Identifier::Puid,
+        Identifier::HostInNtDomain,
+        Identifier::HostInDnsDomain,
+        Identifier::NetBiosInNtDomain,
+        Identifier::AzureId,
+        Identifier::OmsAgentId,
+        Identifier::PublicAddress,
+        Identifier::ScopedAddress,
+        Identifier::AbsoluteUrl,
+        Identifier::FileInDirectory,
+        Identifier::FileWithHash,
+        Identifier::Hash,
+        Identifier::ProcessOnHost,
+        Identifier::MailboxAddress,
+        Identifier::MessageToRecipient,
+        Identifier::AppId,
+        Identifier::AppName,
+        Identifier::ResourceId,
+        Identifier::RegistryPath,
+        Identifier::DnsLookup,
+        Identifier::MalwareFamily,
+        Identifier::DistinguishedName,
+    ];
+
+    /// The identifier a label names.
+    pub fn from_label(label: &str) -> Option<Identifier> {
+        Identifier::ALL
+            .into_iter()
+            .find(|identifier| identifier.label() == label)
+    }
+
     /// How a correlation reason names it.
     pub fn label(self) -> &'static str {
         match self {
@@ -565,6 +604,13 @@ mod tests {
             .iter()
             .map(ToString::to_string)
             .collect()
+    }
+
+    #[test]
+    fn every_identifier_reads_back_from_its_label() {
+        for identifier in Identifier::ALL {
+            assert_eq!(Identifier::from_label(identifier.label()), Some(identifier));
+        }
     }
 
     #[test]

@@ -114,6 +114,29 @@ pub enum Tracked {
 }
 
 impl Tracked {
+    /// Every kind of change, so a stored label can be read back.
+    pub const ALL: [Tracked; 12] = [
+        Tracked::Created,
+        Tracked::Title,
+        Tracked::Description,
+        Tracked::Severity,
+        Tracked::Status,
+        Tracked::Classification,
+        Tracked::Owner,
+        Tracked::Tags,
+        Tracked::Comment,
+        Tracked::Alerts,
+        Tracked::Merged,
+        Tracked::AlertMoved,
+    ];
+
+    /// The kind of change a label names.
+    pub fn from_label(label: &str) -> Option<Tracked> {
+        Tracked::ALL
+            .into_iter()
+            .find(|tracked| tracked.label() == label)
+    }
+
     /// How the activity log names it.
     pub fn label(self) -> &'static str {
         match self {

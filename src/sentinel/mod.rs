@@ -126,7 +126,8 @@ fn join_path(prefix: &str, path: &str) -> String {
 }
 
 impl ImportError {
-    fn at(path: &str, message: impl Into<String>) -> ImportError {
+    /// An error at `path` (a JSON path; empty for the whole document).
+    pub fn at(path: &str, message: impl Into<String>) -> ImportError {
         ImportError {
             path: path.to_owned(),
             message: message.into(),

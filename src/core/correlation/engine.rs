@@ -493,8 +493,11 @@ impl Workspace {
                 },
             ),
             Some((number, other, key)) => {
+                // Follow the chain of continuations to the live end of it.
                 let mut target = number;
-                while let Some(next) = self.correlation.clusters[&target].continued_by {
+                while let Some(next) = self.correlation.clusters[&target].continued_by
+                    && self.incidents[&next].merged_into.is_none()
+                {
                     target = next;
                 }
                 if self.correlation.clusters[&target].alerts.len() >= cap {
@@ -549,7 +552,9 @@ impl Workspace {
                     .expect("placed")
             };
             let (mine, theirs) = (incident_of(alert), incident_of(other));
-            if mine == theirs {
+            // An incident and its continuation are apart on purpose: the first was full.
+            let linked = |a: u64, b: u64| self.correlation.clusters[&a].continues == Some(b);
+            if mine == theirs || linked(mine, theirs) || linked(theirs, mine) {
                 continue;
             }
             let (survivor, absorbed) = self.older_first(mine, theirs);

@@ -577,6 +577,30 @@ fn alerts_past_the_cap_open_a_linked_incident() {
 }
 
 #[test]
+fn a_continuation_is_not_merged_back_into_the_full_incident() {
+    let mut settings = CorrelationSettings::default();
+    settings.default_grouping.max_alerts = 2;
+    let mut workspace = with_settings(settings);
+    ingest(
+        &mut workspace,
+        (0..5)
+            .map(|minute| alert(&format!("a{minute}"), minute, &[host("web01")]))
+            .collect(),
+    );
+    let incidents: Vec<Vec<String>> = workspace
+        .incidents()
+        .map(|incident| incident.alert_ids.clone())
+        .collect();
+    assert_eq!(incidents, [vec!["a0", "a1"], vec!["a2", "a3"], vec!["a4"]]);
+    assert!(
+        workspace
+            .incidents()
+            .all(|incident| incident.merged_into.is_none())
+    );
+    assert_consistent(&workspace);
+}
+
+#[test]
 fn an_alert_that_connects_two_incidents_merges_the_younger_into_the_older() {
     let mut workspace = Workspace::default();
     ingest(
@@ -1004,6 +1028,11 @@ fn settings_strategy() -> impl Strategy<Value = CorrelationSettings> {
         Just(CorrelationSettings::default()),
         Just({
             let mut settings = grouping(Matching::AnyAlert);
+            settings.default_grouping.max_alerts = 3;
+            settings
+        }),
+        Just({
+            let mut settings = CorrelationSettings::default();
             settings.default_grouping.max_alerts = 3;
             settings
         }),

@@ -1,0 +1,951 @@
+//! What Vigil writes to storage and to workspace files: versioned records, kept apart from the
+//! domain types so the model can change without breaking what is already stored. Every record
+//! carries the schema version it was written with; reading one from a newer Vigil is refused.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::core::alert::{Alert, AlertDetails};
+use crate::core::closing::Closing;
+use crate::core::correlation::{
+    CorrelationKey, CorrelationSettings, GroupingSettings, Matching, MergeCause, MergeRecord,
+    MergeSettings, PortableAlert, PortableCluster, PortableGrouping, PortableReason, Selection,
+};
+use crate::core::entity::{Entity, EntityKey, EntityKind, EntityProperties, Identifier};
+use crate::core::incident::{ActivityEntry, Comment, Etag, Incident, IncidentData, Label, Tracked};
+use crate::core::people::{Actor, Owner};
+/// Why a record could not be read: where in it (a field path) and what is wrong; the same
+/// shape as a Sentinel import error, so both read alike.
+pub use crate::sentinel::ImportError as RecordError;
+
+/// The schema this build writes. Raise it with every change to a record, and add the step from
+/// the previous version to `migrate`.
+pub const SCHEMA_VERSION: u32 = 1;
+
+fn error(path: &str, message: impl Into<String>) -> RecordError {
+    RecordError::at(path, message)
+}
+
+/// Parses a stored enum spelling, naming the field when it is unknown.
+fn parse<T: std::str::FromStr>(text: &str, path: &str) -> Result<T, RecordError>
+where
+    T::Err: std::fmt::Display,
+{
+    text.parse()
+        .map_err(|problem: T::Err| error(path, problem.to_string()))
+}
+
+/// A person or component, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ActorRecord {
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+}
+
+impl From<&Actor> for ActorRecord {
+    fn from(actor: &Actor) -> Self {
+        ActorRecord {
+            name: actor.name.clone(),
+            email: actor.email.clone(),
+        }
+    }
+}
+
+impl From<ActorRecord> for Actor {
+    fn from(record: ActorRecord) -> Self {
+        Actor {
+            name: record.name,
+            email: record.email,
+        }
+    }
+}
+
+/// An owner, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OwnerRecord {
+    #[serde(default)]
+    object_id: Option<Uuid>,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    assigned_to: Option<String>,
+    #[serde(default)]
+    user_principal_name: Option<String>,
+    #[serde(default)]
+    owner_type: Option<String>,
+}
+
+/// A comment, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CommentRecord {
+    id: Uuid,
+    message: String,
+    author: ActorRecord,
+    created: DateTime<Utc>,
+    modified: DateTime<Utc>,
+}
+
+/// An activity-log line, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ActivityRecord {
+    at: DateTime<Utc>,
+    by: ActorRecord,
+    what: String,
+    #[serde(default)]
+    from: Option<String>,
+    #[serde(default)]
+    to: Option<String>,
+}
+
+/// A tag, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LabelRecord {
+    name: String,
+    label_type: String,
+}
+
+/// An incident with everything Vigil keeps of it, in one record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IncidentRecord {
+    /// The schema version it was written with.
+    pub schema_version: u32,
+    id: Uuid,
+    /// The incident number, the record's key.
+    pub number: u64,
+    title: String,
+    description: String,
+    severity: String,
+    status: String,
+    #[serde(default)]
+    classification: Option<String>,
+    #[serde(default)]
+    classification_reason: Option<String>,
+    #[serde(default)]
+    classification_comment: String,
+    #[serde(default)]
+    owner: Option<OwnerRecord>,
+    labels: Vec<LabelRecord>,
+    #[serde(default)]
+    first_activity: Option<DateTime<Utc>>,
+    #[serde(default)]
+    last_activity: Option<DateTime<Utc>>,
+    created: DateTime<Utc>,
+    modified: DateTime<Utc>,
+    provider_name: String,
+    #[serde(default)]
+    provider_incident_id: Option<String>,
+    product_names: Vec<String>,
+    tactics: Vec<String>,
+    techniques: Vec<String>,
+    related_rule_ids: Vec<String>,
+    alert_ids: Vec<String>,
+    comments: Vec<CommentRecord>,
+    activity: Vec<ActivityRecord>,
+    etag: String,
+    revision: u64,
+    #[serde(default)]
+    merged_into: Option<u64>,
+}
+
+impl From<&Incident> for IncidentRecord {
+    fn from(incident: &Incident) -> Self {
+        let closing = incident.closing.as_ref();
+        IncidentRecord {
+            schema_version: SCHEMA_VERSION,
+            id: incident.id,
+            number: incident.number,
+            title: incident.title.clone(),
+            description: incident.description.clone(),
+            severity: incident.severity.to_string(),
+            status: incident.status.to_string(),
+            classification: closing.map(|closing| closing.classification().to_string()),
+            classification_reason: closing
+                .and_then(Closing::reason)
+                .map(|reason| reason.to_string()),
+            classification_comment: closing.map(Closing::comment).unwrap_or_default().to_owned(),
+            owner: incident.owner.as_ref().map(|owner| OwnerRecord {
+                object_id: owner.object_id,
+                email: owner.email.clone(),
+                assigned_to: owner.assigned_to.clone(),
+                user_principal_name: owner.user_principal_name.clone(),
+                owner_type: owner.owner_type.map(|kind| kind.to_string()),
+            }),
+            labels: incident
+                .labels
+                .iter()
+                .map(|label| LabelRecord {
+                    name: label.name.clone(),
+                    label_type: label.label_type.to_string(),
+                })
+                .collect(),
+            first_activity: incident.first_activity,
+            last_activity: incident.last_activity,
+            created: incident.created,
+            modified: incident.modified,
+            provider_name: incident.provider_name.clone(),
+            provider_incident_id: incident.provider_incident_id.clone(),
+            product_names: incident.product_names.clone(),
+            tactics: incident.tactics.iter().map(ToString::to_string).collect(),
+            techniques: incident.techniques.clone(),
+            related_rule_ids: incident.related_rule_ids.clone(),
+            alert_ids: incident.alert_ids.clone(),
+            comments: incident
+                .comments
+                .iter()
+                .map(|comment| CommentRecord {
+                    id: comment.id,
+                    message: comment.message.clone(),
+                    author: (&comment.author).into(),
+                    created: comment.created,
+                    modified: comment.modified,
+                })
+                .collect(),
+            activity: incident
+                .activity
+                .iter()
+                .map(|entry| ActivityRecord {
+                    at: entry.at,
+                    by: (&entry.by).into(),
+                    what: entry.what.label().to_owned(),
+                    from: entry.from.clone(),
+                    to: entry.to.clone(),
+                })
+                .collect(),
+            etag: incident.etag.as_str().to_owned(),
+            revision: incident.revision,
+            merged_into: incident.merged_into,
+        }
+    }
+}
+
+impl IncidentRecord {
+    /// The incident, checked by the same rules as the form and imports.
+    pub fn into_incident(self) -> Result<Incident, RecordError> {
+        let closing = match (self.classification, self.classification_reason) {
+            (Some(classification), reason) => {
+                let classification = parse(&classification, "classification")?;
+                let reason = reason
+                    .map(|reason| parse(&reason, "classificationReason"))
+                    .transpose()?;
+                Some(
+                    Closing::new(classification, reason, self.classification_comment)
+                        .map_err(|mismatch| error("classificationReason", mismatch.to_string()))?,
+                )
+            }
+            (None, Some(_)) => {
+                return Err(error(
+                    "classificationReason",
+                    "a reason without a classification",
+                ));
+            }
+            (None, None) => None,
+        };
+        let owner = self
+            .owner
+            .map(|owner| -> Result<Owner, RecordError> {
+                Ok(Owner {
+                    object_id: owner.object_id,
+                    email: owner.email,
+                    assigned_to: owner.assigned_to,
+                    user_principal_name: owner.user_principal_name,
+                    owner_type: owner
+                        .owner_type
+                        .map(|kind| parse(&kind, "owner.ownerType"))
+                        .transpose()?,
+                })
+            })
+            .transpose()?;
+        let labels = self
+            .labels
+            .into_iter()
+            .enumerate()
+            .map(|(index, label)| {
+                Ok(Label {
+                    label_type: parse(&label.label_type, &format!("labels[{index}].labelType"))?,
+                    name: label.name,
+                })
+            })
+            .collect::<Result<_, RecordError>>()?;
+        let tactics = self
+            .tactics
+            .iter()
+            .enumerate()
+            .map(|(index, tactic)| parse(tactic, &format!("tactics[{index}]")))
+            .collect::<Result<_, _>>()?;
+        let activity = self
+            .activity
+            .into_iter()
+            .enumerate()
+            .map(|(index, entry)| {
+                let what = Tracked::from_label(&entry.what).ok_or_else(|| {
+                    error(
+                        &format!("activity[{index}].what"),
+                        format!("unknown change {:?}", entry.what),
+                    )
+                })?;
+                Ok(ActivityEntry {
+                    at: entry.at,
+                    by: entry.by.into(),
+                    what,
+                    from: entry.from,
+                    to: entry.to,
+                })
+            })
+            .collect::<Result<_, RecordError>>()?;
+        let data = IncidentData {
+            id: self.id,
+            number: self.number,
+            title: self.title,
+            description: self.description,
+            severity: parse(&self.severity, "severity")?,
+            status: parse(&self.status, "status")?,
+            closing,
+            owner,
+            labels,
+            first_activity: self.first_activity,
+            last_activity: self.last_activity,
+            created: self.created,
+            modified: self.modified,
+            provider_name: self.provider_name,
+            provider_incident_id: self.provider_incident_id,
+            product_names: self.product_names,
+            tactics,
+            techniques: self.techniques,
+            related_rule_ids: self.related_rule_ids,
+            alert_ids: self.alert_ids,
+            comments: self
+                .comments
+                .into_iter()
+                .map(|comment| Comment {
+                    id: comment.id,
+                    message: comment.message,
+                    author: comment.author.into(),
+                    created: comment.created,
+                    modified: comment.modified,
+                })
+                .collect(),
+            activity,
+            etag: Etag::new(self.etag),
+            revision: self.revision,
+            merged_into: self.merged_into,
+        };
+        Incident::from_data(data).map_err(|errors| error("", errors.to_string()))
+    }
+}
+
+/// An entity, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EntityRecord {
+    kind: String,
+    properties: Vec<(String, String)>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    related: Vec<EntityRecord>,
+}
+
+impl From<&Entity> for EntityRecord {
+    fn from(entity: &Entity) -> Self {
+        EntityRecord {
+            kind: entity.kind.as_str().to_owned(),
+            properties: entity
+                .properties
+                .iter()
+                .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                .collect(),
+            related: entity.related.iter().map(EntityRecord::from).collect(),
+        }
+    }
+}
+
+impl EntityRecord {
+    fn into_entity(self, path: &str) -> Result<Entity, RecordError> {
+        let kind = EntityKind::parse(&self.kind).ok_or_else(|| {
+            error(
+                &format!("{path}.kind"),
+                format!("unknown kind {:?}", self.kind),
+            )
+        })?;
+        Ok(Entity {
+            kind,
+            properties: EntityProperties::new(self.properties),
+            related: self
+                .related
+                .into_iter()
+                .enumerate()
+                .map(|(index, related)| related.into_entity(&format!("{path}.related[{index}]")))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+/// A correlation key, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "type", deny_unknown_fields)]
+pub enum KeyRecord {
+    /// A strong entity identifier.
+    Entity {
+        /// The entity kind.
+        kind: String,
+        /// The identifier's label.
+        identifier: String,
+        /// The normalised value.
+        value: String,
+    },
+    /// A Sentinel grouping key.
+    Grouping {
+        /// The source.
+        source: String,
+        /// The detection.
+        detection: String,
+        /// The compared parts.
+        parts: String,
+    },
+}
+
+impl From<&CorrelationKey> for KeyRecord {
+    fn from(key: &CorrelationKey) -> Self {
+        match key {
+            CorrelationKey::Entity(key) => KeyRecord::Entity {
+                kind: key.kind.as_str().to_owned(),
+                identifier: key.identifier.label().to_owned(),
+                value: key.value.clone(),
+            },
+            CorrelationKey::Grouping {
+                source,
+                detection,
+                parts,
+            } => KeyRecord::Grouping {
+                source: source.clone(),
+                detection: detection.clone(),
+                parts: parts.clone(),
+            },
+        }
+    }
+}
+
+impl KeyRecord {
+    fn into_key(self, path: &str) -> Result<CorrelationKey, RecordError> {
+        Ok(match self {
+            KeyRecord::Entity {
+                kind,
+                identifier,
+                value,
+            } => CorrelationKey::Entity(EntityKey {
+                kind: EntityKind::parse(&kind)
+                    .ok_or_else(|| error(path, format!("unknown entity kind {kind:?}")))?,
+                identifier: Identifier::from_label(&identifier)
+                    .ok_or_else(|| error(path, format!("unknown identifier {identifier:?}")))?,
+                value,
+            }),
+            KeyRecord::Grouping {
+                source,
+                detection,
+                parts,
+            } => CorrelationKey::Grouping {
+                source,
+                detection,
+                parts,
+            },
+        })
+    }
+}
+
+/// Why an alert is where it is, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "type", deny_unknown_fields)]
+pub enum ReasonRecord {
+    /// It opened its incident.
+    #[serde(rename_all = "camelCase")]
+    Opened {
+        /// The grouping method.
+        matching: String,
+        /// The lookback, in minutes.
+        lookback_minutes: i64,
+    },
+    /// It joined through a shared key.
+    #[serde(rename_all = "camelCase")]
+    Joined {
+        /// The key.
+        key: KeyRecord,
+        /// The alert it matched.
+        with: String,
+        /// The gap, in milliseconds.
+        gap_ms: i64,
+        /// The grouping method.
+        matching: String,
+        /// It reopened the incident.
+        reopened: bool,
+    },
+    /// It went to a continuation.
+    Overflow {
+        /// The full incident.
+        full: u64,
+        /// Its cap.
+        cap: usize,
+    },
+    /// An analyst moved it.
+    Moved {
+        /// From where.
+        from: u64,
+        /// Who.
+        by: String,
+    },
+}
+
+/// An alert with its place, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AlertRecord {
+    /// The schema version it was written with.
+    pub schema_version: u32,
+    /// The system alert id, the record's key.
+    pub id: String,
+    start: DateTime<Utc>,
+    time_ms: i64,
+    entities: Vec<EntityRecord>,
+    display_name: String,
+    alert_type: String,
+    description: String,
+    severity: String,
+    status: String,
+    #[serde(default)]
+    end: Option<DateTime<Utc>>,
+    #[serde(default)]
+    generated: Option<DateTime<Utc>>,
+    product_name: String,
+    provider_name: String,
+    vendor_name: String,
+    tactics: Vec<String>,
+    techniques: Vec<String>,
+    remediation_steps: Vec<String>,
+    compromised_entity: String,
+    extended_properties: Vec<(String, String)>,
+    rule_ids: Vec<String>,
+    /// It groups by its strong entities (`SharedEntity`); else by `grouping_key`, if any.
+    groups_by_entities: bool,
+    #[serde(default)]
+    grouping_key: Option<KeyRecord>,
+    /// The incident it belongs to.
+    pub incident: u64,
+    first_incident: u64,
+    reason: ReasonRecord,
+}
+
+impl From<&PortableAlert> for AlertRecord {
+    fn from(stored: &PortableAlert) -> Self {
+        let alert = &stored.alert;
+        let details = &alert.details;
+        AlertRecord {
+            schema_version: SCHEMA_VERSION,
+            id: alert.id.clone(),
+            start: alert.start,
+            time_ms: stored.time_ms,
+            entities: alert.entities.iter().map(EntityRecord::from).collect(),
+            display_name: details.display_name.clone(),
+            alert_type: details.alert_type.clone(),
+            description: details.description.clone(),
+            severity: details.severity.to_string(),
+            status: details.status.to_string(),
+            end: details.end,
+            generated: details.generated,
+            product_name: details.product_name.clone(),
+            provider_name: details.provider_name.clone(),
+            vendor_name: details.vendor_name.clone(),
+            tactics: details.tactics.iter().map(ToString::to_string).collect(),
+            techniques: details.techniques.clone(),
+            remediation_steps: details.remediation_steps.clone(),
+            compromised_entity: details.compromised_entity.clone(),
+            extended_properties: details.extended_properties.clone(),
+            rule_ids: details.rule_ids.clone(),
+            groups_by_entities: stored.grouping == PortableGrouping::Entities,
+            grouping_key: match &stored.grouping {
+                PortableGrouping::Key(key) => Some(key.into()),
+                PortableGrouping::Nothing | PortableGrouping::Entities => None,
+            },
+            incident: stored.incident,
+            first_incident: stored.first_incident,
+            reason: match &stored.reason {
+                PortableReason::Opened {
+                    matching,
+                    lookback_minutes,
+                } => ReasonRecord::Opened {
+                    matching: matching.clone(),
+                    lookback_minutes: *lookback_minutes,
+                },
+                PortableReason::Joined {
+                    key,
+                    with,
+                    gap_ms,
+                    matching,
+                    reopened,
+                } => ReasonRecord::Joined {
+                    key: key.into(),
+                    with: with.clone(),
+                    gap_ms: *gap_ms,
+                    matching: matching.clone(),
+                    reopened: *reopened,
+                },
+                PortableReason::Overflow { full, cap } => ReasonRecord::Overflow {
+                    full: *full,
+                    cap: *cap,
+                },
+                PortableReason::Moved { from, by } => ReasonRecord::Moved {
+                    from: *from,
+                    by: by.clone(),
+                },
+            },
+        }
+    }
+}
+
+impl AlertRecord {
+    /// The alert and its place.
+    pub fn into_portable(self) -> Result<PortableAlert, RecordError> {
+        let entities = self
+            .entities
+            .into_iter()
+            .enumerate()
+            .map(|(index, entity)| entity.into_entity(&format!("entities[{index}]")))
+            .collect::<Result<_, _>>()?;
+        let tactics = self
+            .tactics
+            .iter()
+            .enumerate()
+            .map(|(index, tactic)| parse(tactic, &format!("tactics[{index}]")))
+            .collect::<Result<_, _>>()?;
+        let grouping = match (self.grouping_key, self.groups_by_entities) {
+            (Some(key), false) => PortableGrouping::Key(key.into_key("groupingKey")?),
+            (None, true) => PortableGrouping::Entities,
+            (None, false) => PortableGrouping::Nothing,
+            (Some(_), true) => {
+                return Err(error(
+                    "groupingKey",
+                    "an alert groups by its entities or by a key, not both",
+                ));
+            }
+        };
+        let reason = match self.reason {
+            ReasonRecord::Opened {
+                matching,
+                lookback_minutes,
+            } => PortableReason::Opened {
+                matching,
+                lookback_minutes,
+            },
+            ReasonRecord::Joined {
+                key,
+                with,
+                gap_ms,
+                matching,
+                reopened,
+            } => PortableReason::Joined {
+                key: key.into_key("reason.key")?,
+                with,
+                gap_ms,
+                matching,
+                reopened,
+            },
+            ReasonRecord::Overflow { full, cap } => PortableReason::Overflow { full, cap },
+            ReasonRecord::Moved { from, by } => PortableReason::Moved { from, by },
+        };
+        Ok(PortableAlert {
+            alert: Alert {
+                id: self.id,
+                start: self.start,
+                entities,
+                details: AlertDetails {
+                    display_name: self.display_name,
+                    alert_type: self.alert_type,
+                    description: self.description,
+                    severity: parse(&self.severity, "severity")?,
+                    status: parse(&self.status, "status")?,
+                    end: self.end,
+                    generated: self.generated,
+                    product_name: self.product_name,
+                    provider_name: self.provider_name,
+                    vendor_name: self.vendor_name,
+                    tactics,
+                    techniques: self.techniques,
+                    remediation_steps: self.remediation_steps,
+                    compromised_entity: self.compromised_entity,
+                    extended_properties: self.extended_properties,
+                    rule_ids: self.rule_ids,
+                },
+            },
+            time_ms: self.time_ms,
+            grouping,
+            incident: self.incident,
+            first_incident: self.first_incident,
+            reason,
+        })
+    }
+}
+
+/// One merge, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MergeRecordRecord {
+    absorbed: u64,
+    into: u64,
+    at: DateTime<Utc>,
+    alerts_moved: usize,
+    cause: MergeCauseRecord,
+}
+
+/// Why two incidents merged, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "type", deny_unknown_fields)]
+pub enum MergeCauseRecord {
+    /// A shared entity.
+    #[serde(rename_all = "camelCase")]
+    SharedEntity {
+        /// The entity, in words.
+        entity: String,
+        /// The alert that connected them.
+        alert: String,
+        /// The alert it matched.
+        matched: String,
+        /// The gap, in milliseconds.
+        gap_ms: i64,
+    },
+    /// An analyst's merge.
+    Manual {
+        /// Who.
+        by: ActorRecord,
+        /// Why.
+        reason: String,
+    },
+    /// A regroup after a late alert.
+    Regrouped {
+        /// The late alert.
+        alert: String,
+    },
+}
+
+impl From<&MergeRecord> for MergeRecordRecord {
+    fn from(merge: &MergeRecord) -> Self {
+        MergeRecordRecord {
+            absorbed: merge.absorbed,
+            into: merge.into,
+            at: merge.at,
+            alerts_moved: merge.alerts_moved,
+            cause: match &merge.cause {
+                MergeCause::SharedEntity {
+                    entity,
+                    alert,
+                    matched,
+                    gap,
+                } => MergeCauseRecord::SharedEntity {
+                    entity: entity.clone(),
+                    alert: alert.clone(),
+                    matched: matched.clone(),
+                    gap_ms: gap.num_milliseconds(),
+                },
+                MergeCause::Manual { by, reason } => MergeCauseRecord::Manual {
+                    by: by.into(),
+                    reason: reason.clone(),
+                },
+                MergeCause::Regrouped { alert } => MergeCauseRecord::Regrouped {
+                    alert: alert.clone(),
+                },
+            },
+        }
+    }
+}
+
+impl From<MergeRecordRecord> for MergeRecord {
+    fn from(record: MergeRecordRecord) -> Self {
+        MergeRecord {
+            absorbed: record.absorbed,
+            into: record.into,
+            at: record.at,
+            alerts_moved: record.alerts_moved,
+            cause: match record.cause {
+                MergeCauseRecord::SharedEntity {
+                    entity,
+                    alert,
+                    matched,
+                    gap_ms,
+                } => MergeCause::SharedEntity {
+                    entity,
+                    alert,
+                    matched,
+                    gap: Duration::milliseconds(gap_ms),
+                },
+                MergeCauseRecord::Manual { by, reason } => MergeCause::Manual {
+                    by: by.into(),
+                    reason,
+                },
+                MergeCauseRecord::Regrouped { alert } => MergeCause::Regrouped { alert },
+            },
+        }
+    }
+}
+
+/// What correlation keeps of one incident beyond its alerts, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClusterRecord {
+    number: u64,
+    #[serde(default)]
+    continues: Option<u64>,
+    #[serde(default)]
+    continued_by: Option<u64>,
+    merges: Vec<MergeRecordRecord>,
+}
+
+impl From<&PortableCluster> for ClusterRecord {
+    fn from(cluster: &PortableCluster) -> Self {
+        ClusterRecord {
+            number: cluster.number,
+            continues: cluster.continues,
+            continued_by: cluster.continued_by,
+            merges: cluster.merges.iter().map(MergeRecordRecord::from).collect(),
+        }
+    }
+}
+
+impl From<ClusterRecord> for PortableCluster {
+    fn from(record: ClusterRecord) -> Self {
+        PortableCluster {
+            number: record.number,
+            continues: record.continues,
+            continued_by: record.continued_by,
+            merges: record.merges.into_iter().map(MergeRecord::from).collect(),
+        }
+    }
+}
+
+/// One source's grouping, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GroupingRecord {
+    enabled: bool,
+    matching: String,
+    #[serde(default)]
+    selected_kinds: Vec<String>,
+    #[serde(default)]
+    selected_display_name: bool,
+    #[serde(default)]
+    selected_severity: bool,
+    lookback_minutes: i64,
+    reopen_closed: bool,
+    max_alerts: usize,
+}
+
+impl From<&GroupingSettings> for GroupingRecord {
+    fn from(grouping: &GroupingSettings) -> Self {
+        let selection = match &grouping.matching {
+            Matching::Selected(selection) => selection.clone(),
+            _ => Selection::default(),
+        };
+        GroupingRecord {
+            enabled: grouping.enabled,
+            matching: grouping.matching.as_str().to_owned(),
+            selected_kinds: selection
+                .kinds
+                .iter()
+                .map(|kind| kind.as_str().to_owned())
+                .collect(),
+            selected_display_name: selection.display_name,
+            selected_severity: selection.severity,
+            lookback_minutes: grouping.lookback.num_minutes(),
+            reopen_closed: grouping.reopen_closed,
+            max_alerts: grouping.max_alerts,
+        }
+    }
+}
+
+impl GroupingRecord {
+    fn into_settings(self, path: &str) -> Result<GroupingSettings, RecordError> {
+        let matching = match self.matching.as_str() {
+            "SharedEntity" => Matching::SharedEntity,
+            "AllEntities" => Matching::AllEntities,
+            "AnyAlert" => Matching::AnyAlert,
+            "Selected" => Matching::Selected(Selection {
+                kinds: self
+                    .selected_kinds
+                    .iter()
+                    .map(|kind| {
+                        EntityKind::parse(kind)
+                            .ok_or_else(|| error(path, format!("unknown entity kind {kind:?}")))
+                    })
+                    .collect::<Result<_, _>>()?,
+                display_name: self.selected_display_name,
+                severity: self.selected_severity,
+            }),
+            other => return Err(error(path, format!("unknown grouping method {other:?}"))),
+        };
+        Ok(GroupingSettings {
+            enabled: self.enabled,
+            matching,
+            lookback: Duration::minutes(self.lookback_minutes),
+            reopen_closed: self.reopen_closed,
+            max_alerts: self.max_alerts,
+        })
+    }
+}
+
+/// The correlation settings, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SettingsRecord {
+    default_grouping: GroupingRecord,
+    by_source: Vec<(String, GroupingRecord)>,
+    merge_enabled: bool,
+    merge_window_minutes: i64,
+    merge_max_entities: usize,
+    merge_respects_device_groups: bool,
+}
+
+impl From<&CorrelationSettings> for SettingsRecord {
+    fn from(settings: &CorrelationSettings) -> Self {
+        SettingsRecord {
+            default_grouping: (&settings.default_grouping).into(),
+            by_source: settings
+                .by_source
+                .iter()
+                .map(|(source, grouping)| (source.clone(), grouping.into()))
+                .collect(),
+            merge_enabled: settings.merge.enabled,
+            merge_window_minutes: settings.merge.window.num_minutes(),
+            merge_max_entities: settings.merge.max_entities,
+            merge_respects_device_groups: settings.merge.respect_device_groups,
+        }
+    }
+}
+
+impl SettingsRecord {
+    /// The settings, checked against Sentinel's bounds.
+    pub fn into_settings(self) -> Result<CorrelationSettings, RecordError> {
+        let settings = CorrelationSettings {
+            default_grouping: self.default_grouping.into_settings("defaultGrouping")?,
+            by_source: self
+                .by_source
+                .into_iter()
+                .map(|(source, grouping)| {
+                    let path = format!("bySource.{source}");
+                    Ok((source, grouping.into_settings(&path)?))
+                })
+                .collect::<Result<_, RecordError>>()?,
+            merge: MergeSettings {
+                enabled: self.merge_enabled,
+                window: Duration::minutes(self.merge_window_minutes),
+                max_entities: self.merge_max_entities,
+                respect_device_groups: self.merge_respects_device_groups,
+            },
+        };
+        settings
+            .validate()
+            .map_err(|problem| error("", problem.to_string()))?;
+        Ok(settings)
+    }
+}
