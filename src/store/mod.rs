@@ -3,6 +3,7 @@
 //! the only code that touches browser storage.
 
 pub mod records;
+pub mod snapshot;
 pub mod workspace_file;
 
 #[cfg(test)]

@@ -477,6 +477,8 @@ pub enum ReasonRecord {
         key: KeyRecord,
         /// The alert it matched.
         with: String,
+        /// Its title.
+        with_title: String,
         /// The gap, in milliseconds.
         gap_ms: i64,
         /// The grouping method.
@@ -583,12 +585,14 @@ impl From<&PortableAlert> for AlertRecord {
                 PortableReason::Joined {
                     key,
                     with,
+                    with_title,
                     gap_ms,
                     matching,
                     reopened,
                 } => ReasonRecord::Joined {
                     key: key.into(),
                     with: with.clone(),
+                    with_title: with_title.clone(),
                     gap_ms: *gap_ms,
                     matching: matching.clone(),
                     reopened: *reopened,
@@ -643,12 +647,14 @@ impl AlertRecord {
             ReasonRecord::Joined {
                 key,
                 with,
+                with_title,
                 gap_ms,
                 matching,
                 reopened,
             } => PortableReason::Joined {
                 key: key.into_key("reason.key")?,
                 with,
+                with_title,
                 gap_ms,
                 matching,
                 reopened,

@@ -198,3 +198,106 @@ proptest! {
         prop_assert_eq!(import_workspace(&export_workspace(&workspace)), Ok(workspace));
     }
 }
+
+mod snapshots {
+    use std::collections::BTreeSet;
+
+    use super::busy_workspace;
+    use crate::core::correlation::CorrelationSettings;
+    use crate::store::records::SCHEMA_VERSION;
+    use crate::store::snapshot::{StoreName, assemble, records_for, records_of};
+
+    #[test]
+    fn records_read_back_as_the_same_workspace() {
+        let workspace = busy_workspace(11, 120);
+        let (meta, incidents, alerts) = records_of(&workspace);
+        let loaded = assemble(Some(meta), incidents, alerts).unwrap();
+        assert!(loaded.set_aside.is_empty());
+        assert_eq!(loaded.newer_schema, None);
+        assert_eq!(loaded.workspace, workspace);
+    }
+
+    #[test]
+    fn a_corrupt_alert_is_set_aside_with_what_depends_on_it_and_the_rest_loads() {
+        let workspace = busy_workspace(11, 120);
+        let (meta, incidents, mut alerts) = records_of(&workspace);
+        let victim = alerts[0].key.clone();
+        let half = alerts[0].json.len() / 2;
+        alerts[0].json.truncate(half);
+        let owner = workspace.correlation().incident_of(&victim).unwrap();
+        let loaded = assemble(Some(meta), incidents, alerts).unwrap();
+        let first = &loaded.set_aside[0];
+        assert_eq!(
+            (first.store, first.key.as_str()),
+            (StoreName::Alerts, victim.as_str())
+        );
+        assert!(first.reason.contains("EOF"), "{}", first.reason);
+        assert!(
+            loaded
+                .set_aside
+                .iter()
+                .any(|aside| aside.store == StoreName::Incidents
+                    && aside.key == owner.to_string()
+                    && aside.reason == "one of its alerts was set aside or is missing")
+        );
+        assert!(loaded.workspace.incident(owner).is_none());
+        let kept = workspace.incidents().count() - 1;
+        assert_eq!(loaded.workspace.incidents().count(), kept);
+        let set_aside_alerts = loaded
+            .set_aside
+            .iter()
+            .filter(|aside| aside.store == StoreName::Alerts)
+            .count();
+        assert_eq!(
+            loaded.workspace.correlation().alerts().count() + set_aside_alerts,
+            120
+        );
+    }
+
+    #[test]
+    fn a_corrupt_meta_record_falls_back_to_defaults_and_the_highest_number() {
+        let workspace = busy_workspace(11, 60);
+        let (mut meta, incidents, alerts) = records_of(&workspace);
+        meta.json = "{\"schemaVersion\": 1, \"nextNumber\": \"many\"}".to_owned();
+        let loaded = assemble(Some(meta), incidents, alerts).unwrap();
+        assert_eq!(loaded.set_aside.len(), 1);
+        assert_eq!(loaded.set_aside[0].store, StoreName::Meta);
+        assert_eq!(
+            loaded.workspace.incidents().count(),
+            workspace.incidents().count()
+        );
+        let highest = workspace
+            .incidents()
+            .map(|incident| incident.number)
+            .max()
+            .unwrap();
+        assert_eq!(loaded.workspace.next_number(), highest + 1);
+        assert_eq!(
+            loaded.workspace.correlation().settings(),
+            &CorrelationSettings::default()
+        );
+    }
+
+    #[test]
+    fn records_from_a_newer_vigil_are_flagged() {
+        let workspace = busy_workspace(11, 30);
+        let (meta, mut incidents, alerts) = records_of(&workspace);
+        incidents[0].json = incidents[0].json.replace(
+            &format!("\"schemaVersion\":{SCHEMA_VERSION}"),
+            &format!("\"schemaVersion\":{}", SCHEMA_VERSION + 1),
+        );
+        let loaded = assemble(Some(meta), incidents, alerts).unwrap();
+        assert_eq!(loaded.newer_schema, Some(SCHEMA_VERSION + 1));
+    }
+
+    #[test]
+    fn a_change_writes_only_the_incidents_it_touched() {
+        let workspace = busy_workspace(11, 60);
+        let number = workspace.incidents().next().unwrap().number;
+        let (_, incidents, alerts) = records_for(&workspace, &BTreeSet::from([number]));
+        assert_eq!(incidents.len(), 1);
+        assert_eq!(incidents[0].key, number.to_string());
+        let listed = workspace.incident(number).unwrap().alert_ids.len();
+        assert_eq!(alerts.len(), listed);
+    }
+}

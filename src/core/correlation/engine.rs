@@ -8,7 +8,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use uuid::Uuid;
 
 use super::index::{AlertIx, CorrelationKey, KeyIx, Posting, millis};
-use super::reason::{MergeCause, MergeRecord, MergeRefusal, Reason};
+use super::reason::{Matched, MergeCause, MergeRecord, MergeRefusal, Reason};
 use super::settings::{GroupingSettings, Matching};
 use super::{Correlation, GroupBy, Placement, Slot, canonical_before, correlation_actor};
 use crate::core::alert::{Alert, RawAlert, Rejection, Warning};
@@ -514,7 +514,7 @@ impl Workspace {
                         - self.correlation.slots[other as usize].time;
                     let reason = Reason::Joined {
                         key,
-                        with: other,
+                        with: Matched::Stored(other),
                         gap_ms: gap,
                         matching,
                         reopened,

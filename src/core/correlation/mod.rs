@@ -150,8 +150,8 @@ impl PartialEq for Correlation {
     /// index's internal layout (interning order, union-find shape) does not count.
     fn eq(&self, other: &Correlation) -> bool {
         self.settings == other.settings
-            && self.alerts.len() == other.alerts.len()
-            && self.alerts.iter().all(|alert| {
+            && self.by_id.len() == other.by_id.len()
+            && self.alerts().all(|alert| {
                 let mine = self.by_id[&alert.id];
                 other.by_id.get(&alert.id).is_some_and(|&theirs| {
                     other.alerts[theirs as usize] == *alert

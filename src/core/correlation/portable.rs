@@ -2,7 +2,7 @@
 //! can save it and rebuild an identical index from it.
 
 use super::index::CorrelationKey;
-use super::reason::{MergeRecord, Reason};
+use super::reason::{Matched, MergeRecord, Reason};
 use super::settings::CorrelationSettings;
 use super::{Cluster, Correlation, GroupBy, Placement};
 use crate::core::alert::Alert;
@@ -34,6 +34,8 @@ pub enum PortableReason {
         key: CorrelationKey,
         /// The earlier alert's id.
         with: String,
+        /// Its title, for when it is no longer stored.
+        with_title: String,
         /// How much later it started, in milliseconds.
         gap_ms: i64,
         /// The grouping setting's name.
@@ -156,7 +158,8 @@ impl Correlation {
                 reopened,
             } => PortableReason::Joined {
                 key: self.keys.key(*key).clone(),
-                with: self.alerts[*with as usize].id.clone(),
+                with: with.title_and_id(self).1.to_owned(),
+                with_title: with.title_and_id(self).0.to_owned(),
                 gap_ms: *gap_ms,
                 matching: (*matching).to_owned(),
                 reopened: *reopened,
@@ -235,15 +238,16 @@ impl Correlation {
             PortableReason::Joined {
                 key,
                 with,
+                with_title,
                 gap_ms,
                 matching,
                 reopened,
             } => Reason::Joined {
                 key: self.keys.intern(key),
-                with: *self
-                    .by_id
-                    .get(&with)
-                    .ok_or_else(|| format!("a reason names alert {with}, which is not stored"))?,
+                with: match self.by_id.get(&with) {
+                    Some(&stored) => Matched::Stored(stored),
+                    None => Matched::Gone(Box::new((with_title, with))),
+                },
                 gap_ms,
                 matching: matching_name(&matching)?,
                 reopened,

@@ -24,7 +24,7 @@ pub(super) enum Reason {
         /// What they share.
         key: KeyIx,
         /// The earlier alert it matched.
-        with: AlertIx,
+        with: Matched,
         /// How much later this alert started, in milliseconds.
         gap_ms: i64,
         /// The grouping setting that applied.
@@ -46,6 +46,29 @@ pub(super) enum Reason {
         /// Who moved it.
         by: Box<str>,
     },
+}
+
+/// The earlier alert a joining alert matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Matched {
+    /// Still stored.
+    Stored(AlertIx),
+    /// No longer stored (its incident was deleted, or it was left out of a restore): its title
+    /// and id, so the reason still reads the same.
+    Gone(Box<(String, String)>),
+}
+
+impl Matched {
+    /// The matched alert's title and id.
+    pub(super) fn title_and_id<'a>(&'a self, correlation: &'a Correlation) -> (&'a str, &'a str) {
+        match self {
+            Matched::Stored(alert) => {
+                let alert = &correlation.alerts[*alert as usize];
+                (alert.title(), &alert.id)
+            }
+            Matched::Gone(gone) => (&gone.0, &gone.1),
+        }
+    }
 }
 
 /// Readable length of a time gap: "42 minutes", "3 hours 5 minutes", "under a minute".
@@ -80,12 +103,10 @@ impl Reason {
                 matching,
                 reopened,
             } => {
-                let other = &correlation.alerts[*with as usize];
+                let (title, id) = with.title_and_id(correlation);
                 format!(
-                    "Joined incident #{first_incident}: shares {} with alert \"{}\" ({}), which started {} earlier (grouping: {matching}){}",
+                    "Joined incident #{first_incident}: shares {} with alert \"{title}\" ({id}), which started {} earlier (grouping: {matching}){}",
                     correlation.keys.key(*key),
-                    other.title(),
-                    other.id,
                     gap_text(Duration::milliseconds(*gap_ms)),
                     if *reopened {
                         "; it reopened the closed incident, as its source's grouping asks"

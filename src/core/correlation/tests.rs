@@ -1052,6 +1052,7 @@ enum Step {
     Merge(Vec<usize>),
     Move(usize, Option<usize>),
     Close(usize),
+    Delete(usize),
     Undo,
 }
 
@@ -1061,6 +1062,7 @@ fn steps_strategy() -> impl Strategy<Value = Vec<Step>> {
         2 => proptest::collection::vec(0..12usize, 2..4).prop_map(Step::Merge),
         2 => (0..40usize, proptest::option::of(0..12usize)).prop_map(|(alert, target)| Step::Move(alert, target)),
         1 => (0..12usize).prop_map(Step::Close),
+        1 => (0..12usize).prop_map(Step::Delete),
         2 => Just(Step::Undo),
     ];
     proptest::collection::vec(step, 1..12)
@@ -1150,6 +1152,10 @@ proptest! {
                         close(&mut workspace, number);
                         before_last_manual = None;
                     }
+                }
+                Step::Delete(index) => {
+                    workspace.delete(pick(index));
+                    before_last_manual = None;
                 }
                 Step::Undo => match before_last_manual.take() {
                     Some(expected) => {

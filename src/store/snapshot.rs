@@ -1,0 +1,313 @@
+//! A workspace as the records a store keeps (one meta record, one per incident, one per alert,
+//! each JSON text), and the way back: records that fail to decode are set aside, kept raw with
+//! their key and the reason, and the rest of the workspace loads. Pure, so every rule here is
+//! tested natively; the browser adapters only move the texts.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::records::{
+    AlertRecord, ClusterRecord, IncidentRecord, RecordError, SCHEMA_VERSION, SettingsRecord,
+};
+use crate::core::correlation::{CorrelationSettings, PortableAlert, PortableCorrelation};
+use crate::core::incident::Incident;
+use crate::core::workspace::Workspace;
+
+/// The key of the one meta record of a workspace.
+pub const META_KEY: &str = "meta";
+
+/// What a workspace keeps besides its incidents and alerts.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct MetaRecord {
+    schema_version: u32,
+    next_number: u64,
+    settings: SettingsRecord,
+    clusters: Vec<ClusterRecord>,
+}
+
+/// One stored record: its key and its JSON text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredText {
+    /// The record's key in its store (an incident number, an alert id, `meta`).
+    pub key: String,
+    /// The record as stored.
+    pub json: String,
+}
+
+/// Which store a record lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreName {
+    /// The workspace's meta record.
+    Meta,
+    /// Incident records, by number.
+    Incidents,
+    /// Alert records, by id.
+    Alerts,
+}
+
+impl StoreName {
+    /// The object store's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoreName::Meta => "meta",
+            StoreName::Incidents => "incidents",
+            StoreName::Alerts => "alerts",
+        }
+    }
+}
+
+/// A record that could not be used, kept as it was for the diagnostics view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetAside {
+    /// Its store.
+    pub store: StoreName,
+    /// Its key.
+    pub key: String,
+    /// Its text, untouched.
+    pub raw: String,
+    /// Why it was set aside.
+    pub reason: String,
+}
+
+/// A workspace read back from its records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loaded {
+    /// Everything that decoded and agrees.
+    pub workspace: Workspace,
+    /// Everything else.
+    pub set_aside: Vec<SetAside>,
+    /// The schema of a newer Vigil that wrote some of it: the workspace must then be opened
+    /// read-only, never written back.
+    pub newer_schema: Option<u32>,
+}
+
+/// The records of a whole workspace: the meta record, then each incident and each alert.
+pub fn records_of(workspace: &Workspace) -> (StoredText, Vec<StoredText>, Vec<StoredText>) {
+    let portable = workspace.correlation().to_portable();
+    let incidents = workspace.incidents().map(incident_text).collect();
+    let alerts = portable.alerts.iter().map(alert_text).collect();
+    (meta_text(workspace, &portable), incidents, alerts)
+}
+
+/// The records one change touched: the meta record, the named incidents and their alerts.
+pub fn records_for(
+    workspace: &Workspace,
+    numbers: &BTreeSet<u64>,
+) -> (StoredText, Vec<StoredText>, Vec<StoredText>) {
+    let portable = workspace.correlation().to_portable();
+    let incidents = numbers
+        .iter()
+        .filter_map(|number| workspace.incident(*number))
+        .map(incident_text)
+        .collect();
+    let alerts = portable
+        .alerts
+        .iter()
+        .filter(|alert| numbers.contains(&alert.incident))
+        .map(alert_text)
+        .collect();
+    (meta_text(workspace, &portable), incidents, alerts)
+}
+
+fn meta_text(workspace: &Workspace, portable: &PortableCorrelation) -> StoredText {
+    let meta = MetaRecord {
+        schema_version: SCHEMA_VERSION,
+        next_number: workspace.next_number(),
+        settings: (&portable.settings).into(),
+        clusters: portable.clusters.iter().map(ClusterRecord::from).collect(),
+    };
+    StoredText {
+        key: META_KEY.to_owned(),
+        json: serde_json::to_string(&meta).expect("records always serialise"),
+    }
+}
+
+fn incident_text(incident: &Incident) -> StoredText {
+    StoredText {
+        key: incident.number.to_string(),
+        json: serde_json::to_string(&IncidentRecord::from(incident))
+            .expect("records always serialise"),
+    }
+}
+
+fn alert_text(alert: &PortableAlert) -> StoredText {
+    StoredText {
+        key: alert.alert.id.clone(),
+        json: serde_json::to_string(&AlertRecord::from(alert)).expect("records always serialise"),
+    }
+}
+
+/// The schema version a stored text says it was written with, if it says one.
+fn schema_of(json: &str) -> Option<u32> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Versioned {
+        schema_version: u32,
+    }
+    serde_json::from_str::<Versioned>(json)
+        .ok()
+        .map(|versioned| versioned.schema_version)
+}
+
+/// Decodes one record, with the path of a failure inside it.
+fn decode<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T, RecordError> {
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        RecordError::at(&path, error.into_inner().to_string())
+    })
+}
+
+/// Reads a workspace back from its records. What cannot be used is set aside with its reason,
+/// and whatever depends on it (the alerts of an incident set aside, an incident whose alerts
+/// are missing) is set aside with it, so the rest forms a valid workspace. An error remains
+/// possible only for records that each decode but together break a rule the checks above do
+/// not cover; the caller then must not write over the store.
+pub fn assemble(
+    meta: Option<StoredText>,
+    incidents: Vec<StoredText>,
+    alerts: Vec<StoredText>,
+) -> Result<Loaded, RecordError> {
+    let mut set_aside = Vec::new();
+    let newer_schema = meta
+        .iter()
+        .chain(&incidents)
+        .chain(&alerts)
+        .filter_map(|text| schema_of(&text.json))
+        .filter(|version| *version > SCHEMA_VERSION)
+        .max();
+    let mut aside = |store: StoreName, text: StoredText, reason: String| {
+        set_aside.push(SetAside {
+            store,
+            key: text.key,
+            raw: text.json,
+            reason,
+        });
+    };
+    let meta = meta.and_then(|text| {
+        match decode::<MetaRecord>(&text.json).and_then(|meta| {
+            let settings = meta.settings.into_settings()?;
+            Ok((meta.next_number, settings, meta.clusters))
+        }) {
+            Ok(meta) => Some(meta),
+            Err(error) => {
+                aside(StoreName::Meta, text, error.to_string());
+                None
+            }
+        }
+    });
+    let mut kept_incidents: Vec<(StoredText, Incident)> = Vec::new();
+    for text in incidents {
+        match decode::<IncidentRecord>(&text.json).and_then(IncidentRecord::into_incident) {
+            Ok(incident) if incident.number.to_string() == text.key => {
+                kept_incidents.push((text, incident));
+            }
+            Ok(incident) => {
+                let reason = format!(
+                    "stored under key {} but is incident {}",
+                    text.key, incident.number
+                );
+                aside(StoreName::Incidents, text, reason);
+            }
+            Err(error) => aside(StoreName::Incidents, text, error.to_string()),
+        }
+    }
+    let mut kept_alerts: Vec<(StoredText, PortableAlert)> = Vec::new();
+    for text in alerts {
+        match decode::<AlertRecord>(&text.json).and_then(AlertRecord::into_portable) {
+            Ok(alert) if alert.alert.id == text.key => kept_alerts.push((text, alert)),
+            Ok(alert) => {
+                let reason = format!(
+                    "stored under key {} but is alert {}",
+                    text.key, alert.alert.id
+                );
+                aside(StoreName::Alerts, text, reason);
+            }
+            Err(error) => aside(StoreName::Alerts, text, error.to_string()),
+        }
+    }
+    // Until nothing changes: alerts whose incident is gone or does not list them go aside;
+    // incidents that list an alert that is gone go aside.
+    loop {
+        let listed: BTreeSet<(u64, &str)> = kept_incidents
+            .iter()
+            .flat_map(|(_, incident)| {
+                incident
+                    .alert_ids
+                    .iter()
+                    .map(|id| (incident.number, id.as_str()))
+            })
+            .collect();
+        let (orphans, alerts): (Vec<_>, Vec<_>) = kept_alerts
+            .into_iter()
+            .partition(|(_, alert)| !listed.contains(&(alert.incident, alert.alert.id.as_str())));
+        drop(listed);
+        kept_alerts = alerts;
+        let ids: BTreeSet<&str> = kept_alerts
+            .iter()
+            .map(|(_, alert)| alert.alert.id.as_str())
+            .collect();
+        let (broken, whole): (Vec<_>, Vec<_>) =
+            kept_incidents.into_iter().partition(|(_, incident)| {
+                incident
+                    .alert_ids
+                    .iter()
+                    .any(|id| !ids.contains(id.as_str()))
+            });
+        kept_incidents = whole;
+        let changed = !orphans.is_empty() || !broken.is_empty();
+        for (text, alert) in orphans {
+            let reason = format!(
+                "its incident {} was set aside, is missing or does not list it",
+                alert.incident
+            );
+            aside(StoreName::Alerts, text, reason);
+        }
+        for (text, _) in broken {
+            aside(
+                StoreName::Incidents,
+                text,
+                "one of its alerts was set aside or is missing".to_owned(),
+            );
+        }
+        if !changed {
+            break;
+        }
+    }
+    let highest = kept_incidents
+        .iter()
+        .map(|(_, incident)| incident.number)
+        .max()
+        .unwrap_or(0);
+    let (next_number, settings, clusters) =
+        meta.unwrap_or((highest + 1, CorrelationSettings::default(), Vec::new()));
+    let numbers: BTreeSet<u64> = kept_incidents
+        .iter()
+        .map(|(_, incident)| incident.number)
+        .collect();
+    let correlation = PortableCorrelation {
+        settings,
+        alerts: kept_alerts.into_iter().map(|(_, alert)| alert).collect(),
+        clusters: clusters
+            .into_iter()
+            .map(Into::into)
+            .filter(|cluster: &crate::core::correlation::PortableCluster| {
+                numbers.contains(&cluster.number)
+            })
+            .collect(),
+    };
+    let incidents = kept_incidents
+        .into_iter()
+        .map(|(_, incident)| incident)
+        .collect();
+    let workspace = Workspace::restore(incidents, next_number.max(highest + 1), correlation)
+        .map_err(|problem| RecordError::at("", problem))?;
+    Ok(Loaded {
+        workspace,
+        set_aside,
+        newer_schema,
+    })
+}
