@@ -1,7 +1,9 @@
-//! Storage: versioned records of a workspace (`records`) and the whole-workspace file
-//! (`workspace_file`). The browser adapters (IndexedDB, localStorage) build on these and are
-//! the only code that touches browser storage.
+//! Storage: versioned records (`records`), a workspace as records (`snapshot`), the
+//! whole-workspace file (`workspace_file`), all pure; and the IndexedDB adapter (`idb`, wasm
+//! only), the only code that touches browser storage.
 
+#[cfg(target_arch = "wasm32")]
+pub mod idb;
 pub mod records;
 pub mod snapshot;
 pub mod workspace_file;

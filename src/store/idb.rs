@@ -1,0 +1,235 @@
+//! A workspace in IndexedDB: one database per workspace (`vigil-<name>`), so nothing of one can
+//! show in another, with an object store per kind of record (`meta`, `incidents`, `alerts`).
+//! Records are JSON text (see `snapshot`); each write is one read-write transaction, committed
+//! whole or not at all. Everything to write is computed before the transaction opens, since
+//! IndexedDB commits a transaction as soon as the event loop finds nothing pending in it.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use idb::{
+    Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode, TransactionResult,
+};
+use wasm_bindgen::JsValue;
+
+use super::snapshot::{Loaded, StoreName, StoredText, assemble, records_for, records_of};
+use crate::core::workspace::Workspace;
+
+/// The version of the database layout (object stores), not of the records in it.
+const LAYOUT_VERSION: u32 = 1;
+const STORES: [StoreName; 3] = [StoreName::Meta, StoreName::Incidents, StoreName::Alerts];
+
+/// Why storage failed; what was stored before is untouched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// IndexedDB could not be opened (blocked, private mode, disabled).
+    Unavailable(String),
+    /// The browser refused the space the write needed; nothing of the write was kept.
+    QuotaExceeded,
+    /// The workspace was written by a newer Vigil and is open read-only.
+    ReadOnly {
+        /// The newer schema.
+        schema: u32,
+    },
+    /// The stored records cannot form a workspace; nothing is written over them.
+    Unreadable(String),
+    /// A write failed for another reason; nothing of it was kept.
+    WriteFailed(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Unavailable(why) => write!(f, "the browser's database cannot be opened ({why})"),
+            StoreError::QuotaExceeded => f.write_str(
+                "the browser refused the storage space this change needs; it was not saved, and what was saved before is intact",
+            ),
+            StoreError::ReadOnly { schema } => write!(
+                f,
+                "this workspace was saved by a newer Vigil (schema {schema}); it is open read-only and nothing is written to it"
+            ),
+            StoreError::Unreadable(why) => write!(f, "the saved workspace cannot be read ({why}); nothing was written over it"),
+            StoreError::WriteFailed(why) => write!(f, "saving failed ({why}); nothing of this change was saved"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// A write error, told apart when it is the quota.
+fn write_error(error: impl fmt::Display) -> StoreError {
+    let text = error.to_string();
+    if text.contains("QuotaExceeded") {
+        StoreError::QuotaExceeded
+    } else {
+        StoreError::WriteFailed(text)
+    }
+}
+
+/// One workspace's database.
+pub struct IdbStore {
+    database: Database,
+    read_only: Option<u32>,
+}
+
+impl IdbStore {
+    /// The database name for a workspace.
+    pub fn database_name(workspace: &str) -> String {
+        format!("vigil-{workspace}")
+    }
+
+    /// Opens (creating on first use) the database of a workspace.
+    pub async fn open(workspace: &str) -> Result<IdbStore, StoreError> {
+        let unavailable = |error: idb::Error| StoreError::Unavailable(error.to_string());
+        let factory = Factory::new().map_err(unavailable)?;
+        let mut request = factory
+            .open(&IdbStore::database_name(workspace), Some(LAYOUT_VERSION))
+            .map_err(unavailable)?;
+        request.on_upgrade_needed(|event| {
+            // A first open creates the stores; later layouts will add steps here by old version.
+            let Ok(database) = event.database() else {
+                return;
+            };
+            for store in STORES {
+                if !database
+                    .store_names()
+                    .iter()
+                    .any(|name| name == store.as_str())
+                {
+                    let _ = database.create_object_store(store.as_str(), ObjectStoreParams::new());
+                }
+            }
+        });
+        let database = request.await.map_err(unavailable)?;
+        Ok(IdbStore {
+            database,
+            read_only: None,
+        })
+    }
+
+    /// Reads the workspace back; records that fail to decode are set aside, the rest loads. A
+    /// workspace written by a newer Vigil opens read-only.
+    pub async fn load(&mut self) -> Result<Loaded, StoreError> {
+        let read = |error: idb::Error| StoreError::Unreadable(error.to_string());
+        let transaction = self
+            .database
+            .transaction(&STORES.map(StoreName::as_str), TransactionMode::ReadOnly)
+            .map_err(read)?;
+        let mut texts = Vec::with_capacity(STORES.len());
+        for store in STORES {
+            let object_store = transaction.object_store(store.as_str()).map_err(read)?;
+            let keys = object_store
+                .get_all_keys(None, None)
+                .map_err(read)?
+                .await
+                .map_err(read)?;
+            let values = object_store
+                .get_all(None, None)
+                .map_err(read)?
+                .await
+                .map_err(read)?;
+            texts.push(
+                keys.iter()
+                    .zip(values)
+                    .map(|(key, value)| StoredText {
+                        key: key.as_string().unwrap_or_else(|| format!("{key:?}")),
+                        // A value that is not text cannot be a record: it fails to decode and
+                        // is set aside.
+                        json: value.as_string().unwrap_or_default(),
+                    })
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let alerts = texts.pop().unwrap_or_default();
+        let incidents = texts.pop().unwrap_or_default();
+        let meta = texts.pop().unwrap_or_default().into_iter().next();
+        let loaded = assemble(meta, incidents, alerts)
+            .map_err(|error| StoreError::Unreadable(error.to_string()))?;
+        self.read_only = loaded.newer_schema;
+        Ok(loaded)
+    }
+
+    /// Writes the whole workspace in one transaction, replacing what was stored.
+    pub async fn save_all(&self, workspace: &Workspace) -> Result<(), StoreError> {
+        let (meta, incidents, alerts) = records_of(workspace);
+        self.write(meta, incidents, alerts, &[], true).await
+    }
+
+    /// Writes what one change touched, in one transaction: the named incidents (removed when
+    /// they no longer exist) with their alerts, the alerts that were removed, and the meta
+    /// record.
+    pub async fn save_change(
+        &self,
+        workspace: &Workspace,
+        numbers: &BTreeSet<u64>,
+        removed_alerts: &[String],
+    ) -> Result<(), StoreError> {
+        let (meta, incidents, alerts) = records_for(workspace, numbers);
+        let removed: Vec<(StoreName, String)> = numbers
+            .iter()
+            .filter(|number| workspace.incident(**number).is_none())
+            .map(|number| (StoreName::Incidents, number.to_string()))
+            .chain(
+                removed_alerts
+                    .iter()
+                    .map(|id| (StoreName::Alerts, id.clone())),
+            )
+            .collect();
+        self.write(meta, incidents, alerts, &removed, false).await
+    }
+
+    async fn write(
+        &self,
+        meta: StoredText,
+        incidents: Vec<StoredText>,
+        alerts: Vec<StoredText>,
+        removed: &[(StoreName, String)],
+        replace: bool,
+    ) -> Result<(), StoreError> {
+        if let Some(schema) = self.read_only {
+            return Err(StoreError::ReadOnly { schema });
+        }
+        let transaction = self
+            .database
+            .transaction(&STORES.map(StoreName::as_str), TransactionMode::ReadWrite)
+            .map_err(write_error)?;
+        let batches = [
+            (StoreName::Meta, vec![meta]),
+            (StoreName::Incidents, incidents),
+            (StoreName::Alerts, alerts),
+        ];
+        for (store, records) in batches {
+            let object_store = transaction
+                .object_store(store.as_str())
+                .map_err(write_error)?;
+            if replace {
+                object_store.clear().map_err(write_error)?;
+            }
+            for (_, key) in removed.iter().filter(|(name, _)| *name == store) {
+                object_store
+                    .delete(JsValue::from_str(key))
+                    .map_err(write_error)?;
+            }
+            for record in records {
+                object_store
+                    .put(
+                        &JsValue::from_str(&record.json),
+                        Some(&JsValue::from_str(&record.key)),
+                    )
+                    .map_err(write_error)?;
+            }
+        }
+        match transaction.commit().map_err(write_error)?.await {
+            Ok(TransactionResult::Committed) => Ok(()),
+            Ok(TransactionResult::Aborted) => Err(StoreError::WriteFailed(
+                "the browser aborted the transaction".to_owned(),
+            )),
+            Err(error) => Err(write_error(error)),
+        }
+    }
+
+    /// Closes the connection (the app or a test dropping its instance).
+    pub fn close(self) {
+        self.database.close();
+    }
+}
