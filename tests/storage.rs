@@ -1,6 +1,7 @@
 //! The IndexedDB store in headless Chromium: what is written comes back identical in a fresh
 //! instance, an edit writes its incident only, a broken record is set aside while the rest
-//! loads, and a workspace from a newer Vigil opens read-only.
+//! loads, a workspace from a newer Vigil opens read-only; without IndexedDB the same happens in
+//! localStorage, where a write over the quota is refused whole.
 #![cfg(target_arch = "wasm32")]
 
 use std::collections::BTreeSet;
@@ -14,7 +15,9 @@ use vigil::core::incident::Edit;
 use vigil::core::people::Actor;
 use vigil::core::workspace::Workspace;
 use vigil::store::idb::{IdbStore, StoreError};
+use vigil::store::local::LocalStore;
 use vigil::store::snapshot::StoreName;
+use vigil::store::workspace_store::WorkspaceStore;
 use vigil::synthetic::AlertFeed;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -207,4 +210,97 @@ async fn a_workspace_from_a_newer_vigil_opens_read_only_and_is_not_written() {
         original.incidents().count()
     );
     assert_eq!(again.set_aside[0].raw, newer_meta);
+}
+
+/// Replaces `window.indexedDB` (with `undefined`, as a browser that refuses it in private mode
+/// or by policy would show), returning what it was.
+fn replace_indexed_db(with: &JsValue) -> JsValue {
+    let window = web_sys::window().unwrap();
+    let original = js_sys::Reflect::get(&window, &"indexedDB".into()).unwrap();
+    let descriptor = js_sys::Object::new();
+    js_sys::Reflect::set(&descriptor, &"value".into(), with).unwrap();
+    js_sys::Reflect::set(&descriptor, &"configurable".into(), &JsValue::TRUE).unwrap();
+    js_sys::Object::define_property(&window, &"indexedDB".into(), &descriptor);
+    original
+}
+
+#[wasm_bindgen_test]
+async fn without_indexed_db_the_workspace_lives_in_local_storage() {
+    let name = fresh_name("fallback");
+    let original = workspace();
+    let original_factory = replace_indexed_db(&JsValue::UNDEFINED);
+    let store = WorkspaceStore::open(&name).await;
+    replace_indexed_db(&original_factory);
+    let store = store.unwrap();
+    assert!(store.capacity_limited());
+    store.save_all(&original).await.unwrap();
+    drop(store);
+
+    let mut store = LocalStore::open(&name).unwrap();
+    let loaded = store.load().unwrap();
+    assert!(loaded.set_aside.is_empty());
+    assert_eq!(loaded.workspace, original);
+    assert!(
+        !WorkspaceStore::open(&name)
+            .await
+            .unwrap()
+            .capacity_limited()
+    );
+    clear_local_storage();
+}
+
+fn clear_local_storage() {
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_write_over_the_quota_is_refused_whole_and_keeps_what_was_stored() {
+    let name = fresh_name("quota");
+    let original = workspace();
+    let store = LocalStore::open(&name).unwrap();
+    store.save_all(&original).unwrap();
+    // Fill what is left of the quota with filler, in halving chunks.
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let mut chunk = "x".repeat(1 << 20);
+    let mut filler = 0;
+    while !chunk.is_empty() {
+        if storage
+            .set_item(&format!("filler-{filler}"), &chunk)
+            .is_ok()
+        {
+            filler += 1;
+        } else {
+            chunk.truncate(chunk.len() / 2);
+        }
+    }
+    let mut bigger = original.clone();
+    let mut next = 1_000u128;
+    let mut new_id = move || {
+        next += 1;
+        Uuid::from_u128(next)
+    };
+    bigger.ingest(
+        AlertFeed::new(9, 500, start() + Duration::days(5), Duration::days(1)).batch(300, 300),
+        &mut IngestContext {
+            now: start() + Duration::days(7),
+            new_id: &mut new_id,
+        },
+    );
+    assert_eq!(store.save_all(&bigger), Err(StoreError::QuotaExceeded));
+    assert!(
+        StoreError::QuotaExceeded
+            .to_string()
+            .contains("what was saved before is intact")
+    );
+    let mut reader = LocalStore::open(&name).unwrap();
+    let loaded = reader.load().unwrap();
+    assert!(loaded.set_aside.is_empty());
+    assert_eq!(loaded.workspace, original);
+    clear_local_storage();
 }

@@ -57,7 +57,7 @@ impl fmt::Display for StoreError {
 impl std::error::Error for StoreError {}
 
 /// A write error, told apart when it is the quota.
-fn write_error(error: impl fmt::Display) -> StoreError {
+pub(super) fn write_error(error: impl fmt::Display) -> StoreError {
     let text = error.to_string();
     if text.contains("QuotaExceeded") {
         StoreError::QuotaExceeded

@@ -1,12 +1,17 @@
 //! Storage: versioned records (`records`), a workspace as records (`snapshot`), the
-//! whole-workspace file (`workspace_file`), all pure; and the IndexedDB adapter (`idb`, wasm
-//! only), the only code that touches browser storage.
+//! whole-workspace file (`workspace_file`), all pure; and the IndexedDB adapter (`idb`)
+//! with its localStorage fallback (`local`), wasm only: the only code that touches browser
+//! storage.
 
 #[cfg(target_arch = "wasm32")]
 pub mod idb;
+#[cfg(target_arch = "wasm32")]
+pub mod local;
 pub mod records;
 pub mod snapshot;
 pub mod workspace_file;
+#[cfg(target_arch = "wasm32")]
+pub mod workspace_store;
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,158 @@
+//! The fallback when IndexedDB cannot be opened: the same records in localStorage, under
+//! `vigil:<workspace>:<store>:<key>`. localStorage has no transactions, so a write keeps what
+//! each key held before and puts it all back if any key fails (the quota, most often): a write
+//! lands whole or not at all here too.
+
+use std::collections::BTreeSet;
+
+use gloo_storage::{LocalStorage, Storage};
+
+use super::idb::{StoreError, write_error};
+use super::snapshot::{Loaded, StoreName, StoredText, assemble, records_for, records_of};
+use crate::core::workspace::Workspace;
+
+const STORES: [StoreName; 3] = [StoreName::Meta, StoreName::Incidents, StoreName::Alerts];
+
+/// One workspace's records in localStorage.
+pub struct LocalStore {
+    prefix: String,
+    read_only: Option<u32>,
+}
+
+impl LocalStore {
+    /// The store of a workspace; fails only when localStorage itself is unavailable.
+    pub fn open(workspace: &str) -> Result<LocalStore, StoreError> {
+        // Touching the storage object is what fails when it is disabled.
+        LocalStorage::raw()
+            .length()
+            .map_err(|error| StoreError::Unavailable(format!("{error:?}")))?;
+        Ok(LocalStore {
+            prefix: format!("vigil:{workspace}:"),
+            read_only: None,
+        })
+    }
+
+    fn key(&self, store: StoreName, key: &str) -> String {
+        format!("{}{}:{key}", self.prefix, store.as_str())
+    }
+
+    /// Every record of one store.
+    fn texts(&self, store: StoreName) -> Vec<StoredText> {
+        let storage = LocalStorage::raw();
+        let prefix = self.key(store, "");
+        let count = storage.length().unwrap_or(0);
+        (0..count)
+            .filter_map(|index| storage.key(index).ok().flatten())
+            .filter_map(|full| {
+                let key = full.strip_prefix(&prefix)?.to_owned();
+                let json = storage.get_item(&full).ok().flatten()?;
+                Some(StoredText { key, json })
+            })
+            .collect()
+    }
+
+    /// Reads the workspace back, as the IndexedDB store does.
+    pub fn load(&mut self) -> Result<Loaded, StoreError> {
+        let mut texts = STORES.map(|store| self.texts(store));
+        let alerts = std::mem::take(&mut texts[2]);
+        let incidents = std::mem::take(&mut texts[1]);
+        let meta = std::mem::take(&mut texts[0]).into_iter().next();
+        let loaded = assemble(meta, incidents, alerts)
+            .map_err(|error| StoreError::Unreadable(error.to_string()))?;
+        self.read_only = loaded.newer_schema;
+        Ok(loaded)
+    }
+
+    /// Writes the whole workspace, replacing what was stored.
+    pub fn save_all(&self, workspace: &Workspace) -> Result<(), StoreError> {
+        let (meta, incidents, alerts) = records_of(workspace);
+        let stale: Vec<String> = STORES
+            .iter()
+            .flat_map(|store| {
+                self.texts(*store)
+                    .into_iter()
+                    .map(|text| self.key(*store, &text.key))
+            })
+            .collect();
+        self.write(meta, incidents, alerts, stale)
+    }
+
+    /// Writes what one change touched, as `IdbStore::save_change` does.
+    pub fn save_change(
+        &self,
+        workspace: &Workspace,
+        numbers: &BTreeSet<u64>,
+        removed_alerts: &[String],
+    ) -> Result<(), StoreError> {
+        let (meta, incidents, alerts) = records_for(workspace, numbers);
+        let removed = numbers
+            .iter()
+            .filter(|number| workspace.incident(**number).is_none())
+            .map(|number| self.key(StoreName::Incidents, &number.to_string()))
+            .chain(
+                removed_alerts
+                    .iter()
+                    .map(|id| self.key(StoreName::Alerts, id)),
+            )
+            .collect();
+        self.write(meta, incidents, alerts, removed)
+    }
+
+    /// Removes `removed`, then puts every record; on any failure every touched key gets its
+    /// earlier value back.
+    fn write(
+        &self,
+        meta: StoredText,
+        incidents: Vec<StoredText>,
+        alerts: Vec<StoredText>,
+        removed: Vec<String>,
+    ) -> Result<(), StoreError> {
+        if let Some(schema) = self.read_only {
+            return Err(StoreError::ReadOnly { schema });
+        }
+        let storage = LocalStorage::raw();
+        let puts: Vec<(String, String)> = [(StoreName::Meta, vec![meta])]
+            .into_iter()
+            .chain([
+                (StoreName::Incidents, incidents),
+                (StoreName::Alerts, alerts),
+            ])
+            .flat_map(|(store, texts)| texts.into_iter().map(move |text| (store, text)))
+            .map(|(store, text)| (self.key(store, &text.key), text.json))
+            .collect();
+        let mut before: Vec<(String, Option<String>)> = Vec::new();
+        let mut outcome = Ok(());
+        for key in &removed {
+            before.push((key.clone(), storage.get_item(key).ok().flatten()));
+            if let Err(error) = storage.remove_item(key) {
+                outcome = Err(error);
+                break;
+            }
+        }
+        if outcome.is_ok() {
+            for (key, json) in &puts {
+                before.push((key.clone(), storage.get_item(key).ok().flatten()));
+                if let Err(error) = storage.set_item(key, json) {
+                    outcome = Err(error);
+                    break;
+                }
+            }
+        }
+        let Err(error) = outcome else {
+            return Ok(());
+        };
+        // Put everything back: first drop the keys this write added (freeing space), then
+        // give the others their earlier values, which fitted before.
+        let (added, replaced): (Vec<_>, Vec<_>) =
+            before.into_iter().partition(|(_, value)| value.is_none());
+        for (key, _) in added {
+            let _ = storage.remove_item(&key);
+        }
+        for (key, value) in replaced.into_iter().rev() {
+            if let Some(value) = value {
+                let _ = storage.set_item(&key, &value);
+            }
+        }
+        Err(write_error(format!("{error:?}")))
+    }
+}
