@@ -12,7 +12,7 @@ use idb::{
 };
 use wasm_bindgen::JsValue;
 
-use super::snapshot::{Loaded, StoreName, StoredText, assemble, records_for, records_of};
+use super::snapshot::{Loaded, StoreName, StoredText, Write, assemble, records_for, records_of};
 use crate::core::workspace::Workspace;
 
 /// The version of the database layout (object stores), not of the records in it.
@@ -151,8 +151,7 @@ impl IdbStore {
 
     /// Writes the whole workspace in one transaction, replacing what was stored.
     pub async fn save_all(&self, workspace: &Workspace) -> Result<(), StoreError> {
-        let (meta, incidents, alerts) = records_of(workspace);
-        self.write(meta, incidents, alerts, &[], true).await
+        self.write(records_of(workspace), true).await
     }
 
     /// Writes what one change touched, in one transaction: the named incidents (removed when
@@ -164,28 +163,19 @@ impl IdbStore {
         numbers: &BTreeSet<u64>,
         removed_alerts: &[String],
     ) -> Result<(), StoreError> {
-        let (meta, incidents, alerts) = records_for(workspace, numbers);
-        let removed: Vec<(StoreName, String)> = numbers
-            .iter()
-            .filter(|number| workspace.incident(**number).is_none())
-            .map(|number| (StoreName::Incidents, number.to_string()))
-            .chain(
-                removed_alerts
-                    .iter()
-                    .map(|id| (StoreName::Alerts, id.clone())),
-            )
-            .collect();
-        self.write(meta, incidents, alerts, &removed, false).await
+        self.write(records_for(workspace, numbers, removed_alerts), false)
+            .await
     }
 
-    async fn write(
-        &self,
-        meta: StoredText,
-        incidents: Vec<StoredText>,
-        alerts: Vec<StoredText>,
-        removed: &[(StoreName, String)],
-        replace: bool,
-    ) -> Result<(), StoreError> {
+    /// Puts and removes the records of `write` in one transaction, emptying the stores first
+    /// when `replace`.
+    async fn write(&self, write: Write, replace: bool) -> Result<(), StoreError> {
+        let Write {
+            meta,
+            incidents,
+            alerts,
+            removed,
+        } = write;
         if let Some(schema) = self.read_only {
             return Err(StoreError::ReadOnly { schema });
         }

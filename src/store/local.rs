@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use gloo_storage::{LocalStorage, Storage};
 
 use super::idb::{StoreError, write_error};
-use super::snapshot::{Loaded, StoreName, StoredText, assemble, records_for, records_of};
+use super::snapshot::{Loaded, StoreName, StoredText, Write, assemble, records_for, records_of};
 use crate::core::workspace::Workspace;
 
 const STORES: [StoreName; 3] = [StoreName::Meta, StoreName::Incidents, StoreName::Alerts];
@@ -65,16 +65,16 @@ impl LocalStore {
 
     /// Writes the whole workspace, replacing what was stored.
     pub fn save_all(&self, workspace: &Workspace) -> Result<(), StoreError> {
-        let (meta, incidents, alerts) = records_of(workspace);
-        let stale: Vec<String> = STORES
+        let mut write = records_of(workspace);
+        write.removed = STORES
             .iter()
             .flat_map(|store| {
                 self.texts(*store)
                     .into_iter()
-                    .map(|text| self.key(*store, &text.key))
+                    .map(|text| (*store, text.key))
             })
             .collect();
-        self.write(meta, incidents, alerts, stale)
+        self.write(write)
     }
 
     /// Writes what one change touched, as `IdbStore::save_change` does.
@@ -84,29 +84,22 @@ impl LocalStore {
         numbers: &BTreeSet<u64>,
         removed_alerts: &[String],
     ) -> Result<(), StoreError> {
-        let (meta, incidents, alerts) = records_for(workspace, numbers);
-        let removed = numbers
-            .iter()
-            .filter(|number| workspace.incident(**number).is_none())
-            .map(|number| self.key(StoreName::Incidents, &number.to_string()))
-            .chain(
-                removed_alerts
-                    .iter()
-                    .map(|id| self.key(StoreName::Alerts, id)),
-            )
-            .collect();
-        self.write(meta, incidents, alerts, removed)
+        self.write(records_for(workspace, numbers, removed_alerts))
     }
 
     /// Removes `removed`, then puts every record; on any failure every touched key gets its
     /// earlier value back.
-    fn write(
-        &self,
-        meta: StoredText,
-        incidents: Vec<StoredText>,
-        alerts: Vec<StoredText>,
-        removed: Vec<String>,
-    ) -> Result<(), StoreError> {
+    fn write(&self, write: Write) -> Result<(), StoreError> {
+        let Write {
+            meta,
+            incidents,
+            alerts,
+            removed,
+        } = write;
+        let removed: Vec<String> = removed
+            .into_iter()
+            .map(|(store, key)| self.key(store, &key))
+            .collect();
         if let Some(schema) = self.read_only {
             return Err(StoreError::ReadOnly { schema });
         }

@@ -83,32 +83,58 @@ pub struct Loaded {
     pub newer_schema: Option<u32>,
 }
 
-/// The records of a whole workspace: the meta record, then each incident and each alert.
-pub fn records_of(workspace: &Workspace) -> (StoredText, Vec<StoredText>, Vec<StoredText>) {
-    let portable = workspace.correlation().to_portable();
-    let incidents = workspace.incidents().map(incident_text).collect();
-    let alerts = portable.alerts.iter().map(alert_text).collect();
-    (meta_text(workspace, &portable), incidents, alerts)
+/// What one write puts and removes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Write {
+    /// The meta record.
+    pub meta: StoredText,
+    /// Incident records to put.
+    pub incidents: Vec<StoredText>,
+    /// Alert records to put.
+    pub alerts: Vec<StoredText>,
+    /// Records to remove: their store and key.
+    pub removed: Vec<(StoreName, String)>,
 }
 
-/// The records one change touched: the meta record, the named incidents and their alerts.
+/// The records of a whole workspace: the meta record, then each incident and each alert.
+pub fn records_of(workspace: &Workspace) -> Write {
+    let portable = workspace.correlation().to_portable();
+    Write {
+        meta: meta_text(workspace, &portable),
+        incidents: workspace.incidents().map(incident_text).collect(),
+        alerts: portable.alerts.iter().map(alert_text).collect(),
+        removed: Vec::new(),
+    }
+}
+
+/// The records one change touched: the meta record and the named incidents with their alerts
+/// to put; the named incidents that no longer exist and the `removed_alerts` to remove.
 pub fn records_for(
     workspace: &Workspace,
     numbers: &BTreeSet<u64>,
-) -> (StoredText, Vec<StoredText>, Vec<StoredText>) {
-    let portable = workspace.correlation().to_portable();
-    let incidents = numbers
+    removed_alerts: &[String],
+) -> Write {
+    let portable = workspace.correlation().to_portable_for(numbers);
+    let removed = numbers
         .iter()
-        .filter_map(|number| workspace.incident(*number))
-        .map(incident_text)
+        .filter(|number| workspace.incident(**number).is_none())
+        .map(|number| (StoreName::Incidents, number.to_string()))
+        .chain(
+            removed_alerts
+                .iter()
+                .map(|id| (StoreName::Alerts, id.clone())),
+        )
         .collect();
-    let alerts = portable
-        .alerts
-        .iter()
-        .filter(|alert| numbers.contains(&alert.incident))
-        .map(alert_text)
-        .collect();
-    (meta_text(workspace, &portable), incidents, alerts)
+    Write {
+        meta: meta_text(workspace, &portable),
+        incidents: numbers
+            .iter()
+            .filter_map(|number| workspace.incident(*number))
+            .map(incident_text)
+            .collect(),
+        alerts: portable.alerts.iter().map(alert_text).collect(),
+        removed,
+    }
 }
 
 fn meta_text(workspace: &Workspace, portable: &PortableCorrelation) -> StoredText {

@@ -205,12 +205,17 @@ mod snapshots {
     use super::busy_workspace;
     use crate::core::correlation::CorrelationSettings;
     use crate::store::records::SCHEMA_VERSION;
-    use crate::store::snapshot::{StoreName, assemble, records_for, records_of};
+    use crate::store::snapshot::{StoreName, Write, assemble, records_for, records_of};
 
     #[test]
     fn records_read_back_as_the_same_workspace() {
         let workspace = busy_workspace(11, 120);
-        let (meta, incidents, alerts) = records_of(&workspace);
+        let Write {
+            meta,
+            incidents,
+            alerts,
+            ..
+        } = records_of(&workspace);
         let loaded = assemble(Some(meta), incidents, alerts).unwrap();
         assert!(loaded.set_aside.is_empty());
         assert_eq!(loaded.newer_schema, None);
@@ -220,7 +225,12 @@ mod snapshots {
     #[test]
     fn a_corrupt_alert_is_set_aside_with_what_depends_on_it_and_the_rest_loads() {
         let workspace = busy_workspace(11, 120);
-        let (meta, incidents, mut alerts) = records_of(&workspace);
+        let Write {
+            meta,
+            incidents,
+            mut alerts,
+            ..
+        } = records_of(&workspace);
         let victim = alerts[0].key.clone();
         let half = alerts[0].json.len() / 2;
         alerts[0].json.truncate(half);
@@ -257,7 +267,12 @@ mod snapshots {
     #[test]
     fn a_corrupt_meta_record_falls_back_to_defaults_and_the_highest_number() {
         let workspace = busy_workspace(11, 60);
-        let (mut meta, incidents, alerts) = records_of(&workspace);
+        let Write {
+            mut meta,
+            incidents,
+            alerts,
+            ..
+        } = records_of(&workspace);
         meta.json = "{\"schemaVersion\": 1, \"nextNumber\": \"many\"}".to_owned();
         let loaded = assemble(Some(meta), incidents, alerts).unwrap();
         assert_eq!(loaded.set_aside.len(), 1);
@@ -281,7 +296,12 @@ mod snapshots {
     #[test]
     fn records_from_a_newer_vigil_are_flagged() {
         let workspace = busy_workspace(11, 30);
-        let (meta, mut incidents, alerts) = records_of(&workspace);
+        let Write {
+            meta,
+            mut incidents,
+            alerts,
+            ..
+        } = records_of(&workspace);
         incidents[0].json = incidents[0].json.replace(
             &format!("\"schemaVersion\":{SCHEMA_VERSION}"),
             &format!("\"schemaVersion\":{}", SCHEMA_VERSION + 1),
@@ -294,10 +314,19 @@ mod snapshots {
     fn a_change_writes_only_the_incidents_it_touched() {
         let workspace = busy_workspace(11, 60);
         let number = workspace.incidents().next().unwrap().number;
-        let (_, incidents, alerts) = records_for(&workspace, &BTreeSet::from([number]));
+        let write = records_for(&workspace, &BTreeSet::from([number]), &[]);
+        let (incidents, alerts) = (write.incidents, write.alerts);
         assert_eq!(incidents.len(), 1);
         assert_eq!(incidents[0].key, number.to_string());
         let listed = workspace.incident(number).unwrap().alert_ids.len();
         assert_eq!(alerts.len(), listed);
+
+        let mut workspace = workspace;
+        let (_, gone) = workspace.delete(number).unwrap();
+        let ids: Vec<String> = gone.into_iter().map(|alert| alert.id).collect();
+        let write = records_for(&workspace, &BTreeSet::from([number]), &ids);
+        assert!(write.incidents.is_empty() && write.alerts.is_empty());
+        assert_eq!(write.removed[0], (StoreName::Incidents, number.to_string()));
+        assert_eq!(write.removed.len(), 1 + ids.len());
     }
 }

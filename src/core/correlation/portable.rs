@@ -1,7 +1,9 @@
 //! The correlation state in a form that names things by id instead of by index, so the store
 //! can save it and rebuild an identical index from it.
 
-use super::index::CorrelationKey;
+use std::collections::BTreeSet;
+
+use super::index::{AlertIx, CorrelationKey};
 use super::reason::{Matched, MergeRecord, Reason};
 use super::settings::CorrelationSettings;
 use super::{Cluster, Correlation, GroupBy, Placement};
@@ -113,32 +115,51 @@ fn matching_name(stored: &str) -> Result<&'static str, String> {
 impl Correlation {
     /// The state by value, for storage and export.
     pub fn to_portable(&self) -> PortableCorrelation {
-        let alerts = self
-            .alerts
-            .iter()
-            .zip(&self.slots)
-            .filter_map(|(alert, slot)| {
-                let place = slot.place.as_ref()?;
-                Some(PortableAlert {
-                    alert: alert.clone(),
-                    time_ms: slot.time,
-                    grouping: match slot.grouping {
-                        GroupBy::Nothing => PortableGrouping::Nothing,
-                        GroupBy::Entities => PortableGrouping::Entities,
-                        GroupBy::Key(key) => PortableGrouping::Key(self.keys.key(key).clone()),
-                    },
-                    incident: place.incident,
-                    first_incident: place.first_incident,
-                    reason: self.portable_reason(&place.reason),
-                })
-            })
+        let alerts = (0..self.alerts.len())
+            .filter_map(|index| self.portable_alert(index as AlertIx))
             .collect();
-        let clusters = self.cluster_links();
+        self.portable_with(alerts)
+    }
+
+    /// The state by value with only the alerts of these incidents: what one change needs to
+    /// write, without copying every alert of the workspace.
+    pub fn to_portable_for(&self, numbers: &BTreeSet<u64>) -> PortableCorrelation {
+        let mut indexes: Vec<AlertIx> = numbers
+            .iter()
+            .filter_map(|number| self.clusters.get(number))
+            .flat_map(|cluster| cluster.alerts.iter().copied())
+            .collect();
+        indexes.sort_unstable();
+        let alerts = indexes
+            .into_iter()
+            .filter_map(|index| self.portable_alert(index))
+            .collect();
+        self.portable_with(alerts)
+    }
+
+    fn portable_with(&self, alerts: Vec<PortableAlert>) -> PortableCorrelation {
         PortableCorrelation {
             settings: self.settings.clone(),
             alerts,
-            clusters,
+            clusters: self.cluster_links(),
         }
+    }
+
+    fn portable_alert(&self, index: AlertIx) -> Option<PortableAlert> {
+        let slot = &self.slots[index as usize];
+        let place = slot.place.as_ref()?;
+        Some(PortableAlert {
+            alert: self.alerts[index as usize].clone(),
+            time_ms: slot.time,
+            grouping: match slot.grouping {
+                GroupBy::Nothing => PortableGrouping::Nothing,
+                GroupBy::Entities => PortableGrouping::Entities,
+                GroupBy::Key(key) => PortableGrouping::Key(self.keys.key(key).clone()),
+            },
+            incident: place.incident,
+            first_incident: place.first_incident,
+            reason: self.portable_reason(&place.reason),
+        })
     }
 
     fn portable_reason(&self, reason: &Reason) -> PortableReason {
