@@ -4,8 +4,6 @@
 //! localStorage, where a write over the quota is refused whole.
 #![cfg(target_arch = "wasm32")]
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use idb::{Factory, TransactionMode};
 use uuid::Uuid;
@@ -16,7 +14,7 @@ use vigil::core::people::Actor;
 use vigil::core::workspace::Workspace;
 use vigil::store::idb::{IdbStore, StoreError};
 use vigil::store::local::LocalStore;
-use vigil::store::snapshot::StoreName;
+use vigil::store::snapshot::{Change, StoreName};
 use vigil::store::workspace_store::WorkspaceStore;
 use vigil::synthetic::AlertFeed;
 use wasm_bindgen::JsValue;
@@ -119,6 +117,7 @@ async fn an_edit_and_a_delete_are_saved_by_what_they_touched() {
     store.save_all(&workspace).await.unwrap();
 
     let number = workspace.incidents().next().unwrap().number;
+    let change = Change::of(&workspace, [number]);
     let incident = workspace.incident_mut(number).unwrap();
     let etag = incident.etag.clone();
     let analyst = Actor::named("Ana Silva");
@@ -130,22 +129,17 @@ async fn an_edit_and_a_delete_are_saved_by_what_they_touched() {
     incident
         .set_title(edit, "Renamed <b>by</b> an analyst")
         .unwrap();
-    store
-        .save_change(&workspace, &BTreeSet::from([number]), &[])
-        .await
-        .unwrap();
+    store.save_change(&workspace, &change).await.unwrap();
 
     let doomed = workspace
         .incidents()
         .find(|incident| incident.number != number && !incident.alert_ids.is_empty())
         .unwrap()
         .number;
+    let mut change = Change::of(&workspace, [doomed]);
     let (_, alerts) = workspace.delete(doomed).unwrap();
-    let removed: Vec<String> = alerts.into_iter().map(|alert| alert.id).collect();
-    store
-        .save_change(&workspace, &BTreeSet::from([doomed]), &removed)
-        .await
-        .unwrap();
+    change.removed_alerts = alerts.into_iter().map(|alert| alert.id).collect();
+    store.save_change(&workspace, &change).await.unwrap();
     store.close();
 
     let loaded = reopened(&name).await;
@@ -303,4 +297,46 @@ async fn a_write_over_the_quota_is_refused_whole_and_keeps_what_was_stored() {
     assert!(loaded.set_aside.is_empty());
     assert_eq!(loaded.workspace, original);
     clear_local_storage();
+}
+
+/// Renames an incident as `who`, returning the change to save.
+fn rename(workspace: &mut Workspace, number: u64, title: &str, who: &str) -> Change {
+    let change = Change::of(workspace, [number]);
+    let incident = workspace.incident_mut(number).unwrap();
+    let etag = incident.etag.clone();
+    let by = Actor::named(who);
+    let edit = Edit {
+        by: &by,
+        at: start(),
+        etag: &etag,
+    };
+    incident.set_title(edit, title).unwrap();
+    change
+}
+
+#[wasm_bindgen_test]
+async fn the_later_of_two_instances_editing_one_incident_is_refused_and_sees_the_first() {
+    let name = fresh_name("tabs");
+    let store = IdbStore::open(&name).await.unwrap();
+    store.save_all(&workspace()).await.unwrap();
+    store.close();
+
+    let mut first = IdbStore::open(&name).await.unwrap();
+    let mut second = IdbStore::open(&name).await.unwrap();
+    let mut first_view = first.load().await.unwrap().workspace;
+    let mut second_view = second.load().await.unwrap().workspace;
+    let number = first_view.incidents().next().unwrap().number;
+
+    let change = rename(&mut first_view, number, "Ana's title", "Ana");
+    first.save_change(&first_view, &change).await.unwrap();
+    let change = rename(&mut second_view, number, "Bo's title", "Bo");
+    assert_eq!(
+        second.save_change(&second_view, &change).await,
+        Err(StoreError::Conflict { incident: number })
+    );
+    let fresh = second.load().await.unwrap().workspace;
+    assert_eq!(fresh.incident(number).unwrap().title, "Ana's title");
+    assert_eq!(fresh, first_view);
+    first.close();
+    second.close();
 }

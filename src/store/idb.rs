@@ -4,7 +4,6 @@
 //! whole or not at all. Everything to write is computed before the transaction opens, since
 //! IndexedDB commits a transaction as soon as the event loop finds nothing pending in it.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use idb::{
@@ -12,7 +11,9 @@ use idb::{
 };
 use wasm_bindgen::JsValue;
 
-use super::snapshot::{Loaded, StoreName, StoredText, Write, assemble, records_for, records_of};
+use super::snapshot::{
+    Change, Loaded, StoreName, StoredText, Write, assemble, records_for, records_of, stored_etag,
+};
 use crate::core::workspace::Workspace;
 
 /// The version of the database layout (object stores), not of the records in it.
@@ -35,6 +36,12 @@ pub enum StoreError {
     Unreadable(String),
     /// A write failed for another reason; nothing of it was kept.
     WriteFailed(String),
+    /// Another tab or instance saved this incident since this change began (its stored etag
+    /// moved on); nothing of the change was saved.
+    Conflict {
+        /// The incident.
+        incident: u64,
+    },
 }
 
 impl fmt::Display for StoreError {
@@ -50,6 +57,10 @@ impl fmt::Display for StoreError {
             ),
             StoreError::Unreadable(why) => write!(f, "the saved workspace cannot be read ({why}); nothing was written over it"),
             StoreError::WriteFailed(why) => write!(f, "saving failed ({why}); nothing of this change was saved"),
+            StoreError::Conflict { incident } => write!(
+                f,
+                "incident #{incident} was changed in another tab since you opened it; your change was not saved: reload to see theirs, then make it again"
+            ),
         }
     }
 }
@@ -160,11 +171,9 @@ impl IdbStore {
     pub async fn save_change(
         &self,
         workspace: &Workspace,
-        numbers: &BTreeSet<u64>,
-        removed_alerts: &[String],
+        change: &Change,
     ) -> Result<(), StoreError> {
-        self.write(records_for(workspace, numbers, removed_alerts), false)
-            .await
+        self.write(records_for(workspace, change), false).await
     }
 
     /// Puts and removes the records of `write` in one transaction, emptying the stores first
@@ -175,6 +184,7 @@ impl IdbStore {
             incidents,
             alerts,
             removed,
+            expected,
         } = write;
         if let Some(schema) = self.read_only {
             return Err(StoreError::ReadOnly { schema });
@@ -183,6 +193,21 @@ impl IdbStore {
             .database
             .transaction(&STORES.map(StoreName::as_str), TransactionMode::ReadWrite)
             .map_err(write_error)?;
+        let stored_incidents = transaction
+            .object_store(StoreName::Incidents.as_str())
+            .map_err(write_error)?;
+        for (number, etag) in expected {
+            let stored = stored_incidents
+                .get(JsValue::from_str(&number.to_string()))
+                .map_err(write_error)?
+                .await
+                .map_err(write_error)?
+                .and_then(|value| value.as_string());
+            if stored.as_deref().and_then(stored_etag) != etag {
+                let _ = transaction.abort();
+                return Err(StoreError::Conflict { incident: number });
+            }
+        }
         let batches = [
             (StoreName::Meta, vec![meta]),
             (StoreName::Incidents, incidents),

@@ -3,12 +3,12 @@
 //! each key held before and puts it all back if any key fails (the quota, most often): a write
 //! lands whole or not at all here too.
 
-use std::collections::BTreeSet;
-
 use gloo_storage::{LocalStorage, Storage};
 
 use super::idb::{StoreError, write_error};
-use super::snapshot::{Loaded, StoreName, StoredText, Write, assemble, records_for, records_of};
+use super::snapshot::{
+    Change, Loaded, StoreName, StoredText, Write, assemble, records_for, records_of, stored_etag,
+};
 use crate::core::workspace::Workspace;
 
 const STORES: [StoreName; 3] = [StoreName::Meta, StoreName::Incidents, StoreName::Alerts];
@@ -78,13 +78,8 @@ impl LocalStore {
     }
 
     /// Writes what one change touched, as `IdbStore::save_change` does.
-    pub fn save_change(
-        &self,
-        workspace: &Workspace,
-        numbers: &BTreeSet<u64>,
-        removed_alerts: &[String],
-    ) -> Result<(), StoreError> {
-        self.write(records_for(workspace, numbers, removed_alerts))
+    pub fn save_change(&self, workspace: &Workspace, change: &Change) -> Result<(), StoreError> {
+        self.write(records_for(workspace, change))
     }
 
     /// Removes `removed`, then puts every record; on any failure every touched key gets its
@@ -95,6 +90,7 @@ impl LocalStore {
             incidents,
             alerts,
             removed,
+            expected,
         } = write;
         let removed: Vec<String> = removed
             .into_iter()
@@ -104,6 +100,13 @@ impl LocalStore {
             return Err(StoreError::ReadOnly { schema });
         }
         let storage = LocalStorage::raw();
+        for (number, etag) in expected {
+            let key = self.key(StoreName::Incidents, &number.to_string());
+            let stored = storage.get_item(&key).ok().flatten();
+            if stored.as_deref().and_then(stored_etag) != etag {
+                return Err(StoreError::Conflict { incident: number });
+            }
+        }
         let puts: Vec<(String, String)> = [(StoreName::Meta, vec![meta])]
             .into_iter()
             .chain([

@@ -3,7 +3,7 @@
 //! their key and the reason, and the rest of the workspace loads. Pure, so every rule here is
 //! tested natively; the browser adapters only move the texts.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +11,7 @@ use super::records::{
     AlertRecord, ClusterRecord, IncidentRecord, RecordError, SCHEMA_VERSION, SettingsRecord,
 };
 use crate::core::correlation::{CorrelationSettings, PortableAlert, PortableCorrelation};
-use crate::core::incident::Incident;
+use crate::core::incident::{Etag, Incident};
 use crate::core::workspace::Workspace;
 
 /// The key of the one meta record of a workspace.
@@ -83,6 +83,34 @@ pub struct Loaded {
     pub newer_schema: Option<u32>,
 }
 
+/// What one change to a workspace touched, and which version of each incident it started
+/// from: the store refuses the write when another instance has written one of them since.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Change {
+    /// Each touched incident with the etag it had before the change (`None`: it is new).
+    pub incidents: BTreeMap<u64, Option<Etag>>,
+    /// Alerts the change removed (with a deleted incident).
+    pub removed_alerts: Vec<String>,
+}
+
+impl Change {
+    /// A change to these incidents of `before`, the workspace as it was read.
+    pub fn of(before: &Workspace, numbers: impl IntoIterator<Item = u64>) -> Change {
+        Change {
+            incidents: numbers
+                .into_iter()
+                .map(|number| {
+                    let etag = before
+                        .incident(number)
+                        .map(|incident| incident.etag.clone());
+                    (number, etag)
+                })
+                .collect(),
+            removed_alerts: Vec::new(),
+        }
+    }
+}
+
 /// What one write puts and removes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Write {
@@ -94,6 +122,20 @@ pub struct Write {
     pub alerts: Vec<StoredText>,
     /// Records to remove: their store and key.
     pub removed: Vec<(StoreName, String)>,
+    /// Incidents whose stored etag must still be this (`None`: must not be stored) for the
+    /// write to go ahead.
+    pub expected: Vec<(u64, Option<Etag>)>,
+}
+
+/// The etag a stored incident record carries, if the text is a record with one.
+pub fn stored_etag(json: &str) -> Option<Etag> {
+    #[derive(Deserialize)]
+    struct Tagged {
+        etag: String,
+    }
+    serde_json::from_str::<Tagged>(json)
+        .ok()
+        .map(|tagged| Etag::new(tagged.etag))
 }
 
 /// The records of a whole workspace: the meta record, then each incident and each alert.
@@ -104,23 +146,22 @@ pub fn records_of(workspace: &Workspace) -> Write {
         incidents: workspace.incidents().map(incident_text).collect(),
         alerts: portable.alerts.iter().map(alert_text).collect(),
         removed: Vec::new(),
+        expected: Vec::new(),
     }
 }
 
 /// The records one change touched: the meta record and the named incidents with their alerts
 /// to put; the named incidents that no longer exist and the `removed_alerts` to remove.
-pub fn records_for(
-    workspace: &Workspace,
-    numbers: &BTreeSet<u64>,
-    removed_alerts: &[String],
-) -> Write {
-    let portable = workspace.correlation().to_portable_for(numbers);
+pub fn records_for(workspace: &Workspace, change: &Change) -> Write {
+    let numbers: BTreeSet<u64> = change.incidents.keys().copied().collect();
+    let portable = workspace.correlation().to_portable_for(&numbers);
     let removed = numbers
         .iter()
         .filter(|number| workspace.incident(**number).is_none())
         .map(|number| (StoreName::Incidents, number.to_string()))
         .chain(
-            removed_alerts
+            change
+                .removed_alerts
                 .iter()
                 .map(|id| (StoreName::Alerts, id.clone())),
         )
@@ -134,6 +175,11 @@ pub fn records_for(
             .collect(),
         alerts: portable.alerts.iter().map(alert_text).collect(),
         removed,
+        expected: change
+            .incidents
+            .iter()
+            .map(|(number, etag)| (*number, etag.clone()))
+            .collect(),
     }
 }
 

@@ -200,12 +200,10 @@ proptest! {
 }
 
 mod snapshots {
-    use std::collections::BTreeSet;
-
     use super::busy_workspace;
     use crate::core::correlation::CorrelationSettings;
     use crate::store::records::SCHEMA_VERSION;
-    use crate::store::snapshot::{StoreName, Write, assemble, records_for, records_of};
+    use crate::store::snapshot::{Change, StoreName, Write, assemble, records_for, records_of};
 
     #[test]
     fn records_read_back_as_the_same_workspace() {
@@ -314,17 +312,24 @@ mod snapshots {
     fn a_change_writes_only_the_incidents_it_touched() {
         let workspace = busy_workspace(11, 60);
         let number = workspace.incidents().next().unwrap().number;
-        let write = records_for(&workspace, &BTreeSet::from([number]), &[]);
+        let write = records_for(&workspace, &Change::of(&workspace, [number]));
         let (incidents, alerts) = (write.incidents, write.alerts);
         assert_eq!(incidents.len(), 1);
         assert_eq!(incidents[0].key, number.to_string());
         let listed = workspace.incident(number).unwrap().alert_ids.len();
         assert_eq!(alerts.len(), listed);
 
+        let before = workspace.clone();
         let mut workspace = workspace;
         let (_, gone) = workspace.delete(number).unwrap();
         let ids: Vec<String> = gone.into_iter().map(|alert| alert.id).collect();
-        let write = records_for(&workspace, &BTreeSet::from([number]), &ids);
+        let change = Change {
+            removed_alerts: ids.clone(),
+            ..Change::of(&before, [number])
+        };
+        let write = records_for(&workspace, &change);
+        let etag = before.incident(number).unwrap().etag.clone();
+        assert_eq!(write.expected, [(number, Some(etag))]);
         assert!(write.incidents.is_empty() && write.alerts.is_empty());
         assert_eq!(write.removed[0], (StoreName::Incidents, number.to_string()));
         assert_eq!(write.removed.len(), 1 + ids.len());

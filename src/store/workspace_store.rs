@@ -1,11 +1,9 @@
 //! The store the app uses: IndexedDB when the browser lets Vigil open it, else localStorage, with
 //! the same operations either way.
 
-use std::collections::BTreeSet;
-
 use super::idb::{IdbStore, StoreError};
 use super::local::LocalStore;
-use super::snapshot::Loaded;
+use super::snapshot::{Change, Loaded};
 use crate::core::workspace::Workspace;
 
 /// One workspace's storage.
@@ -51,14 +49,11 @@ impl WorkspaceStore {
     pub async fn save_change(
         &self,
         workspace: &Workspace,
-        numbers: &BTreeSet<u64>,
-        removed_alerts: &[String],
+        change: &Change,
     ) -> Result<(), StoreError> {
         match self {
-            WorkspaceStore::IndexedDb(store) => {
-                store.save_change(workspace, numbers, removed_alerts).await
-            }
-            WorkspaceStore::Local(store) => store.save_change(workspace, numbers, removed_alerts),
+            WorkspaceStore::IndexedDb(store) => store.save_change(workspace, change).await,
+            WorkspaceStore::Local(store) => store.save_change(workspace, change),
         }
     }
 }
