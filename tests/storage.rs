@@ -1,7 +1,8 @@
 //! The IndexedDB store in headless Chromium: what is written comes back identical in a fresh
 //! instance, an edit writes its incident only, a broken record is set aside while the rest
 //! loads, a workspace from a newer Vigil opens read-only; without IndexedDB the same happens in
-//! localStorage, where a write over the quota is refused whole.
+//! localStorage, where a write over the quota is refused whole; a second instance's stale write
+//! is refused; another tab hears what was saved.
 #![cfg(target_arch = "wasm32")]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -15,6 +16,7 @@ use vigil::core::workspace::Workspace;
 use vigil::store::idb::{IdbStore, StoreError};
 use vigil::store::local::LocalStore;
 use vigil::store::snapshot::{Change, StoreName};
+use vigil::store::tabs::TabChannel;
 use vigil::store::workspace_store::WorkspaceStore;
 use vigil::synthetic::AlertFeed;
 use wasm_bindgen::JsValue;
@@ -339,4 +341,37 @@ async fn the_later_of_two_instances_editing_one_incident_is_refused_and_sees_the
     assert_eq!(fresh, first_view);
     first.close();
     second.close();
+}
+
+#[wasm_bindgen_test]
+async fn another_tab_hears_which_incidents_were_saved() {
+    let name = fresh_name("channel");
+    let heard = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let listener = heard.clone();
+    let _other_tab =
+        TabChannel::open(&name, move |numbers| listener.borrow_mut().push(numbers)).unwrap();
+    let this_tab = TabChannel::open(&name, |_| panic!("a tab does not hear itself")).unwrap();
+    let _elsewhere = TabChannel::open(&fresh_name("other-workspace"), |_| {
+        panic!("another workspace hears nothing")
+    })
+    .unwrap();
+    this_tab.announce(&[3, 7]);
+    for _ in 0..50 {
+        if !heard.borrow().is_empty() {
+            break;
+        }
+        next_task().await;
+    }
+    assert_eq!(*heard.borrow(), [vec![3, 7]]);
+}
+
+/// Lets the browser deliver queued messages.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }

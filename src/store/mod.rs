@@ -9,6 +9,8 @@ pub mod idb;
 pub mod local;
 pub mod records;
 pub mod snapshot;
+#[cfg(target_arch = "wasm32")]
+pub mod tabs;
 pub mod workspace_file;
 #[cfg(target_arch = "wasm32")]
 pub mod workspace_store;
