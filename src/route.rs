@@ -12,6 +12,10 @@ pub enum Route {
     NewIncident,
     /// One incident, by its number.
     Incident(u64),
+    /// The browser profile's workspaces: open one, create one.
+    Workspaces,
+    /// How the open workspace is stored, and the records that could not be read.
+    Diagnostics,
     /// Any address Vigil does not know, kept so the page can say which.
     NotFound(String),
 }
@@ -34,6 +38,8 @@ impl Route {
             [] => Route::Overview,
             ["incidents"] => Route::Incidents,
             ["incidents", "new"] => Route::NewIncident,
+            ["workspaces"] => Route::Workspaces,
+            ["diagnostics"] => Route::Diagnostics,
             ["incidents", number] if number.bytes().all(|byte| byte.is_ascii_digit()) => {
                 number.parse().map_or_else(|_| not_found(), Route::Incident)
             }
@@ -48,6 +54,8 @@ impl Route {
             Route::Incidents => "#/incidents".to_owned(),
             Route::NewIncident => "#/incidents/new".to_owned(),
             Route::Incident(number) => format!("#/incidents/{number}"),
+            Route::Workspaces => "#/workspaces".to_owned(),
+            Route::Diagnostics => "#/diagnostics".to_owned(),
             Route::NotFound(path) => format!("#{path}"),
         }
     }
@@ -71,6 +79,8 @@ mod tests {
             Route::Incidents,
             Route::NewIncident,
             Route::Incident(42),
+            Route::Workspaces,
+            Route::Diagnostics,
             Route::NotFound("/nowhere".into()),
         ] {
             assert_eq!(Route::from_hash(&route.href()), route);

@@ -15,7 +15,7 @@ use vigil::core::people::Actor;
 use vigil::core::workspace::Workspace;
 use vigil::store::idb::{IdbStore, StoreError};
 use vigil::store::local::LocalStore;
-use vigil::store::snapshot::{Change, StoreName};
+use vigil::store::snapshot::{Change, StoreName, records_for, records_of};
 use vigil::store::tabs::TabChannel;
 use vigil::store::workspace_store::WorkspaceStore;
 use vigil::synthetic::AlertFeed;
@@ -73,7 +73,7 @@ fn workspace() -> Workspace {
 }
 
 async fn reopened(name: &str) -> vigil::store::snapshot::Loaded {
-    let mut store = IdbStore::open(name).await.unwrap();
+    let store = IdbStore::open(name).await.unwrap();
     let loaded = store.load().await.unwrap();
     store.close();
     loaded
@@ -104,7 +104,7 @@ async fn a_saved_workspace_comes_back_identical_in_a_fresh_instance() {
     let name = fresh_name("round-trip");
     let original = workspace();
     let store = IdbStore::open(&name).await.unwrap();
-    store.save_all(&original).await.unwrap();
+    store.replace(records_of(&original)).await.unwrap();
     store.close();
     let loaded = reopened(&name).await;
     assert!(loaded.set_aside.is_empty());
@@ -116,7 +116,7 @@ async fn an_edit_and_a_delete_are_saved_by_what_they_touched() {
     let name = fresh_name("edit");
     let mut workspace = workspace();
     let store = IdbStore::open(&name).await.unwrap();
-    store.save_all(&workspace).await.unwrap();
+    store.replace(records_of(&workspace)).await.unwrap();
 
     let number = workspace.incidents().next().unwrap().number;
     let change = Change::of(&workspace, [number]);
@@ -131,7 +131,7 @@ async fn an_edit_and_a_delete_are_saved_by_what_they_touched() {
     incident
         .set_title(edit, "Renamed <b>by</b> an analyst")
         .unwrap();
-    store.save_change(&workspace, &change).await.unwrap();
+    store.save(records_for(&workspace, &change)).await.unwrap();
 
     let doomed = workspace
         .incidents()
@@ -141,7 +141,7 @@ async fn an_edit_and_a_delete_are_saved_by_what_they_touched() {
     let mut change = Change::of(&workspace, [doomed]);
     let (_, alerts) = workspace.delete(doomed).unwrap();
     change.removed_alerts = alerts.into_iter().map(|alert| alert.id).collect();
-    store.save_change(&workspace, &change).await.unwrap();
+    store.save(records_for(&workspace, &change)).await.unwrap();
     store.close();
 
     let loaded = reopened(&name).await;
@@ -158,7 +158,7 @@ async fn a_broken_record_is_set_aside_and_the_rest_loads() {
     let name = fresh_name("corrupt");
     let original = workspace();
     let store = IdbStore::open(&name).await.unwrap();
-    store.save_all(&original).await.unwrap();
+    store.replace(records_of(&original)).await.unwrap();
     store.close();
     put_raw(
         &name,
@@ -187,16 +187,16 @@ async fn a_workspace_from_a_newer_vigil_opens_read_only_and_is_not_written() {
     let name = fresh_name("newer");
     let original = workspace();
     let store = IdbStore::open(&name).await.unwrap();
-    store.save_all(&original).await.unwrap();
+    store.replace(records_of(&original)).await.unwrap();
     store.close();
     let newer_meta = "{\"schemaVersion\": 99, \"nextNumber\": 1, \"somethingNew\": true}";
     put_raw(&name, StoreName::Meta, "meta", newer_meta).await;
 
-    let mut store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name).await.unwrap();
     let loaded = store.load().await.unwrap();
     assert_eq!(loaded.newer_schema, Some(99));
     assert_eq!(
-        store.save_all(&Workspace::default()).await,
+        store.replace(records_of(&Workspace::default())).await,
         Err(StoreError::ReadOnly { schema: 99 })
     );
     store.close();
@@ -229,10 +229,10 @@ async fn without_indexed_db_the_workspace_lives_in_local_storage() {
     replace_indexed_db(&original_factory);
     let store = store.unwrap();
     assert!(store.capacity_limited());
-    store.save_all(&original).await.unwrap();
+    store.replace(records_of(&original)).await.unwrap();
     drop(store);
 
-    let mut store = LocalStore::open(&name).unwrap();
+    let store = LocalStore::open(&name).unwrap();
     let loaded = store.load().unwrap();
     assert!(loaded.set_aside.is_empty());
     assert_eq!(loaded.workspace, original);
@@ -260,7 +260,7 @@ async fn a_write_over_the_quota_is_refused_whole_and_keeps_what_was_stored() {
     let name = fresh_name("quota");
     let original = workspace();
     let store = LocalStore::open(&name).unwrap();
-    store.save_all(&original).unwrap();
+    store.replace(records_of(&original)).unwrap();
     // Fill what is left of the quota with filler, in halving chunks.
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
     let mut chunk = "x".repeat(1 << 20);
@@ -288,7 +288,7 @@ async fn a_write_over_the_quota_is_refused_whole_and_keeps_what_was_stored() {
             new_id: &mut new_id,
         },
     );
-    assert_eq!(store.save_all(&bigger), Err(StoreError::QuotaExceeded));
+    assert_eq!(store.replace(records_of(&bigger)), Err(StoreError::QuotaExceeded));
     assert!(
         StoreError::QuotaExceeded
             .to_string()
@@ -320,20 +320,20 @@ fn rename(workspace: &mut Workspace, number: u64, title: &str, who: &str) -> Cha
 async fn the_later_of_two_instances_editing_one_incident_is_refused_and_sees_the_first() {
     let name = fresh_name("tabs");
     let store = IdbStore::open(&name).await.unwrap();
-    store.save_all(&workspace()).await.unwrap();
+    store.replace(records_of(&workspace())).await.unwrap();
     store.close();
 
-    let mut first = IdbStore::open(&name).await.unwrap();
-    let mut second = IdbStore::open(&name).await.unwrap();
+    let first = IdbStore::open(&name).await.unwrap();
+    let second = IdbStore::open(&name).await.unwrap();
     let mut first_view = first.load().await.unwrap().workspace;
     let mut second_view = second.load().await.unwrap().workspace;
     let number = first_view.incidents().next().unwrap().number;
 
     let change = rename(&mut first_view, number, "Ana's title", "Ana");
-    first.save_change(&first_view, &change).await.unwrap();
+    first.save(records_for(&first_view, &change)).await.unwrap();
     let change = rename(&mut second_view, number, "Bo's title", "Bo");
     assert_eq!(
-        second.save_change(&second_view, &change).await,
+        second.save(records_for(&second_view, &change)).await,
         Err(StoreError::Conflict { incident: number })
     );
     let fresh = second.load().await.unwrap().workspace;

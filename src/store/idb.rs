@@ -4,6 +4,7 @@
 //! whole or not at all. Everything to write is computed before the transaction opens, since
 //! IndexedDB commits a transaction as soon as the event loop finds nothing pending in it.
 
+use std::cell::Cell;
 use std::fmt;
 
 use idb::{
@@ -11,10 +12,7 @@ use idb::{
 };
 use wasm_bindgen::JsValue;
 
-use super::snapshot::{
-    Change, Loaded, StoreName, StoredText, Write, assemble, records_for, records_of, stored_etag,
-};
-use crate::core::workspace::Workspace;
+use super::snapshot::{Loaded, StoreName, StoredText, Write, assemble, stored_etag};
 
 /// The version of the database layout (object stores), not of the records in it.
 const LAYOUT_VERSION: u32 = 1;
@@ -80,7 +78,8 @@ pub(super) fn write_error(error: impl fmt::Display) -> StoreError {
 /// One workspace's database.
 pub struct IdbStore {
     database: Database,
-    read_only: Option<u32>,
+    /// Set by `load` when a newer Vigil wrote the records: every write is then refused.
+    read_only: Cell<Option<u32>>,
 }
 
 impl IdbStore {
@@ -114,13 +113,13 @@ impl IdbStore {
         let database = request.await.map_err(unavailable)?;
         Ok(IdbStore {
             database,
-            read_only: None,
+            read_only: Cell::new(None),
         })
     }
 
     /// Reads the workspace back; records that fail to decode are set aside, the rest loads. A
     /// workspace written by a newer Vigil opens read-only.
-    pub async fn load(&mut self) -> Result<Loaded, StoreError> {
+    pub async fn load(&self) -> Result<Loaded, StoreError> {
         let read = |error: idb::Error| StoreError::Unreadable(error.to_string());
         let transaction = self
             .database
@@ -156,24 +155,21 @@ impl IdbStore {
         let meta = texts.pop().unwrap_or_default().into_iter().next();
         let loaded = assemble(meta, incidents, alerts)
             .map_err(|error| StoreError::Unreadable(error.to_string()))?;
-        self.read_only = loaded.newer_schema;
+        self.read_only.set(loaded.newer_schema);
         Ok(loaded)
     }
 
-    /// Writes the whole workspace in one transaction, replacing what was stored.
-    pub async fn save_all(&self, workspace: &Workspace) -> Result<(), StoreError> {
-        self.write(records_of(workspace), true).await
+    /// Writes a whole workspace (`records_of`) in one transaction, replacing what was stored.
+    pub async fn replace(&self, write: Write) -> Result<(), StoreError> {
+        self.write(write, true).await
     }
 
-    /// Writes what one change touched, in one transaction: the named incidents (removed when
-    /// they no longer exist) with their alerts, the alerts that were removed, and the meta
-    /// record.
-    pub async fn save_change(
-        &self,
-        workspace: &Workspace,
-        change: &Change,
-    ) -> Result<(), StoreError> {
-        self.write(records_for(workspace, change), false).await
+    /// Writes what one change touched (`records_for`) in one transaction: the named incidents
+    /// (removed when they no longer exist) with their alerts, the alerts that were removed,
+    /// and the meta record. The records are computed by the caller, before any await, so the
+    /// workspace is not borrowed while the browser works.
+    pub async fn save(&self, write: Write) -> Result<(), StoreError> {
+        self.write(write, false).await
     }
 
     /// Puts and removes the records of `write` in one transaction, emptying the stores first
@@ -186,7 +182,7 @@ impl IdbStore {
             removed,
             expected,
         } = write;
-        if let Some(schema) = self.read_only {
+        if let Some(schema) = self.read_only.get() {
             return Err(StoreError::ReadOnly { schema });
         }
         let transaction = self

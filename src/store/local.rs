@@ -3,20 +3,20 @@
 //! each key held before and puts it all back if any key fails (the quota, most often): a write
 //! lands whole or not at all here too.
 
+use std::cell::Cell;
+
 use gloo_storage::{LocalStorage, Storage};
 
 use super::idb::{StoreError, write_error};
-use super::snapshot::{
-    Change, Loaded, StoreName, StoredText, Write, assemble, records_for, records_of, stored_etag,
-};
-use crate::core::workspace::Workspace;
+use super::snapshot::{Loaded, StoreName, StoredText, Write, assemble, stored_etag};
 
 const STORES: [StoreName; 3] = [StoreName::Meta, StoreName::Incidents, StoreName::Alerts];
 
 /// One workspace's records in localStorage.
 pub struct LocalStore {
     prefix: String,
-    read_only: Option<u32>,
+    /// Set by `load` when a newer Vigil wrote the records: every write is then refused.
+    read_only: Cell<Option<u32>>,
 }
 
 impl LocalStore {
@@ -28,7 +28,7 @@ impl LocalStore {
             .map_err(|error| StoreError::Unavailable(format!("{error:?}")))?;
         Ok(LocalStore {
             prefix: format!("vigil:{workspace}:"),
-            read_only: None,
+            read_only: Cell::new(None),
         })
     }
 
@@ -52,20 +52,19 @@ impl LocalStore {
     }
 
     /// Reads the workspace back, as the IndexedDB store does.
-    pub fn load(&mut self) -> Result<Loaded, StoreError> {
+    pub fn load(&self) -> Result<Loaded, StoreError> {
         let mut texts = STORES.map(|store| self.texts(store));
         let alerts = std::mem::take(&mut texts[2]);
         let incidents = std::mem::take(&mut texts[1]);
         let meta = std::mem::take(&mut texts[0]).into_iter().next();
         let loaded = assemble(meta, incidents, alerts)
             .map_err(|error| StoreError::Unreadable(error.to_string()))?;
-        self.read_only = loaded.newer_schema;
+        self.read_only.set(loaded.newer_schema);
         Ok(loaded)
     }
 
-    /// Writes the whole workspace, replacing what was stored.
-    pub fn save_all(&self, workspace: &Workspace) -> Result<(), StoreError> {
-        let mut write = records_of(workspace);
+    /// Writes a whole workspace (`records_of`), replacing what was stored.
+    pub fn replace(&self, mut write: Write) -> Result<(), StoreError> {
         write.removed = STORES
             .iter()
             .flat_map(|store| {
@@ -74,17 +73,12 @@ impl LocalStore {
                     .map(|text| (*store, text.key))
             })
             .collect();
-        self.write(write)
+        self.save(write)
     }
 
-    /// Writes what one change touched, as `IdbStore::save_change` does.
-    pub fn save_change(&self, workspace: &Workspace, change: &Change) -> Result<(), StoreError> {
-        self.write(records_for(workspace, change))
-    }
-
-    /// Removes `removed`, then puts every record; on any failure every touched key gets its
-    /// earlier value back.
-    fn write(&self, write: Write) -> Result<(), StoreError> {
+    /// Writes what one change touched (`records_for`): removes `removed`, then puts every
+    /// record; on any failure every touched key gets its earlier value back.
+    pub fn save(&self, write: Write) -> Result<(), StoreError> {
         let Write {
             meta,
             incidents,
@@ -96,7 +90,7 @@ impl LocalStore {
             .into_iter()
             .map(|(store, key)| self.key(store, &key))
             .collect();
-        if let Some(schema) = self.read_only {
+        if let Some(schema) = self.read_only.get() {
             return Err(StoreError::ReadOnly { schema });
         }
         let storage = LocalStorage::raw();

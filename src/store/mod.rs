@@ -7,6 +7,7 @@
 pub mod idb;
 #[cfg(target_arch = "wasm32")]
 pub mod local;
+pub mod catalog;
 pub mod records;
 pub mod snapshot;
 #[cfg(target_arch = "wasm32")]

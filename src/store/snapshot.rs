@@ -81,6 +81,9 @@ pub struct Loaded {
     /// The schema of a newer Vigil that wrote some of it: the workspace must then be opened
     /// read-only, never written back.
     pub newer_schema: Option<u32>,
+    /// Nothing was stored at all: a workspace opened for the first time, which the app may
+    /// fill (the demo workspace) without overwriting anything.
+    pub fresh: bool,
 }
 
 /// What one change to a workspace touched, and which version of each incident it started
@@ -243,6 +246,7 @@ pub fn assemble(
     incidents: Vec<StoredText>,
     alerts: Vec<StoredText>,
 ) -> Result<Loaded, RecordError> {
+    let fresh = meta.is_none() && incidents.is_empty() && alerts.is_empty();
     let mut set_aside = Vec::new();
     let newer_schema = meta
         .iter()
@@ -381,5 +385,6 @@ pub fn assemble(
         workspace,
         set_aside,
         newer_schema,
+        fresh,
     })
 }

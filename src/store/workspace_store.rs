@@ -1,10 +1,12 @@
 //! The store the app uses: IndexedDB when the browser lets Vigil open it, else localStorage, with
 //! the same operations either way.
 
-use super::idb::{IdbStore, StoreError};
+use gloo_storage::{LocalStorage, Storage};
+
+use super::catalog::Catalog;
+use super::idb::{IdbStore, StoreError, write_error};
 use super::local::LocalStore;
-use super::snapshot::{Change, Loaded};
-use crate::core::workspace::Workspace;
+use super::snapshot::{Loaded, Write};
 
 /// One workspace's storage.
 pub enum WorkspaceStore {
@@ -30,30 +32,47 @@ impl WorkspaceStore {
     }
 
     /// Reads the workspace back; see [`IdbStore::load`].
-    pub async fn load(&mut self) -> Result<Loaded, StoreError> {
+    pub async fn load(&self) -> Result<Loaded, StoreError> {
         match self {
             WorkspaceStore::IndexedDb(store) => store.load().await,
             WorkspaceStore::Local(store) => store.load(),
         }
     }
 
-    /// Writes the whole workspace, all or nothing.
-    pub async fn save_all(&self, workspace: &Workspace) -> Result<(), StoreError> {
+    /// Writes a whole workspace (`records_of`), all or nothing, replacing what was stored.
+    pub async fn replace(&self, write: Write) -> Result<(), StoreError> {
         match self {
-            WorkspaceStore::IndexedDb(store) => store.save_all(workspace).await,
-            WorkspaceStore::Local(store) => store.save_all(workspace),
+            WorkspaceStore::IndexedDb(store) => store.replace(write).await,
+            WorkspaceStore::Local(store) => store.replace(write),
         }
     }
 
-    /// Writes what one change touched, all or nothing.
-    pub async fn save_change(
-        &self,
-        workspace: &Workspace,
-        change: &Change,
-    ) -> Result<(), StoreError> {
+    /// Writes what one change touched (`records_for`), all or nothing.
+    pub async fn save(&self, write: Write) -> Result<(), StoreError> {
         match self {
-            WorkspaceStore::IndexedDb(store) => store.save_change(workspace, change).await,
-            WorkspaceStore::Local(store) => store.save_change(workspace, change),
+            WorkspaceStore::IndexedDb(store) => store.save(write).await,
+            WorkspaceStore::Local(store) => store.save(write),
         }
     }
+}
+
+/// Where the catalog of workspaces is kept. A few hundred bytes: localStorage serves it in
+/// both modes, and reading it synchronously lets the app know which workspace to open at once.
+const CATALOG_KEY: &str = "vigil:catalog";
+
+/// The catalog of this browser profile's workspaces; the first-visit catalog when none is
+/// stored or localStorage is unavailable.
+pub fn load_catalog() -> Catalog {
+    LocalStorage::raw()
+        .get_item(CATALOG_KEY)
+        .ok()
+        .flatten()
+        .map_or_else(Catalog::default, |json| Catalog::from_json(&json))
+}
+
+/// Keeps the catalog for the next visit and the other tabs.
+pub fn save_catalog(catalog: &Catalog) -> Result<(), StoreError> {
+    LocalStorage::raw()
+        .set_item(CATALOG_KEY, &catalog.to_json())
+        .map_err(|error| write_error(format!("{error:?}")))
 }

@@ -3,8 +3,14 @@
 use leptos::ev;
 use leptos::prelude::*;
 
+use super::banners::StorageBanners;
+use super::desk::Desk;
 use super::nav::NavBar;
-use super::pages::{IncidentPage, IncidentsPage, NewIncidentPage, NotFoundPage, OverviewPage};
+use super::pages::{
+    DiagnosticsPage, IncidentPage, IncidentsPage, NewIncidentPage, NotFoundPage, OverviewPage,
+    WorkspacesPage,
+};
+use super::workspace_switcher::WorkspaceSwitcher;
 use crate::route::Route;
 
 /// The page named by the address bar right now.
@@ -19,15 +25,18 @@ fn document_title(route: &Route) -> String {
         Route::Incidents => "Incidents".to_owned(),
         Route::NewIncident => "New incident".to_owned(),
         Route::Incident(number) => format!("Incident {number}"),
+        Route::Workspaces => "Workspaces".to_owned(),
+        Route::Diagnostics => "Storage diagnostics".to_owned(),
         Route::NotFound(_) => "Page not found".to_owned(),
     };
     format!("{page} · Vigil")
 }
 
-/// The whole app. The route lives in one signal fed by the address bar's `hashchange` event, so
+/// The whole app: the desk that holds the open workspace, then the shell. The route lives in one signal fed by the address bar's `hashchange` event, so
 /// links, the back button and a pasted link all go through the same path.
 #[component]
 pub fn App() -> impl IntoView {
+    Desk::provide();
     let route = RwSignal::new(current_route());
     let listener = window_event_listener(ev::hashchange, move |_| route.set(current_route()));
     on_cleanup(move || listener.remove());
@@ -37,13 +46,17 @@ pub fn App() -> impl IntoView {
         <header class="topbar">
             <a class="brand" href=Route::Overview.href()>"Vigil"</a>
             <NavBar route=route.read_only() />
+            <WorkspaceSwitcher />
         </header>
         <main class="content">
+            <StorageBanners />
             {move || match route.get() {
                 Route::Overview => view! { <OverviewPage /> }.into_any(),
                 Route::Incidents => view! { <IncidentsPage /> }.into_any(),
                 Route::NewIncident => view! { <NewIncidentPage /> }.into_any(),
                 Route::Incident(number) => view! { <IncidentPage number /> }.into_any(),
+                Route::Workspaces => view! { <WorkspacesPage /> }.into_any(),
+                Route::Diagnostics => view! { <DiagnosticsPage /> }.into_any(),
                 Route::NotFound(path) => view! { <NotFoundPage path /> }.into_any(),
             }}
         </main>

@@ -1,9 +1,13 @@
-//! The Leptos front end: the app shell and one module per page. Pages read state and call
-//! actions; they never touch storage and hold no domain rules of their own.
+//! The Leptos front end: the app shell, the desk (the one place state lives) and one module per
+//! page. Pages read the desk and call its actions; they never touch storage and hold no domain
+//! rules of their own.
 
 pub mod app;
+pub mod banners;
+pub mod desk;
 pub mod nav;
 pub mod pages;
+pub mod workspace_switcher;
 
 pub use app::App;
 

@@ -10,6 +10,7 @@ enum Section {
     Overview,
     Incidents,
     NewIncident,
+    Workspaces,
 }
 
 impl Section {
@@ -18,6 +19,7 @@ impl Section {
             Route::Overview => Some(Section::Overview),
             Route::Incidents | Route::Incident(_) => Some(Section::Incidents),
             Route::NewIncident => Some(Section::NewIncident),
+            Route::Workspaces | Route::Diagnostics => Some(Section::Workspaces),
             Route::NotFound(_) => None,
         }
     }
@@ -27,6 +29,7 @@ impl Section {
             Section::Overview => Route::Overview,
             Section::Incidents => Route::Incidents,
             Section::NewIncident => Route::NewIncident,
+            Section::Workspaces => Route::Workspaces,
         }
     }
 
@@ -35,11 +38,12 @@ impl Section {
             Section::Overview => "Overview",
             Section::Incidents => "Incidents",
             Section::NewIncident => "New incident",
+            Section::Workspaces => "Workspaces",
         }
     }
 }
 
-/// Links to the three sections; the current one is marked for sight and for screen readers.
+/// Links to the sections; the current one is marked for sight and for screen readers.
 #[component]
 pub fn NavBar(
     /// The page on screen, to mark its section.
@@ -65,6 +69,7 @@ pub fn NavBar(
                 {link(Section::Overview)}
                 {link(Section::Incidents)}
                 {link(Section::NewIncident)}
+                {link(Section::Workspaces)}
             </ul>
         </nav>
     }

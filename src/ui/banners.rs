@@ -1,0 +1,98 @@
+//! The banners above every page that say how the open workspace's storage stands, when it is
+//! anything but normal: limited capacity, read-only, records set aside, a change another tab
+//! won, a failed save.
+
+use leptos::prelude::*;
+
+use super::desk::{Backend, Desk};
+use crate::route::Route;
+
+/// Every banner that applies now; none when all is well.
+#[component]
+pub fn StorageBanners() -> impl IntoView {
+    let desk = Desk::get();
+    let status = desk.status();
+    let set_aside = move || status.read().set_aside.len();
+    view! {
+        <div class="banners">
+            <Show when=move || status.read().opening>
+                <p class="banner" role="status">"Opening the workspace…"</p>
+            </Show>
+            <Show when=move || status.read().backend == Backend::LocalStorage>
+                <p class="banner warning" role="status">
+                    "This browser would not open its database, so this workspace is kept in localStorage, "
+                    "which holds only a few megabytes: export it before it grows large."
+                </p>
+            </Show>
+            <Show when=move || status.read().backend == Backend::Memory>
+                <p class="banner warning" role="alert">
+                    "This browser lets Vigil store nothing: changes last only until this tab closes."
+                </p>
+            </Show>
+            {move || {
+                status
+                    .read()
+                    .read_only
+                    .map(|schema| {
+                        view! {
+                            <p class="banner warning" role="alert">
+                                {format!(
+                                    "This workspace was saved by a newer version of Vigil (schema {schema}). It is open read-only: nothing you change is saved, and nothing stored is overwritten.",
+                                )}
+                            </p>
+                        }
+                    })
+            }}
+            <Show when=move || { set_aside() > 0 }>
+                <p class="banner warning" role="status">
+                    {move || set_aside_text(set_aside())} " "
+                    <a href=Route::Diagnostics.href()>"See the diagnostics"</a>
+                </p>
+            </Show>
+            {move || {
+                status
+                    .read()
+                    .conflict
+                    .map(|number| {
+                        view! {
+                            <div class="banner danger" role="alert">
+                                <p>
+                                    {format!(
+                                        "Incident {number} was changed in another tab before your change was saved, so your change was not saved.",
+                                    )}
+                                </p>
+                                <button type="button" on:click=move |_| desk.reload()>
+                                    "Load the fresh version"
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
+            {move || {
+                status
+                    .read()
+                    .problem
+                    .clone()
+                    .map(|problem| {
+                        view! {
+                            <div class="banner danger" role="alert">
+                                <p>{problem}</p>
+                                <button type="button" on:click=move |_| desk.dismiss_problem()>
+                                    "Dismiss"
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+/// The set-aside banner's sentence.
+fn set_aside_text(count: usize) -> String {
+    let records = if count == 1 { "record" } else { "records" };
+    format!(
+        "{count} saved {records} could not be read and {} set aside; the rest of the workspace loaded.",
+        if count == 1 { "was" } else { "were" }
+    )
+}

@@ -1,0 +1,302 @@
+//! The desk: the open workspace and its storage, in the one place every page reads from. Pages
+//! read the desk's signals and call its actions; only the desk talks to the store, and it keeps
+//! what is on screen equal to what is stored, or says why not.
+
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::core::workspace::Workspace;
+use crate::store::catalog::{Catalog, DEMO_WORKSPACE, NameError};
+use crate::store::idb::StoreError;
+use crate::store::snapshot::{Change, SetAside, records_for, records_of};
+use crate::store::tabs::TabChannel;
+use crate::store::workspace_store::{WorkspaceStore, load_catalog, save_catalog};
+use crate::synthetic::demo_workspace;
+
+/// Where the open workspace is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The browser's database: the normal case.
+    IndexedDb,
+    /// localStorage, when IndexedDB cannot be opened: a few megabytes at most.
+    LocalStorage,
+    /// Neither could be opened: changes last only as long as the tab.
+    Memory,
+}
+
+impl Backend {
+    /// The name the diagnostics view shows.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::IndexedDb => "IndexedDB",
+            Backend::LocalStorage => "localStorage (limited capacity)",
+            Backend::Memory => "memory only (not kept)",
+        }
+    }
+}
+
+/// How the open workspace's storage stands: what the banners and the diagnostics view say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StorageStatus {
+    /// The workspace is still being read.
+    pub opening: bool,
+    /// Where it is kept.
+    pub backend: Backend,
+    /// The schema of the newer Vigil that wrote it, when it did: nothing is saved then.
+    pub read_only: Option<u32>,
+    /// Stored records that could not be read, kept as they were.
+    pub set_aside: Vec<SetAside>,
+    /// An incident another tab saved first, so this tab's change to it was refused.
+    pub conflict: Option<u64>,
+    /// The last thing that went wrong, worded for the analyst.
+    pub problem: Option<String>,
+}
+
+impl Default for StorageStatus {
+    fn default() -> Self {
+        StorageStatus {
+            opening: true,
+            backend: Backend::IndexedDb,
+            read_only: None,
+            set_aside: Vec::new(),
+            conflict: None,
+            problem: None,
+        }
+    }
+}
+
+/// The desk of one tab. `Copy`: every field is a handle into the reactive owner that made it.
+#[derive(Clone, Copy)]
+pub struct Desk {
+    catalog: RwSignal<Catalog>,
+    workspace: RwSignal<Workspace>,
+    status: RwSignal<StorageStatus>,
+    store: StoredValue<Option<Rc<WorkspaceStore>>, LocalStorage>,
+    channel: StoredValue<Option<TabChannel>, LocalStorage>,
+    /// Counts openings, so a slow open that a switch overtook does not land.
+    opening: StoredValue<u64>,
+}
+
+/// Now, by the browser's clock.
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+impl Desk {
+    /// Makes the desk for the current reactive owner, shares it with every component below,
+    /// and opens the workspace the catalog says was open last.
+    pub fn provide() -> Desk {
+        let desk = Desk {
+            catalog: RwSignal::new(load_catalog()),
+            workspace: RwSignal::new(Workspace::default()),
+            status: RwSignal::new(StorageStatus::default()),
+            store: StoredValue::new_local(None),
+            channel: StoredValue::new_local(None),
+            opening: StoredValue::new(0),
+        };
+        provide_context(desk);
+        desk.open_current();
+        desk
+    }
+
+    /// The desk provided by an ancestor.
+    pub fn get() -> Desk {
+        expect_context::<Desk>()
+    }
+
+    /// The workspaces of this browser profile and the open one.
+    pub fn catalog(self) -> ReadSignal<Catalog> {
+        self.catalog.read_only()
+    }
+
+    /// The open workspace.
+    pub fn workspace(self) -> ReadSignal<Workspace> {
+        self.workspace.read_only()
+    }
+
+    /// How its storage stands.
+    pub fn status(self) -> ReadSignal<StorageStatus> {
+        self.status.read_only()
+    }
+
+    /// Opens another workspace of the catalog.
+    pub fn switch_to(self, name: &str) {
+        if self.catalog.read_untracked().current() == name {
+            return;
+        }
+        if self.catalog.try_update(|catalog| catalog.switch_to(name)) == Some(true) {
+            self.remember_catalog();
+            self.open_current();
+        }
+    }
+
+    /// Adds an empty workspace and opens it.
+    pub fn create_workspace(self, raw_name: &str) -> Result<(), NameError> {
+        self.catalog
+            .try_update(|catalog| catalog.add(raw_name))
+            .expect("the desk outlives its pages")?;
+        self.remember_catalog();
+        self.open_current();
+        Ok(())
+    }
+
+    /// Applies an edit to the open workspace and saves the incidents it touches (`numbers`,
+    /// as they were before the edit) in one transaction. When the save fails, what is shown
+    /// goes back to what is stored and the banner says why; when another tab saved one of
+    /// them first, the banner offers its version instead. Refused, with a banner, when the
+    /// workspace is read-only.
+    pub fn apply<R>(
+        self,
+        numbers: impl IntoIterator<Item = u64>,
+        edit: impl FnOnce(&mut Workspace) -> R,
+    ) -> Option<R> {
+        if let Some(schema) = self.status.read_untracked().read_only {
+            self.report(StoreError::ReadOnly { schema });
+            return None;
+        }
+        let change = self
+            .workspace
+            .with_untracked(|workspace| Change::of(workspace, numbers));
+        let outcome = self.workspace.try_update(edit)?;
+        let write = self
+            .workspace
+            .with_untracked(|workspace| records_for(workspace, &change));
+        let touched: Vec<u64> = change.incidents.keys().copied().collect();
+        let Some(store) = self.store.get_value() else {
+            return Some(outcome);
+        };
+        let opening = self.opening.get_value();
+        spawn_local(async move {
+            let saved = store.save(write).await;
+            if self.opening.try_get_value() != Some(opening) {
+                return;
+            }
+            match saved {
+                Ok(()) => self.channel.with_value(|channel| {
+                    if let Some(channel) = channel {
+                        channel.announce(&touched);
+                    }
+                }),
+                Err(StoreError::Conflict { incident }) => {
+                    self.status.update(|status| status.conflict = Some(incident));
+                }
+                Err(error) => {
+                    self.report(error);
+                    self.reload();
+                }
+            }
+        });
+        Some(outcome)
+    }
+
+    /// Reads the open workspace again from its store: the fresh version after a conflict, or
+    /// what another tab saved.
+    pub fn reload(self) {
+        let Some(store) = self.store.get_value() else {
+            return;
+        };
+        let opening = self.opening.get_value();
+        spawn_local(async move {
+            let loaded = store.load().await;
+            if self.opening.try_get_value() != Some(opening) {
+                return;
+            }
+            match loaded {
+                Ok(loaded) => {
+                    self.workspace.set(loaded.workspace);
+                    self.status.update(|status| {
+                        status.set_aside = loaded.set_aside;
+                        status.read_only = loaded.newer_schema;
+                        status.conflict = None;
+                    });
+                }
+                Err(error) => self.report(error),
+            }
+        });
+    }
+
+    /// Puts a storage failure on the banner.
+    fn report(self, error: StoreError) {
+        self.status
+            .update(|status| status.problem = Some(error.to_string()));
+    }
+
+    /// Forgets the banner's problem once the analyst has read it.
+    pub fn dismiss_problem(self) {
+        self.status.update(|status| status.problem = None);
+    }
+
+    fn remember_catalog(self) {
+        if let Err(error) = save_catalog(&self.catalog.read_untracked()) {
+            self.report(error);
+        }
+    }
+
+    /// Opens the catalog's current workspace, filling the demo workspace on its first visit.
+    fn open_current(self) {
+        let opening = self.opening.get_value() + 1;
+        self.opening.set_value(opening);
+        self.store.set_value(None);
+        self.channel.set_value(None);
+        self.workspace.set(Workspace::default());
+        self.status.set(StorageStatus::default());
+        let name = self.catalog.read_untracked().current().to_owned();
+        spawn_local(async move {
+            let opened = open_workspace(&name).await;
+            if self.opening.try_get_value() != Some(opening) {
+                return;
+            }
+            let (store, workspace, status) = match opened {
+                Ok(opened) => opened,
+                Err(error) => {
+                    let status = StorageStatus {
+                        opening: false,
+                        backend: Backend::Memory,
+                        problem: Some(error.to_string()),
+                        ..StorageStatus::default()
+                    };
+                    self.status.set(status);
+                    return;
+                }
+            };
+            self.workspace.set(workspace);
+            self.status.set(status);
+            self.store.set_value(Some(Rc::new(store)));
+            // Without a channel the tab still works; it only stops hearing other tabs.
+            let channel = TabChannel::open(&name, move |_numbers| self.reload()).ok();
+            self.channel.set_value(channel);
+        });
+    }
+}
+
+/// Opens and reads a workspace's store; a first visit to the demo workspace fills and saves it.
+async fn open_workspace(
+    name: &str,
+) -> Result<(WorkspaceStore, Workspace, StorageStatus), StoreError> {
+    let store = WorkspaceStore::open(name).await?;
+    let loaded = store.load().await?;
+    let mut status = StorageStatus {
+        opening: false,
+        backend: if store.capacity_limited() {
+            Backend::LocalStorage
+        } else {
+            Backend::IndexedDb
+        },
+        read_only: loaded.newer_schema,
+        set_aside: loaded.set_aside,
+        ..StorageStatus::default()
+    };
+    let workspace = if loaded.fresh && name == DEMO_WORKSPACE {
+        let demo = demo_workspace(now());
+        if let Err(error) = store.replace(records_of(&demo)).await {
+            status.problem = Some(error.to_string());
+        }
+        demo
+    } else {
+        loaded.workspace
+    };
+    Ok((store, workspace, status))
+}
