@@ -9,18 +9,11 @@ use leptos::web_sys::{HtmlElement, window};
 use vigil::ui::App;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
-wasm_bindgen_test_configure!(run_in_browser);
+mod support;
 
-/// Lets the browser run its queued events (a `hashchange` is delivered asynchronously).
-async fn next_task() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        window()
-            .unwrap()
-            .set_timeout_with_callback(&resolve)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
+use support::next_task;
+
+wasm_bindgen_test_configure!(run_in_browser);
 
 /// Mounts a fresh app at `hash` into its own container; the handle unmounts it when dropped.
 fn mount_at(hash: &str) -> (HtmlElement, impl Drop) {

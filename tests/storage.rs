@@ -5,11 +5,9 @@
 //! is refused; another tab hears what was saved.
 #![cfg(target_arch = "wasm32")]
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use idb::{Factory, TransactionMode};
+use chrono::Duration;
 use uuid::Uuid;
 use vigil::core::correlation::IngestContext;
-use vigil::core::draft::IncidentDraft;
 use vigil::core::incident::Edit;
 use vigil::core::people::Actor;
 use vigil::core::workspace::Workspace;
@@ -22,81 +20,17 @@ use vigil::synthetic::AlertFeed;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
+mod support;
+
+use support::{clear_local_storage, fresh_name, next_task, put_raw, rename, start, workspace};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap()
-}
-
-/// A workspace name no other test run uses.
-fn fresh_name(test: &str) -> String {
-    format!("{test}-{}", js_sys::Math::random().to_bits())
-}
-
-/// Correlated alerts with merges, a hand-made incident, and a manual merge.
-fn workspace() -> Workspace {
-    let mut workspace = Workspace::default();
-    let mut next = 0u128;
-    let mut new_id = move || {
-        next += 1;
-        Uuid::from_u128(next)
-    };
-    let mut feed = AlertFeed::new(5, 40, start(), Duration::days(2));
-    workspace.ingest(
-        feed.batch(150, 150),
-        &mut IngestContext {
-            now: start() + Duration::days(3),
-            new_id: &mut new_id,
-        },
-    );
-    let draft = IncidentDraft {
-        title: "Suspicious visitor at reception".into(),
-        ..IncidentDraft::default()
-    };
-    let analyst = Actor::named("Ana Silva");
-    workspace.create(
-        Uuid::from_u128(500),
-        draft.validate().unwrap(),
-        &analyst,
-        start(),
-    );
-    let live: Vec<u64> = workspace
-        .incidents()
-        .filter(|incident| incident.merged_into.is_none() && !incident.alert_ids.is_empty())
-        .map(|incident| incident.number)
-        .take(2)
-        .collect();
-    workspace
-        .merge_incidents(&live, "same host", &analyst, start())
-        .unwrap();
-    workspace
-}
 
 async fn reopened(name: &str) -> vigil::store::snapshot::Loaded {
     let store = IdbStore::open(name).await.unwrap();
     let loaded = store.load().await.unwrap();
-    store.close();
+    drop(store);
     loaded
-}
-
-/// Writes one raw value straight into a store, as a damaged or foreign record would be.
-async fn put_raw(name: &str, store: StoreName, key: &str, value: &str) {
-    let factory = Factory::new().unwrap();
-    let database = factory
-        .open(&IdbStore::database_name(name), None)
-        .unwrap()
-        .await
-        .unwrap();
-    let transaction = database
-        .transaction(&[store.as_str()], TransactionMode::ReadWrite)
-        .unwrap();
-    transaction
-        .object_store(store.as_str())
-        .unwrap()
-        .put(&JsValue::from_str(value), Some(&JsValue::from_str(key)))
-        .unwrap();
-    transaction.commit().unwrap().await.unwrap();
-    database.close();
 }
 
 #[wasm_bindgen_test]
@@ -105,7 +39,7 @@ async fn a_saved_workspace_comes_back_identical_in_a_fresh_instance() {
     let original = workspace();
     let store = IdbStore::open(&name).await.unwrap();
     store.replace(records_of(&original)).await.unwrap();
-    store.close();
+    drop(store);
     let loaded = reopened(&name).await;
     assert!(loaded.set_aside.is_empty());
     assert_eq!(loaded.workspace, original);
@@ -142,7 +76,7 @@ async fn an_edit_and_a_delete_are_saved_by_what_they_touched() {
     let (_, alerts) = workspace.delete(doomed).unwrap();
     change.removed_alerts = alerts.into_iter().map(|alert| alert.id).collect();
     store.save(records_for(&workspace, &change)).await.unwrap();
-    store.close();
+    drop(store);
 
     let loaded = reopened(&name).await;
     assert!(loaded.set_aside.is_empty(), "{:?}", loaded.set_aside);
@@ -159,7 +93,7 @@ async fn a_broken_record_is_set_aside_and_the_rest_loads() {
     let original = workspace();
     let store = IdbStore::open(&name).await.unwrap();
     store.replace(records_of(&original)).await.unwrap();
-    store.close();
+    drop(store);
     put_raw(
         &name,
         StoreName::Alerts,
@@ -188,7 +122,7 @@ async fn a_workspace_from_a_newer_vigil_opens_read_only_and_is_not_written() {
     let original = workspace();
     let store = IdbStore::open(&name).await.unwrap();
     store.replace(records_of(&original)).await.unwrap();
-    store.close();
+    drop(store);
     let newer_meta = "{\"schemaVersion\": 99, \"nextNumber\": 1, \"somethingNew\": true}";
     put_raw(&name, StoreName::Meta, "meta", newer_meta).await;
 
@@ -199,7 +133,7 @@ async fn a_workspace_from_a_newer_vigil_opens_read_only_and_is_not_written() {
         store.replace(records_of(&Workspace::default())).await,
         Err(StoreError::ReadOnly { schema: 99 })
     );
-    store.close();
+    drop(store);
     let again = reopened(&name).await;
     assert_eq!(
         again.workspace.incidents().count(),
@@ -245,16 +179,6 @@ async fn without_indexed_db_the_workspace_lives_in_local_storage() {
     clear_local_storage();
 }
 
-fn clear_local_storage() {
-    web_sys::window()
-        .unwrap()
-        .local_storage()
-        .unwrap()
-        .unwrap()
-        .clear()
-        .unwrap();
-}
-
 #[wasm_bindgen_test]
 async fn a_write_over_the_quota_is_refused_whole_and_keeps_what_was_stored() {
     let name = fresh_name("quota");
@@ -288,32 +212,20 @@ async fn a_write_over_the_quota_is_refused_whole_and_keeps_what_was_stored() {
             new_id: &mut new_id,
         },
     );
-    assert_eq!(store.replace(records_of(&bigger)), Err(StoreError::QuotaExceeded));
+    assert_eq!(
+        store.replace(records_of(&bigger)),
+        Err(StoreError::QuotaExceeded)
+    );
     assert!(
         StoreError::QuotaExceeded
             .to_string()
             .contains("what was saved before is intact")
     );
-    let mut reader = LocalStore::open(&name).unwrap();
+    let reader = LocalStore::open(&name).unwrap();
     let loaded = reader.load().unwrap();
     assert!(loaded.set_aside.is_empty());
     assert_eq!(loaded.workspace, original);
     clear_local_storage();
-}
-
-/// Renames an incident as `who`, returning the change to save.
-fn rename(workspace: &mut Workspace, number: u64, title: &str, who: &str) -> Change {
-    let change = Change::of(workspace, [number]);
-    let incident = workspace.incident_mut(number).unwrap();
-    let etag = incident.etag.clone();
-    let by = Actor::named(who);
-    let edit = Edit {
-        by: &by,
-        at: start(),
-        etag: &etag,
-    };
-    incident.set_title(edit, title).unwrap();
-    change
 }
 
 #[wasm_bindgen_test]
@@ -321,7 +233,7 @@ async fn the_later_of_two_instances_editing_one_incident_is_refused_and_sees_the
     let name = fresh_name("tabs");
     let store = IdbStore::open(&name).await.unwrap();
     store.replace(records_of(&workspace())).await.unwrap();
-    store.close();
+    drop(store);
 
     let first = IdbStore::open(&name).await.unwrap();
     let second = IdbStore::open(&name).await.unwrap();
@@ -339,8 +251,8 @@ async fn the_later_of_two_instances_editing_one_incident_is_refused_and_sees_the
     let fresh = second.load().await.unwrap().workspace;
     assert_eq!(fresh.incident(number).unwrap().title, "Ana's title");
     assert_eq!(fresh, first_view);
-    first.close();
-    second.close();
+    drop(first);
+    drop(second);
 }
 
 #[wasm_bindgen_test]
@@ -363,15 +275,4 @@ async fn another_tab_hears_which_incidents_were_saved() {
         next_task().await;
     }
     assert_eq!(*heard.borrow(), [vec![3, 7]]);
-}
-
-/// Lets the browser deliver queued messages.
-async fn next_task() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 10)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }

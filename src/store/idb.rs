@@ -238,9 +238,12 @@ impl IdbStore {
             Err(error) => Err(write_error(error)),
         }
     }
+}
 
-    /// Closes the connection (the app or a test dropping its instance).
-    pub fn close(self) {
+impl Drop for IdbStore {
+    /// Closes the connection at once rather than when the browser collects it, so a workspace
+    /// the app switched away from (or a test dropped) can be upgraded or deleted.
+    fn drop(&mut self) {
         self.database.close();
     }
 }

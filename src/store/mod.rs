@@ -3,11 +3,11 @@
 //! with its localStorage fallback (`local`), wasm only: the only code that touches browser
 //! storage.
 
+pub mod catalog;
 #[cfg(target_arch = "wasm32")]
 pub mod idb;
 #[cfg(target_arch = "wasm32")]
 pub mod local;
-pub mod catalog;
 pub mod records;
 pub mod snapshot;
 #[cfg(target_arch = "wasm32")]

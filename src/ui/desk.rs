@@ -153,7 +153,8 @@ impl Desk {
         numbers: impl IntoIterator<Item = u64>,
         edit: impl FnOnce(&mut Workspace) -> R,
     ) -> Option<R> {
-        if let Some(schema) = self.status.read_untracked().read_only {
+        let read_only = self.status.read_untracked().read_only;
+        if let Some(schema) = read_only {
             self.report(StoreError::ReadOnly { schema });
             return None;
         }
@@ -181,7 +182,8 @@ impl Desk {
                     }
                 }),
                 Err(StoreError::Conflict { incident }) => {
-                    self.status.update(|status| status.conflict = Some(incident));
+                    self.status
+                        .update(|status| status.conflict = Some(incident));
                 }
                 Err(error) => {
                     self.report(error);
@@ -230,7 +232,8 @@ impl Desk {
     }
 
     fn remember_catalog(self) {
-        if let Err(error) = save_catalog(&self.catalog.read_untracked()) {
+        let saved = save_catalog(&self.catalog.read_untracked());
+        if let Err(error) = saved {
             self.report(error);
         }
     }

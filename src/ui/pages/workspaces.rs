@@ -16,7 +16,8 @@ pub fn WorkspacesPage() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let create = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        match desk.create_workspace(&name.read_untracked()) {
+        let typed = name.get_untracked();
+        match desk.create_workspace(&typed) {
             Ok(()) => {
                 name.set(String::new());
                 error.set(None);

@@ -1,0 +1,314 @@
+//! The desk and its storage as an analyst meets them in headless Chromium: the demo workspace on
+//! a first visit, creating and switching workspaces, the banners for records set aside, a
+//! workspace from a newer Vigil and a change another tab saved first, and a second tab that
+//! sees a saved change.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys::{Event, HtmlElement, HtmlInputElement, HtmlSelectElement, window};
+use vigil::store::catalog::Catalog;
+use vigil::store::idb::IdbStore;
+use vigil::store::snapshot::{StoreName, records_for, records_of};
+use vigil::store::workspace_store::save_catalog;
+use vigil::ui::App;
+use vigil::ui::banners::StorageBanners;
+use vigil::ui::desk::Desk;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+mod support;
+
+use support::{clear_local_storage, fresh_name, put_raw, rename, until, workspace};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn new_container() -> HtmlElement {
+    let document = window().unwrap().document().unwrap();
+    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    container
+}
+
+/// Mounts the whole app at `hash`; the handle unmounts it when dropped.
+fn mount_app(hash: &str) -> (HtmlElement, impl Drop) {
+    window().unwrap().location().set_hash(hash).unwrap();
+    let container = new_container();
+    let handle = mount_to(container.clone(), App);
+    (container, handle)
+}
+
+/// Mounts a desk with its banners alone, as a tab of the app would hold it.
+fn mount_desk() -> (HtmlElement, Desk, impl Drop) {
+    let container = new_container();
+    let captured = Rc::new(Cell::new(None));
+    let slot = captured.clone();
+    let handle = mount_to(container.clone(), move || {
+        slot.set(Some(Desk::provide()));
+        view! { <StorageBanners /> }
+    });
+    (container, captured.get().unwrap(), handle)
+}
+
+/// Makes `name` the workspace the next app or desk opens.
+fn open_next(name: &str) {
+    let mut catalog = Catalog::default();
+    catalog.add(name).unwrap();
+    save_catalog(&catalog).unwrap();
+}
+
+fn text_of(container: &HtmlElement, selector: &str) -> String {
+    container
+        .query_selector(selector)
+        .unwrap()
+        .and_then(|element| element.text_content())
+        .unwrap_or_default()
+}
+
+fn opened(desk: Desk) -> bool {
+    !desk.status().read_untracked().opening
+}
+
+/// Clicks the button `selector` finds, checking it says `text`.
+fn click_button(container: &HtmlElement, selector: &str, text: &str) {
+    let button: HtmlElement = container
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no button {selector}"))
+        .unchecked_into();
+    assert_eq!(button.text_content().as_deref(), Some(text));
+    button.click();
+}
+
+fn choose_workspace(container: &HtmlElement, name: &str) {
+    let select: HtmlSelectElement = container
+        .query_selector("#workspace-switcher")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    select.set_value(name);
+    select
+        .dispatch_event(&Event::new("change").unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_first_visit_opens_the_demo_and_each_workspace_keeps_its_own_incidents() {
+    clear_local_storage();
+    let (container, app) = mount_app("#/");
+    let summary = || text_of(&container, ".workspace-summary");
+    until("the demo workspace shows", || {
+        summary().ends_with("600 alerts.")
+    })
+    .await;
+    assert!(!summary().starts_with("0 incidents"), "{}", summary());
+
+    window()
+        .unwrap()
+        .location()
+        .set_hash("#/workspaces")
+        .unwrap();
+    until("the workspaces page shows", || {
+        container
+            .query_selector("#workspace-name")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    let field: HtmlInputElement = container
+        .query_selector("#workspace-name")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    for (typed, error) in [
+        ("   ", "Enter a name for the workspace."),
+        ("demo", "There is already a workspace named \"Demo\"."),
+    ] {
+        field.set_value(typed);
+        field.dispatch_event(&Event::new("input").unwrap()).unwrap();
+        click_button(&container, ".create-workspace button", "Create workspace");
+        until("the name is refused", || {
+            text_of(&container, "#workspace-name-error") == error
+        })
+        .await;
+    }
+    field.set_value("  Threat hunting ");
+    field.dispatch_event(&Event::new("input").unwrap()).unwrap();
+    click_button(&container, ".create-workspace button", "Create workspace");
+    until("the new workspace is open", || {
+        text_of(&container, ".workspace-list li:last-child").starts_with("Threat huntingOpen")
+    })
+    .await;
+    assert_eq!(text_of(&container, "#workspace-name-error"), "");
+
+    window().unwrap().location().set_hash("#/").unwrap();
+    until("the empty workspace shows", || {
+        summary() == "0 incidents, 0 of them open, holding 0 alerts."
+    })
+    .await;
+    choose_workspace(&container, "Demo");
+    until("the demo is back", || summary().ends_with("600 alerts.")).await;
+    drop(app);
+
+    // A new visit opens the workspace chosen last, and still lists both.
+    let (container, _app) = mount_app("#/workspaces");
+    until("the catalog is read back", || {
+        text_of(&container, ".workspace-list") == "DemoOpenThreat huntingOpen Threat hunting"
+    })
+    .await;
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
+async fn unreadable_records_are_flagged_and_listed_as_stored_in_the_diagnostics() {
+    let name = fresh_name("diagnostics");
+    let store = IdbStore::open(&name).await.unwrap();
+    store.replace(records_of(&workspace())).await.unwrap();
+    drop(store);
+    let raw = "<img src=x onerror=alert(1)> not a record";
+    put_raw(&name, StoreName::Incidents, "77", raw).await;
+    open_next(&name);
+
+    let (container, _app) = mount_app("#/diagnostics");
+    until("the set-aside banner shows", || {
+        text_of(&container, ".banners").contains(
+            "1 saved record could not be read and was set aside; the rest of the workspace loaded.",
+        )
+    })
+    .await;
+    assert_eq!(text_of(&container, ".set-aside td:nth-child(2)"), "77");
+    assert_eq!(text_of(&container, ".set-aside pre"), raw);
+    assert!(
+        container
+            .query_selector(".set-aside img")
+            .unwrap()
+            .is_none()
+    );
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
+async fn a_workspace_saved_by_a_newer_vigil_says_it_is_read_only_and_refuses_edits() {
+    let name = fresh_name("newer");
+    let store = IdbStore::open(&name).await.unwrap();
+    store.replace(records_of(&workspace())).await.unwrap();
+    drop(store);
+    put_raw(&name, StoreName::Meta, "meta", "{\"schemaVersion\": 7}").await;
+    open_next(&name);
+
+    let (container, desk, _handle) = mount_desk();
+    until("the workspace opens", || opened(desk)).await;
+    assert!(
+        text_of(&container, ".banners").contains("saved by a newer version of Vigil (schema 7)"),
+        "{}",
+        text_of(&container, ".banners")
+    );
+    let number = desk
+        .workspace()
+        .read_untracked()
+        .incidents()
+        .next()
+        .unwrap()
+        .number;
+    let edited = desk.apply([number], |workspace| {
+        rename(workspace, number, "Changed", "Ana");
+    });
+    assert_eq!(edited, None);
+    until("the refusal shows", || {
+        text_of(&container, ".banners").contains("it is open read-only and nothing is written")
+    })
+    .await;
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
+async fn a_change_another_tab_saved_first_is_refused_and_the_fresh_version_offered() {
+    let name = fresh_name("conflict");
+    let store = IdbStore::open(&name).await.unwrap();
+    store.replace(records_of(&workspace())).await.unwrap();
+    open_next(&name);
+    let (container, desk, _handle) = mount_desk();
+    until("the workspace opens", || opened(desk)).await;
+    let number = desk
+        .workspace()
+        .read_untracked()
+        .incidents()
+        .next()
+        .unwrap()
+        .number;
+
+    // Another tab saves its title first.
+    let mut theirs = store.load().await.unwrap().workspace;
+    let change = rename(&mut theirs, number, "Their title", "Bo");
+    store.save(records_for(&theirs, &change)).await.unwrap();
+
+    desk.apply([number], |workspace| {
+        rename(workspace, number, "My title", "Ana");
+    })
+    .unwrap();
+    until("the conflict shows", || {
+        text_of(&container, ".banners").contains(&format!(
+            "Incident {number} was changed in another tab before your change was saved"
+        ))
+    })
+    .await;
+    click_button(&container, ".banners button", "Load the fresh version");
+    until("their version shows", || {
+        desk.workspace()
+            .read_untracked()
+            .incident(number)
+            .unwrap()
+            .title
+            == "Their title"
+    })
+    .await;
+    until("the banner goes", || {
+        !text_of(&container, ".banners").contains("another tab")
+    })
+    .await;
+    assert_eq!(desk.workspace().read_untracked().clone(), theirs);
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
+async fn a_second_tab_sees_a_saved_change() {
+    let name = fresh_name("two-tabs");
+    let store = IdbStore::open(&name).await.unwrap();
+    store.replace(records_of(&workspace())).await.unwrap();
+    drop(store);
+    open_next(&name);
+    let (_, first, _first_tab) = mount_desk();
+    let (_, second, _second_tab) = mount_desk();
+    until("both tabs open", || opened(first) && opened(second)).await;
+    let number = first
+        .workspace()
+        .read_untracked()
+        .incidents()
+        .next()
+        .unwrap()
+        .number;
+
+    first
+        .apply([number], |workspace| {
+            rename(workspace, number, "Seen in both tabs", "Ana");
+        })
+        .unwrap();
+    until("the second tab has it", || {
+        second
+            .workspace()
+            .read_untracked()
+            .incident(number)
+            .unwrap()
+            .title
+            == "Seen in both tabs"
+    })
+    .await;
+    assert_eq!(
+        *second.workspace().read_untracked(),
+        *first.workspace().read_untracked()
+    );
+    clear_local_storage();
+}
