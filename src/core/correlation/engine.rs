@@ -13,7 +13,7 @@ use super::settings::{GroupingSettings, Matching};
 use super::{Correlation, GroupBy, Placement, Slot, canonical_before, correlation_actor};
 use crate::core::alert::{Alert, RawAlert, Rejection, Warning};
 use crate::core::entity::{Entity, EntityKey};
-use crate::core::incident::Incident;
+use crate::core::incident::{Etag, Incident};
 use crate::core::people::Actor;
 use crate::core::vocabulary::IncidentStatus;
 use crate::core::workspace::Workspace;
@@ -72,6 +72,9 @@ pub struct IngestReport {
     pub merges: Vec<MergeRecord>,
     /// Merges the rules refused: the two incidents and the rule.
     pub refused_merges: Vec<(u64, u64, MergeRefusal)>,
+    /// Every incident the ingest changed or opened, with its etag before the ingest (`None`
+    /// for one it opened): what the store must write, and the versions it must find there.
+    pub touched: BTreeMap<u64, Option<Etag>>,
 }
 
 impl IngestReport {
@@ -99,6 +102,18 @@ pub(super) struct Run<'a> {
     settled_refusals: FxHashSet<(u64, u64)>,
     /// The first number this run could open: incidents from it on are new.
     first_opened: u64,
+}
+
+impl Run<'_> {
+    /// Notes, before it changes, an incident the run is about to change.
+    pub(super) fn touch(&mut self, incidents: &BTreeMap<u64, Incident>, number: u64) {
+        let first_opened = self.first_opened;
+        self.report.touched.entry(number).or_insert_with(|| {
+            (number < first_opened)
+                .then(|| incidents.get(&number).map(|incident| incident.etag.clone()))
+                .flatten()
+        });
+    }
 }
 
 /// A record settled before placement: refused, or a known id and whether it changed.
@@ -445,6 +460,7 @@ impl Workspace {
         }
         *stored = alert;
         if let Some(place) = &self.correlation.slots[known as usize].place {
+            run.touch(&self.incidents, place.incident);
             run.dirty.insert(place.incident);
         }
         true
@@ -501,9 +517,11 @@ impl Workspace {
                     target = next;
                 }
                 if self.correlation.clusters[&target].alerts.len() >= cap {
+                    run.touch(&self.incidents, target);
                     let opened = self.open_incident(alert, Some(target), run);
                     (opened, Reason::Overflow { full: target, cap })
                 } else {
+                    run.touch(&self.incidents, target);
                     let reopened = self.incidents[&target].status == IncidentStatus::Closed;
                     if reopened {
                         let incident = self.incidents.get_mut(&target).expect("target exists");
@@ -573,6 +591,8 @@ impl Workspace {
                                 - correlation.slots[other as usize].time,
                         ),
                     };
+                    run.touch(&self.incidents, survivor);
+                    run.touch(&self.incidents, absorbed);
                     let system = run.system.clone();
                     let record = self.merge_into(survivor, absorbed, cause, &system, run.at);
                     run.dirty.insert(survivor);
@@ -621,6 +641,7 @@ impl Workspace {
                 number
             }
         };
+        run.touch(&self.incidents, number);
         let cluster = self.correlation.clusters.entry(number).or_default();
         cluster.continues = continues;
         if let Some(full) = continues
@@ -831,6 +852,7 @@ impl Workspace {
                 }
             }
             for number in fluid {
+                run.touch(&self.incidents, number);
                 let cluster = self
                     .correlation
                     .clusters
@@ -861,6 +883,8 @@ impl Workspace {
                     .as_ref()
                     .expect("replayed")
                     .incident;
+                run.touch(&self.incidents, into);
+                run.touch(&self.incidents, number);
                 let system = run.system.clone();
                 let record = self.merge_into(
                     into,

@@ -987,6 +987,36 @@ fn deleting_an_incident_deletes_its_alerts() {
     assert_eq!(report.opened, [3]);
 }
 
+/// The ingest's `touched` names exactly the incidents whose stored form changed (the incident,
+/// or the alerts it holds), each with its etag before the ingest: the store writes these and
+/// nothing else.
+fn assert_touched_are_what_changed(before: &Workspace, after: &Workspace, report: &IngestReport) {
+    let before_alerts = before.correlation().to_portable();
+    let after_alerts = after.correlation().to_portable();
+    let stored_alerts = |portable: &PortableCorrelation, number: u64| {
+        let mut alerts: Vec<String> = portable
+            .alerts
+            .iter()
+            .filter(|alert| alert.incident == number)
+            .map(|alert| format!("{alert:?}"))
+            .collect();
+        alerts.sort();
+        alerts
+    };
+    for incident in after.incidents() {
+        let number = incident.number;
+        let changed = before.incident(number) != Some(incident)
+            || stored_alerts(&before_alerts, number) != stored_alerts(&after_alerts, number);
+        if changed {
+            assert_eq!(
+                report.touched.get(&number),
+                Some(&before.incident(number).map(|prior| prior.etag.clone())),
+                "incident {number} changed"
+            );
+        }
+    }
+}
+
 /// Alerts drawn from a small pool of entities over two days, so groups, merges and late
 /// arrivals are common.
 fn alerts_strategy() -> impl Strategy<Value = Vec<RawAlert>> {
@@ -1104,6 +1134,21 @@ proptest! {
     }
 
     #[test]
+    fn an_ingest_names_every_incident_it_changed_with_its_prior_etag(
+        alerts in alerts_strategy(),
+        settings in settings_strategy(),
+        cut in any::<usize>(),
+    ) {
+        let mut workspace = with_settings(settings);
+        // Later alerts first, so the second batch arrives late and regroups.
+        let cut = cut % (alerts.len() + 1);
+        ingest(&mut workspace, alerts[cut..].to_vec());
+        let before = workspace.clone();
+        let report = ingest(&mut workspace, alerts[..cut].to_vec());
+        assert_touched_are_what_changed(&before, &workspace, &report);
+    }
+
+    #[test]
     fn every_alert_stays_in_exactly_one_live_incident_and_undo_is_exact(steps in steps_strategy()) {
         let mut workspace = Workspace::default();
         let mut before_last_manual: Option<Workspace> = None;
@@ -1118,7 +1163,8 @@ proptest! {
             let snapshot = workspace.clone();
             match step {
                 Step::Ingest(alerts) => {
-                    ingest(&mut workspace, alerts);
+                    let report = ingest(&mut workspace, alerts);
+                    assert_touched_are_what_changed(&snapshot, &workspace, &report);
                     for number in closed_before {
                         prop_assert_eq!(workspace.incident(number).unwrap().merged_into, None);
                     }
