@@ -6,6 +6,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use chrono::Duration;
+use idb::{DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use uuid::Uuid;
 use vigil::core::correlation::IngestContext;
 use vigil::core::incident::Edit;
@@ -275,4 +276,62 @@ async fn another_tab_hears_which_incidents_were_saved() {
         next_task().await;
     }
     assert_eq!(*heard.borrow(), [vec![3, 7]]);
+}
+
+/// Creates a database as Vigil with schema 1 laid it out (three stores) holding the records of
+/// `tests/fixtures/store/schema-v1.json`, which that version saved.
+async fn schema_1_database(name: &str) {
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/store/schema-v1.json")).unwrap();
+    let factory = Factory::new().unwrap();
+    let mut request = factory
+        .open(&IdbStore::database_name(name), Some(1))
+        .unwrap();
+    request.on_upgrade_needed(|event| {
+        let database = event.database().unwrap();
+        for store in ["meta", "incidents", "alerts"] {
+            database
+                .create_object_store(store, ObjectStoreParams::new())
+                .unwrap();
+        }
+    });
+    let database = request.await.unwrap();
+    let transaction = database
+        .transaction(&["meta", "incidents", "alerts"], TransactionMode::ReadWrite)
+        .unwrap();
+    let put = |store: &str, text: &serde_json::Value| {
+        transaction
+            .object_store(store)
+            .unwrap()
+            .put(
+                &JsValue::from_str(text["json"].as_str().unwrap()),
+                Some(&JsValue::from_str(text["key"].as_str().unwrap())),
+            )
+            .unwrap();
+    };
+    put("meta", &fixture["meta"]);
+    for store in ["incidents", "alerts"] {
+        for text in fixture[store].as_array().unwrap() {
+            put(store, text);
+        }
+    }
+    transaction.commit().unwrap().await.unwrap();
+    database.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_database_saved_by_schema_1_is_migrated_on_open_and_loses_nothing() {
+    let name = fresh_name("schema-1");
+    schema_1_database(&name).await;
+    let first = reopened(&name).await;
+    assert_eq!(first.migrated_from, Some(1));
+    assert!(first.set_aside.is_empty(), "{:?}", first.set_aside);
+    assert_eq!(first.workspace.incidents().count(), 10);
+    assert_eq!(first.workspace.incident(2).unwrap().merged_into, Some(1));
+
+    let again = reopened(&name).await;
+    assert_eq!(again.migrated_from, None);
+    assert_eq!(again.workspace, first.workspace);
+    let links = again.workspace.correlation().to_portable().clusters;
+    assert_eq!(links[0].merges[0].absorbed, 2);
 }

@@ -12,11 +12,12 @@ use idb::{
 };
 use wasm_bindgen::JsValue;
 
-use super::snapshot::{Loaded, StoreName, StoredText, Write, assemble, stored_etag};
+use super::snapshot::{Loaded, StoreName, Stored, StoredText, Write, assemble, stored_etag};
 
-/// The version of the database layout (object stores), not of the records in it.
-const LAYOUT_VERSION: u32 = 1;
-const STORES: [StoreName; 3] = [StoreName::Meta, StoreName::Incidents, StoreName::Alerts];
+/// The version of the database layout (object stores), not of the records in it: 2 added the
+/// `clusters` store.
+const LAYOUT_VERSION: u32 = 2;
+const STORES: [StoreName; 4] = StoreName::ALL;
 
 /// Why storage failed; what was stored before is untouched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +97,7 @@ impl IdbStore {
             .open(&IdbStore::database_name(workspace), Some(LAYOUT_VERSION))
             .map_err(unavailable)?;
         request.on_upgrade_needed(|event| {
-            // A first open creates the stores; later layouts will add steps here by old version.
+            // Every layout only adds stores, so creating the missing ones upgrades any older one.
             let Ok(database) = event.database() else {
                 return;
             };
@@ -125,37 +126,35 @@ impl IdbStore {
             .database
             .transaction(&STORES.map(StoreName::as_str), TransactionMode::ReadOnly)
             .map_err(read)?;
-        let mut texts = Vec::with_capacity(STORES.len());
+        // Every read is issued before the first is awaited, so the browser serves them together.
+        let mut pending = Vec::with_capacity(STORES.len());
         for store in STORES {
             let object_store = transaction.object_store(store.as_str()).map_err(read)?;
-            let keys = object_store
-                .get_all_keys(None, None)
-                .map_err(read)?
-                .await
-                .map_err(read)?;
-            let values = object_store
-                .get_all(None, None)
-                .map_err(read)?
-                .await
-                .map_err(read)?;
-            texts.push(
-                keys.iter()
-                    .zip(values)
-                    .map(|(key, value)| StoredText {
-                        key: key.as_string().unwrap_or_else(|| format!("{key:?}")),
-                        // A value that is not text cannot be a record: it fails to decode and
-                        // is set aside.
-                        json: value.as_string().unwrap_or_default(),
-                    })
-                    .collect::<Vec<_>>(),
-            );
+            let keys = object_store.get_all_keys(None, None).map_err(read)?;
+            let values = object_store.get_all(None, None).map_err(read)?;
+            pending.push((store, keys, values));
         }
-        let alerts = texts.pop().unwrap_or_default();
-        let incidents = texts.pop().unwrap_or_default();
-        let meta = texts.pop().unwrap_or_default().into_iter().next();
-        let loaded = assemble(meta, incidents, alerts)
-            .map_err(|error| StoreError::Unreadable(error.to_string()))?;
+        let mut stored = Stored::default();
+        for (store, keys, values) in pending {
+            let keys = keys.await.map_err(read)?;
+            let values = values.await.map_err(read)?;
+            let texts = keys
+                .iter()
+                .zip(values)
+                .map(|(key, value)| StoredText {
+                    key: key.as_string().unwrap_or_else(|| format!("{key:?}")),
+                    // A value that is not text cannot be a record: it fails to decode and is
+                    // set aside.
+                    json: value.as_string().unwrap_or_default(),
+                })
+                .collect();
+            stored.add(store, texts);
+        }
+        let loaded = assemble(stored).map_err(|error| StoreError::Unreadable(error.to_string()))?;
         self.read_only.set(loaded.newer_schema);
+        if let Some(migration) = loaded.migration() {
+            self.save(migration).await?;
+        }
         Ok(loaded)
     }
 
@@ -174,14 +173,7 @@ impl IdbStore {
 
     /// Puts and removes the records of `write` in one transaction, emptying the stores first
     /// when `replace`.
-    async fn write(&self, write: Write, replace: bool) -> Result<(), StoreError> {
-        let Write {
-            meta,
-            incidents,
-            alerts,
-            removed,
-            expected,
-        } = write;
+    async fn write(&self, mut write: Write, replace: bool) -> Result<(), StoreError> {
         if let Some(schema) = self.read_only.get() {
             return Err(StoreError::ReadOnly { schema });
         }
@@ -192,10 +184,17 @@ impl IdbStore {
         let stored_incidents = transaction
             .object_store(StoreName::Incidents.as_str())
             .map_err(write_error)?;
-        for (number, etag) in expected {
-            let stored = stored_incidents
+        // Every read is issued before the first is awaited: the transaction serves them
+        // together instead of one event-loop turn each.
+        let mut pending = Vec::with_capacity(write.expected.len());
+        for (number, etag) in std::mem::take(&mut write.expected) {
+            let request = stored_incidents
                 .get(JsValue::from_str(&number.to_string()))
-                .map_err(write_error)?
+                .map_err(write_error)?;
+            pending.push((number, etag, request));
+        }
+        for (number, etag, request) in pending {
+            let stored = request
                 .await
                 .map_err(write_error)?
                 .and_then(|value| value.as_string());
@@ -204,19 +203,14 @@ impl IdbStore {
                 return Err(StoreError::Conflict { incident: number });
             }
         }
-        let batches = [
-            (StoreName::Meta, vec![meta]),
-            (StoreName::Incidents, incidents),
-            (StoreName::Alerts, alerts),
-        ];
-        for (store, records) in batches {
+        for (store, records) in write.puts() {
             let object_store = transaction
                 .object_store(store.as_str())
                 .map_err(write_error)?;
             if replace {
                 object_store.clear().map_err(write_error)?;
             }
-            for (_, key) in removed.iter().filter(|(name, _)| *name == store) {
+            for (_, key) in write.removed.iter().filter(|(name, _)| *name == store) {
                 object_store
                     .delete(JsValue::from_str(key))
                     .map_err(write_error)?;

@@ -8,9 +8,9 @@ use std::cell::Cell;
 use gloo_storage::{LocalStorage, Storage};
 
 use super::idb::{StoreError, write_error};
-use super::snapshot::{Loaded, StoreName, StoredText, Write, assemble, stored_etag};
+use super::snapshot::{Loaded, StoreName, Stored, StoredText, Write, assemble, stored_etag};
 
-const STORES: [StoreName; 3] = [StoreName::Meta, StoreName::Incidents, StoreName::Alerts];
+const STORES: [StoreName; 4] = StoreName::ALL;
 
 /// One workspace's records in localStorage.
 pub struct LocalStore {
@@ -53,13 +53,15 @@ impl LocalStore {
 
     /// Reads the workspace back, as the IndexedDB store does.
     pub fn load(&self) -> Result<Loaded, StoreError> {
-        let mut texts = STORES.map(|store| self.texts(store));
-        let alerts = std::mem::take(&mut texts[2]);
-        let incidents = std::mem::take(&mut texts[1]);
-        let meta = std::mem::take(&mut texts[0]).into_iter().next();
-        let loaded = assemble(meta, incidents, alerts)
-            .map_err(|error| StoreError::Unreadable(error.to_string()))?;
+        let mut stored = Stored::default();
+        for store in STORES {
+            stored.add(store, self.texts(store));
+        }
+        let loaded = assemble(stored).map_err(|error| StoreError::Unreadable(error.to_string()))?;
         self.read_only.set(loaded.newer_schema);
+        if let Some(migration) = loaded.migration() {
+            self.save(migration)?;
+        }
         Ok(loaded)
     }
 
@@ -78,35 +80,26 @@ impl LocalStore {
 
     /// Writes what one change touched (`records_for`): removes `removed`, then puts every
     /// record; on any failure every touched key gets its earlier value back.
-    pub fn save(&self, write: Write) -> Result<(), StoreError> {
-        let Write {
-            meta,
-            incidents,
-            alerts,
-            removed,
-            expected,
-        } = write;
-        let removed: Vec<String> = removed
-            .into_iter()
-            .map(|(store, key)| self.key(store, &key))
-            .collect();
+    pub fn save(&self, mut write: Write) -> Result<(), StoreError> {
         if let Some(schema) = self.read_only.get() {
             return Err(StoreError::ReadOnly { schema });
         }
+        let removed: Vec<String> = write
+            .removed
+            .iter()
+            .map(|(store, key)| self.key(*store, key))
+            .collect();
         let storage = LocalStorage::raw();
-        for (number, etag) in expected {
+        for (number, etag) in &write.expected {
             let key = self.key(StoreName::Incidents, &number.to_string());
             let stored = storage.get_item(&key).ok().flatten();
-            if stored.as_deref().and_then(stored_etag) != etag {
-                return Err(StoreError::Conflict { incident: number });
+            if stored.as_deref().and_then(stored_etag) != *etag {
+                return Err(StoreError::Conflict { incident: *number });
             }
         }
-        let puts: Vec<(String, String)> = [(StoreName::Meta, vec![meta])]
+        let puts: Vec<(String, String)> = write
+            .puts()
             .into_iter()
-            .chain([
-                (StoreName::Incidents, incidents),
-                (StoreName::Alerts, alerts),
-            ])
             .flat_map(|(store, texts)| texts.into_iter().map(move |text| (store, text)))
             .map(|(store, text)| (self.key(store, &text.key), text.json))
             .collect();

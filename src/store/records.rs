@@ -19,9 +19,11 @@ use crate::core::people::{Actor, Owner};
 /// shape as a Sentinel import error, so both read alike.
 pub use crate::sentinel::ImportError as RecordError;
 
-/// The schema this build writes. Raise it with every change to a record, and add the step from
-/// the previous version to `migrate`.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The schema this build writes. Raise it with every change to a record or to where records
+/// live, and teach `snapshot::assemble` to read the previous layout and `migration_records` to
+/// rewrite it. History: 1, the first stored layout; 2, each incident's correlation links moved
+/// from the meta record to a record of their own.
+pub const SCHEMA_VERSION: u32 = 2;
 
 fn error(path: &str, message: impl Into<String>) -> RecordError {
     RecordError::at(path, message)
@@ -806,6 +808,13 @@ pub struct ClusterRecord {
     #[serde(default)]
     continued_by: Option<u64>,
     merges: Vec<MergeRecordRecord>,
+}
+
+impl ClusterRecord {
+    /// The incident whose links these are.
+    pub fn number(&self) -> u64 {
+        self.number
+    }
 }
 
 impl From<&PortableCluster> for ClusterRecord {

@@ -1,5 +1,5 @@
 //! A workspace as the records a store keeps (one meta record, one per incident, one per alert,
-//! each JSON text), and the way back: records that fail to decode are set aside, kept raw with
+//! one per incident with correlation links, each JSON text), and the way back: records that fail to decode are set aside, kept raw with
 //! their key and the reason, and the rest of the workspace loads. Pure, so every rule here is
 //! tested natively; the browser adapters only move the texts.
 
@@ -10,21 +10,34 @@ use serde::{Deserialize, Serialize};
 use super::records::{
     AlertRecord, ClusterRecord, IncidentRecord, RecordError, SCHEMA_VERSION, SettingsRecord,
 };
-use crate::core::correlation::{CorrelationSettings, PortableAlert, PortableCorrelation};
+use crate::core::correlation::{
+    CorrelationSettings, PortableAlert, PortableCluster, PortableCorrelation,
+};
 use crate::core::incident::{Etag, Incident};
 use crate::core::workspace::Workspace;
 
 /// The key of the one meta record of a workspace.
 pub const META_KEY: &str = "meta";
 
-/// What a workspace keeps besides its incidents and alerts.
+/// What a workspace keeps besides its incidents, alerts and links.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct MetaRecord {
     schema_version: u32,
     next_number: u64,
     settings: SettingsRecord,
-    clusters: Vec<ClusterRecord>,
+    /// Schema 1 kept every incident's correlation links here, so every change rewrote all of
+    /// them; from schema 2 each incident's links are a record of the `clusters` store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    clusters: Option<Vec<ClusterRecord>>,
+}
+
+/// One incident's correlation links (continuations, merges into it), from schema 2.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ClusterEntry {
+    schema_version: u32,
+    links: ClusterRecord,
 }
 
 /// One stored record: its key and its JSON text.
@@ -45,15 +58,26 @@ pub enum StoreName {
     Incidents,
     /// Alert records, by id.
     Alerts,
+    /// Correlation links, by incident number (schema 2 on).
+    Clusters,
 }
 
 impl StoreName {
+    /// Every store, in the order a workspace is read.
+    pub const ALL: [StoreName; 4] = [
+        StoreName::Meta,
+        StoreName::Incidents,
+        StoreName::Alerts,
+        StoreName::Clusters,
+    ];
+
     /// The object store's name.
     pub fn as_str(self) -> &'static str {
         match self {
             StoreName::Meta => "meta",
             StoreName::Incidents => "incidents",
             StoreName::Alerts => "alerts",
+            StoreName::Clusters => "clusters",
         }
     }
 }
@@ -84,6 +108,51 @@ pub struct Loaded {
     /// Nothing was stored at all: a workspace opened for the first time, which the app may
     /// fill (the demo workspace) without overwriting anything.
     pub fresh: bool,
+    /// The older schema the workspace was stored with: the store must write
+    /// [`migration_records`] before anything else, or a later change would lose what only the
+    /// old layout holds.
+    pub migrated_from: Option<u32>,
+}
+
+impl Loaded {
+    /// What the store must write at once when the workspace came from an older schema (and no
+    /// newer Vigil has written to it): the migration to this build's layout.
+    pub fn migration(&self) -> Option<Write> {
+        (self.migrated_from.is_some() && self.newer_schema.is_none())
+            .then(|| migration_records(&self.workspace))
+    }
+}
+
+/// Everything a store holds for one workspace, as text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Stored {
+    /// The meta record, if there is one.
+    pub meta: Option<StoredText>,
+    /// Incident records.
+    pub incidents: Vec<StoredText>,
+    /// Alert records.
+    pub alerts: Vec<StoredText>,
+    /// Link records.
+    pub clusters: Vec<StoredText>,
+}
+
+impl Stored {
+    /// Files the texts read from one store.
+    pub fn add(&mut self, store: StoreName, texts: Vec<StoredText>) {
+        match store {
+            StoreName::Meta => self.meta = texts.into_iter().next(),
+            StoreName::Incidents => self.incidents = texts,
+            StoreName::Alerts => self.alerts = texts,
+            StoreName::Clusters => self.clusters = texts,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.meta.is_none()
+            && self.incidents.is_empty()
+            && self.alerts.is_empty()
+            && self.clusters.is_empty()
+    }
 }
 
 /// What one change to a workspace touched, and which version of each incident it started
@@ -123,11 +192,35 @@ pub struct Write {
     pub incidents: Vec<StoredText>,
     /// Alert records to put.
     pub alerts: Vec<StoredText>,
+    /// Link records to put.
+    pub clusters: Vec<StoredText>,
     /// Records to remove: their store and key.
     pub removed: Vec<(StoreName, String)>,
     /// Incidents whose stored etag must still be this (`None`: must not be stored) for the
     /// write to go ahead.
     pub expected: Vec<(u64, Option<Etag>)>,
+}
+
+impl Write {
+    /// The records to put, store by store, meta first.
+    pub fn puts(&mut self) -> [(StoreName, Vec<StoredText>); 4] {
+        [
+            (StoreName::Meta, vec![self.meta.clone()]),
+            (StoreName::Incidents, std::mem::take(&mut self.incidents)),
+            (StoreName::Alerts, std::mem::take(&mut self.alerts)),
+            (StoreName::Clusters, std::mem::take(&mut self.clusters)),
+        ]
+    }
+
+    /// What a store would hold after this write into an empty one.
+    pub fn into_stored(self) -> Stored {
+        Stored {
+            meta: Some(self.meta),
+            incidents: self.incidents,
+            alerts: self.alerts,
+            clusters: self.clusters,
+        }
+    }
 }
 
 /// The etag a stored incident record carries, if the text is a record with one.
@@ -141,27 +234,62 @@ pub fn stored_etag(json: &str) -> Option<Etag> {
         .map(|tagged| Etag::new(tagged.etag))
 }
 
-/// The records of a whole workspace: the meta record, then each incident and each alert.
+/// The records of a whole workspace: the meta record, then each incident, alert and link.
 pub fn records_of(workspace: &Workspace) -> Write {
     let portable = workspace.correlation().to_portable();
     Write {
         meta: meta_text(workspace, &portable),
         incidents: workspace.incidents().map(incident_text).collect(),
         alerts: portable.alerts.iter().map(alert_text).collect(),
+        clusters: portable.clusters.iter().map(cluster_text).collect(),
         removed: Vec::new(),
         expected: Vec::new(),
     }
 }
 
+/// What a workspace read from an older schema needs rewritten: the meta record and every
+/// link record (schema 1 kept the links in the meta record). Incident and alert records kept
+/// their layout and are read as they are.
+pub fn migration_records(workspace: &Workspace) -> Write {
+    Write {
+        incidents: Vec::new(),
+        alerts: Vec::new(),
+        ..records_of(workspace)
+    }
+}
+
 /// The records one change touched: the meta record and the named incidents with their alerts
-/// to put; the named incidents that no longer exist and the `removed_alerts` to remove.
+/// and links to put; the named incidents that no longer exist, links that no longer exist and
+/// the `removed_alerts` to remove.
 pub fn records_for(workspace: &Workspace, change: &Change) -> Write {
     let numbers: BTreeSet<u64> = change.incidents.keys().copied().collect();
     let portable = workspace.correlation().to_portable_for(&numbers);
+    let (clusters, unlinked): (Vec<_>, Vec<_>) = {
+        let linked: BTreeSet<u64> = portable
+            .clusters
+            .iter()
+            .map(|cluster| cluster.number)
+            .filter(|number| numbers.contains(number))
+            .collect();
+        (
+            portable
+                .clusters
+                .iter()
+                .filter(|cluster| linked.contains(&cluster.number))
+                .map(cluster_text)
+                .collect(),
+            numbers.difference(&linked).copied().collect(),
+        )
+    };
     let removed = numbers
         .iter()
         .filter(|number| workspace.incident(**number).is_none())
         .map(|number| (StoreName::Incidents, number.to_string()))
+        .chain(
+            unlinked
+                .iter()
+                .map(|number: &u64| (StoreName::Clusters, number.to_string())),
+        )
         .chain(
             change
                 .removed_alerts
@@ -177,6 +305,7 @@ pub fn records_for(workspace: &Workspace, change: &Change) -> Write {
             .map(incident_text)
             .collect(),
         alerts: portable.alerts.iter().map(alert_text).collect(),
+        clusters,
         removed,
         expected: change
             .incidents
@@ -191,11 +320,22 @@ fn meta_text(workspace: &Workspace, portable: &PortableCorrelation) -> StoredTex
         schema_version: SCHEMA_VERSION,
         next_number: workspace.next_number(),
         settings: (&portable.settings).into(),
-        clusters: portable.clusters.iter().map(ClusterRecord::from).collect(),
+        clusters: None,
     };
     StoredText {
         key: META_KEY.to_owned(),
         json: serde_json::to_string(&meta).expect("records always serialise"),
+    }
+}
+
+fn cluster_text(cluster: &PortableCluster) -> StoredText {
+    let entry = ClusterEntry {
+        schema_version: SCHEMA_VERSION,
+        links: cluster.into(),
+    };
+    StoredText {
+        key: cluster.number.to_string(),
+        json: serde_json::to_string(&entry).expect("records always serialise"),
     }
 }
 
@@ -241,17 +381,20 @@ fn decode<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T, RecordError> {
 /// are missing) is set aside with it, so the rest forms a valid workspace. An error remains
 /// possible only for records that each decode but together break a rule the checks above do
 /// not cover; the caller then must not write over the store.
-pub fn assemble(
-    meta: Option<StoredText>,
-    incidents: Vec<StoredText>,
-    alerts: Vec<StoredText>,
-) -> Result<Loaded, RecordError> {
-    let fresh = meta.is_none() && incidents.is_empty() && alerts.is_empty();
+pub fn assemble(stored: Stored) -> Result<Loaded, RecordError> {
+    let fresh = stored.is_empty();
+    let Stored {
+        meta,
+        incidents,
+        alerts,
+        clusters: link_texts,
+    } = stored;
     let mut set_aside = Vec::new();
     let newer_schema = meta
         .iter()
         .chain(&incidents)
         .chain(&alerts)
+        .chain(&link_texts)
         .filter_map(|text| schema_of(&text.json))
         .filter(|version| *version > SCHEMA_VERSION)
         .max();
@@ -266,7 +409,12 @@ pub fn assemble(
     let meta = meta.and_then(|text| {
         match decode::<MetaRecord>(&text.json).and_then(|meta| {
             let settings = meta.settings.into_settings()?;
-            Ok((meta.next_number, settings, meta.clusters))
+            Ok((
+                meta.schema_version,
+                meta.next_number,
+                settings,
+                meta.clusters.unwrap_or_default(),
+            ))
         }) {
             Ok(meta) => Some(meta),
             Err(error) => {
@@ -358,8 +506,29 @@ pub fn assemble(
         .map(|(_, incident)| incident.number)
         .max()
         .unwrap_or(0);
-    let (next_number, settings, clusters) =
-        meta.unwrap_or((highest + 1, CorrelationSettings::default(), Vec::new()));
+    let (stored_schema, next_number, settings, mut clusters) = meta.unwrap_or((
+        SCHEMA_VERSION,
+        highest + 1,
+        CorrelationSettings::default(),
+        Vec::new(),
+    ));
+    let migrated_from = (stored_schema < SCHEMA_VERSION).then_some(stored_schema);
+    for text in link_texts {
+        match decode::<ClusterEntry>(&text.json) {
+            Ok(entry) if entry.links.number().to_string() == text.key => {
+                clusters.push(entry.links);
+            }
+            Ok(entry) => {
+                let reason = format!(
+                    "stored under key {} but holds the links of incident {}",
+                    text.key,
+                    entry.links.number()
+                );
+                aside(StoreName::Clusters, text, reason);
+            }
+            Err(error) => aside(StoreName::Clusters, text, error.to_string()),
+        }
+    }
     let numbers: BTreeSet<u64> = kept_incidents
         .iter()
         .map(|(_, incident)| incident.number)
@@ -386,5 +555,6 @@ pub fn assemble(
         set_aside,
         newer_schema,
         fresh,
+        migrated_from,
     })
 }

@@ -203,7 +203,9 @@ mod snapshots {
     use super::busy_workspace;
     use crate::core::correlation::CorrelationSettings;
     use crate::store::records::SCHEMA_VERSION;
-    use crate::store::snapshot::{Change, StoreName, Write, assemble, records_for, records_of};
+    use crate::store::snapshot::{
+        Change, StoreName, Stored, StoredText, Write, assemble, records_for, records_of,
+    };
 
     #[test]
     fn records_read_back_as_the_same_workspace() {
@@ -212,9 +214,16 @@ mod snapshots {
             meta,
             incidents,
             alerts,
+            clusters,
             ..
         } = records_of(&workspace);
-        let loaded = assemble(Some(meta), incidents, alerts).unwrap();
+        let loaded = assemble(Stored {
+            meta: Some(meta),
+            incidents,
+            alerts,
+            clusters,
+        })
+        .unwrap();
         assert!(loaded.set_aside.is_empty());
         assert_eq!(loaded.newer_schema, None);
         assert_eq!(loaded.workspace, workspace);
@@ -227,13 +236,20 @@ mod snapshots {
             meta,
             incidents,
             mut alerts,
+            clusters,
             ..
         } = records_of(&workspace);
         let victim = alerts[0].key.clone();
         let half = alerts[0].json.len() / 2;
         alerts[0].json.truncate(half);
         let owner = workspace.correlation().incident_of(&victim).unwrap();
-        let loaded = assemble(Some(meta), incidents, alerts).unwrap();
+        let loaded = assemble(Stored {
+            meta: Some(meta),
+            incidents,
+            alerts,
+            clusters,
+        })
+        .unwrap();
         let first = &loaded.set_aside[0];
         assert_eq!(
             (first.store, first.key.as_str()),
@@ -269,10 +285,17 @@ mod snapshots {
             mut meta,
             incidents,
             alerts,
+            clusters,
             ..
         } = records_of(&workspace);
         meta.json = "{\"schemaVersion\": 1, \"nextNumber\": \"many\"}".to_owned();
-        let loaded = assemble(Some(meta), incidents, alerts).unwrap();
+        let loaded = assemble(Stored {
+            meta: Some(meta),
+            incidents,
+            alerts,
+            clusters,
+        })
+        .unwrap();
         assert_eq!(loaded.set_aside.len(), 1);
         assert_eq!(loaded.set_aside[0].store, StoreName::Meta);
         assert_eq!(
@@ -298,13 +321,20 @@ mod snapshots {
             meta,
             mut incidents,
             alerts,
+            clusters,
             ..
         } = records_of(&workspace);
         incidents[0].json = incidents[0].json.replace(
             &format!("\"schemaVersion\":{SCHEMA_VERSION}"),
             &format!("\"schemaVersion\":{}", SCHEMA_VERSION + 1),
         );
-        let loaded = assemble(Some(meta), incidents, alerts).unwrap();
+        let loaded = assemble(Stored {
+            meta: Some(meta),
+            incidents,
+            alerts,
+            clusters,
+        })
+        .unwrap();
         assert_eq!(loaded.newer_schema, Some(SCHEMA_VERSION + 1));
     }
 
@@ -332,6 +362,89 @@ mod snapshots {
         assert_eq!(write.expected, [(number, Some(etag))]);
         assert!(write.incidents.is_empty() && write.alerts.is_empty());
         assert_eq!(write.removed[0], (StoreName::Incidents, number.to_string()));
-        assert_eq!(write.removed.len(), 1 + ids.len());
+        assert_eq!(write.removed[1], (StoreName::Clusters, number.to_string()));
+        assert_eq!(write.removed.len(), 2 + ids.len());
+    }
+
+    #[test]
+    fn a_merge_writes_the_links_of_its_incidents_and_not_the_others() {
+        let workspace = busy_workspace(11, 60);
+        let survivor = workspace
+            .correlation()
+            .to_portable()
+            .clusters
+            .iter()
+            .find(|cluster| !cluster.merges.is_empty())
+            .expect("the busy workspace has a merge")
+            .number;
+        let other = workspace
+            .incidents()
+            .map(|incident| incident.number)
+            .find(|number| *number != survivor)
+            .unwrap();
+        let write = records_for(&workspace, &Change::of(&workspace, [survivor]));
+        let keys: Vec<&str> = write
+            .clusters
+            .iter()
+            .map(|text| text.key.as_str())
+            .collect();
+        assert_eq!(keys, [survivor.to_string()]);
+        assert!(!write.meta.json.contains("clusters"), "{}", write.meta.json);
+        let write = records_for(&workspace, &Change::of(&workspace, [other]));
+        assert!(write.clusters.is_empty());
+    }
+
+    /// Records as schema 1 wrote them (links inside the meta record), saved by that version.
+    fn schema_1_records() -> Stored {
+        let fixture: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/store/schema-v1.json"))
+                .unwrap();
+        let text = |text: &serde_json::Value| StoredText {
+            key: text["key"].as_str().unwrap().to_owned(),
+            json: text["json"].as_str().unwrap().to_owned(),
+        };
+        let texts = |name: &str| fixture[name].as_array().unwrap().iter().map(text).collect();
+        Stored {
+            meta: Some(text(&fixture["meta"])),
+            incidents: texts("incidents"),
+            alerts: texts("alerts"),
+            clusters: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_workspace_stored_by_schema_1_loads_whole_and_migrates_to_the_current_layout() {
+        let loaded = assemble(schema_1_records()).unwrap();
+        assert!(loaded.set_aside.is_empty(), "{:?}", loaded.set_aside);
+        assert_eq!(loaded.migrated_from, Some(1));
+        let workspace = &loaded.workspace;
+        assert_eq!(workspace.incidents().count(), 10);
+        assert_eq!(workspace.correlation().alerts().count(), 24);
+        assert_eq!(workspace.next_number(), 11);
+        let visitor = workspace
+            .incidents()
+            .find(|incident| incident.title == "Suspicious visitor at reception")
+            .unwrap();
+        assert_eq!(
+            visitor.description,
+            "Called in by the front desk.\nTwo people."
+        );
+        assert_eq!(workspace.incident(2).unwrap().merged_into, Some(1));
+        let links = workspace.correlation().to_portable().clusters;
+        assert_eq!(links.len(), 1);
+        assert_eq!(links[0].number, 1);
+        assert_eq!(links[0].merges[0].absorbed, 2);
+
+        // The migration rewrites the meta record and the links; with the incident and alert
+        // records as schema 1 left them, that reads back as the same workspace, now current.
+        let migration = loaded.migration().expect("an older schema is migrated");
+        assert!(migration.incidents.is_empty() && migration.alerts.is_empty());
+        let mut stored = schema_1_records();
+        stored.meta = Some(migration.meta);
+        stored.clusters = migration.clusters;
+        let again = assemble(stored).unwrap();
+        assert_eq!(again.migrated_from, None);
+        assert_eq!(again.migration(), None);
+        assert_eq!(again.workspace, loaded.workspace);
     }
 }
