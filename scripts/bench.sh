@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the correlation benchmarks natively (criterion) and as Wasm in headless Chromium, and
-# prints their figures; README.md records the latest ones. Not part of the test command: the
+# Runs the correlation benchmarks natively (criterion) and as Wasm in headless Chromium, then the
+# storage benchmark against real IndexedDB, and prints their figures; README.md records the latest ones. Not part of the test command: the
 # figures are measured, never asserted.
 source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
 
@@ -18,3 +18,6 @@ cargo bench --bench correlation
 
 step "wasm in headless Chromium (release build)"
 cargo test --release --target wasm32-unknown-unknown --test bench_wasm -- --nocapture
+
+step "storage in headless Chromium (release build, real IndexedDB)"
+cargo test --release --target wasm32-unknown-unknown --test bench_storage -- --nocapture

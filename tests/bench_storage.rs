@@ -20,7 +20,7 @@ use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_config
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Alerts in the stored workspace; with this feed they form about 150,000 incidents.
-const ALERTS: usize = 30_000;
+const ALERTS: usize = 300_000;
 /// Distinct entities, as in the correlation benchmarks.
 const ENTITIES: usize = 20_000;
 /// Alerts ingested into it afterwards, in one batch.

@@ -158,7 +158,8 @@ impl PartialEq for Correlation {
                         && self.describe_place(mine) == other.describe_place(theirs)
                 })
             })
-            && self.cluster_links() == other.cluster_links()
+            && self.cluster_links(self.clusters.keys())
+                == other.cluster_links(other.clusters.keys())
     }
 }
 
@@ -171,18 +172,21 @@ impl Correlation {
     }
 
     /// What each incident's cluster records beyond its alerts (continuations, merges), by
-    /// number, leaving out clusters that record nothing.
-    fn cluster_links(&self) -> Vec<PortableCluster> {
-        let mut links: Vec<PortableCluster> = self
-            .clusters
-            .iter()
+    /// number, for the incidents named, leaving out clusters that record nothing.
+    fn cluster_links<'a>(
+        &self,
+        numbers: impl IntoIterator<Item = &'a u64>,
+    ) -> Vec<PortableCluster> {
+        let mut links: Vec<PortableCluster> = numbers
+            .into_iter()
+            .filter_map(|number| Some((*number, self.clusters.get(number)?)))
             .filter(|(_, cluster)| {
                 cluster.continues.is_some()
                     || cluster.continued_by.is_some()
                     || !cluster.merges.is_empty()
             })
             .map(|(number, cluster)| PortableCluster {
-                number: *number,
+                number,
                 continues: cluster.continues,
                 continued_by: cluster.continued_by,
                 merges: cluster.merges.clone(),

@@ -118,11 +118,15 @@ impl Correlation {
         let alerts = (0..self.alerts.len())
             .filter_map(|index| self.portable_alert(index as AlertIx))
             .collect();
-        self.portable_with(alerts)
+        PortableCorrelation {
+            settings: self.settings.clone(),
+            alerts,
+            clusters: self.cluster_links(self.clusters.keys()),
+        }
     }
 
-    /// The state by value with only the alerts of these incidents: what one change needs to
-    /// write, without copying every alert of the workspace.
+    /// The state by value with only the alerts and links of these incidents: what one change
+    /// needs to write, without copying the rest of the workspace.
     pub fn to_portable_for(&self, numbers: &BTreeSet<u64>) -> PortableCorrelation {
         let mut indexes: Vec<AlertIx> = numbers
             .iter()
@@ -134,14 +138,10 @@ impl Correlation {
             .into_iter()
             .filter_map(|index| self.portable_alert(index))
             .collect();
-        self.portable_with(alerts)
-    }
-
-    fn portable_with(&self, alerts: Vec<PortableAlert>) -> PortableCorrelation {
         PortableCorrelation {
             settings: self.settings.clone(),
             alerts,
-            clusters: self.cluster_links(),
+            clusters: self.cluster_links(numbers),
         }
     }
 
