@@ -11,6 +11,7 @@ use uuid::Uuid;
 use vigil::core::correlation::IngestContext;
 use vigil::core::incident::Edit;
 use vigil::core::people::Actor;
+use vigil::core::queue_row::QueueRow;
 use vigil::core::workspace::Workspace;
 use vigil::store::idb::{IdbStore, StoreError};
 use vigil::store::local::LocalStore;
@@ -44,6 +45,11 @@ async fn a_saved_workspace_comes_back_identical_in_a_fresh_instance() {
     let loaded = reopened(&name).await;
     assert!(loaded.set_aside.is_empty());
     assert_eq!(loaded.workspace, original);
+    // The queue alone reads back as the rows of the same incidents.
+    let store = IdbStore::open(&name).await.unwrap();
+    let queue = store.load_queue().await.unwrap();
+    let rows: Vec<QueueRow> = original.incidents().map(QueueRow::of).collect();
+    assert_eq!((queue.rows, queue.unreadable), (rows, 0));
 }
 
 #[wasm_bindgen_test]

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Range;
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -227,6 +228,11 @@ impl Workspace {
         settings.validate()?;
         self.correlation.replace_settings(settings);
         Ok(())
+    }
+
+    /// The incidents whose numbers fall in a range, by number: a slice of the queue.
+    pub fn incidents_in(&self, numbers: Range<u64>) -> impl Iterator<Item = &Incident> {
+        self.incidents.range(numbers).map(|(_, incident)| incident)
     }
 
     /// Every incident, by number.

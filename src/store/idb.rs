@@ -12,12 +12,14 @@ use idb::{
 };
 use wasm_bindgen::JsValue;
 
-use super::snapshot::{Loaded, StoreName, Stored, StoredText, Write, assemble, stored_etag};
+use super::snapshot::{
+    Loaded, StoreName, Stored, StoredQueue, StoredText, Write, assemble, read_queue, stored_etag,
+};
 
 /// The version of the database layout (object stores), not of the records in it: 2 added the
-/// `clusters` store.
+/// `clusters` and `queue` stores.
 const LAYOUT_VERSION: u32 = 2;
-const STORES: [StoreName; 4] = StoreName::ALL;
+const STORES: [StoreName; 5] = StoreName::ALL;
 
 /// Why storage failed; what was stored before is untouched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,17 +120,37 @@ impl IdbStore {
         })
     }
 
+    /// Reads the queue alone: what a large workspace shows first, before [`IdbStore::load`]
+    /// has read and checked everything else.
+    pub async fn load_queue(&self) -> Result<StoredQueue, StoreError> {
+        let stored = self.read(&[StoreName::Queue]).await?;
+        Ok(read_queue(&stored.queue))
+    }
+
     /// Reads the workspace back; records that fail to decode are set aside, the rest loads. A
-    /// workspace written by a newer Vigil opens read-only.
+    /// workspace written by a newer Vigil opens read-only; one written by an older one is
+    /// migrated first.
     pub async fn load(&self) -> Result<Loaded, StoreError> {
+        let stored = self.read(&STORES).await?;
+        let loaded = assemble(stored).map_err(|error| StoreError::Unreadable(error.to_string()))?;
+        self.read_only.set(loaded.newer_schema);
+        if let Some(migration) = loaded.migration() {
+            self.save(migration).await?;
+        }
+        Ok(loaded)
+    }
+
+    /// Every record of these stores, in one read-only transaction.
+    async fn read(&self, stores: &[StoreName]) -> Result<Stored, StoreError> {
         let read = |error: idb::Error| StoreError::Unreadable(error.to_string());
+        let names: Vec<&str> = stores.iter().map(|store| store.as_str()).collect();
         let transaction = self
             .database
-            .transaction(&STORES.map(StoreName::as_str), TransactionMode::ReadOnly)
+            .transaction(&names, TransactionMode::ReadOnly)
             .map_err(read)?;
         // Every read is issued before the first is awaited, so the browser serves them together.
-        let mut pending = Vec::with_capacity(STORES.len());
-        for store in STORES {
+        let mut pending = Vec::with_capacity(stores.len());
+        for &store in stores {
             let object_store = transaction.object_store(store.as_str()).map_err(read)?;
             let keys = object_store.get_all_keys(None, None).map_err(read)?;
             let values = object_store.get_all(None, None).map_err(read)?;
@@ -150,12 +172,7 @@ impl IdbStore {
                 .collect();
             stored.add(store, texts);
         }
-        let loaded = assemble(stored).map_err(|error| StoreError::Unreadable(error.to_string()))?;
-        self.read_only.set(loaded.newer_schema);
-        if let Some(migration) = loaded.migration() {
-            self.save(migration).await?;
-        }
-        Ok(loaded)
+        Ok(stored)
     }
 
     /// Writes a whole workspace (`records_of`) in one transaction, replacing what was stored.

@@ -8,9 +8,11 @@ use std::cell::Cell;
 use gloo_storage::{LocalStorage, Storage};
 
 use super::idb::{StoreError, write_error};
-use super::snapshot::{Loaded, StoreName, Stored, StoredText, Write, assemble, stored_etag};
+use super::snapshot::{
+    Loaded, StoreName, Stored, StoredQueue, StoredText, Write, assemble, read_queue, stored_etag,
+};
 
-const STORES: [StoreName; 4] = StoreName::ALL;
+const STORES: [StoreName; 5] = StoreName::ALL;
 
 /// One workspace's records in localStorage.
 pub struct LocalStore {
@@ -49,6 +51,11 @@ impl LocalStore {
                 Some(StoredText { key, json })
             })
             .collect()
+    }
+
+    /// Reads the queue alone, as the IndexedDB store does.
+    pub fn load_queue(&self) -> StoredQueue {
+        read_queue(&self.texts(StoreName::Queue))
     }
 
     /// Reads the workspace back, as the IndexedDB store does.

@@ -15,6 +15,7 @@ use crate::core::correlation::{
 use crate::core::entity::{Entity, EntityKey, EntityKind, EntityProperties, Identifier};
 use crate::core::incident::{ActivityEntry, Comment, Etag, Incident, IncidentData, Label, Tracked};
 use crate::core::people::{Actor, Owner};
+use crate::core::queue_row::QueueRow;
 /// Why a record could not be read: where in it (a field path) and what is wrong; the same
 /// shape as a Sentinel import error, so both read alike.
 pub use crate::sentinel::ImportError as RecordError;
@@ -962,5 +963,64 @@ impl SettingsRecord {
             .validate()
             .map_err(|problem| error("", problem.to_string()))?;
         Ok(settings)
+    }
+}
+
+/// One queue row, as stored in a queue chunk: short field names, since a large workspace keeps
+/// a hundred thousand of them and reads them all before anything else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueRowRecord {
+    n: u64,
+    t: String,
+    s: String,
+    st: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    o: Option<String>,
+    a: usize,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    p: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    g: Vec<String>,
+    c: DateTime<Utc>,
+    m: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    r: Option<u64>,
+}
+
+impl From<&QueueRow> for QueueRowRecord {
+    fn from(row: &QueueRow) -> Self {
+        QueueRowRecord {
+            n: row.number,
+            t: row.title.clone(),
+            s: row.severity.to_string(),
+            st: row.status.to_string(),
+            o: row.owner.clone(),
+            a: row.alerts,
+            p: row.product_names.clone(),
+            g: row.tags.clone(),
+            c: row.created,
+            m: row.modified,
+            r: row.merged_into,
+        }
+    }
+}
+
+impl QueueRowRecord {
+    /// The row, its severity and status checked.
+    pub fn into_row(self) -> Result<QueueRow, RecordError> {
+        Ok(QueueRow {
+            number: self.n,
+            title: self.t,
+            severity: parse(&self.s, "s")?,
+            status: parse(&self.st, "st")?,
+            owner: self.o,
+            alerts: self.a,
+            product_names: self.p,
+            tags: self.g,
+            created: self.c,
+            modified: self.m,
+            merged_into: self.r,
+        })
     }
 }

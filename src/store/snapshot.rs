@@ -1,5 +1,6 @@
 //! A workspace as the records a store keeps (one meta record, one per incident, one per alert,
-//! one per incident with correlation links, each JSON text), and the way back: records that fail to decode are set aside, kept raw with
+//! one per incident with correlation links, and the queue's rows in chunks, each JSON text),
+//! and the way back: records that fail to decode are set aside, kept raw with
 //! their key and the reason, and the rest of the workspace loads. Pure, so every rule here is
 //! tested natively; the browser adapters only move the texts.
 
@@ -8,12 +9,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::records::{
-    AlertRecord, ClusterRecord, IncidentRecord, RecordError, SCHEMA_VERSION, SettingsRecord,
+    AlertRecord, ClusterRecord, IncidentRecord, QueueRowRecord, RecordError, SCHEMA_VERSION,
+    SettingsRecord,
 };
 use crate::core::correlation::{
     CorrelationSettings, PortableAlert, PortableCluster, PortableCorrelation,
 };
 use crate::core::incident::{Etag, Incident};
+use crate::core::queue_row::QueueRow;
 use crate::core::workspace::Workspace;
 
 /// The key of the one meta record of a workspace.
@@ -30,6 +33,19 @@ struct MetaRecord {
     /// them; from schema 2 each incident's links are a record of the `clusters` store.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     clusters: Option<Vec<ClusterRecord>>,
+}
+
+/// How many incident numbers one queue chunk covers: an edit rewrites one chunk, and a large
+/// workspace's queue is read in a few hundred records rather than one per incident.
+pub const QUEUE_CHUNK: u64 = 1000;
+
+/// The queue rows of [`QUEUE_CHUNK`] consecutive incident numbers, from schema 2. Derived from
+/// the incident records and written with them, so it never says anything they do not.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct QueueChunk {
+    schema_version: u32,
+    rows: Vec<QueueRowRecord>,
 }
 
 /// One incident's correlation links (continuations, merges into it), from schema 2.
@@ -60,15 +76,18 @@ pub enum StoreName {
     Alerts,
     /// Correlation links, by incident number (schema 2 on).
     Clusters,
+    /// Queue rows in chunks of consecutive numbers (schema 2 on).
+    Queue,
 }
 
 impl StoreName {
     /// Every store, in the order a workspace is read.
-    pub const ALL: [StoreName; 4] = [
+    pub const ALL: [StoreName; 5] = [
         StoreName::Meta,
         StoreName::Incidents,
         StoreName::Alerts,
         StoreName::Clusters,
+        StoreName::Queue,
     ];
 
     /// The object store's name.
@@ -78,6 +97,7 @@ impl StoreName {
             StoreName::Incidents => "incidents",
             StoreName::Alerts => "alerts",
             StoreName::Clusters => "clusters",
+            StoreName::Queue => "queue",
         }
     }
 }
@@ -112,13 +132,16 @@ pub struct Loaded {
     /// [`migration_records`] before anything else, or a later change would lose what only the
     /// old layout holds.
     pub migrated_from: Option<u32>,
+    /// The stored queue rows do not match the incidents (a chunk unreadable or missing): they
+    /// are rewritten from the incidents.
+    pub queue_stale: bool,
 }
 
 impl Loaded {
     /// What the store must write at once when the workspace came from an older schema (and no
     /// newer Vigil has written to it): the migration to this build's layout.
     pub fn migration(&self) -> Option<Write> {
-        (self.migrated_from.is_some() && self.newer_schema.is_none())
+        ((self.migrated_from.is_some() || self.queue_stale) && self.newer_schema.is_none())
             .then(|| migration_records(&self.workspace))
     }
 }
@@ -134,6 +157,8 @@ pub struct Stored {
     pub alerts: Vec<StoredText>,
     /// Link records.
     pub clusters: Vec<StoredText>,
+    /// Queue chunks.
+    pub queue: Vec<StoredText>,
 }
 
 impl Stored {
@@ -144,6 +169,7 @@ impl Stored {
             StoreName::Incidents => self.incidents = texts,
             StoreName::Alerts => self.alerts = texts,
             StoreName::Clusters => self.clusters = texts,
+            StoreName::Queue => self.queue = texts,
         }
     }
 
@@ -152,6 +178,7 @@ impl Stored {
             && self.incidents.is_empty()
             && self.alerts.is_empty()
             && self.clusters.is_empty()
+            && self.queue.is_empty()
     }
 }
 
@@ -194,6 +221,8 @@ pub struct Write {
     pub alerts: Vec<StoredText>,
     /// Link records to put.
     pub clusters: Vec<StoredText>,
+    /// Queue chunks to put.
+    pub queue: Vec<StoredText>,
     /// Records to remove: their store and key.
     pub removed: Vec<(StoreName, String)>,
     /// Incidents whose stored etag must still be this (`None`: must not be stored) for the
@@ -203,12 +232,13 @@ pub struct Write {
 
 impl Write {
     /// The records to put, store by store, meta first.
-    pub fn puts(&mut self) -> [(StoreName, Vec<StoredText>); 4] {
+    pub fn puts(&mut self) -> [(StoreName, Vec<StoredText>); 5] {
         [
             (StoreName::Meta, vec![self.meta.clone()]),
             (StoreName::Incidents, std::mem::take(&mut self.incidents)),
             (StoreName::Alerts, std::mem::take(&mut self.alerts)),
             (StoreName::Clusters, std::mem::take(&mut self.clusters)),
+            (StoreName::Queue, std::mem::take(&mut self.queue)),
         ]
     }
 
@@ -219,6 +249,7 @@ impl Write {
             incidents: self.incidents,
             alerts: self.alerts,
             clusters: self.clusters,
+            queue: self.queue,
         }
     }
 }
@@ -242,14 +273,20 @@ pub fn records_of(workspace: &Workspace) -> Write {
         incidents: workspace.incidents().map(incident_text).collect(),
         alerts: portable.alerts.iter().map(alert_text).collect(),
         clusters: portable.clusters.iter().map(cluster_text).collect(),
+        queue: queue_chunks(
+            workspace,
+            chunks_of(workspace.incidents().map(|i| i.number)),
+        )
+        .0,
         removed: Vec::new(),
         expected: Vec::new(),
     }
 }
 
-/// What a workspace read from an older schema needs rewritten: the meta record and every
-/// link record (schema 1 kept the links in the meta record). Incident and alert records kept
-/// their layout and are read as they are.
+/// What a workspace read from an older schema (or with its queue out of step) needs rewritten:
+/// the meta record, every link record (schema 1 kept the links in the meta record) and the
+/// queue chunks (schema 1 had none). Incident and alert records kept their layout and are read
+/// as they are.
 pub fn migration_records(workspace: &Workspace) -> Write {
     Write {
         incidents: Vec::new(),
@@ -281,10 +318,16 @@ pub fn records_for(workspace: &Workspace, change: &Change) -> Write {
             numbers.difference(&linked).copied().collect(),
         )
     };
+    let (queue, empty_chunks) = queue_chunks(workspace, chunks_of(numbers.iter().copied()));
     let removed = numbers
         .iter()
         .filter(|number| workspace.incident(**number).is_none())
         .map(|number| (StoreName::Incidents, number.to_string()))
+        .chain(
+            empty_chunks
+                .into_iter()
+                .map(|chunk| (StoreName::Queue, chunk_key(chunk))),
+        )
         .chain(
             unlinked
                 .iter()
@@ -306,6 +349,7 @@ pub fn records_for(workspace: &Workspace, change: &Change) -> Write {
             .collect(),
         alerts: portable.alerts.iter().map(alert_text).collect(),
         clusters,
+        queue,
         removed,
         expected: change
             .incidents
@@ -326,6 +370,71 @@ fn meta_text(workspace: &Workspace, portable: &PortableCorrelation) -> StoredTex
         key: META_KEY.to_owned(),
         json: serde_json::to_string(&meta).expect("records always serialise"),
     }
+}
+
+/// The distinct queue chunks these incident numbers fall in.
+fn chunks_of(numbers: impl Iterator<Item = u64>) -> BTreeSet<u64> {
+    numbers.map(|number| number / QUEUE_CHUNK).collect()
+}
+
+/// A chunk's key, zero-padded so the store lists chunks in number order.
+fn chunk_key(chunk: u64) -> String {
+    format!("{chunk:012}")
+}
+
+/// The records of these queue chunks, and the chunks that hold no incident (to remove).
+fn queue_chunks(workspace: &Workspace, chunks: BTreeSet<u64>) -> (Vec<StoredText>, Vec<u64>) {
+    let mut texts = Vec::with_capacity(chunks.len());
+    let mut empty = Vec::new();
+    for chunk in chunks {
+        let first = chunk * QUEUE_CHUNK;
+        let rows: Vec<QueueRowRecord> = workspace
+            .incidents_in(first..first + QUEUE_CHUNK)
+            .map(|incident| QueueRowRecord::from(&QueueRow::of(incident)))
+            .collect();
+        if rows.is_empty() {
+            empty.push(chunk);
+            continue;
+        }
+        let record = QueueChunk {
+            schema_version: SCHEMA_VERSION,
+            rows,
+        };
+        texts.push(StoredText {
+            key: chunk_key(chunk),
+            json: serde_json::to_string(&record).expect("records always serialise"),
+        });
+    }
+    (texts, empty)
+}
+
+/// The queue as stored, read before (and without) the rest of the workspace.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StoredQueue {
+    /// Every row of every chunk that decoded, by number.
+    pub rows: Vec<QueueRow>,
+    /// Chunks that did not decode: their rows are missing until the full load repairs them.
+    pub unreadable: usize,
+}
+
+/// Reads queue chunks; a chunk that fails to decode is counted, never fatal.
+pub fn read_queue(texts: &[StoredText]) -> StoredQueue {
+    let mut queue = StoredQueue::default();
+    for text in texts {
+        let rows = decode::<QueueChunk>(&text.json).and_then(|chunk| {
+            chunk
+                .rows
+                .into_iter()
+                .map(QueueRowRecord::into_row)
+                .collect::<Result<Vec<_>, _>>()
+        });
+        match rows {
+            Ok(rows) => queue.rows.extend(rows),
+            Err(_) => queue.unreadable += 1,
+        }
+    }
+    queue.rows.sort_unstable_by_key(|row| row.number);
+    queue
 }
 
 fn cluster_text(cluster: &PortableCluster) -> StoredText {
@@ -388,6 +497,7 @@ pub fn assemble(stored: Stored) -> Result<Loaded, RecordError> {
         incidents,
         alerts,
         clusters: link_texts,
+        queue: queue_texts,
     } = stored;
     let mut set_aside = Vec::new();
     let newer_schema = meta
@@ -395,6 +505,7 @@ pub fn assemble(stored: Stored) -> Result<Loaded, RecordError> {
         .chain(&incidents)
         .chain(&alerts)
         .chain(&link_texts)
+        .chain(&queue_texts)
         .filter_map(|text| schema_of(&text.json))
         .filter(|version| *version > SCHEMA_VERSION)
         .max();
@@ -550,11 +661,19 @@ pub fn assemble(stored: Stored) -> Result<Loaded, RecordError> {
         .collect();
     let workspace = Workspace::restore(incidents, next_number.max(highest + 1), correlation)
         .map_err(|problem| RecordError::at("", problem))?;
+    let queue = read_queue(&queue_texts);
+    let queue_stale = queue.unreadable > 0
+        || !queue
+            .rows
+            .iter()
+            .map(|row| row.number)
+            .eq(workspace.incidents().map(|incident| incident.number));
     Ok(Loaded {
         workspace,
         set_aside,
         newer_schema,
         fresh,
         migrated_from,
+        queue_stale,
     })
 }

@@ -202,9 +202,11 @@ proptest! {
 mod snapshots {
     use super::busy_workspace;
     use crate::core::correlation::CorrelationSettings;
+    use crate::core::queue_row::QueueRow;
     use crate::store::records::SCHEMA_VERSION;
     use crate::store::snapshot::{
-        Change, StoreName, Stored, StoredText, Write, assemble, records_for, records_of,
+        Change, QUEUE_CHUNK, StoreName, Stored, StoredQueue, StoredText, Write, assemble,
+        read_queue, records_for, records_of,
     };
 
     #[test]
@@ -215,6 +217,7 @@ mod snapshots {
             incidents,
             alerts,
             clusters,
+            queue,
             ..
         } = records_of(&workspace);
         let loaded = assemble(Stored {
@@ -222,6 +225,7 @@ mod snapshots {
             incidents,
             alerts,
             clusters,
+            queue,
         })
         .unwrap();
         assert!(loaded.set_aside.is_empty());
@@ -237,6 +241,7 @@ mod snapshots {
             incidents,
             mut alerts,
             clusters,
+            queue,
             ..
         } = records_of(&workspace);
         let victim = alerts[0].key.clone();
@@ -248,6 +253,7 @@ mod snapshots {
             incidents,
             alerts,
             clusters,
+            queue,
         })
         .unwrap();
         let first = &loaded.set_aside[0];
@@ -286,6 +292,7 @@ mod snapshots {
             incidents,
             alerts,
             clusters,
+            queue,
             ..
         } = records_of(&workspace);
         meta.json = "{\"schemaVersion\": 1, \"nextNumber\": \"many\"}".to_owned();
@@ -294,6 +301,7 @@ mod snapshots {
             incidents,
             alerts,
             clusters,
+            queue,
         })
         .unwrap();
         assert_eq!(loaded.set_aside.len(), 1);
@@ -322,6 +330,7 @@ mod snapshots {
             mut incidents,
             alerts,
             clusters,
+            queue,
             ..
         } = records_of(&workspace);
         incidents[0].json = incidents[0].json.replace(
@@ -333,6 +342,7 @@ mod snapshots {
             incidents,
             alerts,
             clusters,
+            queue,
         })
         .unwrap();
         assert_eq!(loaded.newer_schema, Some(SCHEMA_VERSION + 1));
@@ -409,6 +419,7 @@ mod snapshots {
             incidents: texts("incidents"),
             alerts: texts("alerts"),
             clusters: Vec::new(),
+            queue: Vec::new(),
         }
     }
 
@@ -442,9 +453,57 @@ mod snapshots {
         let mut stored = schema_1_records();
         stored.meta = Some(migration.meta);
         stored.clusters = migration.clusters;
+        stored.queue = migration.queue;
         let again = assemble(stored).unwrap();
         assert_eq!(again.migrated_from, None);
         assert_eq!(again.migration(), None);
         assert_eq!(again.workspace, loaded.workspace);
+    }
+
+    #[test]
+    fn the_queue_reads_back_as_the_rows_of_the_incidents_in_chunks() {
+        let workspace = busy_workspace(11, 120);
+        let write = records_of(&workspace);
+        let expected: Vec<QueueRow> = workspace.incidents().map(QueueRow::of).collect();
+        let highest = expected.last().unwrap().number;
+        assert_eq!(write.queue.len() as u64, highest / QUEUE_CHUNK + 1);
+        assert_eq!(
+            read_queue(&write.queue),
+            StoredQueue {
+                rows: expected,
+                unreadable: 0
+            }
+        );
+    }
+
+    #[test]
+    fn an_edit_rewrites_the_one_chunk_of_its_incident() {
+        let workspace = busy_workspace(11, 60);
+        let number = workspace.incidents().next().unwrap().number;
+        let write = records_for(&workspace, &Change::of(&workspace, [number]));
+        assert_eq!(write.queue.len(), 1);
+        let rows = read_queue(&write.queue).rows;
+        assert!(rows.iter().any(|row| row.number == number));
+        assert!(
+            rows.iter()
+                .all(|row| row.number / QUEUE_CHUNK == number / QUEUE_CHUNK)
+        );
+    }
+
+    #[test]
+    fn a_queue_out_of_step_with_the_incidents_is_rewritten_on_open() {
+        let workspace = busy_workspace(11, 60);
+        let mut stored = records_of(&workspace).into_stored();
+        stored.queue[0].json.truncate(10);
+        assert_eq!(read_queue(&stored.queue).unreadable, 1);
+        let loaded = assemble(stored.clone()).unwrap();
+        assert!(loaded.queue_stale);
+        assert!(loaded.set_aside.is_empty());
+        let repair = loaded.migration().expect("a stale queue is rewritten");
+        stored.queue = repair.queue;
+        let again = assemble(stored).unwrap();
+        assert!(!again.queue_stale);
+        assert_eq!(again.migration(), None);
+        assert_eq!(again.workspace, workspace);
     }
 }

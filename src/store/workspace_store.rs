@@ -6,7 +6,7 @@ use gloo_storage::{LocalStorage, Storage};
 use super::catalog::Catalog;
 use super::idb::{IdbStore, StoreError, write_error};
 use super::local::LocalStore;
-use super::snapshot::{Loaded, Write};
+use super::snapshot::{Loaded, StoredQueue, Write};
 
 /// One workspace's storage.
 pub enum WorkspaceStore {
@@ -29,6 +29,14 @@ impl WorkspaceStore {
     /// Whether the app must warn that capacity is limited (the fallback is in use).
     pub fn capacity_limited(&self) -> bool {
         matches!(self, WorkspaceStore::Local(_))
+    }
+
+    /// Reads the queue alone; see [`IdbStore::load_queue`].
+    pub async fn load_queue(&self) -> Result<StoredQueue, StoreError> {
+        match self {
+            WorkspaceStore::IndexedDb(store) => store.load_queue().await,
+            WorkspaceStore::Local(store) => Ok(store.load_queue()),
+        }
     }
 
     /// Reads the workspace back; see [`IdbStore::load`].

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::core::queue_row::QueueRow;
 use crate::core::workspace::Workspace;
 use crate::store::catalog::{Catalog, DEMO_WORKSPACE, NameError};
 use crate::store::idb::StoreError;
@@ -73,6 +74,8 @@ impl Default for StorageStatus {
 pub struct Desk {
     catalog: RwSignal<Catalog>,
     workspace: RwSignal<Workspace>,
+    /// The queue's rows: the stored ones first, then always those of `workspace`.
+    rows: RwSignal<Vec<QueueRow>>,
     status: RwSignal<StorageStatus>,
     store: StoredValue<Option<Rc<WorkspaceStore>>, LocalStorage>,
     channel: StoredValue<Option<TabChannel>, LocalStorage>,
@@ -92,6 +95,7 @@ impl Desk {
         let desk = Desk {
             catalog: RwSignal::new(load_catalog()),
             workspace: RwSignal::new(Workspace::default()),
+            rows: RwSignal::new(Vec::new()),
             status: RwSignal::new(StorageStatus::default()),
             store: StoredValue::new_local(None),
             channel: StoredValue::new_local(None),
@@ -115,6 +119,12 @@ impl Desk {
     /// The open workspace.
     pub fn workspace(self) -> ReadSignal<Workspace> {
         self.workspace.read_only()
+    }
+
+    /// The queue's rows, by number. A large workspace shows them as soon as the stored queue
+    /// is read, before the rest (`status().opening`) has loaded.
+    pub fn rows(self) -> ReadSignal<Vec<QueueRow>> {
+        self.rows.read_only()
     }
 
     /// How its storage stands.
@@ -147,13 +157,25 @@ impl Desk {
     /// as they were before the edit) in one transaction. When the save fails, what is shown
     /// goes back to what is stored and the banner says why; when another tab saved one of
     /// them first, the banner offers its version instead. Refused, with a banner, when the
-    /// workspace is read-only.
+    /// workspace is read-only or still opening.
     pub fn apply<R>(
         self,
         numbers: impl IntoIterator<Item = u64>,
         edit: impl FnOnce(&mut Workspace) -> R,
     ) -> Option<R> {
-        let read_only = self.status.read_untracked().read_only;
+        let (opening, read_only) = {
+            let status = self.status.read_untracked();
+            (status.opening, status.read_only)
+        };
+        if opening {
+            self.status.update(|status| {
+                status.problem = Some(
+                    "The workspace is still opening; make your change again once it has loaded."
+                        .to_owned(),
+                );
+            });
+            return None;
+        }
         if let Some(schema) = read_only {
             self.report(StoreError::ReadOnly { schema });
             return None;
@@ -162,10 +184,12 @@ impl Desk {
             .workspace
             .with_untracked(|workspace| Change::of(workspace, numbers));
         let outcome = self.workspace.try_update(edit)?;
-        let write = self
-            .workspace
-            .with_untracked(|workspace| records_for(workspace, &change));
         let touched: Vec<u64> = change.incidents.keys().copied().collect();
+        let write = self.workspace.with_untracked(|workspace| {
+            self.rows
+                .update(|rows| refresh_rows(rows, workspace, &touched));
+            records_for(workspace, &change)
+        });
         let Some(store) = self.store.get_value() else {
             return Some(outcome);
         };
@@ -208,7 +232,7 @@ impl Desk {
             }
             match loaded {
                 Ok(loaded) => {
-                    self.workspace.set(loaded.workspace);
+                    self.show(loaded.workspace);
                     self.status.update(|status| {
                         status.set_aside = loaded.set_aside;
                         status.read_only = loaded.newer_schema;
@@ -244,42 +268,89 @@ impl Desk {
         self.opening.set_value(opening);
         self.store.set_value(None);
         self.channel.set_value(None);
-        self.workspace.set(Workspace::default());
+        self.show(Workspace::default());
         self.status.set(StorageStatus::default());
         let name = self.catalog.read_untracked().current().to_owned();
         spawn_local(async move {
-            let opened = open_workspace(&name).await;
-            if self.opening.try_get_value() != Some(opening) {
+            let current = move || self.opening.try_get_value() == Some(opening);
+            let store = match WorkspaceStore::open(&name).await {
+                Ok(store) => Rc::new(store),
+                Err(error) => {
+                    if current() {
+                        self.status.set(StorageStatus {
+                            opening: false,
+                            backend: Backend::Memory,
+                            problem: Some(error.to_string()),
+                            ..StorageStatus::default()
+                        });
+                    }
+                    return;
+                }
+            };
+            // The queue first: a large workspace shows its rows while the rest loads. A queue
+            // that cannot be read only means waiting for the rest.
+            if let Ok(queue) = store.load_queue().await
+                && current()
+            {
+                self.rows.set(queue.rows);
+            }
+            let loaded = read_workspace(&name, &store).await;
+            if !current() {
                 return;
             }
-            let (store, workspace, status) = match opened {
-                Ok(opened) => opened,
+            match loaded {
+                Ok((workspace, status)) => {
+                    self.show(workspace);
+                    self.status.set(status);
+                }
                 Err(error) => {
-                    let status = StorageStatus {
+                    self.rows.set(Vec::new());
+                    self.status.set(StorageStatus {
                         opening: false,
                         backend: Backend::Memory,
                         problem: Some(error.to_string()),
                         ..StorageStatus::default()
-                    };
-                    self.status.set(status);
+                    });
+                    // Nothing is written over a store that could not be read.
                     return;
                 }
-            };
-            self.workspace.set(workspace);
-            self.status.set(status);
-            self.store.set_value(Some(Rc::new(store)));
+            }
+            self.store.set_value(Some(store));
             // Without a channel the tab still works; it only stops hearing other tabs.
             let channel = TabChannel::open(&name, move |_numbers| self.reload()).ok();
             self.channel.set_value(channel);
         });
     }
+
+    /// Shows a workspace, its queue rows with it.
+    fn show(self, workspace: Workspace) {
+        self.rows
+            .set(workspace.incidents().map(QueueRow::of).collect());
+        self.workspace.set(workspace);
+    }
 }
 
-/// Opens and reads a workspace's store; a first visit to the demo workspace fills and saves it.
-async fn open_workspace(
+/// Brings the rows of these incidents up to date, adding and removing rows as incidents come
+/// and go; the rows stay sorted by number.
+fn refresh_rows(rows: &mut Vec<QueueRow>, workspace: &Workspace, numbers: &[u64]) {
+    for &number in numbers {
+        let position = rows.binary_search_by_key(&number, |row| row.number);
+        match (position, workspace.incident(number)) {
+            (Ok(index), Some(incident)) => rows[index] = QueueRow::of(incident),
+            (Ok(index), None) => {
+                rows.remove(index);
+            }
+            (Err(index), Some(incident)) => rows.insert(index, QueueRow::of(incident)),
+            (Err(_), None) => {}
+        }
+    }
+}
+
+/// Reads a workspace's store; a first visit to the demo workspace fills and saves it.
+async fn read_workspace(
     name: &str,
-) -> Result<(WorkspaceStore, Workspace, StorageStatus), StoreError> {
-    let store = WorkspaceStore::open(name).await?;
+    store: &WorkspaceStore,
+) -> Result<(Workspace, StorageStatus), StoreError> {
     let loaded = store.load().await?;
     let mut status = StorageStatus {
         opening: false,
@@ -301,5 +372,5 @@ async fn open_workspace(
     } else {
         loaded.workspace
     };
-    Ok((store, workspace, status))
+    Ok((workspace, status))
 }

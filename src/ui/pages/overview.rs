@@ -3,25 +3,21 @@
 use leptos::prelude::*;
 
 use super::page::Page;
-use crate::core::vocabulary::IncidentStatus;
 use crate::ui::desk::Desk;
 
 /// The start page.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let desk = Desk::get();
-    let workspace = desk.workspace();
+    let rows = desk.rows();
     let summary = move || {
-        let workspace = workspace.read();
-        let (mut total, mut open) = (0, 0);
-        for incident in workspace.incidents() {
-            total += 1;
-            if incident.status != IncidentStatus::Closed {
-                open += 1;
-            }
-        }
-        let alerts = workspace.correlation().alerts().count();
-        format!("{total} incidents, {open} of them open, holding {alerts} alerts.")
+        let rows = rows.read();
+        let open = rows.iter().filter(|row| row.is_open()).count();
+        let alerts: usize = rows.iter().map(|row| row.alerts).sum();
+        format!(
+            "{} incidents, {open} of them open, holding {alerts} alerts.",
+            rows.len()
+        )
     };
     view! {
         <Page heading="Overview">
