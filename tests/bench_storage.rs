@@ -143,6 +143,7 @@ async fn storage_figures() {
     );
 
     let alerts = feed.batch(MORE_ALERTS, total);
+    let next_number = workspace.next_number();
     let started = now_ms();
     let report = ingest(&mut workspace, alerts, 1 << 64);
     let ingested = now_ms() - started;
@@ -150,6 +151,7 @@ async fn storage_figures() {
     let change = Change {
         incidents: report.touched,
         removed_alerts: Vec::new(),
+        next_number,
     };
     let write = records_for(&workspace, &change);
     let encoded = now_ms() - started - ingested;

@@ -9,6 +9,7 @@ use chrono::Duration;
 use idb::{DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
 use uuid::Uuid;
 use vigil::core::correlation::IngestContext;
+use vigil::core::draft::IncidentDraft;
 use vigil::core::incident::Edit;
 use vigil::core::people::Actor;
 use vigil::core::queue_row::QueueRow;
@@ -340,4 +341,40 @@ async fn a_database_saved_by_schema_1_is_migrated_on_open_and_loses_nothing() {
     assert_eq!(again.workspace, first.workspace);
     let links = again.workspace.correlation().to_portable().clusters;
     assert_eq!(links[0].merges[0].absorbed, 2);
+}
+
+#[wasm_bindgen_test]
+async fn two_instances_opening_the_same_new_incident_number_do_not_overwrite_each_other() {
+    let name = fresh_name("numbers");
+    let store = IdbStore::open(&name).await.unwrap();
+    store.replace(records_of(&workspace())).await.unwrap();
+    drop(store);
+    let first = IdbStore::open(&name).await.unwrap();
+    let second = IdbStore::open(&name).await.unwrap();
+    let mut views = [
+        first.load().await.unwrap().workspace,
+        second.load().await.unwrap().workspace,
+    ];
+    let analyst = Actor::named("Ana Silva");
+    let mut changes = Vec::new();
+    for (view, title) in views.iter_mut().zip(["Ana's hunt", "Bo's hunt"]) {
+        let change = Change::of(view, [view.next_number()]);
+        let draft = IncidentDraft {
+            title: title.into(),
+            ..IncidentDraft::default()
+        };
+        view.create(Uuid::new_v4(), draft.validate().unwrap(), &analyst, start());
+        changes.push(change);
+    }
+    let number = views[0].next_number() - 1;
+    first
+        .save(records_for(&views[0], &changes[0]))
+        .await
+        .unwrap();
+    assert_eq!(
+        second.save(records_for(&views[1], &changes[1])).await,
+        Err(StoreError::Conflict { incident: number })
+    );
+    let stored = second.load().await.unwrap().workspace;
+    assert_eq!(stored.incident(number).unwrap().title, "Ana's hunt");
 }

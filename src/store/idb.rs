@@ -13,7 +13,8 @@ use idb::{
 use wasm_bindgen::JsValue;
 
 use super::snapshot::{
-    Loaded, StoreName, Stored, StoredQueue, StoredText, Write, assemble, read_queue, stored_etag,
+    Loaded, META_KEY, StoreName, Stored, StoredQueue, StoredText, Write, assemble, read_queue,
+    stored_etag, stored_next_number,
 };
 
 /// The version of the database layout (object stores), not of the records in it: 2 added the
@@ -210,6 +211,17 @@ impl IdbStore {
                 .map_err(write_error)?;
             pending.push((number, etag, request));
         }
+        let meta_request = match write.expected_next_number {
+            Some(next_number) => {
+                let request = transaction
+                    .object_store(StoreName::Meta.as_str())
+                    .map_err(write_error)?
+                    .get(JsValue::from_str(META_KEY))
+                    .map_err(write_error)?;
+                Some((next_number, request))
+            }
+            None => None,
+        };
         for (number, etag, request) in pending {
             let stored = request
                 .await
@@ -218,6 +230,18 @@ impl IdbStore {
             if stored.as_deref().and_then(stored_etag) != etag {
                 let _ = transaction.abort();
                 return Err(StoreError::Conflict { incident: number });
+            }
+        }
+        if let Some((next_number, request)) = meta_request {
+            let stored = request
+                .await
+                .map_err(write_error)?
+                .and_then(|value| value.as_string());
+            if stored.is_some_and(|json| stored_next_number(&json) != Some(next_number)) {
+                let _ = transaction.abort();
+                return Err(StoreError::Conflict {
+                    incident: next_number,
+                });
             }
         }
         for (store, records) in write.puts() {

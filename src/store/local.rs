@@ -9,7 +9,8 @@ use gloo_storage::{LocalStorage, Storage};
 
 use super::idb::{StoreError, write_error};
 use super::snapshot::{
-    Loaded, StoreName, Stored, StoredQueue, StoredText, Write, assemble, read_queue, stored_etag,
+    Loaded, META_KEY, StoreName, Stored, StoredQueue, StoredText, Write, assemble, read_queue,
+    stored_etag, stored_next_number,
 };
 
 const STORES: [StoreName; 5] = StoreName::ALL;
@@ -102,6 +103,17 @@ impl LocalStore {
             let stored = storage.get_item(&key).ok().flatten();
             if stored.as_deref().and_then(stored_etag) != *etag {
                 return Err(StoreError::Conflict { incident: *number });
+            }
+        }
+        if let Some(next_number) = write.expected_next_number {
+            let stored = storage
+                .get_item(&self.key(StoreName::Meta, META_KEY))
+                .ok()
+                .flatten();
+            if stored.is_some_and(|json| stored_next_number(&json) != Some(next_number)) {
+                return Err(StoreError::Conflict {
+                    incident: next_number,
+                });
             }
         }
         let puts: Vec<(String, String)> = write

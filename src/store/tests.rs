@@ -200,13 +200,17 @@ proptest! {
 }
 
 mod snapshots {
-    use super::busy_workspace;
+    use uuid::Uuid;
+
+    use super::{busy_workspace, start};
     use crate::core::correlation::CorrelationSettings;
+    use crate::core::draft::IncidentDraft;
+    use crate::core::people::Actor;
     use crate::core::queue_row::QueueRow;
     use crate::store::records::SCHEMA_VERSION;
     use crate::store::snapshot::{
         Change, QUEUE_CHUNK, StoreName, Stored, StoredQueue, StoredText, Write, assemble,
-        read_queue, records_for, records_of,
+        read_queue, records_for, records_of, stored_next_number,
     };
 
     #[test]
@@ -505,5 +509,36 @@ mod snapshots {
         assert!(!again.queue_stale);
         assert_eq!(again.migration(), None);
         assert_eq!(again.workspace, workspace);
+    }
+
+    #[test]
+    fn new_incidents_are_checked_through_the_next_number_not_one_read_each() {
+        let before = busy_workspace(11, 60);
+        let edited = before.incidents().next().unwrap().number;
+        let mut workspace = before.clone();
+        let draft = IncidentDraft {
+            title: "Hunt finding".into(),
+            ..IncidentDraft::default()
+        };
+        let analyst = Actor::named("Ana Silva");
+        let created = workspace
+            .create(
+                Uuid::from_u128(77),
+                draft.validate().unwrap(),
+                &analyst,
+                start(),
+            )
+            .number;
+        let write = records_for(&workspace, &Change::of(&before, [edited, created]));
+        let etag = before.incident(edited).unwrap().etag.clone();
+        assert_eq!(write.expected, [(edited, Some(etag))]);
+        assert_eq!(write.expected_next_number, Some(created));
+        // An edit alone does not depend on the next number.
+        let write = records_for(&before, &Change::of(&before, [edited]));
+        assert_eq!(write.expected_next_number, None);
+        assert_eq!(
+            stored_next_number(&write.meta.json),
+            Some(before.next_number())
+        );
     }
 }
