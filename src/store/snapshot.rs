@@ -37,7 +37,7 @@ struct MetaRecord {
 
 /// How many incident numbers one queue chunk covers: an edit rewrites one chunk, and a large
 /// workspace's queue is read in a few hundred records rather than one per incident.
-pub const QUEUE_CHUNK: u64 = 1000;
+pub const QUEUE_CHUNK: u64 = 250;
 
 /// The queue rows of [`QUEUE_CHUNK`] consecutive incident numbers, from schema 2. Derived from
 /// the incident records and written with them, so it never says anything they do not.
