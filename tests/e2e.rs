@@ -211,8 +211,87 @@ async fn walk_through_the_shell(client: &Client, base: &str) {
     expect_heading(client, "Overview").await;
 }
 
+/// Waits for the element `css` finds to read `text`.
+async fn expect_text(client: &Client, css: &str, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let shown = match client.find(Locator::Css(css)).await {
+            Ok(element) => element.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if shown == text {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css} reads {shown:?}, not {text:?}"
+        );
+        sleep(Duration::from_millis(100));
+    }
+}
+
+/// Workspaces live in the browser's database: the demo on a first visit, a new empty workspace,
+/// and the choice between them, all as they were after a reload.
+async fn keep_workspaces_across_reloads(client: &Client, base: &str) {
+    const SUMMARY: &str = ".workspace-summary";
+    const EMPTY: &str = "0 incidents, 0 of them open, holding 0 alerts.";
+    client.goto(base).await.unwrap();
+    let demo = wait_for_demo(client).await;
+
+    click_link(client, "Workspaces").await;
+    expect_heading(client, "Workspaces").await;
+    client
+        .find(Locator::Css("#workspace-name"))
+        .await
+        .unwrap()
+        .send_keys("Night shift")
+        .await
+        .unwrap();
+    client
+        .find(Locator::XPath(
+            "//button[normalize-space()='Create workspace']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click_link(client, "Overview").await;
+    expect_text(client, SUMMARY, EMPTY).await;
+
+    client.refresh().await.unwrap();
+    expect_text(client, SUMMARY, EMPTY).await;
+    let switcher = client
+        .find(Locator::Css("#workspace-switcher"))
+        .await
+        .unwrap();
+    assert_eq!(
+        switcher.prop("value").await.unwrap().as_deref(),
+        Some("Night shift")
+    );
+    switcher.select_by_value("Demo").await.unwrap();
+    expect_text(client, SUMMARY, &demo).await;
+    client.refresh().await.unwrap();
+    expect_text(client, SUMMARY, &demo).await;
+}
+
+/// Waits until the demo workspace has been filled and shown, and returns its summary line.
+async fn wait_for_demo(client: &Client) -> String {
+    let xpath = "//p[contains(@class, 'workspace-summary') and contains(., '600 alerts')]";
+    client
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::XPath(xpath))
+        .await
+        .unwrap_or_else(|error| panic!("the demo workspace did not show: {error}"))
+        .text()
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "current_thread")]
-async fn the_release_build_serves_every_page_under_its_policy_without_errors_or_outside_requests() {
+async fn the_release_build_serves_every_page_and_keeps_workspaces_without_errors_or_outside_requests()
+ {
     let (_server, server_port) = serve_dist();
     let (_driver, driver_port) = start_chromedriver();
     let profile = Profile::new();
@@ -220,6 +299,7 @@ async fn the_release_build_serves_every_page_under_its_policy_without_errors_or_
     let base = format!("http://127.0.0.1:{server_port}/");
 
     walk_through_the_shell(&client, &base).await;
+    keep_workspaces_across_reloads(&client, &base).await;
 
     let console = read_log(&client, "browser").await;
     let network = read_log(&client, "performance").await;
