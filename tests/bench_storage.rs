@@ -157,7 +157,6 @@ async fn storage_figures() {
     let touched = report.touched.len();
     let change = Change {
         incidents: report.touched,
-        removed_alerts: Vec::new(),
         next_number,
     };
     let write = records_for(&workspace, &change);

@@ -134,7 +134,8 @@ impl ImportError {
         }
     }
 
-    fn under(self, prefix: &str) -> ImportError {
+    /// The same error inside the value at `prefix`.
+    pub fn under(self, prefix: &str) -> ImportError {
         ImportError {
             path: join_path(prefix, &self.path),
             message: self.message,

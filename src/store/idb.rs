@@ -244,7 +244,8 @@ impl IdbStore {
                 });
             }
         }
-        for (store, records) in write.puts() {
+        for store in STORES {
+            let records = write.puts_into(store);
             let object_store = transaction
                 .object_store(store.as_str())
                 .map_err(write_error)?;

@@ -116,10 +116,14 @@ impl LocalStore {
                 });
             }
         }
-        let puts: Vec<(String, String)> = write
-            .puts()
+        let puts: Vec<(String, String)> = STORES
             .into_iter()
-            .flat_map(|(store, texts)| texts.into_iter().map(move |text| (store, text)))
+            .flat_map(|store| {
+                write
+                    .puts_into(store)
+                    .into_iter()
+                    .map(move |text| (store, text))
+            })
             .map(|(store, text)| (self.key(store, &text.key), text.json))
             .collect();
         let mut before: Vec<(String, Option<String>)> = Vec::new();

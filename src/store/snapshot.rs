@@ -1,6 +1,6 @@
-//! A workspace as the records a store keeps (one meta record, one per incident, one per alert,
-//! one per incident with correlation links, and the queue's rows in chunks, each JSON text),
-//! and the way back: records that fail to decode are set aside, kept raw with
+//! A workspace as the records a store keeps (one meta record, one per incident holding its
+//! alerts, one per incident with correlation links, and the queue's rows in chunks, each JSON
+//! text), and the way back: records that fail to decode are set aside, kept raw with
 //! their key and the reason, and the rest of the workspace loads. Pure, so every rule here is
 //! tested natively; the browser adapters only move the texts.
 
@@ -48,6 +48,16 @@ struct QueueChunk {
     rows: Vec<QueueRowRecord>,
 }
 
+/// An incident with its alerts, as the incidents store keeps it from schema 2: one record, so
+/// a batch of alerts costs one write per incident it touched rather than one per alert too.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct IncidentEntry {
+    schema_version: u32,
+    incident: IncidentRecord,
+    alerts: Vec<AlertRecord>,
+}
+
 /// One incident's correlation links (continuations, merges into it), from schema 2.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -72,7 +82,8 @@ pub enum StoreName {
     Meta,
     /// Incident records, by number.
     Incidents,
-    /// Alert records, by id.
+    /// Schema 1's alert records, by id: read to migrate them; from schema 2 an incident's
+    /// alerts are in its own record.
     Alerts,
     /// Correlation links, by incident number (schema 2 on).
     Clusters,
@@ -129,20 +140,38 @@ pub struct Loaded {
     /// fill (the demo workspace) without overwriting anything.
     pub fresh: bool,
     /// The older schema the workspace was stored with: the store must write
-    /// [`migration_records`] before anything else, or a later change would lose what only the
+    /// [`Loaded::migration`] before anything else, or a later change would lose what only the
     /// old layout holds.
     pub migrated_from: Option<u32>,
     /// The stored queue rows do not match the incidents (a chunk unreadable or missing): they
     /// are rewritten from the incidents.
     pub queue_stale: bool,
+    /// Keys of schema-1 alert records that were read into the workspace: the migration removes
+    /// them once their incidents hold them.
+    pub legacy_alerts: Vec<String>,
 }
 
 impl Loaded {
     /// What the store must write at once when the workspace came from an older schema (and no
     /// newer Vigil has written to it): the migration to this build's layout.
     pub fn migration(&self) -> Option<Write> {
-        ((self.migrated_from.is_some() || self.queue_stale) && self.newer_schema.is_none())
-            .then(|| migration_records(&self.workspace))
+        if self.newer_schema.is_some() {
+            return None;
+        }
+        if self.migrated_from.is_some() {
+            let mut write = records_of(&self.workspace);
+            write.removed = self
+                .legacy_alerts
+                .iter()
+                .map(|key| (StoreName::Alerts, key.clone()))
+                .collect();
+            return Some(write);
+        }
+        self.queue_stale.then(|| Write {
+            incidents: Vec::new(),
+            clusters: Vec::new(),
+            ..records_of(&self.workspace)
+        })
     }
 }
 
@@ -186,10 +215,9 @@ impl Stored {
 /// from: the store refuses the write when another instance has written one of them since.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    /// Each touched incident with the etag it had before the change (`None`: it is new).
+    /// Each touched incident with the etag it had before the change (`None`: it is new). A
+    /// touched incident that no longer exists is removed, its alerts with it.
     pub incidents: BTreeMap<u64, Option<Etag>>,
-    /// Alerts the change removed (with a deleted incident).
-    pub removed_alerts: Vec<String>,
     /// The workspace's next number when the change began. The incidents it opened from there
     /// on are checked all at once, through the stored meta record's next number, rather than
     /// one read each: a batch of alerts opens thousands.
@@ -209,7 +237,6 @@ impl Change {
                     (number, etag)
                 })
                 .collect(),
-            removed_alerts: Vec::new(),
             next_number: before.next_number(),
         }
     }
@@ -220,10 +247,8 @@ impl Change {
 pub struct Write {
     /// The meta record.
     pub meta: StoredText,
-    /// Incident records to put.
+    /// Incident records (with their alerts) to put.
     pub incidents: Vec<StoredText>,
-    /// Alert records to put.
-    pub alerts: Vec<StoredText>,
     /// Link records to put.
     pub clusters: Vec<StoredText>,
     /// Queue chunks to put.
@@ -240,15 +265,15 @@ pub struct Write {
 }
 
 impl Write {
-    /// The records to put, store by store, meta first.
-    pub fn puts(&mut self) -> [(StoreName, Vec<StoredText>); 5] {
-        [
-            (StoreName::Meta, vec![self.meta.clone()]),
-            (StoreName::Incidents, std::mem::take(&mut self.incidents)),
-            (StoreName::Alerts, std::mem::take(&mut self.alerts)),
-            (StoreName::Clusters, std::mem::take(&mut self.clusters)),
-            (StoreName::Queue, std::mem::take(&mut self.queue)),
-        ]
+    /// The records to put into `store`.
+    pub fn puts_into(&mut self, store: StoreName) -> Vec<StoredText> {
+        match store {
+            StoreName::Meta => vec![self.meta.clone()],
+            StoreName::Incidents => std::mem::take(&mut self.incidents),
+            StoreName::Alerts => Vec::new(),
+            StoreName::Clusters => std::mem::take(&mut self.clusters),
+            StoreName::Queue => std::mem::take(&mut self.queue),
+        }
     }
 
     /// What a store would hold after this write into an empty one.
@@ -256,7 +281,7 @@ impl Write {
         Stored {
             meta: Some(self.meta),
             incidents: self.incidents,
-            alerts: self.alerts,
+            alerts: Vec::new(),
             clusters: self.clusters,
             queue: self.queue,
         }
@@ -269,7 +294,14 @@ pub fn stored_etag(json: &str) -> Option<Etag> {
     struct Tagged {
         etag: String,
     }
-    serde_json::from_str::<Tagged>(json)
+    /// Schema 2 on: the incident inside its entry.
+    #[derive(Deserialize)]
+    struct Entry {
+        incident: Tagged,
+    }
+    serde_json::from_str::<Entry>(json)
+        .map(|entry| entry.incident)
+        .or_else(|_| serde_json::from_str::<Tagged>(json))
         .ok()
         .map(|tagged| Etag::new(tagged.etag))
 }
@@ -291,8 +323,7 @@ pub fn records_of(workspace: &Workspace) -> Write {
     let portable = workspace.correlation().to_portable();
     Write {
         meta: meta_text(workspace, &portable),
-        incidents: workspace.incidents().map(incident_text).collect(),
-        alerts: portable.alerts.iter().map(alert_text).collect(),
+        incidents: incident_texts(workspace.incidents(), &portable.alerts),
         clusters: portable.clusters.iter().map(cluster_text).collect(),
         queue: queue_chunks(
             workspace,
@@ -305,21 +336,8 @@ pub fn records_of(workspace: &Workspace) -> Write {
     }
 }
 
-/// What a workspace read from an older schema (or with its queue out of step) needs rewritten:
-/// the meta record, every link record (schema 1 kept the links in the meta record) and the
-/// queue chunks (schema 1 had none). Incident and alert records kept their layout and are read
-/// as they are.
-pub fn migration_records(workspace: &Workspace) -> Write {
-    Write {
-        incidents: Vec::new(),
-        alerts: Vec::new(),
-        ..records_of(workspace)
-    }
-}
-
-/// The records one change touched: the meta record and the named incidents with their alerts
-/// and links to put; the named incidents that no longer exist, links that no longer exist and
-/// the `removed_alerts` to remove.
+/// The records one change touched: the meta record, the named incidents with their alerts, their
+/// links and queue chunks to put; the named incidents and links that no longer exist to remove.
 pub fn records_for(workspace: &Workspace, change: &Change) -> Write {
     let numbers: BTreeSet<u64> = change.incidents.keys().copied().collect();
     let portable = workspace.correlation().to_portable_for(&numbers);
@@ -355,21 +373,15 @@ pub fn records_for(workspace: &Workspace, change: &Change) -> Write {
                 .iter()
                 .map(|number: &u64| (StoreName::Clusters, number.to_string())),
         )
-        .chain(
-            change
-                .removed_alerts
-                .iter()
-                .map(|id| (StoreName::Alerts, id.clone())),
-        )
         .collect();
     Write {
         meta: meta_text(workspace, &portable),
-        incidents: numbers
-            .iter()
-            .filter_map(|number| workspace.incident(*number))
-            .map(incident_text)
-            .collect(),
-        alerts: portable.alerts.iter().map(alert_text).collect(),
+        incidents: incident_texts(
+            numbers
+                .iter()
+                .filter_map(|number| workspace.incident(*number)),
+            &portable.alerts,
+        ),
         clusters,
         queue,
         removed,
@@ -476,19 +488,31 @@ fn cluster_text(cluster: &PortableCluster) -> StoredText {
     }
 }
 
-fn incident_text(incident: &Incident) -> StoredText {
-    StoredText {
-        key: incident.number.to_string(),
-        json: serde_json::to_string(&IncidentRecord::from(incident))
-            .expect("records always serialise"),
+/// The records of these incidents, each with its alerts out of `alerts`.
+fn incident_texts<'a>(
+    incidents: impl Iterator<Item = &'a Incident>,
+    alerts: &[PortableAlert],
+) -> Vec<StoredText> {
+    let mut by_incident: BTreeMap<u64, Vec<AlertRecord>> = BTreeMap::new();
+    for alert in alerts {
+        by_incident
+            .entry(alert.incident)
+            .or_default()
+            .push(AlertRecord::from(alert));
     }
-}
-
-fn alert_text(alert: &PortableAlert) -> StoredText {
-    StoredText {
-        key: alert.alert.id.clone(),
-        json: serde_json::to_string(&AlertRecord::from(alert)).expect("records always serialise"),
-    }
+    incidents
+        .map(|incident| {
+            let entry = IncidentEntry {
+                schema_version: SCHEMA_VERSION,
+                incident: IncidentRecord::from(incident),
+                alerts: by_incident.remove(&incident.number).unwrap_or_default(),
+            };
+            StoredText {
+                key: incident.number.to_string(),
+                json: serde_json::to_string(&entry).expect("records always serialise"),
+            }
+        })
+        .collect()
 }
 
 /// The schema version a stored text says it was written with, if it says one.
@@ -511,6 +535,59 @@ fn decode<T: for<'de> Deserialize<'de>>(json: &str) -> Result<T, RecordError> {
         let path = if path == "." { String::new() } else { path };
         RecordError::at(&path, error.into_inner().to_string())
     })
+}
+
+/// Whether an incident record is schema 1's, whose alerts are records of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Legacy {
+    Yes,
+    No,
+}
+
+/// Decodes an incident record: from schema 2 with its alerts, which must be exactly the ones it
+/// lists; schema 1's alone (`None`: its alerts are separate records). The error is the reason
+/// to set it aside.
+fn decode_incident(text: &StoredText) -> Result<(Incident, Option<Vec<PortableAlert>>), String> {
+    // Only a record that says it is schema 1 is read as one; anything else, unreadable text
+    // included, is read (and its error worded) as the current layout.
+    let (incident, alerts) = if schema_of(&text.json) != Some(1) {
+        let entry = decode::<IncidentEntry>(&text.json).map_err(|error| error.to_string())?;
+        let incident = entry
+            .incident
+            .into_incident()
+            .map_err(|error| error.under("incident").to_string())?;
+        let alerts = entry
+            .alerts
+            .into_iter()
+            .enumerate()
+            .map(|(index, alert)| {
+                alert
+                    .into_portable()
+                    .map_err(|error| error.under(&format!("alerts[{index}]")).to_string())
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        (incident, Some(alerts))
+    } else {
+        let record = decode::<IncidentRecord>(&text.json).map_err(|error| error.to_string())?;
+        (
+            record.into_incident().map_err(|error| error.to_string())?,
+            None,
+        )
+    };
+    if incident.number.to_string() != text.key {
+        return Err(format!(
+            "stored under key {} but is incident {}",
+            text.key, incident.number
+        ));
+    }
+    if let Some(alerts) = &alerts {
+        let held: BTreeSet<&str> = alerts.iter().map(|alert| alert.alert.id.as_str()).collect();
+        let listed: BTreeSet<&str> = incident.alert_ids.iter().map(String::as_str).collect();
+        if held != listed || alerts.iter().any(|alert| alert.incident != incident.number) {
+            return Err("the alerts it holds are not the alerts it lists".to_owned());
+        }
+    }
+    Ok((incident, alerts))
 }
 
 /// Reads a workspace back from its records. What cannot be used is set aside with its reason,
@@ -562,20 +639,18 @@ pub fn assemble(stored: Stored) -> Result<Loaded, RecordError> {
             }
         }
     });
-    let mut kept_incidents: Vec<(StoredText, Incident)> = Vec::new();
+    // Schema 2 on, an incident's alerts are in its record; schema 1 kept them apart. Only
+    // schema-1 incidents (`legacy`) take part in the cross-check with alert records below.
+    let mut kept_incidents: Vec<(StoredText, Incident, Legacy)> = Vec::new();
+    let mut bundled_alerts: Vec<PortableAlert> = Vec::new();
     for text in incidents {
-        match decode::<IncidentRecord>(&text.json).and_then(IncidentRecord::into_incident) {
-            Ok(incident) if incident.number.to_string() == text.key => {
-                kept_incidents.push((text, incident));
+        match decode_incident(&text) {
+            Ok((incident, Some(alerts))) => {
+                bundled_alerts.extend(alerts);
+                kept_incidents.push((text, incident, Legacy::No));
             }
-            Ok(incident) => {
-                let reason = format!(
-                    "stored under key {} but is incident {}",
-                    text.key, incident.number
-                );
-                aside(StoreName::Incidents, text, reason);
-            }
-            Err(error) => aside(StoreName::Incidents, text, error.to_string()),
+            Ok((incident, None)) => kept_incidents.push((text, incident, Legacy::Yes)),
+            Err(reason) => aside(StoreName::Incidents, text, reason),
         }
     }
     let mut kept_alerts: Vec<(StoredText, PortableAlert)> = Vec::new();
@@ -592,12 +667,13 @@ pub fn assemble(stored: Stored) -> Result<Loaded, RecordError> {
             Err(error) => aside(StoreName::Alerts, text, error.to_string()),
         }
     }
-    // Until nothing changes: alerts whose incident is gone or does not list them go aside;
-    // incidents that list an alert that is gone go aside.
+    // Until nothing changes: alert records whose incident is gone or does not list them go
+    // aside; schema-1 incidents that list an alert that is gone go aside.
     loop {
         let listed: BTreeSet<(u64, &str)> = kept_incidents
             .iter()
-            .flat_map(|(_, incident)| {
+            .filter(|(_, _, legacy)| *legacy == Legacy::Yes)
+            .flat_map(|(_, incident, _)| {
                 incident
                     .alert_ids
                     .iter()
@@ -614,12 +690,15 @@ pub fn assemble(stored: Stored) -> Result<Loaded, RecordError> {
             .map(|(_, alert)| alert.alert.id.as_str())
             .collect();
         let (broken, whole): (Vec<_>, Vec<_>) =
-            kept_incidents.into_iter().partition(|(_, incident)| {
-                incident
-                    .alert_ids
-                    .iter()
-                    .any(|id| !ids.contains(id.as_str()))
-            });
+            kept_incidents
+                .into_iter()
+                .partition(|(_, incident, legacy)| {
+                    *legacy == Legacy::Yes
+                        && incident
+                            .alert_ids
+                            .iter()
+                            .any(|id| !ids.contains(id.as_str()))
+                });
         kept_incidents = whole;
         let changed = !orphans.is_empty() || !broken.is_empty();
         for (text, alert) in orphans {
@@ -629,7 +708,7 @@ pub fn assemble(stored: Stored) -> Result<Loaded, RecordError> {
             );
             aside(StoreName::Alerts, text, reason);
         }
-        for (text, _) in broken {
+        for (text, _, _) in broken {
             aside(
                 StoreName::Incidents,
                 text,
@@ -640,6 +719,14 @@ pub fn assemble(stored: Stored) -> Result<Loaded, RecordError> {
             break;
         }
     }
+    let legacy_alerts: Vec<String> = kept_alerts
+        .iter()
+        .map(|(text, _)| text.key.clone())
+        .collect();
+    let kept_incidents: Vec<(StoredText, Incident)> = kept_incidents
+        .into_iter()
+        .map(|(text, incident, _)| (text, incident))
+        .collect();
     let highest = kept_incidents
         .iter()
         .map(|(_, incident)| incident.number)
@@ -674,7 +761,10 @@ pub fn assemble(stored: Stored) -> Result<Loaded, RecordError> {
         .collect();
     let correlation = PortableCorrelation {
         settings,
-        alerts: kept_alerts.into_iter().map(|(_, alert)| alert).collect(),
+        alerts: bundled_alerts
+            .into_iter()
+            .chain(kept_alerts.into_iter().map(|(_, alert)| alert))
+            .collect(),
         clusters: clusters
             .into_iter()
             .map(Into::into)
@@ -703,5 +793,6 @@ pub fn assemble(stored: Stored) -> Result<Loaded, RecordError> {
         fresh,
         migrated_from,
         queue_stale,
+        legacy_alerts,
     })
 }

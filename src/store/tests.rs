@@ -209,105 +209,85 @@ mod snapshots {
     use crate::core::queue_row::QueueRow;
     use crate::store::records::SCHEMA_VERSION;
     use crate::store::snapshot::{
-        Change, QUEUE_CHUNK, StoreName, Stored, StoredQueue, StoredText, Write, assemble,
-        read_queue, records_for, records_of, stored_next_number,
+        Change, QUEUE_CHUNK, StoreName, Stored, StoredQueue, StoredText, assemble, read_queue,
+        records_for, records_of, stored_etag, stored_next_number,
     };
 
     #[test]
     fn records_read_back_as_the_same_workspace() {
         let workspace = busy_workspace(11, 120);
-        let Write {
-            meta,
-            incidents,
-            alerts,
-            clusters,
-            queue,
-            ..
-        } = records_of(&workspace);
-        let loaded = assemble(Stored {
-            meta: Some(meta),
-            incidents,
-            alerts,
-            clusters,
-            queue,
-        })
-        .unwrap();
+        let loaded = assemble(records_of(&workspace).into_stored()).unwrap();
         assert!(loaded.set_aside.is_empty());
         assert_eq!(loaded.newer_schema, None);
         assert_eq!(loaded.workspace, workspace);
     }
 
     #[test]
-    fn a_corrupt_alert_is_set_aside_with_what_depends_on_it_and_the_rest_loads() {
+    fn a_corrupt_incident_record_is_set_aside_with_its_alerts_and_the_rest_loads() {
         let workspace = busy_workspace(11, 120);
-        let Write {
-            meta,
-            incidents,
-            mut alerts,
-            clusters,
-            queue,
-            ..
-        } = records_of(&workspace);
-        let victim = alerts[0].key.clone();
-        let half = alerts[0].json.len() / 2;
-        alerts[0].json.truncate(half);
-        let owner = workspace.correlation().incident_of(&victim).unwrap();
-        let loaded = assemble(Stored {
-            meta: Some(meta),
-            incidents,
-            alerts,
-            clusters,
-            queue,
-        })
-        .unwrap();
-        let first = &loaded.set_aside[0];
+        let mut stored = records_of(&workspace).into_stored();
+        let victim = workspace
+            .incidents()
+            .find(|incident| incident.alert_ids.len() > 1)
+            .unwrap();
+        let text = stored
+            .incidents
+            .iter_mut()
+            .find(|text| text.key == victim.number.to_string())
+            .unwrap();
+        let half = text.json.len() / 2;
+        text.json.truncate(half);
+        let loaded = assemble(stored).unwrap();
+        assert_eq!(loaded.set_aside.len(), 1);
+        let aside = &loaded.set_aside[0];
         assert_eq!(
-            (first.store, first.key.as_str()),
-            (StoreName::Alerts, victim.as_str())
+            (aside.store, aside.key.as_str()),
+            (StoreName::Incidents, victim.number.to_string().as_str())
         );
-        assert!(first.reason.contains("EOF"), "{}", first.reason);
-        assert!(
-            loaded
-                .set_aside
-                .iter()
-                .any(|aside| aside.store == StoreName::Incidents
-                    && aside.key == owner.to_string()
-                    && aside.reason == "one of its alerts was set aside or is missing")
-        );
-        assert!(loaded.workspace.incident(owner).is_none());
-        let kept = workspace.incidents().count() - 1;
-        assert_eq!(loaded.workspace.incidents().count(), kept);
-        let set_aside_alerts = loaded
-            .set_aside
-            .iter()
-            .filter(|aside| aside.store == StoreName::Alerts)
-            .count();
+        assert!(aside.reason.contains("EOF"), "{}", aside.reason);
+        assert!(loaded.workspace.incident(victim.number).is_none());
         assert_eq!(
-            loaded.workspace.correlation().alerts().count() + set_aside_alerts,
-            120
+            loaded.workspace.incidents().count(),
+            workspace.incidents().count() - 1
         );
+        assert_eq!(
+            loaded.workspace.correlation().alerts().count(),
+            120 - victim.alert_ids.len()
+        );
+    }
+
+    #[test]
+    fn an_incident_record_holding_other_alerts_than_it_lists_is_set_aside() {
+        let workspace = busy_workspace(11, 60);
+        let mut stored = records_of(&workspace).into_stored();
+        let number = workspace
+            .incidents()
+            .find(|incident| !incident.alert_ids.is_empty())
+            .unwrap()
+            .number;
+        let text = stored
+            .incidents
+            .iter_mut()
+            .find(|text| text.key == number.to_string())
+            .unwrap();
+        let mut entry: serde_json::Value = serde_json::from_str(&text.json).unwrap();
+        entry["incident"]["alertIds"] = serde_json::json!(["someone-else"]);
+        text.json = entry.to_string();
+        let loaded = assemble(stored).unwrap();
+        assert_eq!(
+            loaded.set_aside[0].reason,
+            "the alerts it holds are not the alerts it lists"
+        );
+        assert!(loaded.workspace.incident(number).is_none());
     }
 
     #[test]
     fn a_corrupt_meta_record_falls_back_to_defaults_and_the_highest_number() {
         let workspace = busy_workspace(11, 60);
-        let Write {
-            mut meta,
-            incidents,
-            alerts,
-            clusters,
-            queue,
-            ..
-        } = records_of(&workspace);
-        meta.json = "{\"schemaVersion\": 1, \"nextNumber\": \"many\"}".to_owned();
-        let loaded = assemble(Stored {
-            meta: Some(meta),
-            incidents,
-            alerts,
-            clusters,
-            queue,
-        })
-        .unwrap();
+        let mut stored = records_of(&workspace).into_stored();
+        stored.meta.as_mut().unwrap().json =
+            "{\"schemaVersion\": 2, \"nextNumber\": \"many\"}".to_owned();
+        let loaded = assemble(stored).unwrap();
         assert_eq!(loaded.set_aside.len(), 1);
         assert_eq!(loaded.set_aside[0].store, StoreName::Meta);
         assert_eq!(
@@ -329,55 +309,48 @@ mod snapshots {
     #[test]
     fn records_from_a_newer_vigil_are_flagged() {
         let workspace = busy_workspace(11, 30);
-        let Write {
-            meta,
-            mut incidents,
-            alerts,
-            clusters,
-            queue,
-            ..
-        } = records_of(&workspace);
-        incidents[0].json = incidents[0].json.replace(
+        let mut stored = records_of(&workspace).into_stored();
+        stored.incidents[0].json = stored.incidents[0].json.replace(
             &format!("\"schemaVersion\":{SCHEMA_VERSION}"),
             &format!("\"schemaVersion\":{}", SCHEMA_VERSION + 1),
         );
-        let loaded = assemble(Stored {
-            meta: Some(meta),
-            incidents,
-            alerts,
-            clusters,
-            queue,
-        })
-        .unwrap();
+        let loaded = assemble(stored).unwrap();
         assert_eq!(loaded.newer_schema, Some(SCHEMA_VERSION + 1));
     }
 
     #[test]
-    fn a_change_writes_only_the_incidents_it_touched() {
+    fn a_change_writes_only_the_incidents_it_touched_with_their_alerts() {
         let workspace = busy_workspace(11, 60);
-        let number = workspace.incidents().next().unwrap().number;
+        let incident = workspace
+            .incidents()
+            .find(|incident| !incident.alert_ids.is_empty())
+            .unwrap();
+        let number = incident.number;
         let write = records_for(&workspace, &Change::of(&workspace, [number]));
-        let (incidents, alerts) = (write.incidents, write.alerts);
-        assert_eq!(incidents.len(), 1);
-        assert_eq!(incidents[0].key, number.to_string());
-        let listed = workspace.incident(number).unwrap().alert_ids.len();
-        assert_eq!(alerts.len(), listed);
+        assert_eq!(write.incidents.len(), 1);
+        assert_eq!(write.incidents[0].key, number.to_string());
+        for id in &incident.alert_ids {
+            assert!(write.incidents[0].json.contains(id.as_str()), "{id}");
+        }
+        assert_eq!(
+            stored_etag(&write.incidents[0].json),
+            Some(incident.etag.clone())
+        );
 
         let before = workspace.clone();
         let mut workspace = workspace;
-        let (_, gone) = workspace.delete(number).unwrap();
-        let ids: Vec<String> = gone.into_iter().map(|alert| alert.id).collect();
-        let change = Change {
-            removed_alerts: ids.clone(),
-            ..Change::of(&before, [number])
-        };
-        let write = records_for(&workspace, &change);
+        workspace.delete(number).unwrap();
+        let write = records_for(&workspace, &Change::of(&before, [number]));
         let etag = before.incident(number).unwrap().etag.clone();
         assert_eq!(write.expected, [(number, Some(etag))]);
-        assert!(write.incidents.is_empty() && write.alerts.is_empty());
-        assert_eq!(write.removed[0], (StoreName::Incidents, number.to_string()));
-        assert_eq!(write.removed[1], (StoreName::Clusters, number.to_string()));
-        assert_eq!(write.removed.len(), 2 + ids.len());
+        assert!(write.incidents.is_empty());
+        assert_eq!(
+            write.removed,
+            [
+                (StoreName::Incidents, number.to_string()),
+                (StoreName::Clusters, number.to_string())
+            ]
+        );
     }
 
     #[test]
@@ -428,6 +401,24 @@ mod snapshots {
     }
 
     #[test]
+    fn a_broken_schema_1_alert_is_set_aside_with_its_incident() {
+        let mut stored = schema_1_records();
+        let victim = stored.alerts[0].key.clone();
+        stored.alerts[0].json.truncate(20);
+        let loaded = assemble(stored).unwrap();
+        assert_eq!(loaded.set_aside[0].key, victim);
+        assert!(
+            loaded
+                .set_aside
+                .iter()
+                .any(|aside| aside.store == StoreName::Incidents
+                    && aside.reason == "one of its alerts was set aside or is missing")
+        );
+        assert_eq!(loaded.workspace.correlation().alert(&victim), None);
+        assert!(!loaded.legacy_alerts.contains(&victim));
+    }
+
+    #[test]
     fn a_workspace_stored_by_schema_1_loads_whole_and_migrates_to_the_current_layout() {
         let loaded = assemble(schema_1_records()).unwrap();
         assert!(loaded.set_aside.is_empty(), "{:?}", loaded.set_aside);
@@ -450,14 +441,21 @@ mod snapshots {
         assert_eq!(links[0].number, 1);
         assert_eq!(links[0].merges[0].absorbed, 2);
 
-        // The migration rewrites the meta record and the links; with the incident and alert
-        // records as schema 1 left them, that reads back as the same workspace, now current.
+        // The migration rewrites every record in the current layout and removes schema 1's
+        // alert records, now held by their incidents; that reads back as the same workspace.
         let migration = loaded.migration().expect("an older schema is migrated");
-        assert!(migration.incidents.is_empty() && migration.alerts.is_empty());
-        let mut stored = schema_1_records();
-        stored.meta = Some(migration.meta);
-        stored.clusters = migration.clusters;
-        stored.queue = migration.queue;
+        assert_eq!(migration.incidents.len(), 10);
+        assert_eq!(migration.removed.len(), 24);
+        assert!(
+            migration
+                .removed
+                .iter()
+                .all(|(store, _)| *store == StoreName::Alerts)
+        );
+        let stored = Stored {
+            alerts: Vec::new(),
+            ..migration.into_stored()
+        };
         let again = assemble(stored).unwrap();
         assert_eq!(again.migrated_from, None);
         assert_eq!(again.migration(), None);
