@@ -22,8 +22,9 @@ pub use crate::sentinel::ImportError as RecordError;
 
 /// The schema this build writes. Raise it with every change to a record or to where records
 /// live, and teach `snapshot::assemble` to read the previous layout and `migration_records` to
-/// rewrite it. History: 1, the first stored layout; 2, each incident's correlation links moved
-/// from the meta record to a record of their own.
+/// rewrite it. History: 1, the first stored layout; 2, each incident's alerts moved into its
+/// record, its correlation links from the meta record to a record of their own, and the queue
+/// rows stored in chunks.
 pub const SCHEMA_VERSION: u32 = 2;
 
 fn error(path: &str, message: impl Into<String>) -> RecordError {
