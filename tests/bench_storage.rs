@@ -4,10 +4,7 @@
 //! no timing. Run by `scripts/bench.sh` in release mode; README.md records the latest figures.
 #![cfg(target_arch = "wasm32")]
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use uuid::Uuid;
-use vigil::core::alert::RawAlert;
-use vigil::core::correlation::{IngestContext, IngestReport};
+use chrono::{DateTime, Duration, Utc};
 use vigil::core::incident::Edit;
 use vigil::core::people::Actor;
 use vigil::core::workspace::Workspace;
@@ -16,6 +13,10 @@ use vigil::store::snapshot::{Change, assemble, records_for, records_of};
 use vigil::synthetic::AlertFeed;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
+
+mod support;
+
+use support::{ingest, start};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -28,27 +29,13 @@ const MORE_ALERTS: usize = 10_000;
 /// Single-incident edits timed.
 const EDITS: usize = 25;
 
-fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap()
+/// When the benchmark's alerts are ingested: a day after the feed ends.
+fn now() -> DateTime<Utc> {
+    start() + Duration::days(31)
 }
 
 fn now_ms() -> f64 {
     js_sys::Date::now()
-}
-
-fn ingest(workspace: &mut Workspace, alerts: Vec<RawAlert>, first_id: u128) -> IngestReport {
-    let mut next = first_id;
-    let mut new_id = move || {
-        next += 1;
-        Uuid::from_u128(next)
-    };
-    workspace.ingest(
-        alerts,
-        &mut IngestContext {
-            now: start() + Duration::days(31),
-            new_id: &mut new_id,
-        },
-    )
 }
 
 /// Megabytes of JS heap (Chromium's `performance.memory`) and of Wasm linear memory.
@@ -77,7 +64,7 @@ async fn storage_figures() {
     let total = ALERTS + MORE_ALERTS;
     let mut feed = AlertFeed::new(42, ENTITIES, start(), Duration::days(30));
     let mut workspace = Workspace::default();
-    ingest(&mut workspace, feed.batch(ALERTS, total), 0);
+    ingest(&mut workspace, feed.batch(ALERTS, total), now(), 0);
     let incidents = workspace.incidents().count();
     console_log!("storage: workspace of {incidents} incidents and {ALERTS} alerts");
 
@@ -134,7 +121,7 @@ async fn storage_figures() {
         let etag = incident.etag.clone();
         let edit = Edit {
             by: &analyst,
-            at: start() + Duration::days(31),
+            at: now(),
             etag: &etag,
         };
         incident
@@ -152,7 +139,7 @@ async fn storage_figures() {
     let alerts = feed.batch(MORE_ALERTS, total);
     let next_number = workspace.next_number();
     let started = now_ms();
-    let report = ingest(&mut workspace, alerts, 1 << 64);
+    let report = ingest(&mut workspace, alerts, now(), 1 << 64);
     let ingested = now_ms() - started;
     let touched = report.touched.len();
     let change = Change {

@@ -3,22 +3,20 @@
 //! flaky on a shared 2-core machine). Run by `scripts/bench.sh` in release mode.
 #![cfg(target_arch = "wasm32")]
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use uuid::Uuid;
+use chrono::Duration;
 use vigil::core::alert::RawAlert;
-use vigil::core::correlation::IngestContext;
 use vigil::core::workspace::Workspace;
 use vigil::synthetic::AlertFeed;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
+
+mod support;
+
+use support::start;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Distinct entities in the feed, as in the native benchmark.
 const ENTITIES: usize = 20_000;
-
-fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap()
-}
 
 fn feed() -> AlertFeed {
     AlertFeed::new(42, ENTITIES, start(), Duration::days(30))
@@ -29,19 +27,9 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// Ingests as of a day after the feed ends.
 fn ingest(workspace: &mut Workspace, alerts: Vec<RawAlert>) {
-    let mut next = 0u128;
-    let mut new_id = move || {
-        next += 1;
-        Uuid::from_u128(next)
-    };
-    workspace.ingest(
-        alerts,
-        &mut IngestContext {
-            now: start() + Duration::days(31),
-            new_id: &mut new_id,
-        },
-    );
+    support::ingest(workspace, alerts, start() + Duration::days(31), 0);
 }
 
 #[wasm_bindgen_test]

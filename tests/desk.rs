@@ -13,7 +13,7 @@ use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{Event, HtmlElement, HtmlInputElement, HtmlSelectElement, window};
 use vigil::store::catalog::Catalog;
 use vigil::store::idb::IdbStore;
-use vigil::store::snapshot::{StoreName, records_for, records_of};
+use vigil::store::snapshot::{StoreName, records_for};
 use vigil::store::workspace_store::save_catalog;
 use vigil::ui::App;
 use vigil::ui::banners::StorageBanners;
@@ -22,7 +22,7 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 mod support;
 
-use support::{clear_local_storage, fresh_name, put_raw, rename, until, workspace};
+use support::{clear_local_storage, put_raw, rename, saved_workspace, until};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -66,6 +66,16 @@ fn text_of(container: &HtmlElement, selector: &str) -> String {
         .unwrap()
         .and_then(|element| element.text_content())
         .unwrap_or_default()
+}
+
+/// The number of the desk's first incident.
+fn first_incident(desk: Desk) -> u64 {
+    desk.workspace()
+        .read_untracked()
+        .incidents()
+        .next()
+        .unwrap()
+        .number
 }
 
 fn opened(desk: Desk) -> bool {
@@ -164,10 +174,7 @@ async fn a_first_visit_opens_the_demo_and_each_workspace_keeps_its_own_incidents
 
 #[wasm_bindgen_test]
 async fn unreadable_records_are_flagged_and_listed_as_stored_in_the_diagnostics() {
-    let name = fresh_name("diagnostics");
-    let store = IdbStore::open(&name).await.unwrap();
-    store.replace(records_of(&workspace())).await.unwrap();
-    drop(store);
+    let name = saved_workspace("diagnostics").await;
     let raw = "<img src=x onerror=alert(1)> not a record";
     put_raw(&name, StoreName::Incidents, "77", raw).await;
     open_next(&name);
@@ -192,10 +199,7 @@ async fn unreadable_records_are_flagged_and_listed_as_stored_in_the_diagnostics(
 
 #[wasm_bindgen_test]
 async fn a_workspace_saved_by_a_newer_vigil_says_it_is_read_only_and_refuses_edits() {
-    let name = fresh_name("newer");
-    let store = IdbStore::open(&name).await.unwrap();
-    store.replace(records_of(&workspace())).await.unwrap();
-    drop(store);
+    let name = saved_workspace("newer").await;
     put_raw(&name, StoreName::Meta, "meta", "{\"schemaVersion\": 7}").await;
     open_next(&name);
 
@@ -206,13 +210,7 @@ async fn a_workspace_saved_by_a_newer_vigil_says_it_is_read_only_and_refuses_edi
         "{}",
         text_of(&container, ".banners")
     );
-    let number = desk
-        .workspace()
-        .read_untracked()
-        .incidents()
-        .next()
-        .unwrap()
-        .number;
+    let number = first_incident(desk);
     let edited = desk.apply([number], |workspace| {
         rename(workspace, number, "Changed", "Ana");
     });
@@ -226,19 +224,12 @@ async fn a_workspace_saved_by_a_newer_vigil_says_it_is_read_only_and_refuses_edi
 
 #[wasm_bindgen_test]
 async fn a_change_another_tab_saved_first_is_refused_and_the_fresh_version_offered() {
-    let name = fresh_name("conflict");
+    let name = saved_workspace("conflict").await;
     let store = IdbStore::open(&name).await.unwrap();
-    store.replace(records_of(&workspace())).await.unwrap();
     open_next(&name);
     let (container, desk, _handle) = mount_desk();
     until("the workspace opens", || opened(desk)).await;
-    let number = desk
-        .workspace()
-        .read_untracked()
-        .incidents()
-        .next()
-        .unwrap()
-        .number;
+    let number = first_incident(desk);
 
     // Another tab saves its title first.
     let mut theirs = store.load().await.unwrap().workspace;
@@ -275,21 +266,12 @@ async fn a_change_another_tab_saved_first_is_refused_and_the_fresh_version_offer
 
 #[wasm_bindgen_test]
 async fn a_second_tab_sees_a_saved_change() {
-    let name = fresh_name("two-tabs");
-    let store = IdbStore::open(&name).await.unwrap();
-    store.replace(records_of(&workspace())).await.unwrap();
-    drop(store);
+    let name = saved_workspace("two-tabs").await;
     open_next(&name);
     let (_, first, _first_tab) = mount_desk();
     let (_, second, _second_tab) = mount_desk();
     until("both tabs open", || opened(first) && opened(second)).await;
-    let number = first
-        .workspace()
-        .read_untracked()
-        .incidents()
-        .next()
-        .unwrap()
-        .number;
+    let number = first_incident(first);
 
     first
         .apply([number], |workspace| {

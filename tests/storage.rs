@@ -25,7 +25,9 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 mod support;
 
-use support::{clear_local_storage, fresh_name, next_task, put_raw, rename, start, workspace};
+use support::{
+    clear_local_storage, fresh_name, next_task, put_raw, rename, saved_workspace, start, workspace,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -237,10 +239,7 @@ async fn a_write_over_the_quota_is_refused_whole_and_keeps_what_was_stored() {
 
 #[wasm_bindgen_test]
 async fn the_later_of_two_instances_editing_one_incident_is_refused_and_sees_the_first() {
-    let name = fresh_name("tabs");
-    let store = IdbStore::open(&name).await.unwrap();
-    store.replace(records_of(&workspace())).await.unwrap();
-    drop(store);
+    let name = saved_workspace("tabs").await;
 
     let first = IdbStore::open(&name).await.unwrap();
     let second = IdbStore::open(&name).await.unwrap();
@@ -344,10 +343,7 @@ async fn a_database_saved_by_schema_1_is_migrated_on_open_and_loses_nothing() {
 
 #[wasm_bindgen_test]
 async fn two_instances_opening_the_same_new_incident_number_do_not_overwrite_each_other() {
-    let name = fresh_name("numbers");
-    let store = IdbStore::open(&name).await.unwrap();
-    store.replace(records_of(&workspace())).await.unwrap();
-    drop(store);
+    let name = saved_workspace("numbers").await;
     let first = IdbStore::open(&name).await.unwrap();
     let second = IdbStore::open(&name).await.unwrap();
     let mut views = [

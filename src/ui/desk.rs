@@ -69,6 +69,19 @@ impl Default for StorageStatus {
     }
 }
 
+impl StorageStatus {
+    /// A workspace that cannot be kept (its store would not open or be read): the tab works
+    /// in memory and says why.
+    fn unstored(error: &StoreError) -> StorageStatus {
+        StorageStatus {
+            opening: false,
+            backend: Backend::Memory,
+            problem: Some(error.to_string()),
+            ..StorageStatus::default()
+        }
+    }
+}
+
 /// The desk of one tab. `Copy`: every field is a handle into the reactive owner that made it.
 #[derive(Clone, Copy)]
 pub struct Desk {
@@ -277,12 +290,7 @@ impl Desk {
                 Ok(store) => Rc::new(store),
                 Err(error) => {
                     if current() {
-                        self.status.set(StorageStatus {
-                            opening: false,
-                            backend: Backend::Memory,
-                            problem: Some(error.to_string()),
-                            ..StorageStatus::default()
-                        });
+                        self.status.set(StorageStatus::unstored(&error));
                     }
                     return;
                 }
@@ -305,12 +313,7 @@ impl Desk {
                 }
                 Err(error) => {
                     self.rows.set(Vec::new());
-                    self.status.set(StorageStatus {
-                        opening: false,
-                        backend: Backend::Memory,
-                        problem: Some(error.to_string()),
-                        ..StorageStatus::default()
-                    });
+                    self.status.set(StorageStatus::unstored(&error));
                     // Nothing is written over a store that could not be read.
                     return;
                 }

@@ -5,13 +5,14 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use idb::{Factory, TransactionMode};
 use uuid::Uuid;
-use vigil::core::correlation::IngestContext;
+use vigil::core::alert::RawAlert;
+use vigil::core::correlation::{IngestContext, IngestReport};
 use vigil::core::draft::IncidentDraft;
 use vigil::core::incident::Edit;
 use vigil::core::people::Actor;
 use vigil::core::workspace::Workspace;
 use vigil::store::idb::IdbStore;
-use vigil::store::snapshot::{Change, StoreName};
+use vigil::store::snapshot::{Change, StoreName, records_of};
 use vigil::synthetic::AlertFeed;
 use wasm_bindgen::JsValue;
 
@@ -25,21 +26,36 @@ pub fn fresh_name(test: &str) -> String {
     format!("{test}-{}", js_sys::Math::random().to_bits())
 }
 
-/// Correlated alerts with merges, a hand-made incident, and a manual merge.
-pub fn workspace() -> Workspace {
-    let mut workspace = Workspace::default();
-    let mut next = 0u128;
+/// Ingests a batch as of `now`, numbering new incidents' ids from `first_id`.
+pub fn ingest(
+    workspace: &mut Workspace,
+    alerts: Vec<RawAlert>,
+    now: DateTime<Utc>,
+    first_id: u128,
+) -> IngestReport {
+    let mut next = first_id;
     let mut new_id = move || {
         next += 1;
         Uuid::from_u128(next)
     };
-    let mut feed = AlertFeed::new(5, 40, start(), Duration::days(2));
     workspace.ingest(
-        feed.batch(150, 150),
+        alerts,
         &mut IngestContext {
-            now: start() + Duration::days(3),
+            now,
             new_id: &mut new_id,
         },
+    )
+}
+
+/// Correlated alerts with merges, a hand-made incident, and a manual merge.
+pub fn workspace() -> Workspace {
+    let mut workspace = Workspace::default();
+    let mut feed = AlertFeed::new(5, 40, start(), Duration::days(2));
+    ingest(
+        &mut workspace,
+        feed.batch(150, 150),
+        start() + Duration::days(3),
+        0,
     );
     let draft = IncidentDraft {
         title: "Suspicious visitor at reception".into(),
@@ -62,6 +78,14 @@ pub fn workspace() -> Workspace {
         .merge_incidents(&live, "same host", &analyst, start())
         .unwrap();
     workspace
+}
+
+/// Saves [`workspace`] under a fresh name, which it returns; the store is closed again.
+pub async fn saved_workspace(test: &str) -> String {
+    let name = fresh_name(test);
+    let store = IdbStore::open(&name).await.unwrap();
+    store.replace(records_of(&workspace())).await.unwrap();
+    name
 }
 
 /// Writes one raw value straight into a store, as a damaged or foreign record would be.
