@@ -1,6 +1,6 @@
 //! A workspace in IndexedDB: one database per workspace (`vigil-<name>`), so nothing of one can
 //! show in another, with an object store per kind of record (`meta`, `incidents`, `alerts`).
-//! Records are JSON text (see `snapshot`); each write is one read-write transaction, committed
+//! Records are JSON (see `snapshot`), stored as UTF-8 bytes; each write is one read-write transaction, committed
 //! whole or not at all. Everything to write is computed before the transaction opens, since
 //! IndexedDB commits a transaction as soon as the event loop finds nothing pending in it.
 
