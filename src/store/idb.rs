@@ -1,8 +1,9 @@
 //! A workspace in IndexedDB: one database per workspace (`vigil-<name>`), so nothing of one can
-//! show in another, with an object store per kind of record (`meta`, `incidents`, `alerts`).
-//! Records are JSON (see `snapshot`), stored as UTF-8 bytes; each write is one read-write transaction, committed
-//! whole or not at all. Everything to write is computed before the transaction opens, since
-//! IndexedDB commits a transaction as soon as the event loop finds nothing pending in it.
+//! show in another, with an object store per kind of record (`meta`, `incidents`, `clusters`,
+//! `queue`, and schema 1's `alerts`). Records are JSON (see `snapshot`) stored as UTF-8 bytes;
+//! each write is one read-write transaction, committed whole or not at all. Everything to write
+//! is computed before the transaction opens, since IndexedDB commits a transaction as soon as
+//! the event loop finds nothing pending in it.
 
 use std::cell::Cell;
 use std::fmt;
