@@ -1,10 +1,11 @@
 //! Vigil: a security incident desk that runs entirely in the browser.
 //!
-//! `core`, `sentinel`, `store` (its records and files), `route` and `synthetic` are pure Rust, built and tested natively; `ui` is the Leptos
+//! `core`, `importers`, `sentinel`, `store` (its records and files), `route` and `synthetic` are pure Rust, built and tested natively; `ui` is the Leptos
 //! front end and exists only in the WebAssembly build. See `ARCHITECTURE.md`.
 #![warn(missing_docs)]
 
 pub mod core;
+pub mod importers;
 pub mod route;
 pub mod sentinel;
 pub mod store;

@@ -1,0 +1,164 @@
+use chrono::{TimeZone, Utc};
+use proptest::prelude::*;
+
+use super::*;
+use crate::core::alert::{Alert, RawEntity};
+use crate::core::vocabulary::Severity;
+
+mod cef_format {
+    use super::*;
+    use crate::importers::cef;
+
+    fn one(line: &str) -> RawAlert {
+        let parsed = cef::parse(line);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        assert_eq!(parsed.alerts.len(), 1);
+        parsed.alerts.into_iter().next().unwrap().1
+    }
+
+    fn property<'a>(entity: &'a RawEntity, name: &str) -> &'a str {
+        entity
+            .properties
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .unwrap_or_else(|| panic!("no {name} in {entity:?}"))
+    }
+
+    #[test]
+    fn an_event_becomes_an_alert_with_its_entities() {
+        let alert = one(
+            "CEF:0|Palo Alto Networks|PAN-OS|10.1|threat-42|Command and control traffic|8|\
+             externalId=9001 rt=1763800000000 src=10.1.2.3 dst=203.0.113.9 \
+             shost=web01.contoso.com suser=alice@contoso.com duser=CONTOSO\\\\bob \
+             fname=payload.exe fileHash=0123456789abcdef0123456789abcdef \
+             request=https://evil.example.net/a?b=c msg=Beacon every 60 s",
+        );
+        assert_eq!(alert.id, "cef-Palo Alto Networks-PAN-OS-9001");
+        assert_eq!(
+            alert.start,
+            Some(Utc.timestamp_millis_opt(1_763_800_000_000).unwrap())
+        );
+        assert_eq!(alert.details.display_name, "Command and control traffic");
+        assert_eq!(alert.details.alert_type, "threat-42");
+        assert_eq!(alert.details.product_name, "PAN-OS");
+        assert_eq!(alert.details.vendor_name, "Palo Alto Networks");
+        assert_eq!(alert.details.severity, Severity::High);
+        assert_eq!(alert.details.description, "Beacon every 60 s");
+        let kinds: Vec<&str> = alert.entities.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            ["ip", "ip", "host", "account", "account", "file", "filehash", "url"]
+        );
+        assert_eq!(property(&alert.entities[2], "HostName"), "web01");
+        assert_eq!(property(&alert.entities[2], "DnsDomain"), "contoso.com");
+        assert_eq!(property(&alert.entities[3], "UPNSuffix"), "contoso.com");
+        assert_eq!(property(&alert.entities[4], "NTDomain"), "CONTOSO");
+        assert_eq!(property(&alert.entities[4], "Name"), "bob");
+        assert_eq!(property(&alert.entities[6], "Algorithm"), "MD5");
+        assert_eq!(
+            property(&alert.entities[7], "Url"),
+            "https://evil.example.net/a?b=c"
+        );
+        // The core accepts it, with every entity understood.
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        let (_, warnings) = Alert::check(alert, now).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn escapes_are_read_in_the_header_and_in_values() {
+        let alert = one(
+            "CEF:0|Ven\\|dor|Pro\\\\duct|1|sig|Name with \\| pipe|Low|\
+             start=1763800000000 msg=a\\=b c\\\\d\\nline two fname=x=y.txt",
+        );
+        assert_eq!(alert.details.vendor_name, "Ven|dor");
+        assert_eq!(alert.details.product_name, "Pro\\duct");
+        assert_eq!(alert.details.display_name, "Name with | pipe");
+        assert_eq!(alert.details.severity, Severity::Low);
+        assert_eq!(alert.details.description, "a=b c\\d\nline two");
+        // An unescaped `=` not preceded by a key stays in its value.
+        assert_eq!(property(&alert.entities[0], "Name"), "x=y.txt");
+    }
+
+    #[test]
+    fn a_syslog_header_is_skipped_and_an_event_without_an_id_gets_a_stable_one() {
+        let line = "<134>Nov 22 09:15:02 fw01 CEF:0|Fortinet|FortiGate|7.2|13|Port scan|5|rt=Nov 22 2026 09:15:02 src=198.51.100.7";
+        let alert = one(line);
+        assert_eq!(alert.details.product_name, "FortiGate");
+        assert_eq!(alert.details.severity, Severity::Medium);
+        assert_eq!(
+            alert.start,
+            Some(Utc.with_ymd_and_hms(2026, 11, 22, 9, 15, 2).unwrap())
+        );
+        assert!(alert.id.starts_with("cef-"), "{}", alert.id);
+        assert_eq!(one(line).id, alert.id);
+        assert_ne!(one(&line.replace("198.51.100.7", "198.51.100.8")).id, alert.id);
+    }
+
+    #[test]
+    fn bad_lines_are_reported_by_number_and_the_rest_are_read() {
+        let text = "\
+CEF:0|V|P|1|s|good one|3|rt=1763800000000 src=10.0.0.1
+
+not an event at all
+CEF:0|V|P|1|s|missing fields
+CEF:x|V|P|1|s|bad version|3|rt=1
+CEF:0|V|P|1|s|bad severity|11|rt=1
+CEF:0|V|P|1|s|bad time|3|rt=yesterday
+CEF:0|V|P|1|s|stray text|3|hello src=10.0.0.1
+CEF:0|V|P|1|s|good two|Very-High|rt=1763800000000
+";
+        let parsed = cef::parse(text);
+        let lines: Vec<usize> = parsed.alerts.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, [1, 9]);
+        let problems: Vec<(usize, &str)> = parsed
+            .problems
+            .iter()
+            .map(|problem| (problem.record, problem.reason.as_str()))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                (3, "no \"CEF:\" in the line"),
+                (
+                    4,
+                    "the header has 5 of its 7 fields (version, vendor, product, version, signature id, name, severity)"
+                ),
+                (5, "the CEF version \"x\" is not a number"),
+                (6, "the severity 11 is not between 0 and 10"),
+                (7, "rt: \"yesterday\" is not a time"),
+                (
+                    8,
+                    "the extension holds \"hello\" where a key=value pair should be"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_format_is_told_from_the_content() {
+        assert!(cef::looks_like("\n  CEF:0|a|b|c|d|e|1|x=y\n"));
+        assert!(cef::looks_like("<13>Nov 22 host CEF:1|a|b|c|d|e|1|"));
+        assert!(!cef::looks_like("{\"value\": []}"));
+        assert!(!cef::looks_like("CEF: a note about CEF"));
+    }
+
+    proptest! {
+        #[test]
+        fn no_line_makes_the_parser_panic(line in "\\PC{0,200}") {
+            let _ = cef::parse(&line);
+            let _ = cef::parse(&format!("CEF:0|{line}"));
+        }
+
+        #[test]
+        fn any_value_escaped_by_the_rules_reads_back_as_written(value in "[ -~\\n]{0,40}") {
+            let escaped = value
+                .replace('\\', "\\\\")
+                .replace('=', "\\=")
+                .replace('\n', "\\n");
+            let alert = one(&format!("CEF:0|V|P|1|s|n|1|rt=1763800000000 msg={escaped}"));
+            prop_assert_eq!(alert.details.description, value.trim_end_matches(' '));
+        }
+    }
+}
