@@ -47,7 +47,15 @@ fn parse_line(line: &str) -> Result<RawAlert, String> {
         .find(MARKER)
         .ok_or_else(|| format!("no \"{MARKER}\" in the line"))?;
     let (header, extension) = split_header(&line[start + MARKER.len()..])?;
-    let [version, vendor, product, _product_version, signature, name, severity] = header;
+    let [
+        version,
+        vendor,
+        product,
+        _product_version,
+        signature,
+        name,
+        severity,
+    ] = header;
     if version.trim().parse::<u32>().is_err() {
         return Err(format!("the CEF version {version:?} is not a number"));
     }
@@ -227,7 +235,12 @@ fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
 /// The entities the usual extension keys name.
 fn entities<'a>(field: &impl Fn(&str) -> Option<&'a str>) -> Vec<RawEntity> {
     let mut entities = Vec::new();
-    for key in ["src", "dst", "sourceTranslatedAddress", "destinationTranslatedAddress"] {
+    for key in [
+        "src",
+        "dst",
+        "sourceTranslatedAddress",
+        "destinationTranslatedAddress",
+    ] {
         if let Some(address) = field(key) {
             entities.push(RawEntity::new("ip", &[("Address", address)]));
         }

@@ -3,6 +3,7 @@
 //! Import page shows the report and nothing is written until the analyst applies it.
 
 pub mod cef;
+pub mod log_analytics;
 
 use crate::core::alert::RawAlert;
 

@@ -48,7 +48,9 @@ mod cef_format {
         let kinds: Vec<&str> = alert.entities.iter().map(|e| e.kind.as_str()).collect();
         assert_eq!(
             kinds,
-            ["ip", "ip", "host", "account", "account", "file", "filehash", "url"]
+            [
+                "ip", "ip", "host", "account", "account", "file", "filehash", "url"
+            ]
         );
         assert_eq!(property(&alert.entities[2], "HostName"), "web01");
         assert_eq!(property(&alert.entities[2], "DnsDomain"), "contoso.com");
@@ -68,10 +70,8 @@ mod cef_format {
 
     #[test]
     fn escapes_are_read_in_the_header_and_in_values() {
-        let alert = one(
-            "CEF:0|Ven\\|dor|Pro\\\\duct|1|sig|Name with \\| pipe|Low|\
-             start=1763800000000 msg=a\\=b c\\\\d\\nline two fname=x=y.txt",
-        );
+        let alert = one("CEF:0|Ven\\|dor|Pro\\\\duct|1|sig|Name with \\| pipe|Low|\
+             start=1763800000000 msg=a\\=b c\\\\d\\nline two fname=x=y.txt");
         assert_eq!(alert.details.vendor_name, "Ven|dor");
         assert_eq!(alert.details.product_name, "Pro\\duct");
         assert_eq!(alert.details.display_name, "Name with | pipe");
@@ -93,7 +93,10 @@ mod cef_format {
         );
         assert!(alert.id.starts_with("cef-"), "{}", alert.id);
         assert_eq!(one(line).id, alert.id);
-        assert_ne!(one(&line.replace("198.51.100.7", "198.51.100.8")).id, alert.id);
+        assert_ne!(
+            one(&line.replace("198.51.100.7", "198.51.100.8")).id,
+            alert.id
+        );
     }
 
     #[test]
@@ -159,6 +162,173 @@ CEF:0|V|P|1|s|good two|Very-High|rt=1763800000000
                 .replace('\n', "\\n");
             let alert = one(&format!("CEF:0|V|P|1|s|n|1|rt=1763800000000 msg={escaped}"));
             prop_assert_eq!(alert.details.description, value.trim_end_matches(' '));
+        }
+    }
+}
+
+mod log_analytics_rows {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::core::vocabulary::Tactic;
+    use crate::importers::log_analytics;
+
+    /// A row as a query exports it: the JSON columns are strings.
+    fn row(entities: Value) -> Value {
+        json!({
+            "TimeGenerated": "2026-11-20T10:05:00Z",
+            "DisplayName": "Suspicious PowerShell command line",
+            "AlertName": "Suspicious PowerShell",
+            "AlertSeverity": "High",
+            "Description": "A process ran an encoded command.",
+            "ProviderName": "MDATP",
+            "VendorName": "Microsoft",
+            "SystemAlertId": "da637-1",
+            "AlertType": "WindowsDefenderAtp",
+            "StartTime": "2026-11-20T10:00:00Z",
+            "EndTime": "2026-11-20T10:01:00Z",
+            "RemediationSteps": "[\"Isolate the device\",\"Reset the password\"]",
+            "ExtendedProperties": "{\"MicrosoftDefenderAtp.Category\":\"Execution\",\"Count\":3}",
+            "Entities": entities.to_string(),
+            "ProductName": "Microsoft Defender Advanced Threat Protection",
+            "Status": "New",
+            "CompromisedEntity": "web01",
+            "Tactics": "Execution, DefenseEvasion",
+            "Techniques": "[\"T1059\",\"T1027\"]",
+            "Type": "SecurityAlert"
+        })
+    }
+
+    fn entities() -> Value {
+        json!([
+            {"$id": "2", "HostName": "web01", "DnsDomain": "contoso.com", "Type": "host"},
+            {"$id": "3", "ProcessId": "4242", "CommandLine": "powershell -enc AAA",
+             "Host": {"$ref": "2"},
+             "Account": {"$id": "4", "Name": "alice", "UPNSuffix": "contoso.com", "Type": "account"},
+             "Type": "process"},
+            {"$ref": "4"},
+            {"$id": "5", "Address": "10.1.2.3", "Type": "ip"}
+        ])
+    }
+
+    #[test]
+    fn a_row_becomes_an_alert_with_its_references_resolved() {
+        let parsed = log_analytics::parse(&json!([row(entities())]));
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let alert = &parsed.alerts[0].1;
+        assert_eq!(alert.id, "da637-1");
+        assert_eq!(
+            alert.start,
+            Some(Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap())
+        );
+        assert_eq!(
+            alert.details.display_name,
+            "Suspicious PowerShell command line"
+        );
+        assert_eq!(alert.details.severity, Severity::High);
+        assert_eq!(
+            alert.details.tactics,
+            [Tactic::Execution, Tactic::DefenseEvasion]
+        );
+        assert_eq!(alert.details.techniques, ["T1059", "T1027"]);
+        assert_eq!(
+            alert.details.remediation_steps,
+            ["Isolate the device", "Reset the password"]
+        );
+        assert!(
+            alert
+                .details
+                .extended_properties
+                .contains(&("Count".to_owned(), "3".to_owned()))
+        );
+        let kinds: Vec<&str> = alert.entities.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(kinds, ["host", "process", "account", "ip"]);
+        let process = &alert.entities[1];
+        let related: Vec<&str> = process.related.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(related, ["account", "host"]);
+        assert!(
+            process.related[1]
+                .properties
+                .contains(&("HostName".into(), "web01".into()))
+        );
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
+        let (checked, warnings) = Alert::check(alert.clone(), now).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(checked.entities.len(), 4);
+    }
+
+    #[test]
+    fn dangling_references_cycles_and_bad_columns_refuse_their_row_only() {
+        let dangling = json!([{"$id": "1", "Host": {"$ref": "9"}, "Type": "process"}]);
+        let cycle = json!([
+            {"$id": "1", "Parent": {"$ref": "2"}, "Type": "process"},
+            {"$id": "2", "Parent": {"$ref": "1"}, "Type": "process"}
+        ]);
+        let twice = json!([{"$id": "1", "Type": "ip"}, {"$id": "1", "Type": "ip"}]);
+        let mut bad_severity = row(json!([]));
+        bad_severity["AlertSeverity"] = "Severe".into();
+        let mut bad_time = row(json!([]));
+        bad_time["StartTime"] = "last Tuesday".into();
+        let mut bad_json = row(json!([]));
+        bad_json["Entities"] = "[{".into();
+        let document = json!([
+            row(dangling),
+            row(cycle),
+            row(twice),
+            bad_severity,
+            bad_time,
+            bad_json,
+            "not a row",
+            row(entities())
+        ]);
+        let parsed = log_analytics::parse(&document);
+        let problems: Vec<(usize, &str)> = parsed
+            .problems
+            .iter()
+            .map(|problem| (problem.record, problem.reason.as_str()))
+            .collect();
+        assert_eq!(problems[0], (1, "Entities: $ref \"9\" names no entity"));
+        assert_eq!(
+            problems[1],
+            (
+                2,
+                "Entities: entities refer to each other in a cycle: 1 → 2 → 1"
+            )
+        );
+        assert_eq!(problems[2], (3, "Entities: two entities declare $id \"1\""));
+        assert!(
+            problems[3].1.starts_with("AlertSeverity: "),
+            "{}",
+            problems[3].1
+        );
+        assert!(problems[3].1.contains("Severe"), "{}", problems[3].1);
+        assert_eq!(
+            problems[4],
+            (5, "StartTime: \"last Tuesday\" is not a time")
+        );
+        assert!(
+            problems[5].1.starts_with("Entities: not JSON"),
+            "{}",
+            problems[5].1
+        );
+        assert_eq!(problems[6], (7, "the row is not an object"));
+        assert_eq!(parsed.alerts.len(), 1);
+        assert_eq!(parsed.alerts[0].0, 8);
+    }
+
+    #[test]
+    fn rows_are_told_from_other_json() {
+        assert!(log_analytics::looks_like(&json!([row(json!([]))])));
+        assert!(!log_analytics::looks_like(&json!({"value": []})));
+        assert!(!log_analytics::looks_like(&json!([{"title": "x"}])));
+    }
+
+    proptest! {
+        #[test]
+        fn no_entities_column_makes_the_parser_panic(text in "\\PC{0,120}") {
+            let mut document = row(json!([]));
+            document["Entities"] = text.into();
+            let _ = log_analytics::parse(&json!([document]));
         }
     }
 }
