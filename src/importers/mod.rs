@@ -3,9 +3,104 @@
 //! Import page shows the report and nothing is written until the analyst applies it.
 
 pub mod cef;
+pub mod graph;
 pub mod log_analytics;
 
+use serde_json::Value;
+
 use crate::core::alert::RawAlert;
+
+/// A format Vigil reads, told from the content, never from the file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Sentinel Incidents API JSON: a list page or one incident (read by `sentinel`).
+    SentinelIncidents,
+    /// `SecurityAlert` rows exported from a Log Analytics query.
+    LogAnalyticsAlerts,
+    /// Microsoft Graph security `alerts_v2`.
+    GraphAlerts,
+    /// CEF lines.
+    Cef,
+}
+
+impl Format {
+    /// The name the import report shows.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::SentinelIncidents => "Sentinel incidents (JSON)",
+            Format::LogAnalyticsAlerts => "Log Analytics SecurityAlert rows (JSON)",
+            Format::GraphAlerts => "Microsoft Graph security alerts (JSON)",
+            Format::Cef => "CEF",
+        }
+    }
+}
+
+/// A file's text. Bytes that are not UTF-8 become U+FFFD, and `replaced` says so, so the
+/// report can warn that some characters could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The text, without a byte-order mark.
+    pub text: String,
+    /// Some bytes were not UTF-8.
+    pub replaced: bool,
+}
+
+/// Reads a file's bytes as text.
+pub fn decode(bytes: &[u8]) -> Decoded {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = String::from_utf8_lossy(bytes);
+    Decoded {
+        replaced: matches!(text, std::borrow::Cow::Owned(_)),
+        text: text.into_owned(),
+    }
+}
+
+/// Which format a text is in, with its JSON when it is JSON; or why it is none of them.
+pub fn detect(text: &str) -> Result<(Format, Option<Value>), String> {
+    if cef::looks_like(text) {
+        return Ok((Format::Cef, None));
+    }
+    let document: Value = serde_json::from_str(text).map_err(|error| {
+        format!(
+            "the file is neither CEF nor JSON (JSON stops at line {}, column {}: {error})",
+            error.line(),
+            error.column()
+        )
+    })?;
+    let format = if log_analytics::looks_like(&document) {
+        Format::LogAnalyticsAlerts
+    } else if graph::looks_like(&document) {
+        Format::GraphAlerts
+    } else if is_sentinel_incidents(&document) {
+        Format::SentinelIncidents
+    } else {
+        return Err("the JSON is none of the formats Vigil reads: Sentinel incidents, Log Analytics SecurityAlert rows, Graph security alerts".to_owned());
+    };
+    Ok((format, Some(document)))
+}
+
+/// The alerts of a text in an alert format; `None` for Sentinel incidents, which `sentinel`
+/// imports as incidents.
+pub fn read_alerts(format: Format, text: &str, document: Option<&Value>) -> Option<Parsed> {
+    match (format, document) {
+        (Format::Cef, _) => Some(cef::parse(text)),
+        (Format::LogAnalyticsAlerts, Some(document)) => Some(log_analytics::parse(document)),
+        (Format::GraphAlerts, Some(document)) => Some(graph::parse(document)),
+        _ => None,
+    }
+}
+
+/// A Sentinel incident (a PUT body or GET reply) or a list page of them.
+fn is_sentinel_incidents(document: &Value) -> bool {
+    let is_incident = |item: &Value| {
+        item.get("properties")
+            .is_some_and(|properties| properties.get("title").is_some())
+    };
+    match document.get("value").and_then(Value::as_array) {
+        Some(items) => items.is_empty() || items.iter().any(is_incident),
+        None => is_incident(document),
+    }
+}
 
 /// What one file held.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -332,3 +332,182 @@ mod log_analytics_rows {
         }
     }
 }
+
+mod graph_alerts {
+    use serde_json::json;
+
+    use super::*;
+    use crate::core::vocabulary::Tactic;
+    use crate::importers::graph;
+
+    fn alert() -> serde_json::Value {
+        json!({
+            "@odata.type": "#microsoft.graph.security.alert",
+            "id": "da08587464201112345_-1",
+            "title": "Suspicious credential dump from NTDS.dit",
+            "description": "Attackers dump NTDS.dit to obtain user credentials.",
+            "severity": "high",
+            "status": "inProgress",
+            "category": "CredentialAccess",
+            "serviceSource": "microsoftDefenderForEndpoint",
+            "detectionSource": "microsoftDefenderForEndpoint",
+            "detectorId": "b6ce3c8a",
+            "createdDateTime": "2026-11-20T08:00:00Z",
+            "firstActivityDateTime": "2026-11-20T07:55:00Z",
+            "lastActivityDateTime": "2026-11-20T07:59:00Z",
+            "mitreTechniques": ["T1003.003"],
+            "recommendedActions": "Isolate the device.",
+            "evidence": [
+                {"@odata.type": "#microsoft.graph.security.deviceEvidence",
+                 "deviceDnsName": "dc01.contoso.com"},
+                {"@odata.type": "#microsoft.graph.security.userEvidence",
+                 "userAccount": {"accountName": "alice", "domainName": "CONTOSO",
+                                 "userPrincipalName": "alice@contoso.com",
+                                 "azureAdUserId": "2d1c6e0e-5a5f-4d7e-8f7e-1f2b3c4d5e6f"}},
+                {"@odata.type": "#microsoft.graph.security.processEvidence",
+                 "processId": 4242, "processCommandLine": "ntdsutil \"ac i ntds\" ifm",
+                 "imageFile": {"fileName": "ntdsutil.exe", "filePath": "C:\\Windows\\System32",
+                               "sha256": "8f1cbbe2e0d46c6c2c9e5bb8a01e1b7a4a0e9b5d3c2f1e0d9c8b7a6f5e4d3c2b"}},
+                {"@odata.type": "#microsoft.graph.security.ipEvidence", "ipAddress": "203.0.113.5"},
+                {"@odata.type": "#microsoft.graph.security.urlEvidence", "url": "https://evil.example.net/x"},
+                {"@odata.type": "#microsoft.graph.security.mailboxEvidence",
+                 "primaryAddress": "alice@contoso.com"},
+                {"@odata.type": "#microsoft.graph.security.registryKeyEvidence",
+                 "registryHive": "HKEY_LOCAL_MACHINE", "registryKey": "SOFTWARE\\Run"},
+                {"@odata.type": "#microsoft.graph.security.analyzedMessageEvidence"}
+            ]
+        })
+    }
+
+    #[test]
+    fn an_alert_and_its_evidence_become_an_alert_and_its_entities() {
+        let parsed = graph::parse(&json!({"value": [alert()]}));
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let alert = &parsed.alerts[0].1;
+        assert_eq!(alert.id, "da08587464201112345_-1");
+        assert_eq!(
+            alert.start,
+            Some(Utc.with_ymd_and_hms(2026, 11, 20, 7, 55, 0).unwrap())
+        );
+        assert_eq!(alert.details.severity, Severity::High);
+        assert_eq!(alert.details.tactics, [Tactic::CredentialAccess]);
+        assert_eq!(
+            alert.details.product_name,
+            "Microsoft Defender for Endpoint"
+        );
+        assert_eq!(alert.details.techniques, ["T1003.003"]);
+        let kinds: Vec<&str> = alert.entities.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "host",
+                "account",
+                "process",
+                "ip",
+                "url",
+                "mailbox",
+                "registrykey",
+                "analyzedMessageEvidence"
+            ]
+        );
+        let process = &alert.entities[2];
+        assert_eq!(process.related[0].kind, "file");
+        assert_eq!(process.related[0].related[0].kind, "filehash");
+        // The core takes it; the evidence type it does not know is reported, not dropped.
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
+        let (checked, warnings) = Alert::check(alert.clone(), now).unwrap();
+        assert_eq!(checked.entities.len(), 7);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+
+    #[test]
+    fn a_bad_alert_is_reported_by_position_and_the_rest_read() {
+        let mut bad = alert();
+        bad["severity"] = "severe".into();
+        let mut late = alert();
+        late["firstActivityDateTime"] = "soon".into();
+        let parsed = graph::parse(&json!({"value": [bad, late, 7, alert()]}));
+        let problems: Vec<(usize, &str)> = parsed
+            .problems
+            .iter()
+            .map(|problem| (problem.record, problem.reason.as_str()))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                (1, "severity: unknown value \"severe\""),
+                (2, "firstActivityDateTime: \"soon\" is not a time"),
+                (3, "the alert is not an object"),
+            ]
+        );
+        assert_eq!(parsed.alerts[0].0, 4);
+    }
+}
+
+mod detection {
+    use super::*;
+    use crate::importers::{Format, decode, detect, read_alerts};
+
+    #[test]
+    fn each_format_is_told_from_its_content() {
+        let cases = [
+            ("CEF:0|V|P|1|s|n|3|rt=1", Format::Cef),
+            ("[{\"SystemAlertId\": \"a\"}]", Format::LogAnalyticsAlerts),
+            (
+                "{\"value\": [{\"id\": \"x\", \"evidence\": []}]}",
+                Format::GraphAlerts,
+            ),
+            (
+                "{\"properties\": {\"title\": \"t\"}}",
+                Format::SentinelIncidents,
+            ),
+            ("{\"value\": []}", Format::SentinelIncidents),
+        ];
+        for (text, format) in cases {
+            assert_eq!(detect(text).map(|(found, _)| found), Ok(format), "{text}");
+        }
+        let (format, document) =
+            detect("[{\"SystemAlertId\": \"a\", \"StartTime\": \"2026-11-20T10:00:00Z\"}]")
+                .unwrap();
+        assert_eq!(
+            read_alerts(format, "", document.as_ref())
+                .unwrap()
+                .alerts
+                .len(),
+            1
+        );
+        assert_eq!(read_alerts(Format::SentinelIncidents, "", None), None);
+    }
+
+    #[test]
+    fn other_files_are_refused_with_where_they_stop_making_sense() {
+        let error = detect("{\"value\": [1,").unwrap_err();
+        assert!(
+            error.starts_with("the file is neither CEF nor JSON (JSON stops at line 1, column 13"),
+            "{error}"
+        );
+        let error = detect("{\"rows\": []}").unwrap_err();
+        assert!(
+            error.starts_with("the JSON is none of the formats"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_replaced_and_flagged() {
+        let decoded = decode(b"\xEF\xBB\xBFCEF:0|V|P|1|s|caf\xE9|3|rt=1");
+        assert!(decoded.replaced);
+        assert_eq!(decoded.text, "CEF:0|V|P|1|s|caf\u{FFFD}|3|rt=1");
+        let clean = decode("CEF:0|V|P|1|s|café|3|rt=1".as_bytes());
+        assert!(!clean.replaced);
+    }
+
+    proptest! {
+        #[test]
+        fn no_text_makes_detection_or_reading_panic(text in "\\PC{0,300}") {
+            if let Ok((format, document)) = detect(&text) {
+                let _ = read_alerts(format, &text, document.as_ref());
+            }
+        }
+    }
+}
