@@ -5,6 +5,7 @@
 pub mod cef;
 pub mod graph;
 pub mod log_analytics;
+pub mod sentinel_alerts;
 
 use serde_json::Value;
 
@@ -15,6 +16,8 @@ use crate::core::alert::RawAlert;
 pub enum Format {
     /// Sentinel Incidents API JSON: a list page or one incident (read by `sentinel`).
     SentinelIncidents,
+    /// Sentinel alerts in the REST shape (`kind: SecurityAlert`).
+    SentinelAlerts,
     /// `SecurityAlert` rows exported from a Log Analytics query.
     LogAnalyticsAlerts,
     /// Microsoft Graph security `alerts_v2`.
@@ -28,6 +31,7 @@ impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Format::SentinelIncidents => "Sentinel incidents (JSON)",
+            Format::SentinelAlerts => "Sentinel alerts (JSON)",
             Format::LogAnalyticsAlerts => "Log Analytics SecurityAlert rows (JSON)",
             Format::GraphAlerts => "Microsoft Graph security alerts (JSON)",
             Format::Cef => "CEF",
@@ -69,12 +73,14 @@ pub fn detect(text: &str) -> Result<(Format, Option<Value>), String> {
     })?;
     let format = if log_analytics::looks_like(&document) {
         Format::LogAnalyticsAlerts
+    } else if sentinel_alerts::looks_like(&document) {
+        Format::SentinelAlerts
     } else if graph::looks_like(&document) {
         Format::GraphAlerts
     } else if is_sentinel_incidents(&document) {
         Format::SentinelIncidents
     } else {
-        return Err("the JSON is none of the formats Vigil reads: Sentinel incidents, Log Analytics SecurityAlert rows, Graph security alerts".to_owned());
+        return Err("the JSON is none of the formats Vigil reads: Sentinel incidents or alerts, Log Analytics SecurityAlert rows, Graph security alerts".to_owned());
     };
     Ok((format, Some(document)))
 }
@@ -86,6 +92,7 @@ pub fn read_alerts(format: Format, text: &str, document: Option<&Value>) -> Opti
         (Format::Cef, _) => Some(cef::parse(text)),
         (Format::LogAnalyticsAlerts, Some(document)) => Some(log_analytics::parse(document)),
         (Format::GraphAlerts, Some(document)) => Some(graph::parse(document)),
+        (Format::SentinelAlerts, Some(document)) => Some(sentinel_alerts::parse(document)),
         _ => None,
     }
 }

@@ -511,3 +511,70 @@ mod detection {
         }
     }
 }
+
+mod sentinel_rest_alerts {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::importers::{Format, detect, read_alerts, sentinel_alerts};
+
+    /// The reply body of the real `GetAllIncidentAlerts` example.
+    fn fixture() -> Value {
+        let example: Value = serde_json::from_str(include_str!(
+            "../../tests/fixtures/sentinel-api/GetAllIncidentAlerts.json"
+        ))
+        .unwrap();
+        example["responses"]["200"]["body"].clone()
+    }
+
+    #[test]
+    fn the_api_example_reads_as_one_alert() {
+        let body = fixture();
+        let (format, document) = detect(&body.to_string()).unwrap();
+        assert_eq!(format, Format::SentinelAlerts);
+        let parsed = read_alerts(format, "", document.as_ref()).unwrap();
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let alert = &parsed.alerts[0].1;
+        assert_eq!(alert.id, "baa8a239-6fde-4ab7-a093-d09f7b75c58c");
+        assert_eq!(alert.details.display_name, "myAlert");
+        assert_eq!(alert.details.severity, Severity::Low);
+        assert_eq!(alert.details.product_name, "Azure Security Center");
+        assert_eq!(
+            alert.start,
+            Some(
+                Utc.with_ymd_and_hms(2020, 7, 20, 18, 21, 53).unwrap()
+                    + chrono::Duration::nanoseconds(615_836_100)
+            )
+        );
+        assert!(alert.details.extended_properties.contains(&(
+            "AlertMessageEnqueueTime".into(),
+            "2020-07-20T18:21:57.304Z".into()
+        )));
+    }
+
+    #[test]
+    fn a_bad_alert_names_its_field() {
+        let mut body = fixture();
+        body["value"][0]["properties"]["severity"] = json!("Severe");
+        body["value"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"kind": "SecurityAlert"}));
+        let parsed = sentinel_alerts::parse(&body);
+        assert_eq!(parsed.problems[0].record, 1);
+        assert!(
+            parsed.problems[0]
+                .reason
+                .starts_with("properties.severity: "),
+            "{}",
+            parsed.problems[0].reason
+        );
+        assert_eq!(
+            (
+                parsed.problems[1].record,
+                parsed.problems[1].reason.as_str()
+            ),
+            (2, "properties: expected an object")
+        );
+    }
+}
