@@ -7,9 +7,15 @@ pub mod graph;
 pub mod log_analytics;
 pub mod sentinel_alerts;
 
-use serde_json::Value;
+use std::collections::BTreeMap;
 
-use crate::core::alert::RawAlert;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::core::alert::{Alert, RawAlert};
+use crate::core::incident::Incident;
+use crate::sentinel::{ImportContext, import_incidents};
 
 /// A format Vigil reads, told from the content, never from the file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,6 +132,88 @@ pub struct RecordProblem {
     pub record: usize,
     /// What is wrong with it, worded for the analyst.
     pub reason: String,
+}
+
+/// What applying a file would do, worked out before anything is written: the report the
+/// analyst reads before **Apply** or **Cancel**.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportPlan {
+    /// The format the content was read as.
+    pub format: Format,
+    /// Some bytes were not UTF-8 and were replaced.
+    pub replaced_characters: bool,
+    /// What would be taken in.
+    pub contents: PlanContents,
+}
+
+/// What a file brings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanContents {
+    /// Alerts for the correlation core: the valid ones, and every record refused with why.
+    Alerts {
+        /// Alerts the core will take in.
+        valid: Vec<RawAlert>,
+        /// Records that will not be, by number.
+        problems: Vec<RecordProblem>,
+    },
+    /// Sentinel incidents, taken whole (an incident file is all or nothing).
+    Incidents(Vec<Incident>),
+}
+
+/// Reads a file and works out what applying it would do; an error names what stops the whole
+/// file from being read (not a known format, or an incident file that breaks somewhere).
+pub fn plan(
+    bytes: &[u8],
+    now: DateTime<Utc>,
+    first_free_number: u64,
+    new_id: &mut dyn FnMut() -> Uuid,
+) -> Result<ImportPlan, String> {
+    let decoded = decode(bytes);
+    let (format, document) = detect(&decoded.text)?;
+    let contents = match read_alerts(format, &decoded.text, document.as_ref()) {
+        Some(parsed) => check_alerts(parsed, now),
+        None => {
+            let mut context = ImportContext {
+                now,
+                first_free_number,
+                new_id,
+            };
+            PlanContents::Incidents(
+                import_incidents(&decoded.text, &mut context).map_err(|error| error.to_string())?,
+            )
+        }
+    };
+    Ok(ImportPlan {
+        format,
+        replaced_characters: decoded.replaced,
+        contents,
+    })
+}
+
+/// Splits read alerts into those the core will take and those it would refuse, with the
+/// core's own reasons, so the report says before Apply what Apply will do.
+fn check_alerts(parsed: Parsed, now: DateTime<Utc>) -> PlanContents {
+    let mut problems = parsed.problems;
+    let mut valid = Vec::with_capacity(parsed.alerts.len());
+    let mut first_record: BTreeMap<String, usize> = BTreeMap::new();
+    for (record, alert) in parsed.alerts {
+        let refusal = match Alert::check(alert.clone(), now) {
+            Err(rejection) => Some(rejection.to_string()),
+            Ok((checked, _)) => match first_record.get(&checked.id) {
+                Some(first) => Some(format!("the same alert id as record {first}")),
+                None => {
+                    first_record.insert(checked.id, record);
+                    None
+                }
+            },
+        };
+        match refusal {
+            Some(reason) => problems.push(RecordProblem { record, reason }),
+            None => valid.push(alert),
+        }
+    }
+    problems.sort_by_key(|problem| problem.record);
+    PlanContents::Alerts { valid, problems }
 }
 
 #[cfg(test)]

@@ -578,3 +578,65 @@ mod sentinel_rest_alerts {
         );
     }
 }
+
+mod plans {
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::importers::{Format, PlanContents, plan};
+
+    fn now() -> chrono::DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn the_report_counts_what_the_core_takes_and_names_every_record_it_would_refuse() {
+        let text = "\
+CEF:0|V|P|1|s|kept|3|externalId=1 rt=1763800000000 src=10.0.0.1
+CEF:0|V|P|1|s|no time|3|externalId=2 src=10.0.0.1
+CEF:0|V|P|1|s|again|3|externalId=1 rt=1763800000000
+garbage
+CEF:0|V|P|1|s|future|3|externalId=3 rt=4102444800000
+";
+        let mut new_id = || Uuid::nil();
+        let plan = plan(text.as_bytes(), now(), 1, &mut new_id).unwrap();
+        assert_eq!(plan.format, Format::Cef);
+        assert!(!plan.replaced_characters);
+        let PlanContents::Alerts { valid, problems } = plan.contents else {
+            panic!("alerts expected");
+        };
+        assert_eq!(valid.len(), 1);
+        assert_eq!(valid[0].details.display_name, "kept");
+        let records: Vec<(usize, &str)> = problems
+            .iter()
+            .map(|problem| (problem.record, problem.reason.as_str()))
+            .collect();
+        assert_eq!(records[0], (2, "it has no start time (startTimeUtc)"));
+        assert_eq!(records[1], (3, "the same alert id as record 1"));
+        assert_eq!(records[2], (4, "no \"CEF:\" in the line"));
+        assert_eq!(records[3].0, 5);
+        assert!(records[3].1.contains("in the future"), "{}", records[3].1);
+    }
+
+    #[test]
+    fn an_incident_file_is_planned_whole_or_refused_with_where_it_broke() {
+        let text = include_str!("../../tests/fixtures/sentinel-api/GetIncidents.json");
+        let example: serde_json::Value = serde_json::from_str(text).unwrap();
+        let body = example["responses"]["200"]["body"].to_string();
+        let mut serial = 0u128;
+        let mut new_id = || {
+            serial += 1;
+            Uuid::from_u128(serial)
+        };
+        let plan = plan(body.as_bytes(), now(), 1, &mut new_id).unwrap();
+        assert_eq!(plan.format, Format::SentinelIncidents);
+        assert!(
+            matches!(plan.contents, PlanContents::Incidents(ref incidents) if !incidents.is_empty())
+        );
+
+        let broken = body.replacen("\"severity\":\"High\"", "\"severity\":\"Severe\"", 1);
+        assert_ne!(broken, body, "the fixture has a High incident");
+        let error = crate::importers::plan(broken.as_bytes(), now(), 1, &mut new_id).unwrap_err();
+        assert!(error.contains("severity"), "{error}");
+    }
+}
