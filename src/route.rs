@@ -12,6 +12,8 @@ pub enum Route {
     NewIncident,
     /// One incident, by its number.
     Incident(u64),
+    /// Importing a file of alerts or incidents.
+    Import,
     /// The browser profile's workspaces: open one, create one.
     Workspaces,
     /// How the open workspace is stored, and the records that could not be read.
@@ -38,6 +40,7 @@ impl Route {
             [] => Route::Overview,
             ["incidents"] => Route::Incidents,
             ["incidents", "new"] => Route::NewIncident,
+            ["import"] => Route::Import,
             ["workspaces"] => Route::Workspaces,
             ["diagnostics"] => Route::Diagnostics,
             ["incidents", number] if number.bytes().all(|byte| byte.is_ascii_digit()) => {
@@ -54,6 +57,7 @@ impl Route {
             Route::Incidents => "#/incidents".to_owned(),
             Route::NewIncident => "#/incidents/new".to_owned(),
             Route::Incident(number) => format!("#/incidents/{number}"),
+            Route::Import => "#/import".to_owned(),
             Route::Workspaces => "#/workspaces".to_owned(),
             Route::Diagnostics => "#/diagnostics".to_owned(),
             Route::NotFound(path) => format!("#{path}"),
@@ -79,6 +83,7 @@ mod tests {
             Route::Incidents,
             Route::NewIncident,
             Route::Incident(42),
+            Route::Import,
             Route::Workspaces,
             Route::Diagnostics,
             Route::NotFound("/nowhere".into()),

@@ -7,8 +7,8 @@ use super::banners::StorageBanners;
 use super::desk::Desk;
 use super::nav::NavBar;
 use super::pages::{
-    DiagnosticsPage, IncidentPage, IncidentsPage, NewIncidentPage, NotFoundPage, OverviewPage,
-    WorkspacesPage,
+    DiagnosticsPage, ImportPage, IncidentPage, IncidentsPage, NewIncidentPage, NotFoundPage,
+    OverviewPage, WorkspacesPage,
 };
 use super::workspace_switcher::WorkspaceSwitcher;
 use crate::route::Route;
@@ -25,6 +25,7 @@ fn document_title(route: &Route) -> String {
         Route::Incidents => "Incidents".to_owned(),
         Route::NewIncident => "New incident".to_owned(),
         Route::Incident(number) => format!("Incident {number}"),
+        Route::Import => "Import".to_owned(),
         Route::Workspaces => "Workspaces".to_owned(),
         Route::Diagnostics => "Storage diagnostics".to_owned(),
         Route::NotFound(_) => "Page not found".to_owned(),
@@ -55,6 +56,7 @@ pub fn App() -> impl IntoView {
                 Route::Incidents => view! { <IncidentsPage /> }.into_any(),
                 Route::NewIncident => view! { <NewIncidentPage /> }.into_any(),
                 Route::Incident(number) => view! { <IncidentPage number /> }.into_any(),
+                Route::Import => view! { <ImportPage /> }.into_any(),
                 Route::Workspaces => view! { <WorkspacesPage /> }.into_any(),
                 Route::Diagnostics => view! { <DiagnosticsPage /> }.into_any(),
                 Route::NotFound(path) => view! { <NotFoundPage path /> }.into_any(),

@@ -8,8 +8,13 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use uuid::Uuid;
+
+use crate::core::alert::RawAlert;
+use crate::core::correlation::{IngestContext, IngestReport};
+use crate::core::incident::Incident;
 use crate::core::queue_row::QueueRow;
-use crate::core::workspace::Workspace;
+use crate::core::workspace::{AdoptError, Workspace};
 use crate::store::catalog::{Catalog, DEMO_WORKSPACE, NameError};
 use crate::store::idb::StoreError;
 use crate::store::snapshot::{Change, SetAside, records_for, records_of};
@@ -97,7 +102,7 @@ pub struct Desk {
 }
 
 /// Now, by the browser's clock.
-fn now() -> DateTime<Utc> {
+pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
 
@@ -176,6 +181,60 @@ impl Desk {
         numbers: impl IntoIterator<Item = u64>,
         edit: impl FnOnce(&mut Workspace) -> R,
     ) -> Option<R> {
+        if !self.writable() {
+            return None;
+        }
+        let change = self
+            .workspace
+            .with_untracked(|workspace| Change::of(workspace, numbers));
+        let outcome = self.workspace.try_update(edit)?;
+        self.commit(change);
+        Some(outcome)
+    }
+
+    /// Takes a batch of alerts into the correlation core and saves every incident it touched
+    /// in one transaction, as [`Desk::apply`] does.
+    pub fn ingest(self, batch: Vec<RawAlert>) -> Option<IngestReport> {
+        if !self.writable() {
+            return None;
+        }
+        let next_number = self.workspace.with_untracked(Workspace::next_number);
+        let report = self.workspace.try_update(|workspace| {
+            workspace.ingest(
+                batch,
+                &mut IngestContext {
+                    now: now(),
+                    new_id: &mut Uuid::new_v4,
+                },
+            )
+        })?;
+        self.commit(Change {
+            incidents: report.touched.clone(),
+            next_number,
+        });
+        Some(report)
+    }
+
+    /// Takes in imported incidents, all or none, and saves them in one transaction.
+    pub fn adopt(self, incidents: Vec<Incident>) -> Option<Result<(), AdoptError>> {
+        if !self.writable() {
+            return None;
+        }
+        let numbers: Vec<u64> = incidents.iter().map(|incident| incident.number).collect();
+        let change = self
+            .workspace
+            .with_untracked(|workspace| Change::of(workspace, numbers));
+        let adopted = self
+            .workspace
+            .try_update(|workspace| workspace.adopt(incidents))?;
+        if adopted.is_ok() {
+            self.commit(change);
+        }
+        Some(adopted)
+    }
+
+    /// Whether changes can be made now; when not, the banner says why.
+    fn writable(self) -> bool {
         let (opening, read_only) = {
             let status = self.status.read_untracked();
             (status.opening, status.read_only)
@@ -187,16 +246,18 @@ impl Desk {
                         .to_owned(),
                 );
             });
-            return None;
+            return false;
         }
         if let Some(schema) = read_only {
             self.report(StoreError::ReadOnly { schema });
-            return None;
+            return false;
         }
-        let change = self
-            .workspace
-            .with_untracked(|workspace| Change::of(workspace, numbers));
-        let outcome = self.workspace.try_update(edit)?;
+        true
+    }
+
+    /// Brings the rows of a change's incidents up to date and saves them, telling the other
+    /// tabs once saved.
+    fn commit(self, change: Change) {
         let touched: Vec<u64> = change.incidents.keys().copied().collect();
         let write = self.workspace.with_untracked(|workspace| {
             self.rows
@@ -204,7 +265,7 @@ impl Desk {
             records_for(workspace, &change)
         });
         let Some(store) = self.store.get_value() else {
-            return Some(outcome);
+            return;
         };
         let opening = self.opening.get_value();
         spawn_local(async move {
@@ -228,7 +289,6 @@ impl Desk {
                 }
             }
         });
-        Some(outcome)
     }
 
     /// Reads the open workspace again from its store: the fresh version after a conflict, or

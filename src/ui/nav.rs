@@ -10,6 +10,7 @@ enum Section {
     Overview,
     Incidents,
     NewIncident,
+    Import,
     Workspaces,
 }
 
@@ -19,6 +20,7 @@ impl Section {
             Route::Overview => Some(Section::Overview),
             Route::Incidents | Route::Incident(_) => Some(Section::Incidents),
             Route::NewIncident => Some(Section::NewIncident),
+            Route::Import => Some(Section::Import),
             Route::Workspaces | Route::Diagnostics => Some(Section::Workspaces),
             Route::NotFound(_) => None,
         }
@@ -29,6 +31,7 @@ impl Section {
             Section::Overview => Route::Overview,
             Section::Incidents => Route::Incidents,
             Section::NewIncident => Route::NewIncident,
+            Section::Import => Route::Import,
             Section::Workspaces => Route::Workspaces,
         }
     }
@@ -38,6 +41,7 @@ impl Section {
             Section::Overview => "Overview",
             Section::Incidents => "Incidents",
             Section::NewIncident => "New incident",
+            Section::Import => "Import",
             Section::Workspaces => "Workspaces",
         }
     }
@@ -69,6 +73,7 @@ pub fn NavBar(
                 {link(Section::Overview)}
                 {link(Section::Incidents)}
                 {link(Section::NewIncident)}
+                {link(Section::Import)}
                 {link(Section::Workspaces)}
             </ul>
         </nav>

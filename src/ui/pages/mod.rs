@@ -1,6 +1,7 @@
 //! One module per page, named after what the analyst sees.
 
 mod diagnostics;
+mod import;
 mod incident;
 mod incidents;
 mod new_incident;
@@ -10,6 +11,7 @@ mod page;
 mod workspaces;
 
 pub use diagnostics::DiagnosticsPage;
+pub use import::ImportPage;
 pub use incident::IncidentPage;
 pub use incidents::IncidentsPage;
 pub use new_incident::NewIncidentPage;

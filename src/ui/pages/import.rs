@@ -1,0 +1,201 @@
+//! The Import page: a file from the picker or dropped on the page is read and checked before
+//! anything is written; the report says what it holds, **Apply** writes it in one transaction,
+//! **Cancel** writes nothing.
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+use wasm_bindgen_futures::JsFuture;
+
+use super::page::Page;
+use crate::core::workspace::Workspace;
+use crate::importers::{ImportPlan, PlanContents, plan};
+use crate::route::Route;
+use crate::ui::desk::{Desk, now};
+
+/// Where an import stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Stage {
+    /// No file yet.
+    Waiting,
+    /// Reading and checking a file.
+    Reading(String),
+    /// Read: the report, waiting for Apply or Cancel.
+    Planned { file: String, plan: ImportPlan },
+    /// The file cannot be imported, and why.
+    Refused { file: String, reason: String },
+    /// Applied: what was taken in.
+    Applied(String),
+}
+
+/// Imports Sentinel, Log Analytics, Graph and CEF files.
+#[component]
+pub fn ImportPage() -> impl IntoView {
+    let desk = Desk::get();
+    let stage = RwSignal::new(Stage::Waiting);
+    let read = move |file: web_sys::File| {
+        let name = file.name();
+        stage.set(Stage::Reading(name.clone()));
+        spawn_local(async move {
+            let bytes = match JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+                Err(_) => {
+                    stage.set(Stage::Refused {
+                        file: name,
+                        reason: "the browser could not read the file".to_owned(),
+                    });
+                    return;
+                }
+            };
+            let first_free = desk.workspace().with_untracked(Workspace::next_number);
+            stage.set(match plan(&bytes, now(), first_free, &mut Uuid::new_v4) {
+                Ok(plan) => Stage::Planned { file: name, plan },
+                Err(reason) => Stage::Refused { file: name, reason },
+            });
+        });
+    };
+    let picked = move |event: ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&event);
+        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+            read(file);
+        }
+        // The same file may be picked again after a Cancel.
+        input.set_value("");
+    };
+    let dropped = move |event: ev::DragEvent| {
+        event.prevent_default();
+        if let Some(file) = event
+            .data_transfer()
+            .and_then(|transfer| transfer.files())
+            .and_then(|files| files.get(0))
+        {
+            read(file);
+        }
+    };
+    let apply = Callback::new(move |()| {
+        let Stage::Planned { plan, .. } = stage.get_untracked() else {
+            return;
+        };
+        if let Some(outcome) = apply_plan(desk, plan) {
+            stage.set(outcome);
+        }
+    });
+    view! {
+        <Page heading="Import">
+            <p class="lead">
+                "Sentinel incidents or alerts (JSON), Log Analytics SecurityAlert rows, Microsoft Graph security alerts or CEF lines. "
+                "The format is read from the content; nothing is written until you apply the report."
+            </p>
+            <div
+                class="drop-zone"
+                on:dragover=|event: ev::DragEvent| event.prevent_default()
+                on:drop=dropped
+            >
+                <label for="import-file">"Import file"</label>
+                <input id="import-file" type="file" on:change=picked />
+                <p>"or drop a file here"</p>
+            </div>
+            <div class="import-report" aria-live="polite">{move || report(stage, apply)}</div>
+        </Page>
+    }
+}
+
+/// Writes a planned import through the desk; `None` when the desk refused (its banner says
+/// why).
+fn apply_plan(desk: Desk, plan: ImportPlan) -> Option<Stage> {
+    match plan.contents {
+        PlanContents::Alerts { valid, .. } => {
+            let count = valid.len();
+            let report = desk.ingest(valid)?;
+            Some(Stage::Applied(format!(
+                "{count} alerts imported: {} new incidents, {} incidents changed in all.",
+                report.opened.len(),
+                report.touched.len()
+            )))
+        }
+        PlanContents::Incidents(incidents) => {
+            let count = incidents.len();
+            Some(match desk.adopt(incidents)? {
+                Ok(()) => Stage::Applied(format!("{count} incidents imported.")),
+                Err(refused) => Stage::Refused {
+                    file: "the file".to_owned(),
+                    reason: refused.to_string(),
+                },
+            })
+        }
+    }
+}
+
+/// What the page shows for a stage; `apply` writes a planned import.
+fn report(stage: RwSignal<Stage>, apply: Callback<()>) -> impl IntoView {
+    let cancel = move |_| stage.set(Stage::Waiting);
+    match stage.get() {
+        Stage::Waiting => ().into_any(),
+        Stage::Reading(file) => view! { <p role="status">{format!("Reading {file}…")}</p> }.into_any(),
+        Stage::Refused { file, reason } => view! {
+            <p class="field-error" role="alert">{format!("{file} cannot be imported: {reason}.")}</p>
+        }
+        .into_any(),
+        Stage::Applied(summary) => view! {
+            <p role="status">{summary}</p>
+            <p>
+                <a href=Route::Incidents.href()>"Go to the incidents"</a>
+            </p>
+        }
+        .into_any(),
+        Stage::Planned { file, plan } => {
+            let (ready, problems) = match &plan.contents {
+                PlanContents::Alerts { valid, problems } => {
+                    (format!("{} alerts ready to import.", valid.len()), problems.clone())
+                }
+                PlanContents::Incidents(incidents) => {
+                    (format!("{} incidents ready to import.", incidents.len()), Vec::new())
+                }
+            };
+            view! {
+                <h2>"Report"</h2>
+                <p>{format!("{file}: {}", plan.format.as_str())}</p>
+                {plan
+                    .replaced_characters
+                    .then(|| {
+                        view! {
+                            <p class="banner warning">
+                                "Some bytes of the file are not UTF-8; they were replaced with \u{FFFD}. Check names and texts after importing."
+                            </p>
+                        }
+                    })}
+                <p class="ready">{ready}</p>
+                {(!problems.is_empty()).then(|| view! {
+                    <p class="refused">{format!("{} records cannot be imported:", problems.len())}</p>
+                    <table class="set-aside">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Record"</th>
+                                <th scope="col">"Why"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {problems
+                                .iter()
+                                .map(|problem| {
+                                    view! {
+                                        <tr>
+                                            <td>{problem.record}</td>
+                                            <td>{problem.reason.clone()}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                })}
+                <div class="actions">
+                    <button type="button" on:click=move |_| apply.run(())>"Apply"</button>
+                    <button type="button" on:click=cancel>"Cancel"</button>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
