@@ -1,0 +1,143 @@
+//! The Import page in headless Chromium, used as an analyst does: a file put into the input
+//! labelled **Import file**, the report read, then Cancel (nothing written) or Apply (the
+//! alerts stored, in their incidents).
+#![cfg(target_arch = "wasm32")]
+
+use leptos::mount::mount_to;
+use leptos::wasm_bindgen::{JsCast, JsValue};
+use leptos::web_sys::{DataTransfer, Event, File, HtmlElement, HtmlInputElement, window};
+use vigil::store::catalog::Catalog;
+use vigil::store::idb::IdbStore;
+use vigil::store::workspace_store::save_catalog;
+use vigil::ui::App;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+mod support;
+
+use support::{clear_local_storage, next_task, saved_workspace, until, workspace};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Two good events and one without a time, as a firewall exports them.
+const CEF: &str = "\
+CEF:0|Contoso|Edge Firewall|2.1|c2-beacon|Command and control beacon|8|externalId=1 rt=1763800000000 src=10.9.8.7 dst=203.0.113.99
+CEF:0|Contoso|Edge Firewall|2.1|scan|Port scan|3|externalId=2 src=10.9.8.7
+CEF:0|Contoso|Edge Firewall|2.1|c2-beacon|Command and control beacon|8|externalId=3 rt=1763800060000 src=10.9.8.7 dst=203.0.113.99
+";
+
+fn text_of(container: &HtmlElement, selector: &str) -> String {
+    container
+        .query_selector(selector)
+        .unwrap()
+        .and_then(|element| element.text_content())
+        .unwrap_or_default()
+}
+
+/// Puts a file into the input and tells the page, as picking it does.
+fn pick_file(container: &HtmlElement, name: &str, contents: &str) {
+    let input: HtmlInputElement = container
+        .query_selector("#import-file")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    let label = container
+        .query_selector("label[for='import-file']")
+        .unwrap()
+        .unwrap();
+    assert_eq!(label.text_content().as_deref(), Some("Import file"));
+    let parts = js_sys::Array::of1(&JsValue::from_str(contents));
+    let file = File::new_with_str_sequence(&parts, name).unwrap();
+    let transfer = DataTransfer::new().unwrap();
+    transfer.items().add_with_file(&file).unwrap();
+    input.set_files(transfer.files().as_ref());
+    input
+        .dispatch_event(&Event::new("change").unwrap())
+        .unwrap();
+}
+
+fn click(container: &HtmlElement, text: &str) {
+    let buttons = container.query_selector(".actions").unwrap().unwrap();
+    let button = [buttons.first_element_child(), buttons.last_element_child()]
+        .into_iter()
+        .flatten()
+        .find(|button| button.text_content().as_deref() == Some(text))
+        .unwrap_or_else(|| panic!("no button {text:?}"));
+    button.unchecked_into::<HtmlElement>().click();
+}
+
+async fn stored_alerts(name: &str) -> usize {
+    let store = IdbStore::open(name).await.unwrap();
+    store
+        .load()
+        .await
+        .unwrap()
+        .workspace
+        .correlation()
+        .alerts()
+        .count()
+}
+
+#[wasm_bindgen_test]
+async fn a_file_is_reported_before_anything_is_written_cancel_keeps_nothing_apply_stores_it() {
+    let name = saved_workspace("import").await;
+    let before = workspace().correlation().alerts().count();
+    let mut catalog = Catalog::default();
+    catalog.add(&name).unwrap();
+    save_catalog(&catalog).unwrap();
+    window().unwrap().location().set_hash("#/import").unwrap();
+    let document = window().unwrap().document().unwrap();
+    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    let _app = mount_to(container.clone(), App);
+    until("the workspace opens", || {
+        !text_of(&container, ".banners").contains("Opening")
+    })
+    .await;
+
+    pick_file(&container, "edge.cef", CEF);
+    until("the report shows", || {
+        text_of(&container, ".ready") == "2 alerts ready to import."
+    })
+    .await;
+    let report = text_of(&container, ".import-report");
+    assert!(report.contains("edge.cef: CEF"), "{report}");
+    assert_eq!(
+        text_of(&container, ".refused"),
+        "1 records cannot be imported:"
+    );
+    assert_eq!(
+        text_of(&container, ".set-aside tbody tr"),
+        "2it has no start time (startTimeUtc)"
+    );
+
+    click(&container, "Cancel");
+    until("the report goes", || {
+        text_of(&container, ".ready").is_empty()
+    })
+    .await;
+    for _ in 0..20 {
+        next_task().await;
+    }
+    assert_eq!(stored_alerts(&name).await, before);
+
+    pick_file(&container, "edge.cef", CEF);
+    until("the report shows again", || {
+        !text_of(&container, ".ready").is_empty()
+    })
+    .await;
+    click(&container, "Apply");
+    until("the import is confirmed", || {
+        text_of(&container, ".import-report").starts_with("2 alerts imported")
+    })
+    .await;
+    let mut stored = 0;
+    for _ in 0..200 {
+        stored = stored_alerts(&name).await;
+        if stored == before + 2 {
+            break;
+        }
+        next_task().await;
+    }
+    assert_eq!(stored, before + 2);
+    clear_local_storage();
+}
