@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 pub mod core;
+pub mod demo;
 pub mod importers;
 pub mod route;
 pub mod sentinel;

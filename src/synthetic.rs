@@ -1,40 +1,10 @@
-//! Deterministic synthetic alerts for benchmarks and the demo workspace: a fixed seed gives the
-//! same feed on every machine and in the browser, so native and Wasm figures measure the same
-//! work and every first visit sees the same demo.
+//! Deterministic synthetic alerts for benchmarks: a fixed seed gives the same feed on every
+//! machine and in the browser, so native and Wasm figures measure the same work.
 
 use chrono::{DateTime, Duration, Utc};
-use uuid::Uuid;
 
 use crate::core::alert::{AlertDetails, RawAlert, RawEntity};
-use crate::core::correlation::IngestContext;
 use crate::core::vocabulary::{Severity, Tactic};
-use crate::core::workspace::Workspace;
-
-/// Alerts in the demo workspace.
-const DEMO_ALERTS: usize = 600;
-/// Distinct entities they draw from: few enough that many alerts share one and group.
-const DEMO_ENTITIES: usize = 400;
-
-/// The workspace a first visit opens: the feed's alerts over the 30 days before `now`,
-/// correlated into incidents. The same `now` gives the same workspace, ids included.
-pub fn demo_workspace(now: DateTime<Utc>) -> Workspace {
-    let span = Duration::days(30);
-    let mut feed = AlertFeed::new(2026, DEMO_ENTITIES, now - span, span);
-    let mut serial = 0u128;
-    let mut new_id = || {
-        serial += 1;
-        Uuid::from_u128(0xd3e0_0000_0000_4000_8000_0000_0000_0000 | serial)
-    };
-    let mut workspace = Workspace::default();
-    workspace.ingest(
-        feed.batch(DEMO_ALERTS, DEMO_ALERTS),
-        &mut IngestContext {
-            now,
-            new_id: &mut new_id,
-        },
-    );
-    workspace
-}
 
 /// Products the feed's alerts come from, with the id prefix each uses.
 const PRODUCTS: [(&str, &str); 6] = [
@@ -196,22 +166,5 @@ mod tests {
             assert!(last.is_none_or(|last| last <= alert.start));
             last = Some(alert.start);
         }
-    }
-
-    #[test]
-    fn the_demo_workspace_is_the_same_every_time_and_groups_its_alerts() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
-        let demo = demo_workspace(now);
-        assert_eq!(demo, demo_workspace(now));
-        let incidents = demo.incidents().count();
-        let alerts: usize = demo
-            .incidents()
-            .map(|incident| incident.alert_ids.len())
-            .sum();
-        assert_eq!(alerts, DEMO_ALERTS);
-        assert!(
-            incidents > 20 && incidents < DEMO_ALERTS,
-            "{incidents} incidents"
-        );
     }
 }

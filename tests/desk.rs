@@ -111,7 +111,7 @@ async fn a_first_visit_opens_the_demo_and_each_workspace_keeps_its_own_incidents
     let (container, app) = mount_app("#/");
     let summary = || text_of(&container, ".workspace-summary");
     until("the demo workspace shows", || {
-        summary().ends_with("600 alerts.")
+        summary().ends_with("1965 alerts.")
     })
     .await;
     assert!(!summary().starts_with("0 incidents"), "{}", summary());
@@ -160,7 +160,7 @@ async fn a_first_visit_opens_the_demo_and_each_workspace_keeps_its_own_incidents
     })
     .await;
     choose_workspace(&container, "Demo");
-    until("the demo is back", || summary().ends_with("600 alerts.")).await;
+    until("the demo is back", || summary().ends_with("1965 alerts.")).await;
     drop(app);
 
     // A new visit opens the workspace chosen last, and still lists both.
@@ -169,6 +169,15 @@ async fn a_first_visit_opens_the_demo_and_each_workspace_keeps_its_own_incidents
         text_of(&container, ".workspace-list") == "DemoOpenThreat huntingOpen Threat hunting"
     })
     .await;
+
+    // The demo says it is one, and leaves it in one click.
+    assert!(text_of(&container, ".banner.demo").starts_with("This is the demo workspace"));
+    click_button(&container, ".start-empty", "Start an empty workspace");
+    until("an empty workspace is open", || {
+        text_of(&container, ".workspace-list li:last-child").starts_with("My workspaceOpen")
+    })
+    .await;
+    assert!(container.query_selector(".banner.demo").unwrap().is_none());
     clear_local_storage();
 }
 

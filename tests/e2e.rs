@@ -277,7 +277,7 @@ async fn keep_workspaces_across_reloads(client: &Client, base: &str) {
 
 /// Waits until the demo workspace has been filled and shown, and returns its summary line.
 async fn wait_for_demo(client: &Client) -> String {
-    let xpath = "//p[contains(@class, 'workspace-summary') and contains(., '600 alerts')]";
+    let xpath = "//p[contains(@class, 'workspace-summary') and contains(., '1965 alerts')]";
     client
         .wait()
         .at_most(Duration::from_secs(30))

@@ -144,6 +144,18 @@ impl Catalog {
         Ok(name)
     }
 
+    /// `base`, or `base 2`, `base 3`…: the first of them no workspace has, for a workspace
+    /// made in one click.
+    pub fn free_name(&self, base: &str) -> String {
+        (1..)
+            .map(|serial| match serial {
+                1 => base.to_owned(),
+                serial => format!("{base} {serial}"),
+            })
+            .find(|name| self.check_name(name).is_ok())
+            .expect("some serial is free")
+    }
+
     /// Opens a workspace of the catalog; false (and nothing changes) for an unknown name.
     pub fn switch_to(&mut self, name: &str) -> bool {
         let known = self.workspaces.iter().any(|existing| existing == name);
@@ -190,6 +202,15 @@ mod tests {
         );
         assert!(catalog.add(&"é".repeat(NAME_MAX_CHARS)).is_ok());
         assert_eq!(catalog.workspaces().len(), 2);
+    }
+
+    #[test]
+    fn a_one_click_workspace_gets_the_first_free_name() {
+        let mut catalog = Catalog::default();
+        assert_eq!(catalog.free_name("My workspace"), "My workspace");
+        catalog.add("my workspace").unwrap();
+        catalog.add("My workspace 2").unwrap();
+        assert_eq!(catalog.free_name("My workspace"), "My workspace 3");
     }
 
     #[test]

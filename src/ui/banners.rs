@@ -1,11 +1,15 @@
-//! The banners above every page that say how the open workspace's storage stands, when it is
-//! anything but normal: limited capacity, read-only, records set aside, a change another tab
-//! won, a failed save.
+//! The banners above every page: that the open workspace is the demo (with a way out of it),
+//! and how its storage stands when it is anything but normal: limited capacity, read-only,
+//! records set aside, a change another tab won, a failed save.
 
 use leptos::prelude::*;
 
 use super::desk::{Backend, Desk};
 use crate::route::Route;
+use crate::store::catalog::DEMO_WORKSPACE;
+
+/// The name a workspace started from the demo banner gets (or the first free one like it).
+const EMPTY_WORKSPACE: &str = "My workspace";
 
 /// Every banner that applies now; none when all is well.
 #[component]
@@ -13,8 +17,24 @@ pub fn StorageBanners() -> impl IntoView {
     let desk = Desk::get();
     let status = desk.status();
     let set_aside = move || status.read().set_aside.len();
+    let catalog = desk.catalog();
+    let start_empty = move |_| {
+        let name = catalog.read_untracked().free_name(EMPTY_WORKSPACE);
+        // A free name always passes the name rules.
+        let _ = desk.create_workspace(&name);
+    };
     view! {
         <div class="banners">
+            <Show when=move || catalog.read().current() == DEMO_WORKSPACE>
+                <div class="banner demo" role="note">
+                    <p>
+                        "This is the demo workspace: made-up incidents from the last 30 days to explore Vigil with. Nothing here is real."
+                    </p>
+                    <button type="button" class="start-empty" on:click=start_empty>
+                        "Start an empty workspace"
+                    </button>
+                </div>
+            </Show>
             <Show when=move || status.read().opening>
                 <p class="banner" role="status">"Opening the workspace…"</p>
             </Show>

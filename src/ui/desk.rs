@@ -15,12 +15,12 @@ use crate::core::correlation::{IngestContext, IngestReport};
 use crate::core::incident::Incident;
 use crate::core::queue_row::QueueRow;
 use crate::core::workspace::{AdoptError, Workspace};
+use crate::demo::demo_workspace;
 use crate::store::catalog::{Catalog, DEMO_WORKSPACE, NameError};
 use crate::store::idb::StoreError;
 use crate::store::snapshot::{Change, SetAside, records_for, records_of};
 use crate::store::tabs::TabChannel;
 use crate::store::workspace_store::{WorkspaceStore, load_catalog, save_catalog};
-use crate::synthetic::demo_workspace;
 
 /// Where the open workspace is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
