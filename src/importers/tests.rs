@@ -640,3 +640,108 @@ CEF:0|V|P|1|s|future|3|externalId=3 rt=4102444800000
         assert!(error.contains("severity"), "{error}");
     }
 }
+
+/// Structure-aware fuzzing: inputs shaped like each format (the keys, separators and references
+/// the parsers act on), so the random cases reach deep into them rather than stopping at the
+/// first character. Run long with `PROPTEST_CASES`; README says for how long they last ran.
+mod fuzz {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::importers::{cef, detect, graph, log_analytics, read_alerts};
+
+    /// A JSON value built from the names the importers look for.
+    fn shaped_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|number| json!(number)),
+            "[0-9]{1,2}".prop_map(Value::String),
+            "\\PC{0,12}".prop_map(Value::String),
+            Just(json!("2026-11-20T10:00:00Z")),
+        ];
+        let key = prop_oneof![
+            Just("$id"),
+            Just("$ref"),
+            Just("Type"),
+            Just("HostName"),
+            Just("Address"),
+            Just("Host"),
+            Just("Parent"),
+            Just("SystemAlertId"),
+            Just("StartTime"),
+            Just("Entities"),
+            Just("AlertSeverity"),
+            Just("Tactics"),
+            Just("evidence"),
+            Just("@odata.type"),
+            Just("userAccount"),
+            Just("fileDetails"),
+            Just("value"),
+            Just("kind"),
+            Just("properties"),
+            Just("severity"),
+            Just("id"),
+        ]
+        .prop_map(str::to_owned);
+        leaf.prop_recursive(4, 64, 6, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::btree_map(key.clone(), inner, 0..6)
+                    .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// A CEF line from random header fields and extension pairs, escapes included.
+    fn shaped_cef() -> impl Strategy<Value = String> {
+        let field = "[ -~]{0,10}";
+        let key = prop_oneof![
+            Just("rt"),
+            Just("start"),
+            Just("src"),
+            Just("suser"),
+            Just("shost"),
+            Just("fileHash"),
+            Just("request"),
+            Just("msg"),
+            Just("externalId"),
+            Just("x"),
+        ];
+        let pair = (key, "[ -~]{0,16}").prop_map(|(key, value)| format!("{key}={value}"));
+        (
+            "[0-9x]{0,2}",
+            proptest::collection::vec(field, 6),
+            proptest::collection::vec(pair, 0..6),
+            "(<[0-9]{1,3}>[A-Za-z0-9 :]{0,20} )?",
+        )
+            .prop_map(|(version, header, pairs, syslog)| {
+                format!(
+                    "{syslog}CEF:{version}|{}|{}",
+                    header.join("|"),
+                    pairs.join(" ")
+                )
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn no_shaped_cef_line_makes_the_parser_panic(lines in proptest::collection::vec(shaped_cef(), 1..4)) {
+            let _ = cef::parse(&lines.join("\n"));
+        }
+
+        #[test]
+        fn no_shaped_json_makes_the_json_importers_panic(document in shaped_json()) {
+            let _ = log_analytics::parse(&json!([document.clone()]));
+            let _ = log_analytics::entities(Some(&document));
+            let _ = log_analytics::entities(Some(&Value::String(document.to_string())));
+            let _ = graph::parse(&document);
+            let text = document.to_string();
+            if let Ok((format, parsed)) = detect(&text) {
+                let _ = read_alerts(format, &text, parsed.as_ref());
+            }
+            let now = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
+            let _ = crate::importers::plan(text.as_bytes(), now, 1, &mut uuid::Uuid::new_v4);
+        }
+    }
+}
