@@ -1,6 +1,6 @@
 //! The Import page in headless Chromium, used as an analyst does: a file put into the input
 //! labelled **Import file**, the report read, then Cancel (nothing written) or Apply (the
-//! alerts stored, in their incidents).
+//! alerts stored, in their incidents; an exported workspace as a new workspace).
 #![cfg(target_arch = "wasm32")]
 
 use leptos::mount::mount_to;
@@ -8,6 +8,7 @@ use leptos::wasm_bindgen::{JsCast, JsValue};
 use leptos::web_sys::{DataTransfer, Event, File, HtmlElement, HtmlInputElement, window};
 use vigil::store::catalog::Catalog;
 use vigil::store::idb::IdbStore;
+use vigil::store::workspace_file::export_workspace;
 use vigil::store::workspace_store::save_catalog;
 use vigil::ui::App;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -65,6 +66,21 @@ fn click(container: &HtmlElement, text: &str) {
     button.unchecked_into::<HtmlElement>().click();
 }
 
+/// Mounts the app on the Import page and waits for the catalog's workspace to open; the handle
+/// unmounts it when dropped.
+async fn mount_at_import() -> (HtmlElement, impl Drop) {
+    window().unwrap().location().set_hash("#/import").unwrap();
+    let document = window().unwrap().document().unwrap();
+    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    let app = mount_to(container.clone(), App);
+    until("the workspace opens", || {
+        !text_of(&container, ".banners").contains("Opening")
+    })
+    .await;
+    (container, app)
+}
+
 async fn stored_alerts(name: &str) -> usize {
     let store = IdbStore::open(name).await.unwrap();
     store
@@ -84,15 +100,7 @@ async fn a_file_is_reported_before_anything_is_written_cancel_keeps_nothing_appl
     let mut catalog = Catalog::default();
     catalog.add(&name).unwrap();
     save_catalog(&catalog).unwrap();
-    window().unwrap().location().set_hash("#/import").unwrap();
-    let document = window().unwrap().document().unwrap();
-    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&container).unwrap();
-    let _app = mount_to(container.clone(), App);
-    until("the workspace opens", || {
-        !text_of(&container, ".banners").contains("Opening")
-    })
-    .await;
+    let (container, _app) = mount_at_import().await;
 
     pick_file(&container, "edge.cef", CEF);
     until("the report shows", || {
@@ -139,5 +147,44 @@ async fn a_file_is_reported_before_anything_is_written_cancel_keeps_nothing_appl
         next_task().await;
     }
     assert_eq!(stored, before + 2);
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
+async fn an_exported_workspace_file_comes_back_as_a_new_workspace_leaving_the_open_one_alone() {
+    let name = saved_workspace("export-source").await;
+    let mut catalog = Catalog::default();
+    catalog.add(&name).unwrap();
+    save_catalog(&catalog).unwrap();
+    let (container, _app) = mount_at_import().await;
+
+    let file = export_workspace(&workspace());
+    pick_file(&container, "night shift.json", &file);
+    let expected = format!(
+        "A whole workspace of {} incidents and {} alerts, to import as a new workspace.",
+        workspace().incidents().count(),
+        workspace().correlation().alerts().count()
+    );
+    until("the report shows", || {
+        text_of(&container, ".ready") == expected
+    })
+    .await;
+    click(&container, "Apply");
+    until("the new workspace is open", || {
+        text_of(&container, ".import-report")
+            .starts_with("Imported as the workspace \"night shift\", now open.")
+    })
+    .await;
+    let imported = IdbStore::open("night shift")
+        .await
+        .unwrap()
+        .load()
+        .await
+        .unwrap();
+    assert_eq!(imported.workspace, workspace());
+    assert_eq!(
+        stored_alerts(&name).await,
+        workspace().correlation().alerts().count()
+    );
     clear_local_storage();
 }

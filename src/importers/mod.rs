@@ -15,7 +15,9 @@ use uuid::Uuid;
 
 use crate::core::alert::{Alert, RawAlert};
 use crate::core::incident::Incident;
+use crate::core::workspace::Workspace;
 use crate::sentinel::{ImportContext, import_incidents};
+use crate::store::workspace_file::import_workspace;
 
 /// A format Vigil reads, told from the content, never from the file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +32,8 @@ pub enum Format {
     GraphAlerts,
     /// CEF lines.
     Cef,
+    /// A whole workspace as Vigil exports it (`store::workspace_file`).
+    VigilWorkspace,
 }
 
 impl Format {
@@ -41,6 +45,7 @@ impl Format {
             Format::LogAnalyticsAlerts => "Log Analytics SecurityAlert rows (JSON)",
             Format::GraphAlerts => "Microsoft Graph security alerts (JSON)",
             Format::Cef => "CEF",
+            Format::VigilWorkspace => "Vigil workspace file",
         }
     }
 }
@@ -77,7 +82,9 @@ pub fn detect(text: &str) -> Result<(Format, Option<Value>), String> {
             error.column()
         )
     })?;
-    let format = if log_analytics::looks_like(&document) {
+    let format = if document.get("vigil").is_some() {
+        Format::VigilWorkspace
+    } else if log_analytics::looks_like(&document) {
         Format::LogAnalyticsAlerts
     } else if sentinel_alerts::looks_like(&document) {
         Format::SentinelAlerts
@@ -158,6 +165,8 @@ pub enum PlanContents {
     },
     /// Sentinel incidents, taken whole (an incident file is all or nothing).
     Incidents(Vec<Incident>),
+    /// A whole workspace, which becomes a workspace of its own.
+    Workspace(Box<Workspace>),
 }
 
 /// Reads a file and works out what applying it would do; an error names what stops the whole
@@ -172,6 +181,9 @@ pub fn plan(
     let (format, document) = detect(&decoded.text)?;
     let contents = match read_alerts(format, &decoded.text, document.as_ref()) {
         Some(parsed) => check_alerts(parsed, now),
+        None if format == Format::VigilWorkspace => PlanContents::Workspace(Box::new(
+            import_workspace(&decoded.text).map_err(|error| error.to_string())?,
+        )),
         None => {
             let mut context = ImportContext {
                 now,

@@ -619,6 +619,19 @@ CEF:0|V|P|1|s|future|3|externalId=3 rt=4102444800000
     }
 
     #[test]
+    fn a_vigil_workspace_file_is_planned_as_a_whole_workspace() {
+        let workspace = crate::demo::demo_workspace(now());
+        let file = crate::store::workspace_file::export_workspace(&workspace);
+        let plan = plan(file.as_bytes(), now(), 1, &mut Uuid::new_v4).unwrap();
+        assert_eq!(plan.format, Format::VigilWorkspace);
+        assert_eq!(plan.contents, PlanContents::Workspace(Box::new(workspace)));
+        let broken = file.replacen("\"nextNumber\":", "\"nextNumber\":\"x\",\"old\":", 1);
+        let error =
+            crate::importers::plan(broken.as_bytes(), now(), 1, &mut Uuid::new_v4).unwrap_err();
+        assert!(error.starts_with("vigil.nextNumber"), "{error}");
+    }
+
+    #[test]
     fn an_incident_file_is_planned_whole_or_refused_with_where_it_broke() {
         let text = include_str!("../../tests/fixtures/sentinel-api/GetIncidents.json");
         let example: serde_json::Value = serde_json::from_str(text).unwrap();

@@ -156,6 +156,23 @@ impl Catalog {
             .expect("some serial is free")
     }
 
+    /// A free workspace name made from any text (a file name): its extension dropped, characters
+    /// the rules refuse left out, cut to length; "Imported workspace" when nothing is left.
+    pub fn free_name_from(&self, text: &str) -> String {
+        let stem = text.rsplit_once('.').map_or(text, |(stem, _)| stem);
+        let kept: String = stem
+            .chars()
+            .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.'))
+            .take(NAME_MAX_CHARS - 4)
+            .collect();
+        let base = kept.trim();
+        self.free_name(if base.is_empty() {
+            "Imported workspace"
+        } else {
+            base
+        })
+    }
+
     /// Opens a workspace of the catalog; false (and nothing changes) for an unknown name.
     pub fn switch_to(&mut self, name: &str) -> bool {
         let known = self.workspaces.iter().any(|existing| existing == name);
@@ -211,6 +228,17 @@ mod tests {
         catalog.add("my workspace").unwrap();
         catalog.add("My workspace 2").unwrap();
         assert_eq!(catalog.free_name("My workspace"), "My workspace 3");
+    }
+
+    #[test]
+    fn a_file_name_makes_a_valid_free_workspace_name() {
+        let catalog = Catalog::default();
+        assert_eq!(catalog.free_name_from("night shift.json"), "night shift");
+        assert_eq!(catalog.free_name_from("demo.json"), "demo 2");
+        assert_eq!(catalog.free_name_from("a:b<c>.json"), "abc");
+        assert_eq!(catalog.free_name_from("::.json"), "Imported workspace");
+        let long = catalog.free_name_from(&format!("{}.json", "x".repeat(100)));
+        assert!(catalog.check_name(&long).is_ok());
     }
 
     #[test]

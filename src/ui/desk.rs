@@ -20,6 +20,7 @@ use crate::store::catalog::{Catalog, DEMO_WORKSPACE, NameError};
 use crate::store::idb::StoreError;
 use crate::store::snapshot::{Change, SetAside, records_for, records_of};
 use crate::store::tabs::TabChannel;
+use crate::store::workspace_file::export_workspace;
 use crate::store::workspace_store::{WorkspaceStore, load_catalog, save_catalog};
 
 /// Where the open workspace is kept.
@@ -169,6 +170,39 @@ impl Desk {
         self.remember_catalog();
         self.open_current();
         Ok(())
+    }
+
+    /// Makes a new workspace holding `workspace` (an imported workspace file), saves it whole
+    /// and opens it; the open workspace is untouched. The name is refused as
+    /// [`Desk::create_workspace`] refuses it.
+    pub fn import_workspace(self, raw_name: &str, workspace: Workspace) -> Result<(), NameError> {
+        let name = self.catalog.read_untracked().check_name(raw_name)?;
+        let catalog = self.catalog;
+        spawn_local(async move {
+            let saved = match WorkspaceStore::open(&name).await {
+                Ok(store) => store.replace(records_of(&workspace)).await,
+                Err(error) => Err(error),
+            };
+            match saved {
+                Ok(()) => {
+                    // Checked above; a workspace of that name made meanwhile keeps its own.
+                    if catalog
+                        .try_update(|catalog| catalog.add(&name))
+                        .is_some_and(|added| added.is_ok())
+                    {
+                        self.remember_catalog();
+                        self.open_current();
+                    }
+                }
+                Err(error) => self.report(error),
+            }
+        });
+        Ok(())
+    }
+
+    /// The open workspace as one JSON file (Sentinel's incident list plus Vigil's sections).
+    pub fn export(self) -> String {
+        self.workspace.with_untracked(export_workspace)
     }
 
     /// Applies an edit to the open workspace and saves the incidents it touches (`numbers`,

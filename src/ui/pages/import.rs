@@ -74,10 +74,10 @@ pub fn ImportPage() -> impl IntoView {
         }
     };
     let apply = Callback::new(move |()| {
-        let Stage::Planned { plan, .. } = stage.get_untracked() else {
+        let Stage::Planned { file, plan } = stage.get_untracked() else {
             return;
         };
-        if let Some(outcome) = apply_plan(desk, plan) {
+        if let Some(outcome) = apply_plan(desk, &file, plan) {
             stage.set(outcome);
         }
     });
@@ -101,10 +101,22 @@ pub fn ImportPage() -> impl IntoView {
     }
 }
 
-/// Writes a planned import through the desk; `None` when the desk refused (its banner says
-/// why).
-fn apply_plan(desk: Desk, plan: ImportPlan) -> Option<Stage> {
+/// Writes a planned import of `file` through the desk; `None` when the desk refused (its
+/// banner says why).
+fn apply_plan(desk: Desk, file: &str, plan: ImportPlan) -> Option<Stage> {
     match plan.contents {
+        PlanContents::Workspace(workspace) => {
+            let name = desk.catalog().read_untracked().free_name_from(file);
+            Some(match desk.import_workspace(&name, *workspace) {
+                Ok(()) => {
+                    Stage::Applied(format!("Imported as the workspace \"{name}\", now open."))
+                }
+                Err(refused) => Stage::Refused {
+                    file: file.to_owned(),
+                    reason: refused.to_string(),
+                },
+            })
+        }
         PlanContents::Alerts { valid, .. } => {
             let count = valid.len();
             let report = desk.ingest(valid)?;
@@ -119,7 +131,7 @@ fn apply_plan(desk: Desk, plan: ImportPlan) -> Option<Stage> {
             Some(match desk.adopt(incidents)? {
                 Ok(()) => Stage::Applied(format!("{count} incidents imported.")),
                 Err(refused) => Stage::Refused {
-                    file: "the file".to_owned(),
+                    file: file.to_owned(),
                     reason: refused.to_string(),
                 },
             })
@@ -152,6 +164,14 @@ fn report(stage: RwSignal<Stage>, apply: Callback<()>) -> impl IntoView {
                 PlanContents::Incidents(incidents) => {
                     (format!("{} incidents ready to import.", incidents.len()), Vec::new())
                 }
+                PlanContents::Workspace(workspace) => (
+                    format!(
+                        "A whole workspace of {} incidents and {} alerts, to import as a new workspace.",
+                        workspace.incidents().count(),
+                        workspace.correlation().alerts().count()
+                    ),
+                    Vec::new(),
+                ),
             };
             view! {
                 <h2>"Report"</h2>

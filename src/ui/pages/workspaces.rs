@@ -1,6 +1,8 @@
-//! The browser profile's workspaces: which one is open, opening another, creating one.
+//! The browser profile's workspaces: which one is open, opening another, creating one, and
+//! exporting the open one as a file.
 
 use leptos::prelude::*;
+use leptos::wasm_bindgen::{JsCast, JsValue};
 
 use super::page::Page;
 use crate::route::Route;
@@ -24,6 +26,16 @@ pub fn WorkspacesPage() -> impl IntoView {
             }
             Err(refused) => error.set(Some(refused.to_string())),
         }
+    };
+    let export_error = RwSignal::new(None::<String>);
+    let export = move |_| {
+        let name = catalog.read_untracked().current().to_owned();
+        let saved = download(&format!("vigil-{name}.json"), &desk.export());
+        export_error.set(
+            saved
+                .err()
+                .map(|_| "The browser refused the download.".to_owned()),
+        );
     };
     view! {
         <Page heading="Workspaces">
@@ -78,9 +90,29 @@ pub fn WorkspacesPage() -> impl IntoView {
                 </p>
                 <button type="submit">"Create workspace"</button>
             </form>
+            <h2>"Export"</h2>
+            <p>
+                "The open workspace as one JSON file: its incidents as Sentinel lists them, with Vigil's alerts, comments, activity and settings. The Import page reads it back as a new workspace."
+            </p>
+            <button type="button" on:click=export>"Export this workspace"</button>
+            <p class="field-error" role="alert">{move || export_error.get()}</p>
             <p>
                 <a href=Route::Diagnostics.href()>"Storage diagnostics"</a>
             </p>
         </Page>
     }
+}
+
+/// Offers `text` to the analyst as a file download.
+fn download(file_name: &str, text: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let anchor: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(file_name);
+    anchor.click();
+    web_sys::Url::revoke_object_url(&url)
 }
