@@ -188,3 +188,36 @@ async fn an_exported_workspace_file_comes_back_as_a_new_workspace_leaving_the_op
     );
     clear_local_storage();
 }
+
+#[wasm_bindgen_test]
+async fn cancelling_while_the_alerts_are_taken_in_writes_nothing() {
+    let name = saved_workspace("import-cancel").await;
+    let before = stored_alerts(&name).await;
+    let mut catalog = Catalog::default();
+    catalog.add(&name).unwrap();
+    save_catalog(&catalog).unwrap();
+    let (container, _app) = mount_at_import().await;
+    // Enough lines for several slices.
+    let lines: String = (0..5_000)
+        .map(|serial| {
+            format!(
+                "CEF:0|Contoso|Edge Firewall|2.1|scan|Port scan|3|externalId={serial} rt=1763800000000 src=10.9.{}.{}\n",
+                serial / 250,
+                serial % 250
+            )
+        })
+        .collect();
+    pick_file(&container, "many.cef", &lines);
+    until("the report shows", || {
+        text_of(&container, ".ready") == "5000 alerts ready to import."
+    })
+    .await;
+    click(&container, "Apply");
+    click(&container, "Cancel");
+    for _ in 0..50 {
+        next_task().await;
+    }
+    assert_eq!(stored_alerts(&name).await, before);
+    assert_eq!(text_of(&container, ".import-report"), "");
+    clear_local_storage();
+}

@@ -24,21 +24,58 @@ pub fn looks_like(text: &str) -> bool {
 /// Every event of a CEF text; a line that is not an event is a problem named by its line
 /// number, and blank lines are skipped.
 pub fn parse(text: &str) -> Parsed {
+    let mut reader = Reader::new(text);
     let mut parsed = Parsed::default();
-    for (index, line) in text.lines().enumerate() {
-        let line_number = index + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        match parse_line(line) {
-            Ok(alert) => parsed.alerts.push((line_number, alert)),
-            Err(reason) => parsed.problems.push(RecordProblem {
-                record: line_number,
-                reason,
-            }),
+    while reader.read(usize::MAX, &mut parsed) {}
+    parsed
+}
+
+/// Reads a CEF text a slice of lines at a time, so a large file can be read between the
+/// browser's other work and show its progress.
+pub struct Reader<'a> {
+    rest: &'a str,
+    length: usize,
+    line: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `text`.
+    pub fn new(text: &'a str) -> Reader<'a> {
+        Reader {
+            rest: text,
+            length: text.len(),
+            line: 0,
         }
     }
-    parsed
+
+    /// Reads up to `lines` more lines into `parsed`; false once the text is all read.
+    pub fn read(&mut self, lines: usize, parsed: &mut Parsed) -> bool {
+        for _ in 0..lines {
+            if self.rest.is_empty() {
+                return false;
+            }
+            let (line, rest) = self.rest.split_once('\n').unwrap_or((self.rest, ""));
+            self.rest = rest;
+            self.line += 1;
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if line.trim().is_empty() {
+                continue;
+            }
+            match parse_line(line) {
+                Ok(alert) => parsed.alerts.push((self.line, alert)),
+                Err(reason) => parsed.problems.push(RecordProblem {
+                    record: self.line,
+                    reason,
+                }),
+            }
+        }
+        !self.rest.is_empty()
+    }
+
+    /// How much of the text is read, in bytes, and how long it is.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.length - self.rest.len(), self.length)
+    }
 }
 
 /// One event, or why the line is not one.

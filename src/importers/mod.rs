@@ -205,27 +205,65 @@ pub fn plan(
 /// Splits read alerts into those the core will take and those it would refuse, with the
 /// core's own reasons, so the report says before Apply what Apply will do.
 fn check_alerts(parsed: Parsed, now: DateTime<Utc>) -> PlanContents {
-    let mut problems = parsed.problems;
-    let mut valid = Vec::with_capacity(parsed.alerts.len());
-    let mut first_record: BTreeMap<String, usize> = BTreeMap::new();
-    for (record, alert) in parsed.alerts {
-        let refusal = match Alert::check(alert.clone(), now) {
-            Err(rejection) => Some(rejection.to_string()),
-            Ok((checked, _)) => match first_record.get(&checked.id) {
-                Some(first) => Some(format!("the same alert id as record {first}")),
-                None => {
-                    first_record.insert(checked.id, record);
-                    None
-                }
-            },
-        };
-        match refusal {
-            Some(reason) => problems.push(RecordProblem { record, reason }),
-            None => valid.push(alert),
+    let mut checker = AlertChecker::new(now);
+    checker.take(parsed);
+    checker.finish()
+}
+
+/// Checks read alerts as the core will, a slice at a time: the valid ones, and each refused
+/// record (a duplicate id included) with the reason.
+pub struct AlertChecker {
+    now: DateTime<Utc>,
+    first_record: BTreeMap<String, usize>,
+    valid: Vec<RawAlert>,
+    problems: Vec<RecordProblem>,
+}
+
+impl AlertChecker {
+    /// A checker for alerts ingested at `now`.
+    pub fn new(now: DateTime<Utc>) -> AlertChecker {
+        AlertChecker {
+            now,
+            first_record: BTreeMap::new(),
+            valid: Vec::new(),
+            problems: Vec::new(),
         }
     }
-    problems.sort_by_key(|problem| problem.record);
-    PlanContents::Alerts { valid, problems }
+
+    /// Checks the alerts of a slice and keeps its problems.
+    pub fn take(&mut self, parsed: Parsed) {
+        self.problems.extend(parsed.problems);
+        for (record, alert) in parsed.alerts {
+            let refusal = match Alert::check(alert.clone(), self.now) {
+                Err(rejection) => Some(rejection.to_string()),
+                Ok((checked, _)) => match self.first_record.get(&checked.id) {
+                    Some(first) => Some(format!("the same alert id as record {first}")),
+                    None => {
+                        self.first_record.insert(checked.id, record);
+                        None
+                    }
+                },
+            };
+            match refusal {
+                Some(reason) => self.problems.push(RecordProblem { record, reason }),
+                None => self.valid.push(alert),
+            }
+        }
+    }
+
+    /// How many records were checked so far.
+    pub fn checked(&self) -> usize {
+        self.valid.len() + self.problems.len()
+    }
+
+    /// The plan's contents, problems in record order.
+    pub fn finish(mut self) -> PlanContents {
+        self.problems.sort_by_key(|problem| problem.record);
+        PlanContents::Alerts {
+            valid: self.valid,
+            problems: self.problems,
+        }
+    }
 }
 
 #[cfg(test)]

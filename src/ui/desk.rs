@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
+use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -226,22 +227,44 @@ impl Desk {
         Some(outcome)
     }
 
-    /// Takes a batch of alerts into the correlation core and saves every incident it touched
-    /// in one transaction, as [`Desk::apply`] does.
-    pub fn ingest(self, batch: Vec<RawAlert>) -> Option<IngestReport> {
+    /// Takes a large batch of alerts in slices, letting the browser paint and take input
+    /// between them, then saves every incident touched in one transaction, as [`Desk::ingest`]
+    /// does. `on_progress` hears how many alerts are in; when `cancelled` answers true between
+    /// slices, nothing is saved and the stored workspace is shown again.
+    pub async fn ingest_in_slices(
+        self,
+        alerts: Vec<RawAlert>,
+        slice: usize,
+        on_progress: impl Fn(usize),
+        cancelled: impl Fn() -> bool,
+    ) -> Option<IngestReport> {
         if !self.writable() {
             return None;
         }
         let next_number = self.workspace.with_untracked(Workspace::next_number);
-        let report = self.workspace.try_update(|workspace| {
-            workspace.ingest(
-                batch,
-                &mut IngestContext {
-                    now: now(),
-                    new_id: &mut Uuid::new_v4,
-                },
-            )
-        })?;
+        let mut report = IngestReport::default();
+        let mut done = 0;
+        let mut alerts = alerts.into_iter().peekable();
+        while alerts.peek().is_some() {
+            let batch: Vec<RawAlert> = alerts.by_ref().take(slice.max(1)).collect();
+            done += batch.len();
+            let part = self.workspace.try_update(|workspace| {
+                workspace.ingest(
+                    batch,
+                    &mut IngestContext {
+                        now: now(),
+                        new_id: &mut Uuid::new_v4,
+                    },
+                )
+            })?;
+            report.absorb(part);
+            on_progress(done);
+            TimeoutFuture::new(0).await;
+            if cancelled() {
+                self.reload();
+                return None;
+            }
+        }
         self.commit(Change {
             incidents: report.touched.clone(),
             next_number,

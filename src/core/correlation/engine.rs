@@ -78,6 +78,18 @@ pub struct IngestReport {
 }
 
 impl IngestReport {
+    /// Adds what a later batch did, as if both had been one run: an incident touched by both
+    /// keeps the etag it had before the first.
+    pub fn absorb(&mut self, later: IngestReport) {
+        self.records.extend(later.records);
+        self.opened.extend(later.opened);
+        self.merges.extend(later.merges);
+        self.refused_merges.extend(later.refused_merges);
+        for (number, etag) in later.touched {
+            self.touched.entry(number).or_insert(etag);
+        }
+    }
+
     /// How many records ended in an outcome that `matches`.
     pub fn count(&self, matches: impl Fn(&Outcome) -> bool) -> usize {
         self.records

@@ -1134,6 +1134,22 @@ proptest! {
     }
 
     #[test]
+    fn reports_of_slices_add_up_to_what_the_whole_batch_changed(
+        alerts in alerts_strategy(),
+        cut in any::<usize>(),
+    ) {
+        let mut workspace = Workspace::default();
+        ingest(&mut workspace, alerts[..alerts.len() / 2].to_vec());
+        let before = workspace.clone();
+        let rest = &alerts[alerts.len() / 2..];
+        let cut = cut % (rest.len() + 1);
+        let mut report = ingest(&mut workspace, rest[..cut].to_vec());
+        report.absorb(ingest(&mut workspace, rest[cut..].to_vec()));
+        assert_touched_are_what_changed(&before, &workspace, &report);
+        prop_assert_eq!(report.records.len(), rest.len());
+    }
+
+    #[test]
     fn an_ingest_names_every_incident_it_changed_with_its_prior_etag(
         alerts in alerts_strategy(),
         settings in settings_strategy(),

@@ -2,6 +2,7 @@
 //! anything is written; the report says what it holds, **Apply** writes it in one transaction,
 //! **Cancel** writes nothing.
 
+use gloo_timers::future::TimeoutFuture;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,17 +11,26 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::page::Page;
 use crate::core::workspace::Workspace;
-use crate::importers::{ImportPlan, PlanContents, plan};
+use crate::importers::{AlertChecker, Format, ImportPlan, Parsed, PlanContents, cef, decode, plan};
 use crate::route::Route;
 use crate::ui::desk::{Desk, now};
+
+/// Lines read, or alerts taken in, between two looks at the page: a few milliseconds of work.
+const SLICE: usize = 2_000;
 
 /// Where an import stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Stage {
     /// No file yet.
     Waiting,
-    /// Reading and checking a file.
-    Reading(String),
+    /// Reading and checking a file: bytes read of its length.
+    Reading {
+        file: String,
+        done: usize,
+        total: usize,
+    },
+    /// Taking the alerts in: how many of how many.
+    Applying { done: usize, total: usize },
     /// Read: the report, waiting for Apply or Cancel.
     Planned { file: String, plan: ImportPlan },
     /// The file cannot be imported, and why.
@@ -34,9 +44,15 @@ enum Stage {
 pub fn ImportPage() -> impl IntoView {
     let desk = Desk::get();
     let stage = RwSignal::new(Stage::Waiting);
+    let cancelled = StoredValue::new(false);
     let read = move |file: web_sys::File| {
         let name = file.name();
-        stage.set(Stage::Reading(name.clone()));
+        cancelled.set_value(false);
+        stage.set(Stage::Reading {
+            file: name.clone(),
+            done: 0,
+            total: file.size() as usize,
+        });
         spawn_local(async move {
             let bytes = match JsFuture::from(file.array_buffer()).await {
                 Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
@@ -48,10 +64,18 @@ pub fn ImportPage() -> impl IntoView {
                     return;
                 }
             };
-            let first_free = desk.workspace().with_untracked(Workspace::next_number);
-            stage.set(match plan(&bytes, now(), first_free, &mut Uuid::new_v4) {
-                Ok(plan) => Stage::Planned { file: name, plan },
-                Err(reason) => Stage::Refused { file: name, reason },
+            let progress = |done, total| {
+                stage.set(Stage::Reading {
+                    file: name.clone(),
+                    done,
+                    total,
+                })
+            };
+            let planned = plan_in_slices(&bytes, desk, progress, || cancelled.get_value()).await;
+            stage.set(match planned {
+                Some(Ok(plan)) => Stage::Planned { file: name, plan },
+                Some(Err(reason)) => Stage::Refused { file: name, reason },
+                None => Stage::Waiting,
             });
         });
     };
@@ -77,9 +101,15 @@ pub fn ImportPage() -> impl IntoView {
         let Stage::Planned { file, plan } = stage.get_untracked() else {
             return;
         };
-        if let Some(outcome) = apply_plan(desk, &file, plan) {
-            stage.set(outcome);
-        }
+        cancelled.set_value(false);
+        spawn_local(async move {
+            let outcome = apply_plan(desk, &file, plan, stage, || cancelled.get_value()).await;
+            stage.set(outcome.unwrap_or(Stage::Waiting));
+        });
+    });
+    let cancel = Callback::new(move |()| {
+        cancelled.set_value(true);
+        stage.set(Stage::Waiting);
     });
     view! {
         <Page heading="Import">
@@ -96,14 +126,56 @@ pub fn ImportPage() -> impl IntoView {
                 <input id="import-file" type="file" on:change=picked />
                 <p>"or drop a file here"</p>
             </div>
-            <div class="import-report" aria-live="polite">{move || report(stage, apply)}</div>
+            <div class="import-report" aria-live="polite">{move || report(stage, apply, cancel)}</div>
         </Page>
     }
 }
 
-/// Writes a planned import of `file` through the desk; `None` when the desk refused (its
-/// banner says why).
-fn apply_plan(desk: Desk, file: &str, plan: ImportPlan) -> Option<Stage> {
+/// Reads and checks a file, a slice of CEF lines at a time with the page kept responsive, or
+/// whole for JSON; `None` when cancelled.
+async fn plan_in_slices(
+    bytes: &[u8],
+    desk: Desk,
+    progress: impl Fn(usize, usize),
+    cancelled: impl Fn() -> bool,
+) -> Option<Result<ImportPlan, String>> {
+    let first_free = desk.workspace().with_untracked(Workspace::next_number);
+    let decoded = decode(bytes);
+    if !cef::looks_like(&decoded.text) {
+        return Some(plan(bytes, now(), first_free, &mut Uuid::new_v4));
+    }
+    let mut reader = cef::Reader::new(&decoded.text);
+    let mut checker = AlertChecker::new(now());
+    loop {
+        let mut parsed = Parsed::default();
+        let more = reader.read(SLICE, &mut parsed);
+        checker.take(parsed);
+        let (done, total) = reader.progress();
+        progress(done, total);
+        if !more {
+            break;
+        }
+        TimeoutFuture::new(0).await;
+        if cancelled() {
+            return None;
+        }
+    }
+    Some(Ok(ImportPlan {
+        format: Format::Cef,
+        replaced_characters: decoded.replaced,
+        contents: checker.finish(),
+    }))
+}
+
+/// Writes a planned import of `file` through the desk, showing its progress in `stage`;
+/// `None` when the desk refused (its banner says why) or the analyst cancelled.
+async fn apply_plan(
+    desk: Desk,
+    file: &str,
+    plan: ImportPlan,
+    stage: RwSignal<Stage>,
+    cancelled: impl Fn() -> bool,
+) -> Option<Stage> {
     match plan.contents {
         PlanContents::Workspace(workspace) => {
             let name = desk.catalog().read_untracked().free_name_from(file);
@@ -118,10 +190,13 @@ fn apply_plan(desk: Desk, file: &str, plan: ImportPlan) -> Option<Stage> {
             })
         }
         PlanContents::Alerts { valid, .. } => {
-            let count = valid.len();
-            let report = desk.ingest(valid)?;
+            let total = valid.len();
+            let progress = |done| stage.set(Stage::Applying { done, total });
+            let report = desk
+                .ingest_in_slices(valid, SLICE, progress, cancelled)
+                .await?;
             Some(Stage::Applied(format!(
-                "{count} alerts imported: {} new incidents, {} incidents changed in all.",
+                "{total} alerts imported: {} new incidents, {} incidents changed in all.",
                 report.opened.len(),
                 report.touched.len()
             )))
@@ -139,12 +214,35 @@ fn apply_plan(desk: Desk, file: &str, plan: ImportPlan) -> Option<Stage> {
     }
 }
 
-/// What the page shows for a stage; `apply` writes a planned import.
-fn report(stage: RwSignal<Stage>, apply: Callback<()>) -> impl IntoView {
-    let cancel = move |_| stage.set(Stage::Waiting);
+/// A progress bar with its counts in words, and the button that stops the work.
+fn progress_view(label: String, done: usize, total: usize, cancel: Callback<()>) -> AnyView {
+    view! {
+        <label for="import-progress">{label}</label>
+        <progress id="import-progress" max=total.max(1) value=done></progress>
+        <div class="actions">
+            <button type="button" on:click=move |_| cancel.run(())>"Cancel"</button>
+        </div>
+    }
+    .into_any()
+}
+
+/// What the page shows for a stage; `apply` writes a planned import, `cancel` stops or drops
+/// it.
+fn report(stage: RwSignal<Stage>, apply: Callback<()>, cancel: Callback<()>) -> impl IntoView {
     match stage.get() {
         Stage::Waiting => ().into_any(),
-        Stage::Reading(file) => view! { <p role="status">{format!("Reading {file}…")}</p> }.into_any(),
+        Stage::Reading { file, done, total } => progress_view(
+            format!("Reading {file}: {} of {} KB", done / 1024, total / 1024),
+            done,
+            total,
+            cancel,
+        ),
+        Stage::Applying { done, total } => progress_view(
+            format!("Taking in the alerts: {done} of {total}"),
+            done,
+            total,
+            cancel,
+        ),
         Stage::Refused { file, reason } => view! {
             <p class="field-error" role="alert">{format!("{file} cannot be imported: {reason}.")}</p>
         }
@@ -212,7 +310,7 @@ fn report(stage: RwSignal<Stage>, apply: Callback<()>) -> impl IntoView {
                 })}
                 <div class="actions">
                     <button type="button" on:click=move |_| apply.run(())>"Apply"</button>
-                    <button type="button" on:click=cancel>"Cancel"</button>
+                    <button type="button" on:click=move |_| cancel.run(())>"Cancel"</button>
                 </div>
             }
             .into_any()
