@@ -11,35 +11,20 @@ use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{Event, HtmlElement, HtmlInputElement, HtmlSelectElement, window};
-use vigil::store::catalog::Catalog;
 use vigil::store::idb::IdbStore;
 use vigil::store::snapshot::{StoreName, records_for};
-use vigil::store::workspace_store::save_catalog;
-use vigil::ui::App;
 use vigil::ui::banners::StorageBanners;
 use vigil::ui::desk::Desk;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 mod support;
 
-use support::{clear_local_storage, put_raw, rename, saved_workspace, until};
+use support::{
+    clear_local_storage, mount_app, new_container, open_next, put_raw, rename, saved_workspace,
+    text_of, until,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn new_container() -> HtmlElement {
-    let document = window().unwrap().document().unwrap();
-    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&container).unwrap();
-    container
-}
-
-/// Mounts the whole app at `hash`; the handle unmounts it when dropped.
-fn mount_app(hash: &str) -> (HtmlElement, impl Drop) {
-    window().unwrap().location().set_hash(hash).unwrap();
-    let container = new_container();
-    let handle = mount_to(container.clone(), App);
-    (container, handle)
-}
 
 /// Mounts a desk with its banners alone, as a tab of the app would hold it.
 fn mount_desk() -> (HtmlElement, Desk, impl Drop) {
@@ -51,21 +36,6 @@ fn mount_desk() -> (HtmlElement, Desk, impl Drop) {
         view! { <StorageBanners /> }
     });
     (container, captured.get().unwrap(), handle)
-}
-
-/// Makes `name` the workspace the next app or desk opens.
-fn open_next(name: &str) {
-    let mut catalog = Catalog::default();
-    catalog.add(name).unwrap();
-    save_catalog(&catalog).unwrap();
-}
-
-fn text_of(container: &HtmlElement, selector: &str) -> String {
-    container
-        .query_selector(selector)
-        .unwrap()
-        .and_then(|element| element.text_content())
-        .unwrap_or_default()
 }
 
 /// The number of the desk's first incident.

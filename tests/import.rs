@@ -3,19 +3,16 @@
 //! alerts stored, in their incidents; an exported workspace as a new workspace).
 #![cfg(target_arch = "wasm32")]
 
-use leptos::mount::mount_to;
-use leptos::wasm_bindgen::{JsCast, JsValue};
-use leptos::web_sys::{DataTransfer, Event, File, HtmlElement, HtmlInputElement, window};
-use vigil::store::catalog::Catalog;
 use vigil::store::idb::IdbStore;
 use vigil::store::workspace_file::export_workspace;
-use vigil::store::workspace_store::save_catalog;
-use vigil::ui::App;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 mod support;
 
-use support::{clear_local_storage, next_task, saved_workspace, until, workspace};
+use support::{
+    clear_local_storage, click_action, mount_at_import, next_task, pick_file, saved_workspace,
+    text_of, until, workspace,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -25,61 +22,6 @@ CEF:0|Contoso|Edge Firewall|2.1|c2-beacon|Command and control beacon|8|externalI
 CEF:0|Contoso|Edge Firewall|2.1|scan|Port scan|3|externalId=2 src=10.9.8.7
 CEF:0|Contoso|Edge Firewall|2.1|c2-beacon|Command and control beacon|8|externalId=3 rt=1763800060000 src=10.9.8.7 dst=203.0.113.99
 ";
-
-fn text_of(container: &HtmlElement, selector: &str) -> String {
-    container
-        .query_selector(selector)
-        .unwrap()
-        .and_then(|element| element.text_content())
-        .unwrap_or_default()
-}
-
-/// Puts a file into the input and tells the page, as picking it does.
-fn pick_file(container: &HtmlElement, name: &str, contents: &str) {
-    let input: HtmlInputElement = container
-        .query_selector("#import-file")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    let label = container
-        .query_selector("label[for='import-file']")
-        .unwrap()
-        .unwrap();
-    assert_eq!(label.text_content().as_deref(), Some("Import file"));
-    let parts = js_sys::Array::of1(&JsValue::from_str(contents));
-    let file = File::new_with_str_sequence(&parts, name).unwrap();
-    let transfer = DataTransfer::new().unwrap();
-    transfer.items().add_with_file(&file).unwrap();
-    input.set_files(transfer.files().as_ref());
-    input
-        .dispatch_event(&Event::new("change").unwrap())
-        .unwrap();
-}
-
-fn click(container: &HtmlElement, text: &str) {
-    let buttons = container.query_selector(".actions").unwrap().unwrap();
-    let button = [buttons.first_element_child(), buttons.last_element_child()]
-        .into_iter()
-        .flatten()
-        .find(|button| button.text_content().as_deref() == Some(text))
-        .unwrap_or_else(|| panic!("no button {text:?}"));
-    button.unchecked_into::<HtmlElement>().click();
-}
-
-/// Mounts the app on the Import page and waits for the catalog's workspace to open; the handle
-/// unmounts it when dropped.
-async fn mount_at_import() -> (HtmlElement, impl Drop) {
-    window().unwrap().location().set_hash("#/import").unwrap();
-    let document = window().unwrap().document().unwrap();
-    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&container).unwrap();
-    let app = mount_to(container.clone(), App);
-    until("the workspace opens", || {
-        !text_of(&container, ".banners").contains("Opening")
-    })
-    .await;
-    (container, app)
-}
 
 async fn stored_alerts(name: &str) -> usize {
     let store = IdbStore::open(name).await.unwrap();
@@ -97,10 +39,7 @@ async fn stored_alerts(name: &str) -> usize {
 async fn a_file_is_reported_before_anything_is_written_cancel_keeps_nothing_apply_stores_it() {
     let name = saved_workspace("import").await;
     let before = workspace().correlation().alerts().count();
-    let mut catalog = Catalog::default();
-    catalog.add(&name).unwrap();
-    save_catalog(&catalog).unwrap();
-    let (container, _app) = mount_at_import().await;
+    let (container, _app) = mount_at_import(&name).await;
 
     pick_file(&container, "edge.cef", CEF);
     until("the report shows", || {
@@ -118,7 +57,7 @@ async fn a_file_is_reported_before_anything_is_written_cancel_keeps_nothing_appl
         "2it has no start time (startTimeUtc)"
     );
 
-    click(&container, "Cancel");
+    click_action(&container, "Cancel");
     until("the report goes", || {
         text_of(&container, ".ready").is_empty()
     })
@@ -133,7 +72,7 @@ async fn a_file_is_reported_before_anything_is_written_cancel_keeps_nothing_appl
         !text_of(&container, ".ready").is_empty()
     })
     .await;
-    click(&container, "Apply");
+    click_action(&container, "Apply");
     until("the import is confirmed", || {
         text_of(&container, ".import-report").starts_with("2 alerts imported")
     })
@@ -153,10 +92,7 @@ async fn a_file_is_reported_before_anything_is_written_cancel_keeps_nothing_appl
 #[wasm_bindgen_test]
 async fn an_exported_workspace_file_comes_back_as_a_new_workspace_leaving_the_open_one_alone() {
     let name = saved_workspace("export-source").await;
-    let mut catalog = Catalog::default();
-    catalog.add(&name).unwrap();
-    save_catalog(&catalog).unwrap();
-    let (container, _app) = mount_at_import().await;
+    let (container, _app) = mount_at_import(&name).await;
 
     let file = export_workspace(&workspace());
     pick_file(&container, "night shift.json", &file);
@@ -169,7 +105,7 @@ async fn an_exported_workspace_file_comes_back_as_a_new_workspace_leaving_the_op
         text_of(&container, ".ready") == expected
     })
     .await;
-    click(&container, "Apply");
+    click_action(&container, "Apply");
     until("the new workspace is open", || {
         text_of(&container, ".import-report")
             .starts_with("Imported as the workspace \"night shift\", now open.")
@@ -193,10 +129,7 @@ async fn an_exported_workspace_file_comes_back_as_a_new_workspace_leaving_the_op
 async fn cancelling_while_the_alerts_are_taken_in_writes_nothing() {
     let name = saved_workspace("import-cancel").await;
     let before = stored_alerts(&name).await;
-    let mut catalog = Catalog::default();
-    catalog.add(&name).unwrap();
-    save_catalog(&catalog).unwrap();
-    let (container, _app) = mount_at_import().await;
+    let (container, _app) = mount_at_import(&name).await;
     // Enough lines for several slices.
     let lines: String = (0..5_000)
         .map(|serial| {
@@ -212,8 +145,8 @@ async fn cancelling_while_the_alerts_are_taken_in_writes_nothing() {
         text_of(&container, ".ready") == "5000 alerts ready to import."
     })
     .await;
-    click(&container, "Apply");
-    click(&container, "Cancel");
+    click_action(&container, "Apply");
+    click_action(&container, "Cancel");
     for _ in 0..50 {
         next_task().await;
     }

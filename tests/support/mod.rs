@@ -1,9 +1,12 @@
 //! What the browser test files share: a realistic workspace, fresh names, raw writes into a
-//! store, and waiting for the browser. Each test file uses a different part of it.
+//! store, mounting the app and working its controls, and waiting for the browser. Each test file uses a different part of it.
 #![allow(dead_code)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use idb::{Factory, TransactionMode};
+use leptos::mount::mount_to;
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys::{DataTransfer, Event, File, HtmlElement, HtmlInputElement, window};
 use uuid::Uuid;
 use vigil::core::alert::RawAlert;
 use vigil::core::correlation::{IngestContext, IngestReport};
@@ -11,9 +14,12 @@ use vigil::core::draft::IncidentDraft;
 use vigil::core::incident::Edit;
 use vigil::core::people::Actor;
 use vigil::core::workspace::Workspace;
+use vigil::store::catalog::Catalog;
 use vigil::store::idb::IdbStore;
 use vigil::store::snapshot::{Change, StoreName, records_of};
+use vigil::store::workspace_store::save_catalog;
 use vigil::synthetic::AlertFeed;
+use vigil::ui::App;
 use wasm_bindgen::JsValue;
 
 /// When the test workspaces' alerts begin.
@@ -154,4 +160,80 @@ pub async fn until(what: &str, done: impl Fn() -> bool) {
         next_task().await;
     }
     panic!("gave up waiting until {what}");
+}
+
+/// A fresh element at the end of the page's body, to mount into.
+pub fn new_container() -> HtmlElement {
+    let document = window().unwrap().document().unwrap();
+    let container: HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&container).unwrap();
+    container
+}
+
+/// Mounts the whole app at `hash`; the handle unmounts it when dropped.
+pub fn mount_app(hash: &str) -> (HtmlElement, impl Drop) {
+    window().unwrap().location().set_hash(hash).unwrap();
+    let container = new_container();
+    let handle = mount_to(container.clone(), App);
+    (container, handle)
+}
+
+/// The text of the first element `selector` finds; empty when there is none.
+pub fn text_of(container: &HtmlElement, selector: &str) -> String {
+    container
+        .query_selector(selector)
+        .unwrap()
+        .and_then(|element| element.text_content())
+        .unwrap_or_default()
+}
+
+/// Makes `name` the workspace the next app or desk opens.
+pub fn open_next(name: &str) {
+    let mut catalog = Catalog::default();
+    catalog.add(name).unwrap();
+    save_catalog(&catalog).unwrap();
+}
+
+/// Mounts the app on the Import page once `name`, made the open workspace, has opened.
+pub async fn mount_at_import(name: &str) -> (HtmlElement, impl Drop) {
+    open_next(name);
+    let (container, app) = mount_app("#/import");
+    until("the workspace opens", || {
+        !text_of(&container, ".banners").contains("Opening")
+    })
+    .await;
+    (container, app)
+}
+
+/// Puts a file into the input labelled **Import file** and tells the page, as picking does.
+pub fn pick_file(container: &HtmlElement, name: &str, contents: &str) {
+    let input: HtmlInputElement = container
+        .query_selector("#import-file")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    let label = container
+        .query_selector("label[for='import-file']")
+        .unwrap()
+        .unwrap();
+    assert_eq!(label.text_content().as_deref(), Some("Import file"));
+    let parts = js_sys::Array::of1(&JsValue::from_str(contents));
+    let file = File::new_with_str_sequence(&parts, name).unwrap();
+    let transfer = DataTransfer::new().unwrap();
+    transfer.items().add_with_file(&file).unwrap();
+    input.set_files(transfer.files().as_ref());
+    input
+        .dispatch_event(&Event::new("change").unwrap())
+        .unwrap();
+}
+
+/// Clicks the Import page's action button that says `text`.
+pub fn click_action(container: &HtmlElement, text: &str) {
+    let actions = container.query_selector(".actions").unwrap().unwrap();
+    let button = [actions.first_element_child(), actions.last_element_child()]
+        .into_iter()
+        .flatten()
+        .find(|button| button.text_content().as_deref() == Some(text))
+        .unwrap_or_else(|| panic!("no button {text:?}"));
+    button.unchecked_into::<HtmlElement>().click();
 }
