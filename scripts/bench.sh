@@ -21,3 +21,6 @@ cargo test --release --target wasm32-unknown-unknown --test bench_wasm -- --noca
 
 step "storage in headless Chromium (release build, real IndexedDB)"
 cargo test --release --target wasm32-unknown-unknown --test bench_storage -- --nocapture
+
+step "import in headless Chromium (release build, through the Import page)"
+cargo test --release --target wasm32-unknown-unknown --test bench_import -- --nocapture
