@@ -24,27 +24,31 @@ pub fn looks_like(text: &str) -> bool {
 /// Every event of a CEF text; a line that is not an event is a problem named by its line
 /// number, and blank lines are skipped.
 pub fn parse(text: &str) -> Parsed {
-    let mut reader = Reader::new(text);
+    let mut reader = Reader::new(text.as_bytes());
     let mut parsed = Parsed::default();
     while reader.read(usize::MAX, &mut parsed) {}
     parsed
 }
 
-/// Reads a CEF text a slice of lines at a time, so a large file can be read between the
-/// browser's other work and show its progress.
+/// Reads a CEF file's bytes a slice of lines at a time, so a large file is read between the
+/// browser's other work and shows its progress. Each line is decoded on its own: bytes that
+/// are not UTF-8 become U+FFFD, and [`Reader::replaced`] says whether any did.
 pub struct Reader<'a> {
-    rest: &'a str,
+    rest: &'a [u8],
     length: usize,
     line: usize,
+    replaced: bool,
 }
 
 impl<'a> Reader<'a> {
-    /// A reader at the start of `text`.
-    pub fn new(text: &'a str) -> Reader<'a> {
+    /// A reader at the start of `bytes` (a byte-order mark skipped).
+    pub fn new(bytes: &'a [u8]) -> Reader<'a> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         Reader {
-            rest: text,
-            length: text.len(),
+            rest: bytes,
+            length: bytes.len(),
             line: 0,
+            replaced: false,
         }
     }
 
@@ -54,14 +58,21 @@ impl<'a> Reader<'a> {
             if self.rest.is_empty() {
                 return false;
             }
-            let (line, rest) = self.rest.split_once('\n').unwrap_or((self.rest, ""));
-            self.rest = rest;
+            let end = self
+                .rest
+                .iter()
+                .position(|byte| *byte == b'\n')
+                .unwrap_or(self.rest.len());
+            let bytes = &self.rest[..end];
+            self.rest = self.rest.get(end + 1..).unwrap_or_default();
             self.line += 1;
-            let line = line.strip_suffix('\r').unwrap_or(line);
+            let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+            let line = String::from_utf8_lossy(bytes);
+            self.replaced |= matches!(line, std::borrow::Cow::Owned(_));
             if line.trim().is_empty() {
                 continue;
             }
-            match parse_line(line) {
+            match parse_line(&line) {
                 Ok(alert) => parsed.alerts.push((self.line, alert)),
                 Err(reason) => parsed.problems.push(RecordProblem {
                     record: self.line,
@@ -72,9 +83,14 @@ impl<'a> Reader<'a> {
         !self.rest.is_empty()
     }
 
-    /// How much of the text is read, in bytes, and how long it is.
+    /// How much of the file is read, in bytes, and how long it is.
     pub fn progress(&self) -> (usize, usize) {
         (self.length - self.rest.len(), self.length)
+    }
+
+    /// Whether some bytes read so far were not UTF-8.
+    pub fn replaced(&self) -> bool {
+        self.replaced
     }
 }
 

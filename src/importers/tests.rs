@@ -147,7 +147,34 @@ CEF:0|V|P|1|s|good two|Very-High|rt=1763800000000
         assert!(!cef::looks_like("CEF: a note about CEF"));
     }
 
+    #[test]
+    fn a_file_read_line_by_line_flags_bytes_that_are_not_utf8() {
+        let mut reader = cef::Reader::new(
+            b"\xEF\xBB\xBFCEF:0|V|P|1|s|caf\xE9|3|rt=1\r\n\nCEF:0|V|P|1|s|ok|3|rt=1",
+        );
+        let mut parsed = Parsed::default();
+        assert!(reader.read(1, &mut parsed));
+        assert!(reader.replaced());
+        assert_eq!(parsed.alerts[0].1.details.display_name, "caf\u{FFFD}");
+        assert!(!reader.read(5, &mut parsed));
+        let lines: Vec<usize> = parsed.alerts.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, [1, 3]);
+        assert_eq!(reader.progress().0, reader.progress().1);
+    }
+
     proptest! {
+        #[test]
+        fn reading_in_slices_reads_what_reading_at_once_does(
+            lines in proptest::collection::vec("(CEF:0\\|V\\|P\\|1\\|s\\|[a-z ]{0,8}\\|[0-9]\\|rt=[0-9]{1,4} src=10.0.0.[0-9])?", 0..20),
+            slice in 1..5usize,
+        ) {
+            let text = lines.join("\n");
+            let mut reader = cef::Reader::new(text.as_bytes());
+            let mut sliced = Parsed::default();
+            while reader.read(slice, &mut sliced) {}
+            prop_assert_eq!(sliced, cef::parse(&text));
+        }
+
         #[test]
         fn no_line_makes_the_parser_panic(line in "\\PC{0,200}") {
             let _ = cef::parse(&line);

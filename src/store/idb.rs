@@ -22,6 +22,9 @@ use super::snapshot::{
 /// `clusters` and `queue` stores.
 const LAYOUT_VERSION: u32 = 2;
 const STORES: [StoreName; 5] = StoreName::ALL;
+/// How many bytes of records one write hands over before it waits for the browser to take
+/// them: about ten milliseconds of copying.
+const PAUSE_AFTER_BYTES: usize = 4 << 20;
 
 /// Why storage failed; what was stored before is untouched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,13 +273,22 @@ impl IdbStore {
                     .delete(JsValue::from_str(key))
                     .map_err(write_error)?;
             }
+            let mut bytes_since_pause = 0;
             for record in records {
-                object_store
+                let request = object_store
                     .put(
                         &js_sys::Uint8Array::from(record.json.as_bytes()).into(),
                         Some(&JsValue::from_str(&record.key)),
                     )
                     .map_err(write_error)?;
+                bytes_since_pause += record.json.len();
+                // A large write hands the browser a few megabytes at a time and waits for
+                // them, so the page stays responsive; the transaction stays open meanwhile,
+                // since a request of it is pending.
+                if bytes_since_pause >= PAUSE_AFTER_BYTES {
+                    bytes_since_pause = 0;
+                    request.await.map_err(write_error)?;
+                }
             }
         }
         match transaction.commit().map_err(write_error)?.await {

@@ -265,6 +265,23 @@ pub struct Write {
 }
 
 impl Write {
+    /// Adds the records of a later part of the same change (one computed a slice of incidents
+    /// at a time): a queue chunk both parts wrote keeps the later text.
+    pub fn absorb(&mut self, later: Write) {
+        self.meta = later.meta;
+        self.incidents.extend(later.incidents);
+        self.clusters.extend(later.clusters);
+        for chunk in later.queue {
+            match self.queue.iter_mut().find(|mine| mine.key == chunk.key) {
+                Some(mine) => *mine = chunk,
+                None => self.queue.push(chunk),
+            }
+        }
+        self.removed.extend(later.removed);
+        self.expected.extend(later.expected);
+        self.expected_next_number = self.expected_next_number.or(later.expected_next_number);
+    }
+
     /// The records to put into `store`.
     pub fn puts_into(&mut self, store: StoreName) -> Vec<StoredText> {
         match store {

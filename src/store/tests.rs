@@ -539,4 +539,42 @@ mod snapshots {
             Some(before.next_number())
         );
     }
+
+    #[test]
+    fn a_change_written_in_parts_writes_what_it_would_whole() {
+        let workspace = busy_workspace(11, 120);
+        let change = Change::of(&workspace, workspace.incidents().map(|i| i.number));
+        let whole = records_for(&workspace, &change);
+        let numbers: Vec<u64> = change.incidents.keys().copied().collect();
+        let mut parts = numbers.chunks(7).map(|group| {
+            let part = Change {
+                incidents: group
+                    .iter()
+                    .map(|number| (*number, change.incidents[number].clone()))
+                    .collect(),
+                next_number: change.next_number,
+            };
+            records_for(&workspace, &part)
+        });
+        let mut joined = parts.next().unwrap();
+        parts.for_each(|part| joined.absorb(part));
+        let sorted = |mut texts: Vec<StoredText>| {
+            texts.sort_by(|a, b| a.key.cmp(&b.key));
+            texts
+        };
+        assert_eq!(joined.meta, whole.meta);
+        assert_eq!(joined.incidents, whole.incidents);
+        assert_eq!(sorted(joined.clusters), sorted(whole.clusters));
+        assert_eq!(sorted(joined.queue), sorted(whole.queue));
+        let keys = |removed: &[(StoreName, String)]| {
+            let mut keys: Vec<String> = removed
+                .iter()
+                .map(|(store, key)| format!("{}/{key}", store.as_str()))
+                .collect();
+            keys.sort();
+            keys
+        };
+        assert_eq!(keys(&joined.removed), keys(&whole.removed));
+        assert_eq!(joined.expected_next_number, whole.expected_next_number);
+    }
 }

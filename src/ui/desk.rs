@@ -19,7 +19,7 @@ use crate::core::workspace::{AdoptError, Workspace};
 use crate::demo::demo_workspace;
 use crate::store::catalog::{Catalog, DEMO_WORKSPACE, NameError};
 use crate::store::idb::StoreError;
-use crate::store::snapshot::{Change, SetAside, records_for, records_of};
+use crate::store::snapshot::{Change, SetAside, Write, records_for, records_of};
 use crate::store::tabs::TabChannel;
 use crate::store::workspace_file::export_workspace;
 use crate::store::workspace_store::{WorkspaceStore, load_catalog, save_catalog};
@@ -265,10 +265,12 @@ impl Desk {
                 return None;
             }
         }
-        self.commit(Change {
+        let change = Change {
             incidents: report.touched.clone(),
             next_number,
-        });
+        };
+        // Ten incidents at a time keep a slice short even when they hold many alerts.
+        self.commit_in_slices(change, 10).await;
         Some(report)
     }
 
@@ -315,11 +317,45 @@ impl Desk {
     /// Brings the rows of a change's incidents up to date and saves them, telling the other
     /// tabs once saved.
     fn commit(self, change: Change) {
+        let write = self
+            .workspace
+            .with_untracked(|workspace| records_for(workspace, &change));
+        self.save(change, write);
+    }
+
+    /// As [`Desk::commit`], encoding the records a slice of incidents at a time with the
+    /// browser free between slices: a large import touches thousands of incidents.
+    async fn commit_in_slices(self, change: Change, slice: usize) {
+        let numbers: Vec<u64> = change.incidents.keys().copied().collect();
+        let mut write: Option<Write> = None;
+        for group in numbers.chunks(slice.max(1)) {
+            let part = Change {
+                incidents: group
+                    .iter()
+                    .map(|number| (*number, change.incidents[number].clone()))
+                    .collect(),
+                next_number: change.next_number,
+            };
+            let records = self
+                .workspace
+                .with_untracked(|workspace| records_for(workspace, &part));
+            match &mut write {
+                Some(write) => write.absorb(records),
+                None => write = Some(records),
+            }
+            TimeoutFuture::new(0).await;
+        }
+        if let Some(write) = write {
+            self.save(change, write);
+        }
+    }
+
+    /// Shows the rows of a change's incidents and saves its records in one transaction.
+    fn save(self, change: Change, write: Write) {
         let touched: Vec<u64> = change.incidents.keys().copied().collect();
-        let write = self.workspace.with_untracked(|workspace| {
+        self.workspace.with_untracked(|workspace| {
             self.rows
                 .update(|rows| refresh_rows(rows, workspace, &touched));
-            records_for(workspace, &change)
         });
         let Some(store) = self.store.get_value() else {
             return;

@@ -15,8 +15,10 @@ use crate::importers::{AlertChecker, Format, ImportPlan, Parsed, PlanContents, c
 use crate::route::Route;
 use crate::ui::desk::{Desk, now};
 
-/// Lines read, or alerts taken in, between two looks at the page: a few milliseconds of work.
+/// Lines read between two looks at the page: a few milliseconds of work.
 const SLICE: usize = 2_000;
+/// Alerts taken in between two looks at the page (each costs more than reading a line).
+const INGEST_SLICE: usize = 250;
 
 /// Where an import stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,11 +142,12 @@ async fn plan_in_slices(
     cancelled: impl Fn() -> bool,
 ) -> Option<Result<ImportPlan, String>> {
     let first_free = desk.workspace().with_untracked(Workspace::next_number);
-    let decoded = decode(bytes);
-    if !cef::looks_like(&decoded.text) {
+    // The format shows in the first lines; a CEF file is then decoded line by line.
+    let head = decode(&bytes[..bytes.len().min(4096)]);
+    if !cef::looks_like(&head.text) {
         return Some(plan(bytes, now(), first_free, &mut Uuid::new_v4));
     }
-    let mut reader = cef::Reader::new(&decoded.text);
+    let mut reader = cef::Reader::new(bytes);
     let mut checker = AlertChecker::new(now());
     loop {
         let mut parsed = Parsed::default();
@@ -162,7 +165,7 @@ async fn plan_in_slices(
     }
     Some(Ok(ImportPlan {
         format: Format::Cef,
-        replaced_characters: decoded.replaced,
+        replaced_characters: reader.replaced(),
         contents: checker.finish(),
     }))
 }
@@ -193,7 +196,7 @@ async fn apply_plan(
             let total = valid.len();
             let progress = |done| stage.set(Stage::Applying { done, total });
             let report = desk
-                .ingest_in_slices(valid, SLICE, progress, cancelled)
+                .ingest_in_slices(valid, INGEST_SLICE, progress, cancelled)
                 .await?;
             Some(Stage::Applied(format!(
                 "{total} alerts imported: {} new incidents, {} incidents changed in all.",
