@@ -16,7 +16,7 @@ use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_config
 
 mod support;
 
-use support::{ingest, start};
+use support::{ingest, next_task, start};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -67,12 +67,16 @@ async fn storage_figures() {
     ingest(&mut workspace, feed.batch(ALERTS, total), now(), 0);
     let incidents = workspace.incidents().count();
     console_log!("storage: workspace of {incidents} incidents and {ALERTS} alerts");
+    // Between long steps the page answers the test runner, which gives up on a page silent
+    // for 30 s.
+    next_task().await;
 
     // The pure halves of a write and an open, without the browser's database.
     let started = now_ms();
     let records = records_of(&workspace);
     let encoded = now_ms() - started;
     let stored = records.clone().into_stored();
+    next_task().await;
     let started = now_ms();
     let decoded = assemble(stored).unwrap();
     console_log!(
@@ -80,6 +84,7 @@ async fn storage_figures() {
         now_ms() - started
     );
     drop(decoded);
+    next_task().await;
 
     let name = format!("bench-{}", js_sys::Math::random().to_bits());
     let store = IdbStore::open(&name).await.unwrap();

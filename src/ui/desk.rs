@@ -24,6 +24,9 @@ use crate::store::tabs::TabChannel;
 use crate::store::workspace_file::export_workspace;
 use crate::store::workspace_store::{WorkspaceStore, load_catalog, save_catalog};
 
+/// Alerts whose records one slice of a large save encodes: a few milliseconds of work.
+const ALERTS_PER_ENCODING_SLICE: usize = 200;
+
 /// Where the open workspace is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -269,8 +272,7 @@ impl Desk {
             incidents: report.touched.clone(),
             next_number,
         };
-        // Ten incidents at a time keep a slice short even when they hold many alerts.
-        self.commit_in_slices(change, 10).await;
+        self.commit_in_slices(change).await;
         Some(report)
     }
 
@@ -324,13 +326,29 @@ impl Desk {
     }
 
     /// As [`Desk::commit`], encoding the records a slice of incidents at a time with the
-    /// browser free between slices: a large import touches thousands of incidents.
-    async fn commit_in_slices(self, change: Change, slice: usize) {
-        let numbers: Vec<u64> = change.incidents.keys().copied().collect();
+    /// browser free between slices: a large import touches thousands of incidents. A slice
+    /// holds incidents until they hold [`ALERTS_PER_ENCODING_SLICE`] alerts, since encoding
+    /// costs by the alert and one incident can hold hundreds.
+    async fn commit_in_slices(self, change: Change) {
+        let slices = self.workspace.with_untracked(|workspace| {
+            let mut slices: Vec<Vec<u64>> = Vec::new();
+            let mut alerts_in_last = usize::MAX;
+            for &number in change.incidents.keys() {
+                if alerts_in_last >= ALERTS_PER_ENCODING_SLICE {
+                    slices.push(Vec::new());
+                    alerts_in_last = 0;
+                }
+                slices.last_mut().expect("pushed above").push(number);
+                alerts_in_last += workspace
+                    .incident(number)
+                    .map_or(1, |incident| incident.alert_ids.len().max(1));
+            }
+            slices
+        });
         let mut write: Option<Write> = None;
-        for group in numbers.chunks(slice.max(1)) {
+        for slice in slices {
             let part = Change {
-                incidents: group
+                incidents: slice
                     .iter()
                     .map(|number| (*number, change.incidents[number].clone()))
                     .collect(),

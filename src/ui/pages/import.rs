@@ -16,9 +16,14 @@ use crate::route::Route;
 use crate::ui::desk::{Desk, now};
 
 /// Lines read between two looks at the page: a few milliseconds of work.
-const SLICE: usize = 2_000;
+const SLICE: usize = 1_000;
 /// Alerts taken in between two looks at the page (each costs more than reading a line).
 const INGEST_SLICE: usize = 250;
+/// Refused records listed in the report: a file of nothing but bad lines must not make the
+/// page build hundreds of thousands of rows at once.
+const PROBLEMS_SHOWN: usize = 1_000;
+/// Bytes of a file read between two looks at the page: a few milliseconds of copying.
+const READ_SLICE_BYTES: usize = 1 << 20;
 
 /// Where an import stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,22 +61,23 @@ pub fn ImportPage() -> impl IntoView {
             total: file.size() as usize,
         });
         spawn_local(async move {
-            let bytes = match JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
-                Err(_) => {
-                    stage.set(Stage::Refused {
-                        file: name,
-                        reason: "the browser could not read the file".to_owned(),
-                    });
-                    return;
-                }
-            };
             let progress = |done, total| {
                 stage.set(Stage::Reading {
                     file: name.clone(),
                     done,
                     total,
                 })
+            };
+            let bytes = match read_in_slices(&file, &progress, || cancelled.get_value()).await {
+                Some(Ok(bytes)) => bytes,
+                Some(Err(())) => {
+                    stage.set(Stage::Refused {
+                        file: name,
+                        reason: "the browser could not read the file".to_owned(),
+                    });
+                    return;
+                }
+                None => return,
             };
             let planned = plan_in_slices(&bytes, desk, progress, || cancelled.get_value()).await;
             stage.set(match planned {
@@ -100,7 +106,15 @@ pub fn ImportPage() -> impl IntoView {
         }
     };
     let apply = Callback::new(move |()| {
-        let Stage::Planned { file, plan } = stage.get_untracked() else {
+        // Taken out of the stage rather than copied: a plan can hold 200,000 alerts.
+        let taken = stage.try_update(|current| match std::mem::replace(current, Stage::Waiting) {
+            Stage::Planned { file, plan } => Some((file, plan)),
+            other => {
+                *current = other;
+                None
+            }
+        });
+        let Some((file, plan)) = taken.flatten() else {
             return;
         };
         cancelled.set_value(false);
@@ -128,9 +142,47 @@ pub fn ImportPage() -> impl IntoView {
                 <input id="import-file" type="file" on:change=picked />
                 <p>"or drop a file here"</p>
             </div>
-            <div class="import-report" aria-live="polite">{move || report(stage, apply, cancel)}</div>
+            <div class="import-report" aria-live="polite">
+                {move || stage.with(|stage| report(stage, apply, cancel))}
+            </div>
         </Page>
     }
+}
+
+/// Reads a file's bytes a slice at a time, so that no task copies more than a few megabytes
+/// and Cancel is heard between slices; `None` when cancelled.
+async fn read_in_slices(
+    file: &web_sys::File,
+    progress: impl Fn(usize, usize),
+    cancelled: impl Fn() -> bool,
+) -> Option<Result<Vec<u8>, ()>> {
+    let total = file.size() as usize;
+    let mut bytes = Vec::with_capacity(total);
+    while bytes.len() < total {
+        let end = (bytes.len() + READ_SLICE_BYTES).min(total);
+        let read = async {
+            let slice = file
+                .slice_with_f64_and_f64(bytes.len() as f64, end as f64)
+                .map_err(drop)?;
+            JsFuture::from(slice.array_buffer()).await.map_err(drop)
+        };
+        let Ok(buffer) = read.await else {
+            return Some(Err(()));
+        };
+        let slice = js_sys::Uint8Array::new(&buffer);
+        let from = bytes.len();
+        bytes.resize(from + slice.length() as usize, 0);
+        slice.copy_to(&mut bytes[from..]);
+        progress(bytes.len(), total);
+        if cancelled() {
+            return None;
+        }
+        if from == bytes.len() {
+            // The file shrank while it was read: keep what there is.
+            break;
+        }
+    }
+    Some(Ok(bytes))
 }
 
 /// Reads and checks a file, a slice of CEF lines at a time with the page kept responsive, or
@@ -229,21 +281,21 @@ fn progress_view(label: String, done: usize, total: usize, cancel: Callback<()>)
     .into_any()
 }
 
-/// What the page shows for a stage; `apply` writes a planned import, `cancel` stops or drops
-/// it.
-fn report(stage: RwSignal<Stage>, apply: Callback<()>, cancel: Callback<()>) -> impl IntoView {
-    match stage.get() {
+/// What the page shows for a stage, read in place (a planned stage holds every alert of the
+/// file); `apply` writes a planned import, `cancel` stops or drops it.
+fn report(stage: &Stage, apply: Callback<()>, cancel: Callback<()>) -> AnyView {
+    match stage {
         Stage::Waiting => ().into_any(),
         Stage::Reading { file, done, total } => progress_view(
             format!("Reading {file}: {} of {} KB", done / 1024, total / 1024),
-            done,
-            total,
+            *done,
+            *total,
             cancel,
         ),
         Stage::Applying { done, total } => progress_view(
             format!("Taking in the alerts: {done} of {total}"),
-            done,
-            total,
+            *done,
+            *total,
             cancel,
         ),
         Stage::Refused { file, reason } => view! {
@@ -251,19 +303,19 @@ fn report(stage: RwSignal<Stage>, apply: Callback<()>, cancel: Callback<()>) -> 
         }
         .into_any(),
         Stage::Applied(summary) => view! {
-            <p role="status">{summary}</p>
+            <p role="status">{summary.clone()}</p>
             <p>
                 <a href=Route::Incidents.href()>"Go to the incidents"</a>
             </p>
         }
         .into_any(),
         Stage::Planned { file, plan } => {
-            let (ready, problems) = match &plan.contents {
+            let (ready, all_problems) = match &plan.contents {
                 PlanContents::Alerts { valid, problems } => {
-                    (format!("{} alerts ready to import.", valid.len()), problems.clone())
+                    (format!("{} alerts ready to import.", valid.len()), problems.as_slice())
                 }
                 PlanContents::Incidents(incidents) => {
-                    (format!("{} incidents ready to import.", incidents.len()), Vec::new())
+                    (format!("{} incidents ready to import.", incidents.len()), &[][..])
                 }
                 PlanContents::Workspace(workspace) => (
                     format!(
@@ -271,14 +323,17 @@ fn report(stage: RwSignal<Stage>, apply: Callback<()>, cancel: Callback<()>) -> 
                         workspace.incidents().count(),
                         workspace.correlation().alerts().count()
                     ),
-                    Vec::new(),
+                    &[][..],
                 ),
             };
+            let refused = all_problems.len();
+            let problems: Vec<_> = all_problems.iter().take(PROBLEMS_SHOWN).cloned().collect();
+            let (file, format, replaced) =
+                (file.clone(), plan.format.as_str(), plan.replaced_characters);
             view! {
                 <h2>"Report"</h2>
-                <p>{format!("{file}: {}", plan.format.as_str())}</p>
-                {plan
-                    .replaced_characters
+                <p>{format!("{file}: {format}")}</p>
+                {replaced
                     .then(|| {
                         view! {
                             <p class="banner warning">
@@ -287,8 +342,8 @@ fn report(stage: RwSignal<Stage>, apply: Callback<()>, cancel: Callback<()>) -> 
                         }
                     })}
                 <p class="ready">{ready}</p>
-                {(!problems.is_empty()).then(|| view! {
-                    <p class="refused">{format!("{} records cannot be imported:", problems.len())}</p>
+                {(refused > 0).then(|| view! {
+                    <p class="refused">{format!("{refused} records cannot be imported:")}</p>
                     <table class="set-aside">
                         <thead>
                             <tr>
@@ -298,18 +353,23 @@ fn report(stage: RwSignal<Stage>, apply: Callback<()>, cancel: Callback<()>) -> 
                         </thead>
                         <tbody>
                             {problems
-                                .iter()
+                                .into_iter()
                                 .map(|problem| {
                                     view! {
                                         <tr>
                                             <td>{problem.record}</td>
-                                            <td>{problem.reason.clone()}</td>
+                                            <td>{problem.reason}</td>
                                         </tr>
                                     }
                                 })
                                 .collect_view()}
                         </tbody>
                     </table>
+                    {(refused > PROBLEMS_SHOWN).then(|| view! {
+                        <p class="refused">
+                            {format!("…and {} more, not listed.", refused - PROBLEMS_SHOWN)}
+                        </p>
+                    })}
                 })}
                 <div class="actions">
                     <button type="button" on:click=move |_| apply.run(())>"Apply"</button>
