@@ -9,6 +9,7 @@ pub mod entity;
 pub mod incident;
 pub mod people;
 pub mod queue_row;
+pub mod team;
 pub mod validation;
 pub mod vocabulary;
 pub mod workspace;

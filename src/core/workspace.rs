@@ -13,7 +13,8 @@ use super::correlation::{
 };
 use super::draft::ValidDraft;
 use super::incident::Incident;
-use super::people::Actor;
+use super::people::{Actor, Owner};
+use super::team::Team;
 
 /// The incidents and alerts of one workspace. Numbers come from a counter that only moves
 /// forward, so a deleted incident's number is never given to another one. Every alert belongs
@@ -25,6 +26,8 @@ pub struct Workspace {
     pub(in crate::core) correlation: Correlation,
     /// What restores the state before the last merge or move; cleared by any other change.
     pub(in crate::core) undo: Option<Undo>,
+    /// Its analyst and known owners.
+    team: Team,
 }
 
 impl Default for Workspace {
@@ -34,6 +37,7 @@ impl Default for Workspace {
             next_number: 1,
             correlation: Correlation::default(),
             undo: None,
+            team: Team::default(),
         }
     }
 }
@@ -44,6 +48,7 @@ impl PartialEq for Workspace {
         self.incidents == other.incidents
             && self.next_number == other.next_number
             && self.correlation == other.correlation
+            && self.team == other.team
     }
 }
 
@@ -212,7 +217,37 @@ impl Workspace {
             next_number,
             correlation: Correlation::from_portable(correlation)?,
             undo: None,
+            team: Team::default(),
         })
+    }
+
+    /// The same workspace with this team (restored apart, from the workspace's settings).
+    pub fn with_team(self, team: Team) -> Workspace {
+        Workspace { team, ..self }
+    }
+
+    /// Its analyst and known owners.
+    pub fn team(&self) -> &Team {
+        &self.team
+    }
+
+    /// Its analyst and known owners, to change; no incident changes with them.
+    pub fn team_mut(&mut self) -> &mut Team {
+        &mut self.team
+    }
+
+    /// The owners to suggest for what is typed: the team's, then those of incidents, each
+    /// principal once.
+    pub fn owner_suggestions(&self, typed: &str) -> Vec<Owner> {
+        let mut everyone = self.team.clone();
+        for owner in self
+            .incidents
+            .values()
+            .filter_map(|incident| incident.owner.as_ref())
+        {
+            everyone.remember(owner);
+        }
+        everyone.suggest(typed).into_iter().cloned().collect()
     }
 
     /// The alerts and how they were correlated.

@@ -16,6 +16,7 @@ use crate::core::entity::{Entity, EntityKey, EntityKind, EntityProperties, Ident
 use crate::core::incident::{ActivityEntry, Comment, Etag, Incident, IncidentData, Label, Tracked};
 use crate::core::people::{Actor, Owner};
 use crate::core::queue_row::QueueRow;
+use crate::core::team::Team;
 /// Why a record could not be read: where in it (a field path) and what is wrong; the same
 /// shape as a Sentinel import error, so both read alike.
 pub use crate::sentinel::ImportError as RecordError;
@@ -24,8 +25,9 @@ pub use crate::sentinel::ImportError as RecordError;
 /// live, and teach `snapshot::assemble` to read the previous layout and `migration_records` to
 /// rewrite it. History: 1, the first stored layout; 2, each incident's alerts moved into its
 /// record, its correlation links from the meta record to a record of their own, and the queue
-/// rows stored in chunks.
-pub const SCHEMA_VERSION: u32 = 2;
+/// rows stored in chunks; 3, the meta record keeps the workspace's team (its analyst and known
+/// owners), so a schema-2 workspace migrates by rewriting its meta record alone.
+pub const SCHEMA_VERSION: u32 = 3;
 
 fn error(path: &str, message: impl Into<String>) -> RecordError {
     RecordError::at(path, message)
@@ -81,6 +83,70 @@ pub struct OwnerRecord {
     user_principal_name: Option<String>,
     #[serde(default)]
     owner_type: Option<String>,
+}
+
+impl From<&Owner> for OwnerRecord {
+    fn from(owner: &Owner) -> Self {
+        OwnerRecord {
+            object_id: owner.object_id,
+            email: owner.email.clone(),
+            assigned_to: owner.assigned_to.clone(),
+            user_principal_name: owner.user_principal_name.clone(),
+            owner_type: owner.owner_type.map(|kind| kind.to_string()),
+        }
+    }
+}
+
+impl OwnerRecord {
+    /// The owner, its type checked; `path` names the record's field in errors.
+    fn into_owner(self, path: &str) -> Result<Owner, RecordError> {
+        Ok(Owner {
+            object_id: self.object_id,
+            email: self.email,
+            assigned_to: self.assigned_to,
+            user_principal_name: self.user_principal_name,
+            owner_type: self
+                .owner_type
+                .map(|kind| parse(&kind, &format!("{path}.ownerType")))
+                .transpose()?,
+        })
+    }
+}
+
+/// A workspace's team, as stored (schema 3 on; absent before, which reads as nobody known).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TeamRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    analyst: Option<OwnerRecord>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    owners: Vec<OwnerRecord>,
+}
+
+impl From<&Team> for TeamRecord {
+    fn from(team: &Team) -> Self {
+        TeamRecord {
+            analyst: team.analyst().map(OwnerRecord::from),
+            owners: team.owners().iter().map(OwnerRecord::from).collect(),
+        }
+    }
+}
+
+impl TeamRecord {
+    /// The team, every owner checked by the form's rules.
+    pub fn into_team(self) -> Result<Team, RecordError> {
+        let analyst = self
+            .analyst
+            .map(|analyst| analyst.into_owner("team.analyst"))
+            .transpose()?;
+        let owners = self
+            .owners
+            .into_iter()
+            .enumerate()
+            .map(|(index, owner)| owner.into_owner(&format!("team.owners[{index}]")))
+            .collect::<Result<_, _>>()?;
+        Team::restore(analyst, owners).map_err(|errors| error("team", errors.to_string()))
+    }
 }
 
 /// A comment, as stored.
@@ -175,13 +241,7 @@ impl From<&Incident> for IncidentRecord {
                 .and_then(Closing::reason)
                 .map(|reason| reason.to_string()),
             classification_comment: closing.map(Closing::comment).unwrap_or_default().to_owned(),
-            owner: incident.owner.as_ref().map(|owner| OwnerRecord {
-                object_id: owner.object_id,
-                email: owner.email.clone(),
-                assigned_to: owner.assigned_to.clone(),
-                user_principal_name: owner.user_principal_name.clone(),
-                owner_type: owner.owner_type.map(|kind| kind.to_string()),
-            }),
+            owner: incident.owner.as_ref().map(OwnerRecord::from),
             labels: incident
                 .labels
                 .iter()
@@ -254,18 +314,7 @@ impl IncidentRecord {
         };
         let owner = self
             .owner
-            .map(|owner| -> Result<Owner, RecordError> {
-                Ok(Owner {
-                    object_id: owner.object_id,
-                    email: owner.email,
-                    assigned_to: owner.assigned_to,
-                    user_principal_name: owner.user_principal_name,
-                    owner_type: owner
-                        .owner_type
-                        .map(|kind| parse(&kind, "owner.ownerType"))
-                        .transpose()?,
-                })
-            })
+            .map(|owner| owner.into_owner("owner"))
             .transpose()?;
         let labels = self
             .labels

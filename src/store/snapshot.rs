@@ -10,13 +10,14 @@ use serde::{Deserialize, Serialize};
 
 use super::records::{
     AlertRecord, ClusterRecord, IncidentRecord, QueueRowRecord, RecordError, SCHEMA_VERSION,
-    SettingsRecord,
+    SettingsRecord, TeamRecord,
 };
 use crate::core::correlation::{
     CorrelationSettings, PortableAlert, PortableCluster, PortableCorrelation,
 };
 use crate::core::incident::{Etag, Incident};
 use crate::core::queue_row::QueueRow;
+use crate::core::team::Team;
 use crate::core::workspace::Workspace;
 
 /// The key of the one meta record of a workspace.
@@ -29,6 +30,9 @@ struct MetaRecord {
     schema_version: u32,
     next_number: u64,
     settings: SettingsRecord,
+    /// Its analyst and known owners, from schema 3.
+    #[serde(default)]
+    team: TeamRecord,
     /// Schema 1 kept every incident's correlation links here, so every change rewrote all of
     /// them; from schema 2 each incident's links are a record of the `clusters` store.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -158,20 +162,27 @@ impl Loaded {
         if self.newer_schema.is_some() {
             return None;
         }
-        if self.migrated_from.is_some() {
-            let mut write = records_of(&self.workspace);
-            write.removed = self
-                .legacy_alerts
-                .iter()
-                .map(|key| (StoreName::Alerts, key.clone()))
-                .collect();
-            return Some(write);
+        match self.migrated_from {
+            Some(1) => {
+                let mut write = records_of(&self.workspace);
+                write.removed = self
+                    .legacy_alerts
+                    .iter()
+                    .map(|key| (StoreName::Alerts, key.clone()))
+                    .collect();
+                Some(write)
+            }
+            _ if self.queue_stale => {
+                let mut write = meta_write(&self.workspace);
+                let chunks = chunks_of(self.workspace.incidents().map(|i| i.number));
+                write.queue = queue_chunks(&self.workspace, chunks).0;
+                Some(write)
+            }
+            // Schema 3 changed the meta record alone; the other records of schema 2 read as
+            // they are.
+            Some(_) => Some(meta_write(&self.workspace)),
+            None => None,
         }
-        self.queue_stale.then(|| Write {
-            incidents: Vec::new(),
-            clusters: Vec::new(),
-            ..records_of(&self.workspace)
-        })
     }
 }
 
@@ -416,11 +427,26 @@ pub fn records_for(workspace: &Workspace, change: &Change) -> Write {
     }
 }
 
+/// A write of the meta record alone.
+fn meta_write(workspace: &Workspace) -> Write {
+    let portable = workspace.correlation().to_portable_for(&BTreeSet::new());
+    Write {
+        meta: meta_text(workspace, &portable),
+        incidents: Vec::new(),
+        clusters: Vec::new(),
+        queue: Vec::new(),
+        removed: Vec::new(),
+        expected: Vec::new(),
+        expected_next_number: None,
+    }
+}
+
 fn meta_text(workspace: &Workspace, portable: &PortableCorrelation) -> StoredText {
     let meta = MetaRecord {
         schema_version: SCHEMA_VERSION,
         next_number: workspace.next_number(),
         settings: (&portable.settings).into(),
+        team: workspace.team().into(),
         clusters: None,
     };
     StoredText {
@@ -642,10 +668,12 @@ pub fn assemble(stored: Stored) -> Result<Loaded, RecordError> {
     let meta = meta.and_then(|text| {
         match decode::<MetaRecord>(&text.json).and_then(|meta| {
             let settings = meta.settings.into_settings()?;
+            let team = meta.team.into_team()?;
             Ok((
                 meta.schema_version,
                 meta.next_number,
                 settings,
+                team,
                 meta.clusters.unwrap_or_default(),
             ))
         }) {
@@ -749,10 +777,11 @@ pub fn assemble(stored: Stored) -> Result<Loaded, RecordError> {
         .map(|(_, incident)| incident.number)
         .max()
         .unwrap_or(0);
-    let (stored_schema, next_number, settings, mut clusters) = meta.unwrap_or((
+    let (stored_schema, next_number, settings, team, mut clusters) = meta.unwrap_or((
         SCHEMA_VERSION,
         highest + 1,
         CorrelationSettings::default(),
+        Team::default(),
         Vec::new(),
     ));
     let migrated_from = (stored_schema < SCHEMA_VERSION).then_some(stored_schema);
@@ -795,7 +824,8 @@ pub fn assemble(stored: Stored) -> Result<Loaded, RecordError> {
         .map(|(_, incident)| incident)
         .collect();
     let workspace = Workspace::restore(incidents, next_number.max(highest + 1), correlation)
-        .map_err(|problem| RecordError::at("", problem))?;
+        .map_err(|problem| RecordError::at("", problem))?
+        .with_team(team);
     let queue = read_queue(&queue_texts);
     let queue_stale = queue.unreadable > 0
         || !queue

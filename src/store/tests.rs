@@ -36,6 +36,9 @@ fn busy_workspace(seed: u64, alerts: usize) -> Workspace {
         },
     );
     let analyst = Actor::named("Ana Silva");
+    let team = workspace.team_mut();
+    team.set_analyst("Ana Silva", "ana@contoso.com").unwrap();
+    team.remember(&Owner::person("Bo Chen", "bo@contoso.com"));
     let at = start() + Duration::days(3);
     let draft = IncidentDraft {
         title: "Caller reports a fake IT helpdesk <script>".into(),
@@ -207,6 +210,7 @@ mod snapshots {
     use crate::core::draft::IncidentDraft;
     use crate::core::people::Actor;
     use crate::core::queue_row::QueueRow;
+    use crate::core::team::Team;
     use crate::store::records::SCHEMA_VERSION;
     use crate::store::snapshot::{
         Change, QUEUE_CHUNK, StoreName, Stored, StoredQueue, StoredText, assemble, read_queue,
@@ -381,23 +385,99 @@ mod snapshots {
         assert!(write.clusters.is_empty());
     }
 
-    /// Records as schema 1 wrote them (links inside the meta record), saved by that version.
-    fn schema_1_records() -> Stored {
-        let fixture: serde_json::Value =
-            serde_json::from_str(include_str!("../../tests/fixtures/store/schema-v1.json"))
-                .unwrap();
+    /// Records as an older schema wrote them, from a fixture that version saved.
+    fn fixture_records(fixture: &str) -> Stored {
+        let fixture: serde_json::Value = serde_json::from_str(fixture).unwrap();
         let text = |text: &serde_json::Value| StoredText {
             key: text["key"].as_str().unwrap().to_owned(),
             json: text["json"].as_str().unwrap().to_owned(),
         };
-        let texts = |name: &str| fixture[name].as_array().unwrap().iter().map(text).collect();
+        let texts = |name: &str| {
+            fixture[name]
+                .as_array()
+                .map(|texts| texts.iter().map(text).collect())
+                .unwrap_or_default()
+        };
         Stored {
             meta: Some(text(&fixture["meta"])),
             incidents: texts("incidents"),
             alerts: texts("alerts"),
-            clusters: Vec::new(),
-            queue: Vec::new(),
+            clusters: texts("clusters"),
+            queue: texts("queue"),
         }
+    }
+
+    /// Records as schema 1 wrote them (links inside the meta record), saved by that version.
+    fn schema_1_records() -> Stored {
+        fixture_records(include_str!("../../tests/fixtures/store/schema-v1.json"))
+    }
+
+    #[test]
+    fn a_workspace_stored_by_schema_2_migrates_by_rewriting_its_meta_record_alone() {
+        let stored = fixture_records(include_str!("../../tests/fixtures/store/schema-v2.json"));
+        let loaded = assemble(stored.clone()).unwrap();
+        assert!(loaded.set_aside.is_empty(), "{:?}", loaded.set_aside);
+        assert_eq!(loaded.migrated_from, Some(2));
+        assert!(!loaded.queue_stale);
+        assert_eq!(loaded.workspace.incidents().count(), 10);
+        assert_eq!(loaded.workspace.correlation().alerts().count(), 24);
+        assert_eq!(loaded.workspace.incident(2).unwrap().merged_into, Some(1));
+        assert_eq!(loaded.workspace.team(), &Team::default());
+
+        let migration = loaded.migration().expect("an older schema is migrated");
+        assert!(migration.incidents.is_empty() && migration.clusters.is_empty());
+        assert!(migration.queue.is_empty() && migration.removed.is_empty());
+        assert!(
+            migration
+                .meta
+                .json
+                .contains(&format!("\"schemaVersion\":{SCHEMA_VERSION}"))
+        );
+        let again = assemble(Stored {
+            meta: Some(migration.meta),
+            ..stored
+        })
+        .unwrap();
+        assert_eq!(again.migrated_from, None);
+        assert_eq!(again.migration(), None);
+        assert_eq!(again.workspace, loaded.workspace);
+    }
+
+    #[test]
+    fn the_team_is_kept_with_the_workspace() {
+        let workspace = busy_workspace(5, 20);
+        assert!(workspace.team().analyst().is_some());
+        let loaded = assemble(records_of(&workspace).into_stored()).unwrap();
+        assert_eq!(loaded.workspace.team(), workspace.team());
+        assert_eq!(loaded.workspace, workspace);
+        // A change to one incident writes the meta record, and the team with it.
+        let number = workspace.incidents().next().unwrap().number;
+        let write = records_for(&workspace, &Change::of(&workspace, [number]));
+        assert!(
+            write.meta.json.contains("bo@contoso.com"),
+            "{}",
+            write.meta.json
+        );
+    }
+
+    #[test]
+    fn a_stored_team_that_breaks_the_owner_rules_sets_the_meta_record_aside() {
+        let workspace = busy_workspace(5, 20);
+        let mut stored = records_of(&workspace).into_stored();
+        let meta = stored.meta.as_mut().unwrap();
+        meta.json = meta.json.replace("ana@contoso.com", "not an address");
+        let loaded = assemble(stored).unwrap();
+        assert_eq!(loaded.set_aside.len(), 1);
+        assert_eq!(loaded.set_aside[0].store, StoreName::Meta);
+        assert!(
+            loaded.set_aside[0].reason.contains("team"),
+            "{}",
+            loaded.set_aside[0].reason
+        );
+        assert_eq!(
+            loaded.workspace.incidents().count(),
+            workspace.incidents().count()
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::records::{
     AlertRecord, ClusterRecord, IncidentRecord, RecordError, SCHEMA_VERSION, SettingsRecord,
+    TeamRecord,
 };
 use crate::core::correlation::PortableCorrelation;
 use crate::core::workspace::Workspace;
@@ -31,6 +32,9 @@ struct VigilSection {
     schema_version: u32,
     next_number: u64,
     settings: SettingsRecord,
+    /// Absent from files written before schema 3.
+    #[serde(default)]
+    team: TeamRecord,
     incidents: Vec<IncidentRecord>,
     alerts: Vec<AlertRecord>,
     clusters: Vec<ClusterRecord>,
@@ -45,6 +49,7 @@ pub fn export_workspace(workspace: &Workspace) -> String {
             schema_version: SCHEMA_VERSION,
             next_number: workspace.next_number(),
             settings: (&portable.settings).into(),
+            team: workspace.team().into(),
             incidents: workspace.incidents().map(IncidentRecord::from).collect(),
             alerts: portable.alerts.iter().map(AlertRecord::from).collect(),
             clusters: portable.clusters.iter().map(ClusterRecord::from).collect(),
@@ -109,12 +114,17 @@ pub fn import_workspace(text: &str) -> Result<Workspace, RecordError> {
         .settings
         .into_settings()
         .map_err(|error| nested("vigil.settings", error))?;
+    let team = vigil
+        .team
+        .into_team()
+        .map_err(|error| nested("vigil", error))?;
     let correlation = PortableCorrelation {
         settings,
         alerts,
         clusters: vigil.clusters.into_iter().map(Into::into).collect(),
     };
     Workspace::restore(incidents, vigil.next_number, correlation)
+        .map(|workspace| workspace.with_team(team))
         .map_err(|problem| RecordError::at("vigil", problem))
 }
 

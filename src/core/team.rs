@@ -1,0 +1,153 @@
+//! Who works a workspace: the analyst at this desk (what "Assign to me" and the activity log
+//! use, asked once and kept with the workspace) and the owners incidents were assigned to, which
+//! the owner fields suggest.
+
+use super::people::{Actor, Owner};
+use super::validation::{self, Field, Problem, ValidationErrors};
+
+/// The people a workspace knows: its analyst and the owners it has seen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Team {
+    analyst: Option<Owner>,
+    owners: Vec<Owner>,
+}
+
+impl Team {
+    /// A team as stored, each owner checked by the form's rules; the first bad one is named.
+    pub fn restore(analyst: Option<Owner>, owners: Vec<Owner>) -> Result<Team, ValidationErrors> {
+        let mut team = Team::default();
+        if let Some(analyst) = analyst {
+            team.analyst = Some(checked(&analyst)?);
+        }
+        for owner in owners {
+            team.remember(&checked(&owner)?);
+        }
+        Ok(team)
+    }
+
+    /// The analyst at this desk, once they have said who they are.
+    pub fn analyst(&self) -> Option<&Owner> {
+        self.analyst.as_ref()
+    }
+
+    /// Sets who the analyst at this desk is: a name is required, and an e-mail, when given,
+    /// must look like one. The analyst becomes a known owner too.
+    pub fn set_analyst(&mut self, name: &str, email: &str) -> Result<&Owner, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        if name.trim().is_empty() {
+            errors.push(Field::Owner, Problem::Required);
+        }
+        let owner = validation::owner(&Owner::person(name, email), &mut errors);
+        let owner = errors.into_result(owner.expect("a named owner is identified"))?;
+        self.remember(&owner);
+        Ok(self.analyst.insert(owner))
+    }
+
+    /// The analyst as the activity log names them; `fallback` until they have said who they are.
+    pub fn actor(&self, fallback: &str) -> Actor {
+        match &self.analyst {
+            Some(analyst) => Actor {
+                name: analyst.display_name(),
+                email: analyst.email.clone(),
+            },
+            None => Actor::named(fallback),
+        }
+    }
+
+    /// Every owner the workspace has seen, in the order first seen.
+    pub fn owners(&self) -> &[Owner] {
+        &self.owners
+    }
+
+    /// Notes an owner for later suggestions; the same principal is kept once.
+    pub fn remember(&mut self, owner: &Owner) {
+        if owner.is_unidentified() || self.owners.iter().any(|known| known.same_principal(owner)) {
+            return;
+        }
+        self.owners.push(owner.clone());
+    }
+
+    /// The known owners whose name, e-mail or principal name contains `typed`, ignoring case;
+    /// all of them when nothing is typed.
+    pub fn suggest(&self, typed: &str) -> Vec<&Owner> {
+        let typed = typed.trim().to_lowercase();
+        self.owners
+            .iter()
+            .filter(|owner| {
+                [&owner.assigned_to, &owner.email, &owner.user_principal_name]
+                    .into_iter()
+                    .flatten()
+                    .any(|text| text.to_lowercase().contains(&typed))
+            })
+            .collect()
+    }
+}
+
+/// An owner that passed the form's rules, or the errors that stopped it.
+fn checked(owner: &Owner) -> Result<Owner, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let owner = validation::owner(owner, &mut errors);
+    match owner {
+        Some(owner) => errors.into_result(owner),
+        None => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_analyst_is_asked_for_a_name_and_a_plausible_email() {
+        let mut team = Team::default();
+        let errors = team.set_analyst("  ", "ana@").unwrap_err();
+        let problems: Vec<&Problem> = errors.all().iter().map(|error| &error.problem).collect();
+        assert_eq!(problems, [&Problem::Required, &Problem::InvalidEmail]);
+        assert_eq!(team.analyst(), None);
+
+        let analyst = team.set_analyst(" Ana Silva ", "ana@contoso.com").unwrap();
+        assert_eq!(analyst.assigned_to.as_deref(), Some("Ana Silva"));
+        assert_eq!(team.actor("Analyst").name, "Ana Silva");
+        assert_eq!(
+            team.actor("Analyst").email.as_deref(),
+            Some("ana@contoso.com")
+        );
+        assert_eq!(team.owners().len(), 1, "the analyst is a known owner");
+    }
+
+    #[test]
+    fn an_analyst_without_a_name_is_logged_under_the_fallback() {
+        assert_eq!(Team::default().actor("Analyst"), Actor::named("Analyst"));
+    }
+
+    #[test]
+    fn owners_are_remembered_once_and_suggested_by_what_is_typed() {
+        let mut team = Team::default();
+        team.remember(&Owner::person("Ana Silva", "ana@contoso.com"));
+        team.remember(&Owner::person("ANA SILVA", "Ana@Contoso.com"));
+        team.remember(&Owner::person("Bo Chen", "bo@contoso.com"));
+        team.remember(&Owner::default());
+        assert_eq!(team.owners().len(), 2);
+        let names = |typed: &str| -> Vec<String> {
+            team.suggest(typed)
+                .into_iter()
+                .map(Owner::display_name)
+                .collect()
+        };
+        assert_eq!(names("sil"), ["Ana Silva"]);
+        assert_eq!(names("BO@"), ["Bo Chen"]);
+        assert_eq!(names(""), ["Ana Silva", "Bo Chen"]);
+        assert!(names("carol").is_empty());
+    }
+
+    #[test]
+    fn a_stored_team_with_a_bad_owner_is_refused() {
+        let bad = Owner::person("Ana", "not an address");
+        assert!(Team::restore(None, vec![bad.clone()]).is_err());
+        assert!(Team::restore(Some(bad), Vec::new()).is_err());
+        let good = Owner::person("Ana", "ana@contoso.com");
+        let team = Team::restore(Some(good.clone()), vec![good.clone()]).unwrap();
+        assert_eq!(team.analyst(), Some(&good));
+        assert_eq!(team.owners(), [good]);
+    }
+}
