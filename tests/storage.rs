@@ -262,6 +262,44 @@ async fn the_later_of_two_instances_editing_one_incident_is_refused_and_sees_the
 }
 
 #[wasm_bindgen_test]
+async fn a_stale_edit_stays_refused_after_the_same_instance_saved_something_else() {
+    let name = saved_workspace("stale-later").await;
+    let first = IdbStore::open(&name).await.unwrap();
+    let second = IdbStore::open(&name).await.unwrap();
+    let mut first_view = first.load().await.unwrap().workspace;
+    let mut second_view = second.load().await.unwrap().workspace;
+    let numbers: Vec<u64> = first_view
+        .incidents()
+        .map(|incident| incident.number)
+        .collect();
+    let (shared, other) = (numbers[0], numbers[1]);
+
+    let change = rename(&mut second_view, shared, "Bo's title", "Bo");
+    second
+        .save(records_for(&second_view, &change))
+        .await
+        .unwrap();
+    // The first instance saves an incident the second left alone: that is no conflict, but it
+    // has still not seen the second's change.
+    let change = rename(&mut first_view, other, "Ana's other title", "Ana");
+    first.save(records_for(&first_view, &change)).await.unwrap();
+    let change = rename(&mut first_view, shared, "Ana's title", "Ana");
+    assert_eq!(
+        first.save(records_for(&first_view, &change)).await,
+        Err(StoreError::Conflict { incident: shared })
+    );
+    let fresh = IdbStore::open(&name)
+        .await
+        .unwrap()
+        .load()
+        .await
+        .unwrap()
+        .workspace;
+    assert_eq!(fresh.incident(shared).unwrap().title, "Bo's title");
+    assert_eq!(fresh.incident(other).unwrap().title, "Ana's other title");
+}
+
+#[wasm_bindgen_test]
 async fn another_tab_hears_which_incidents_were_saved() {
     let name = fresh_name("channel");
     let heard = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
