@@ -273,3 +273,66 @@ async fn a_second_tab_sees_a_saved_change() {
     );
     clear_local_storage();
 }
+
+/// Types `text` into the input `selector` finds, as the analyst does.
+fn type_into(container: &HtmlElement, selector: &str, text: &str) {
+    let field: HtmlInputElement = container
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no field {selector}"))
+        .unchecked_into();
+    field.set_value(text);
+    field.dispatch_event(&Event::new("input").unwrap()).unwrap();
+}
+
+fn value_of(container: &HtmlElement, selector: &str) -> String {
+    container
+        .query_selector(selector)
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<HtmlInputElement>()
+        .value()
+}
+
+#[wasm_bindgen_test]
+async fn the_analyst_says_who_they_are_once_and_the_workspace_keeps_it() {
+    let name = saved_workspace("analyst").await;
+    open_next(&name);
+    let (container, app) = mount_app("#/workspaces");
+    until("the workspace opens", || {
+        !text_of(&container, ".banners").contains("Opening")
+            && container.query_selector("#analyst-name").unwrap().is_some()
+    })
+    .await;
+    type_into(&container, "#analyst-name", "  ");
+    type_into(&container, "#analyst-email", "ana@");
+    click_button(&container, ".analyst button", "Save");
+    until("both fields are refused", || {
+        text_of(&container, "#analyst-name-error") == "Your name is required"
+            && text_of(&container, "#analyst-email-error")
+                == "Your e-mail: the e-mail address is not valid"
+    })
+    .await;
+
+    type_into(&container, "#analyst-name", "Ana Silva");
+    type_into(&container, "#analyst-email", "ana@contoso.com");
+    click_button(&container, ".analyst button", "Save");
+    until("it is saved", || {
+        text_of(&container, ".analyst [role=status]") == "Saved."
+    })
+    .await;
+    assert_eq!(text_of(&container, "#analyst-email-error"), "");
+    drop(app);
+
+    // Stored with the workspace: a new visit finds it, and so does the store.
+    let (container, _app) = mount_app("#/workspaces");
+    until("the analyst is read back", || {
+        value_of(&container, "#analyst-name") == "Ana Silva"
+    })
+    .await;
+    assert_eq!(value_of(&container, "#analyst-email"), "ana@contoso.com");
+    let stored = IdbStore::open(&name).await.unwrap().load().await.unwrap();
+    let analyst = stored.workspace.team().analyst().cloned().unwrap();
+    assert_eq!(analyst.email.as_deref(), Some("ana@contoso.com"));
+    clear_local_storage();
+}

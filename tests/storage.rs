@@ -380,6 +380,53 @@ async fn a_database_saved_by_schema_1_is_migrated_on_open_and_loses_nothing() {
 }
 
 #[wasm_bindgen_test]
+async fn a_database_saved_by_schema_2_is_migrated_on_open_and_loses_nothing() {
+    let name = fresh_name("schema-2");
+    // Schema 2's layout is this build's; its records are the fixture's, as UTF-8 bytes.
+    drop(IdbStore::open(&name).await.unwrap());
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/store/schema-v2.json")).unwrap();
+    let factory = Factory::new().unwrap();
+    let database = factory
+        .open(&IdbStore::database_name(&name), None)
+        .unwrap()
+        .await
+        .unwrap();
+    let stores = ["meta", "incidents", "clusters", "queue"];
+    let transaction = database
+        .transaction(&stores, TransactionMode::ReadWrite)
+        .unwrap();
+    let put = |store: &str, text: &serde_json::Value| {
+        let bytes = js_sys::Uint8Array::from(text["json"].as_str().unwrap().as_bytes());
+        transaction
+            .object_store(store)
+            .unwrap()
+            .put(
+                &bytes,
+                Some(&JsValue::from_str(text["key"].as_str().unwrap())),
+            )
+            .unwrap();
+    };
+    put("meta", &fixture["meta"]);
+    for store in &stores[1..] {
+        for text in fixture[*store].as_array().unwrap() {
+            put(store, text);
+        }
+    }
+    transaction.commit().unwrap().await.unwrap();
+    database.close();
+
+    let first = reopened(&name).await;
+    assert_eq!(first.migrated_from, Some(2));
+    assert!(first.set_aside.is_empty(), "{:?}", first.set_aside);
+    assert_eq!(first.workspace.incidents().count(), 10);
+    assert_eq!(first.workspace.incident(2).unwrap().merged_into, Some(1));
+    let again = reopened(&name).await;
+    assert_eq!(again.migrated_from, None);
+    assert_eq!(again.workspace, first.workspace);
+}
+
+#[wasm_bindgen_test]
 async fn two_instances_opening_the_same_new_incident_number_do_not_overwrite_each_other() {
     let name = saved_workspace("numbers").await;
     let first = IdbStore::open(&name).await.unwrap();

@@ -3,7 +3,7 @@
 //! the owner fields suggest.
 
 use super::people::{Actor, Owner};
-use super::validation::{self, Field, Problem, ValidationErrors};
+use super::validation::{self, ValidationErrors};
 
 /// The people a workspace knows: its analyst and the owners it has seen.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,11 +34,8 @@ impl Team {
     /// must look like one. The analyst becomes a known owner too.
     pub fn set_analyst(&mut self, name: &str, email: &str) -> Result<&Owner, ValidationErrors> {
         let mut errors = ValidationErrors::default();
-        if name.trim().is_empty() {
-            errors.push(Field::Owner, Problem::Required);
-        }
-        let owner = validation::owner(&Owner::person(name, email), &mut errors);
-        let owner = errors.into_result(owner.expect("a named owner is identified"))?;
+        let analyst = validation::analyst(name, email, &mut errors);
+        let owner = errors.into_result(analyst)?;
         self.remember(&owner);
         Ok(self.analyst.insert(owner))
     }
@@ -96,13 +93,28 @@ fn checked(owner: &Owner) -> Result<Owner, ValidationErrors> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::validation::{Field, Problem};
 
     #[test]
     fn the_analyst_is_asked_for_a_name_and_a_plausible_email() {
         let mut team = Team::default();
         let errors = team.set_analyst("  ", "ana@").unwrap_err();
-        let problems: Vec<&Problem> = errors.all().iter().map(|error| &error.problem).collect();
-        assert_eq!(problems, [&Problem::Required, &Problem::InvalidEmail]);
+        let found: Vec<(Field, &Problem)> = errors
+            .all()
+            .iter()
+            .map(|error| (error.field, &error.problem))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Field::AnalystName, &Problem::Required),
+                (Field::AnalystEmail, &Problem::InvalidEmail)
+            ]
+        );
+        assert_eq!(
+            errors.to_string(),
+            "Your name is required; Your e-mail: the e-mail address is not valid"
+        );
         assert_eq!(team.analyst(), None);
 
         let analyst = team.set_analyst(" Ana Silva ", "ana@contoso.com").unwrap();

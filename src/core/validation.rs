@@ -49,6 +49,10 @@ pub enum Field {
     Comment,
     /// The first and last activity times.
     ActivityTimes,
+    /// The name of the analyst at this desk.
+    AnalystName,
+    /// The e-mail of the analyst at this desk.
+    AnalystEmail,
 }
 
 impl Field {
@@ -64,6 +68,8 @@ impl Field {
             Field::Tags => "Tags",
             Field::Comment => "Comment",
             Field::ActivityTimes => "Activity times",
+            Field::AnalystName => "Your name",
+            Field::AnalystEmail => "Your e-mail",
         }
     }
 }
@@ -224,6 +230,33 @@ pub fn title(raw: &str, errors: &mut ValidationErrors) -> String {
     }
     check_length(trimmed, Field::Title, limits::TITLE_MAX_CHARS, errors);
     trimmed.to_owned()
+}
+
+/// The analyst's own name and e-mail: a name is required, an e-mail is optional and must look
+/// like one; both bounded as an owner's fields are.
+pub fn analyst(name: &str, email: &str, errors: &mut ValidationErrors) -> Owner {
+    let analyst = Owner::person(name, email);
+    match &analyst.assigned_to {
+        None => errors.push(Field::AnalystName, Problem::Required),
+        Some(name) => check_length(
+            name,
+            Field::AnalystName,
+            limits::OWNER_FIELD_MAX_CHARS,
+            errors,
+        ),
+    }
+    if let Some(email) = &analyst.email {
+        check_length(
+            email,
+            Field::AnalystEmail,
+            limits::OWNER_FIELD_MAX_CHARS,
+            errors,
+        );
+        if !looks_like_email(email) {
+            errors.push(Field::AnalystEmail, Problem::InvalidEmail);
+        }
+    }
+    analyst
 }
 
 /// A description: optional, bounded; kept as typed, since its line breaks and indentation matter.

@@ -177,6 +177,8 @@ fn property_path(field: Field) -> &'static str {
         Field::Tags => "properties.labels",
         Field::Comment => "properties",
         Field::ActivityTimes => "properties.firstActivityTimeUtc",
+        // The analyst's own fields are workspace settings, which no incident carries.
+        Field::AnalystName | Field::AnalystEmail => "properties",
     }
 }
 

@@ -15,6 +15,7 @@ use crate::core::alert::RawAlert;
 use crate::core::correlation::{IngestContext, IngestReport};
 use crate::core::incident::Incident;
 use crate::core::queue_row::QueueRow;
+use crate::core::validation::ValidationErrors;
 use crate::core::workspace::{AdoptError, Workspace};
 use crate::demo::demo_workspace;
 use crate::store::catalog::{Catalog, DEMO_WORKSPACE, NameError};
@@ -228,6 +229,15 @@ impl Desk {
         let outcome = self.workspace.try_update(edit)?;
         self.commit(change);
         Some(outcome)
+    }
+
+    /// Records who the analyst at this desk is, for "Assign to me" and the activity log, and
+    /// saves it with the workspace. `None` when the workspace cannot be written now (the banner
+    /// says why); the rule each field broke otherwise.
+    pub fn set_analyst(self, name: &str, email: &str) -> Option<Result<(), ValidationErrors>> {
+        self.apply([], |workspace| {
+            workspace.team_mut().set_analyst(name, email).map(|_| ())
+        })
     }
 
     /// Takes a large batch of alerts in slices, letting the browser paint and take input

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::wasm_bindgen::{JsCast, JsValue};
 
 use super::page::Page;
+use crate::core::validation::{Field, ValidationErrors, limits};
 use crate::route::Route;
 use crate::store::catalog::NAME_MAX_CHARS;
 use crate::ui::desk::Desk;
@@ -90,6 +91,7 @@ pub fn WorkspacesPage() -> impl IntoView {
                 </p>
                 <button type="submit">"Create workspace"</button>
             </form>
+            <AnalystForm />
             <h2>"Export"</h2>
             <p>
                 "The open workspace as one JSON file: its incidents as Sentinel lists them, with Vigil's alerts, comments, activity and settings. The Import page reads it back as a new workspace."
@@ -100,6 +102,81 @@ pub fn WorkspacesPage() -> impl IntoView {
                 <a href=Route::Diagnostics.href()>"Storage diagnostics"</a>
             </p>
         </Page>
+    }
+}
+
+/// Who the analyst at this desk is, asked once and kept with the workspace: what "Assign to
+/// me" fills in and the activity log names.
+#[component]
+fn AnalystForm() -> impl IntoView {
+    let desk = Desk::get();
+    let stored = Memo::new(move |_| {
+        desk.workspace()
+            .with(|workspace| workspace.team().analyst().cloned())
+            .unwrap_or_default()
+    });
+    let (name, email) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    // Filled from the store, and again only when what is stored changes (a workspace that
+    // opened later, another tab's save), never over typing otherwise.
+    Effect::new(move || {
+        let analyst = stored.get();
+        name.set(analyst.assigned_to.unwrap_or_default());
+        email.set(analyst.email.unwrap_or_default());
+    });
+    let errors = RwSignal::new(ValidationErrors::default());
+    let saved = RwSignal::new(false);
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        saved.set(false);
+        match desk.set_analyst(&name.get_untracked(), &email.get_untracked()) {
+            Some(Ok(())) => {
+                errors.set(ValidationErrors::default());
+                saved.set(true);
+            }
+            Some(Err(refused)) => errors.set(refused),
+            None => {}
+        }
+    };
+    let error_for = move |field: Field| {
+        move || {
+            errors
+                .read()
+                .for_field(field)
+                .next()
+                .map(ToString::to_string)
+        }
+    };
+    let name_error = error_for(Field::AnalystName);
+    let email_error = error_for(Field::AnalystEmail);
+    view! {
+        <form class="analyst" on:submit=save novalidate>
+            <h2>"You"</h2>
+            <p>"Your name and e-mail, for \"Assign to me\" and the activity log of this workspace."</p>
+            <label for="analyst-name">"Your name"</label>
+            <input
+                id="analyst-name"
+                type="text"
+                maxlength=limits::OWNER_FIELD_MAX_CHARS
+                aria-describedby="analyst-name-error"
+                aria-invalid=move || name_error().is_some().to_string()
+                prop:value=name
+                on:input:target=move |event| name.set(event.target().value())
+            />
+            <p id="analyst-name-error" class="field-error" role="alert">{name_error}</p>
+            <label for="analyst-email">"Your e-mail"</label>
+            <input
+                id="analyst-email"
+                type="email"
+                maxlength=limits::OWNER_FIELD_MAX_CHARS
+                aria-describedby="analyst-email-error"
+                aria-invalid=move || email_error().is_some().to_string()
+                prop:value=email
+                on:input:target=move |event| email.set(event.target().value())
+            />
+            <p id="analyst-email-error" class="field-error" role="alert">{email_error}</p>
+            <button type="submit">"Save"</button>
+            <p role="status">{move || saved.get().then_some("Saved.")}</p>
+        </form>
     }
 }
 
