@@ -22,9 +22,9 @@ use super::snapshot::{
 /// `clusters` and `queue` stores.
 const LAYOUT_VERSION: u32 = 2;
 const STORES: [StoreName; 5] = StoreName::ALL;
-/// How many bytes of records one write hands over before it waits for the browser to take
-/// them: about ten milliseconds of copying.
-const PAUSE_AFTER_BYTES: usize = 4 << 20;
+/// How long one write hands records over before it waits for the browser to take them, so
+/// that a large write never holds the page for long at a time on a slow machine either.
+const PAUSE_AFTER_MS: f64 = 15.0;
 
 /// Why storage failed; what was stored before is untouched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -273,7 +273,7 @@ impl IdbStore {
                     .delete(JsValue::from_str(key))
                     .map_err(write_error)?;
             }
-            let mut bytes_since_pause = 0;
+            let mut handing_since = js_sys::Date::now();
             for record in records {
                 let request = object_store
                     .put(
@@ -281,13 +281,12 @@ impl IdbStore {
                         Some(&JsValue::from_str(&record.key)),
                     )
                     .map_err(write_error)?;
-                bytes_since_pause += record.json.len();
-                // A large write hands the browser a few megabytes at a time and waits for
-                // them, so the page stays responsive; the transaction stays open meanwhile,
-                // since a request of it is pending.
-                if bytes_since_pause >= PAUSE_AFTER_BYTES {
-                    bytes_since_pause = 0;
+                // A large write hands the browser its records a few milliseconds at a time and
+                // waits for them, so the page stays responsive; the transaction stays open
+                // meanwhile, since a request of it is pending.
+                if js_sys::Date::now() - handing_since >= PAUSE_AFTER_MS {
                     request.await.map_err(write_error)?;
+                    handing_since = js_sys::Date::now();
                 }
             }
         }

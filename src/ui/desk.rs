@@ -25,6 +25,17 @@ use crate::store::tabs::TabChannel;
 use crate::store::workspace_file::export_workspace;
 use crate::store::workspace_store::{WorkspaceStore, load_catalog, save_catalog};
 
+/// How long one slice of a large ingest should keep the page busy: well under the 50 ms at
+/// which the browser counts a task as long, and what it takes to paint around it.
+const SLICE_BUDGET_MS: f64 = 12.0;
+
+/// The size of the next slice, given how long one of `slice` alerts took: scaled towards the
+/// budget, never more than doubling at once, at least one alert.
+fn next_slice(slice: usize, took_ms: f64) -> usize {
+    let scaled = slice as f64 * SLICE_BUDGET_MS / took_ms.max(1.0);
+    (scaled as usize).clamp(1, slice * 2)
+}
+
 /// Alerts whose records one slice of a large save encodes: a few milliseconds of work.
 const ALERTS_PER_ENCODING_SLICE: usize = 200;
 
@@ -242,15 +253,17 @@ impl Desk {
 
     /// Takes a large batch of alerts in slices, letting the browser paint and take input
     /// between them, then saves every incident touched in one transaction, as [`Desk::ingest`]
-    /// does. `on_progress` hears how many alerts are in; when `cancelled` answers true between
-    /// slices, nothing is saved and the stored workspace is shown again.
+    /// does. Each slice is sized from how long the last one took, so that it lasts about
+    /// [`SLICE_BUDGET_MS`] on any machine. `on_progress` hears how many alerts are in; when
+    /// `cancelled` answers true between slices, nothing is saved and the stored workspace is
+    /// shown again.
     pub async fn ingest_in_slices(
         self,
         alerts: Vec<RawAlert>,
-        slice: usize,
         on_progress: impl Fn(usize),
         cancelled: impl Fn() -> bool,
     ) -> Option<IngestReport> {
+        let mut slice = 100;
         if !self.writable() {
             return None;
         }
@@ -259,8 +272,9 @@ impl Desk {
         let mut done = 0;
         let mut alerts = alerts.into_iter().peekable();
         while alerts.peek().is_some() {
-            let batch: Vec<RawAlert> = alerts.by_ref().take(slice.max(1)).collect();
+            let batch: Vec<RawAlert> = alerts.by_ref().take(slice).collect();
             done += batch.len();
+            let started = js_sys::Date::now();
             let part = self.workspace.try_update(|workspace| {
                 workspace.ingest(
                     batch,
@@ -270,6 +284,7 @@ impl Desk {
                     },
                 )
             })?;
+            slice = next_slice(slice, js_sys::Date::now() - started);
             report.absorb(part);
             on_progress(done);
             TimeoutFuture::new(0).await;

@@ -17,8 +17,6 @@ use crate::ui::desk::{Desk, now};
 
 /// Lines read between two looks at the page: a few milliseconds of work.
 const SLICE: usize = 1_000;
-/// Alerts taken in between two looks at the page (each costs more than reading a line).
-const INGEST_SLICE: usize = 250;
 /// Refused records listed in the report: a file of nothing but bad lines must not make the
 /// page build hundreds of thousands of rows at once.
 const PROBLEMS_SHOWN: usize = 1_000;
@@ -247,9 +245,7 @@ async fn apply_plan(
         PlanContents::Alerts { valid, .. } => {
             let total = valid.len();
             let progress = |done| stage.set(Stage::Applying { done, total });
-            let report = desk
-                .ingest_in_slices(valid, INGEST_SLICE, progress, cancelled)
-                .await?;
+            let report = desk.ingest_in_slices(valid, progress, cancelled).await?;
             Some(Stage::Applied(format!(
                 "{total} alerts imported: {} new incidents, {} incidents changed in all.",
                 report.opened.len(),
