@@ -39,7 +39,41 @@ pub struct ValidDraft {
     pub(super) tags: Vec<String>,
 }
 
+impl ValidDraft {
+    /// Who will own the incident.
+    pub fn owner(&self) -> Option<&Owner> {
+        self.owner.as_ref()
+    }
+
+    /// Whether it will be created closed, and so hidden by the queue's default filter.
+    pub fn is_closed(&self) -> bool {
+        self.status == IncidentStatus::Closed
+    }
+}
+
 impl IncidentDraft {
+    /// Adds a tag as typed, trimmed; nothing when it is blank or already there in any case.
+    /// Returns whether it was added.
+    pub fn add_tag(&mut self, typed: &str) -> bool {
+        let tag = typed.trim();
+        let folded = tag.to_lowercase();
+        if tag.is_empty() || self.tags.iter().any(|known| known.to_lowercase() == folded) {
+            return false;
+        }
+        self.tags.push(tag.to_owned());
+        true
+    }
+
+    /// Removes a tag.
+    pub fn remove_tag(&mut self, tag: &str) {
+        self.tags.retain(|known| known != tag);
+    }
+
+    /// Whether the analyst has typed or chosen anything: leaving the form would lose it.
+    pub fn is_blank(&self) -> bool {
+        *self == IncidentDraft::default()
+    }
+
     /// Checks every field and reports every problem at once, in the form's order.
     pub fn validate(&self) -> Result<ValidDraft, ValidationErrors> {
         let mut errors = ValidationErrors::default();
@@ -102,6 +136,20 @@ mod tests {
                 .problem,
             Problem::RequiredWhenClosed
         );
+    }
+
+    #[test]
+    fn tags_are_added_trimmed_once_whatever_their_case_and_removed_one_by_one() {
+        let mut draft = IncidentDraft::default();
+        assert!(draft.is_blank());
+        assert!(draft.add_tag("  Phishing "));
+        assert!(!draft.add_tag("PHISHING"));
+        assert!(!draft.add_tag("   "));
+        assert!(draft.add_tag("sms"));
+        assert_eq!(draft.tags, ["Phishing", "sms"]);
+        assert!(!draft.is_blank());
+        draft.remove_tag("Phishing");
+        assert_eq!(draft.tags, ["sms"]);
     }
 
     #[test]

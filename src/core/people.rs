@@ -78,6 +78,28 @@ impl Owner {
             .unwrap_or(false)
     }
 
+    /// The owner an analyst means by what they typed in an owner field: a known owner whose
+    /// name or e-mail it is (ignoring case), else a new owner known by that e-mail (when it has
+    /// an `@`) or that name; `None` when nothing was typed.
+    pub fn from_typed(typed: &str, known: &[Owner]) -> Option<Owner> {
+        let typed = typed.trim();
+        if typed.is_empty() {
+            return None;
+        }
+        let same = |text: &Option<String>| {
+            text.as_deref()
+                .is_some_and(|text| text.trim().to_lowercase() == typed.to_lowercase())
+        };
+        let known = known
+            .iter()
+            .find(|owner| same(&owner.assigned_to) || same(&owner.email));
+        Some(match known {
+            Some(owner) => owner.clone(),
+            None if typed.contains('@') => Owner::person("", typed),
+            None => Owner::person(typed, ""),
+        })
+    }
+
     /// How the owner reads in the queue and the activity log: the best identifier there is.
     pub fn display_name(&self) -> String {
         self.assigned_to
@@ -144,5 +166,32 @@ mod tests {
         let owner = Owner::person("  ", " ana@contoso.com ");
         assert_eq!(owner.assigned_to, None);
         assert_eq!(owner.email.as_deref(), Some("ana@contoso.com"));
+    }
+
+    #[test]
+    fn typed_owners_are_the_known_owner_they_name_or_a_new_one() {
+        let known = [
+            Owner::person("Ana Silva", "ana@contoso.com"),
+            Owner::person("Bo Chen", "bo@contoso.com"),
+        ];
+        assert_eq!(
+            Owner::from_typed(" ana silva ", &known),
+            Some(known[0].clone())
+        );
+        assert_eq!(
+            Owner::from_typed("BO@contoso.com", &known),
+            Some(known[1].clone())
+        );
+        let by_mail = Owner::from_typed("carol@contoso.com", &known).unwrap();
+        assert_eq!(
+            (by_mail.assigned_to, by_mail.email.as_deref()),
+            (None, Some("carol@contoso.com"))
+        );
+        let by_name = Owner::from_typed("Dee", &known).unwrap();
+        assert_eq!(
+            (by_name.assigned_to.as_deref(), by_name.email),
+            (Some("Dee"), None)
+        );
+        assert_eq!(Owner::from_typed("   ", &known), None);
     }
 }

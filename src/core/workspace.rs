@@ -96,7 +96,8 @@ impl Workspace {
         self.next_number
     }
 
-    /// Creates an incident from a checked draft under the next number.
+    /// Creates an incident from a checked draft under the next number; its owner becomes a
+    /// known owner.
     pub fn create(
         &mut self,
         id: Uuid,
@@ -105,6 +106,9 @@ impl Workspace {
         at: DateTime<Utc>,
     ) -> &Incident {
         self.undo = None;
+        if let Some(owner) = draft.owner() {
+            self.team.remember(owner);
+        }
         let number = self.next_number;
         self.next_number += 1;
         self.incidents
@@ -236,6 +240,27 @@ impl Workspace {
         &mut self.team
     }
 
+    /// The tags of incidents created or changed since `since`, most used first (then
+    /// alphabetically), each once whatever its case: what tag fields suggest.
+    pub fn recent_tags(&self, since: DateTime<Utc>) -> Vec<String> {
+        let mut counts: BTreeMap<String, (usize, String)> = BTreeMap::new();
+        for incident in self
+            .incidents
+            .values()
+            .filter(|incident| incident.modified >= since)
+        {
+            for label in &incident.labels {
+                let entry = counts
+                    .entry(label.name.to_lowercase())
+                    .or_insert_with(|| (0, label.name.clone()));
+                entry.0 += 1;
+            }
+        }
+        let mut tags: Vec<(usize, String)> = counts.into_values().collect();
+        tags.sort_by(|(count_a, a), (count_b, b)| count_b.cmp(count_a).then_with(|| a.cmp(b)));
+        tags.into_iter().map(|(_, tag)| tag).collect()
+    }
+
     /// The owners to suggest for what is typed: the team's, then those of incidents, each
     /// principal once.
     pub fn owner_suggestions(&self, typed: &str) -> Vec<Owner> {
@@ -286,6 +311,75 @@ mod tests {
         DateTime::parse_from_rfc3339("2026-11-20T08:00:00Z")
             .unwrap()
             .to_utc()
+    }
+
+    #[test]
+    fn recent_tags_are_those_of_the_last_incidents_most_used_first_each_once() {
+        let mut workspace = Workspace::default();
+        let analyst = Actor::named("Ana Silva");
+        let tagged = |title: &str, tags: &[&str]| {
+            IncidentDraft {
+                title: title.into(),
+                tags: tags.iter().map(|tag| (*tag).to_owned()).collect(),
+                ..IncidentDraft::default()
+            }
+            .validate()
+            .unwrap()
+        };
+        let old = at() - chrono::Duration::days(20);
+        workspace.create(
+            Uuid::from_u128(1),
+            tagged("Old", &["legacy"]),
+            &analyst,
+            old,
+        );
+        workspace.create(
+            Uuid::from_u128(2),
+            tagged("A", &["sms", "Phishing"]),
+            &analyst,
+            at(),
+        );
+        workspace.create(
+            Uuid::from_u128(3),
+            tagged("B", &["phishing"]),
+            &analyst,
+            at(),
+        );
+        assert_eq!(
+            workspace.recent_tags(at() - chrono::Duration::days(14)),
+            ["Phishing", "sms"]
+        );
+        assert!(Workspace::default().recent_tags(at()).is_empty());
+    }
+
+    #[test]
+    fn owner_suggestions_come_from_the_team_and_the_incidents_each_once() {
+        let mut workspace = Workspace::default();
+        workspace
+            .team_mut()
+            .set_analyst("Ana Silva", "ana@contoso.com")
+            .unwrap();
+        let owned = IncidentDraft {
+            title: "Owned".into(),
+            owner: Some(Owner::person("Bo Chen", "bo@contoso.com")),
+            ..IncidentDraft::default()
+        };
+        let analyst = Actor::named("Ana Silva");
+        for (id, draft) in [(1, owned.clone()), (2, owned)] {
+            workspace.create(
+                Uuid::from_u128(id),
+                draft.validate().unwrap(),
+                &analyst,
+                at(),
+            );
+        }
+        let names: Vec<String> = workspace
+            .owner_suggestions("")
+            .iter()
+            .map(Owner::display_name)
+            .collect();
+        assert_eq!(names, ["Ana Silva", "Bo Chen"]);
+        assert_eq!(workspace.owner_suggestions("chen").len(), 1);
     }
 
     fn draft(title: &str) -> ValidDraft {

@@ -7,11 +7,12 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::core::alert::{Alert, AlertDetails};
-use crate::core::closing::Closing;
+use crate::core::closing::{Closing, ClosingChoice};
 use crate::core::correlation::{
     CorrelationKey, CorrelationSettings, GroupingSettings, Matching, MergeCause, MergeRecord,
     MergeSettings, PortableAlert, PortableCluster, PortableGrouping, PortableReason, Selection,
 };
+use crate::core::draft::IncidentDraft;
 use crate::core::entity::{Entity, EntityKey, EntityKind, EntityProperties, Identifier};
 use crate::core::incident::{ActivityEntry, Comment, Etag, Incident, IncidentData, Label, Tracked};
 use crate::core::people::{Actor, Owner};
@@ -147,6 +148,68 @@ impl TeamRecord {
             .collect::<Result<_, _>>()?;
         Team::restore(analyst, owners).map_err(|errors| error("team", errors.to_string()))
     }
+}
+
+/// The creation form's draft, kept while the analyst types so that a reload loses nothing.
+/// A draft that no longer reads (a later Vigil's, a damaged one) is dropped: it was never
+/// submitted, and the form then starts empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DraftRecord {
+    schema_version: u32,
+    title: String,
+    description: String,
+    severity: String,
+    status: String,
+    #[serde(default)]
+    closing: Option<String>,
+    #[serde(default)]
+    closing_comment: String,
+    #[serde(default)]
+    owner: Option<OwnerRecord>,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+/// A draft as the text kept for it.
+pub fn draft_to_json(draft: &IncidentDraft) -> String {
+    let record = DraftRecord {
+        schema_version: SCHEMA_VERSION,
+        title: draft.title.clone(),
+        description: draft.description.clone(),
+        severity: draft.severity.to_string(),
+        status: draft.status.to_string(),
+        closing: draft.closing.map(|choice| choice.as_str().to_owned()),
+        closing_comment: draft.closing_comment.clone(),
+        owner: draft.owner.as_ref().map(OwnerRecord::from),
+        tags: draft.tags.clone(),
+    };
+    serde_json::to_string(&record).expect("records always serialise")
+}
+
+/// The draft a kept text holds, or `None` when it does not read as one of this schema or an
+/// older one.
+pub fn draft_from_json(json: &str) -> Option<IncidentDraft> {
+    let record: DraftRecord = serde_json::from_str(json).ok()?;
+    if record.schema_version > SCHEMA_VERSION {
+        return None;
+    }
+    Some(IncidentDraft {
+        title: record.title,
+        description: record.description,
+        severity: record.severity.parse().ok()?,
+        status: record.status.parse().ok()?,
+        closing: match record.closing {
+            Some(token) => Some(ClosingChoice::from_token(&token)?),
+            None => None,
+        },
+        closing_comment: record.closing_comment,
+        owner: match record.owner {
+            Some(owner) => Some(owner.into_owner("owner").ok()?),
+            None => None,
+        },
+        tags: record.tags,
+    })
 }
 
 /// A comment, as stored.

@@ -658,3 +658,39 @@ mod snapshots {
         assert_eq!(joined.expected_next_number, whole.expected_next_number);
     }
 }
+
+mod drafts {
+    use crate::core::closing::ClosingChoice;
+    use crate::core::draft::IncidentDraft;
+    use crate::core::people::Owner;
+    use crate::core::vocabulary::{IncidentStatus, Severity};
+    use crate::store::records::{draft_from_json, draft_to_json};
+
+    #[test]
+    fn a_draft_reads_back_as_typed() {
+        let draft = IncidentDraft {
+            title: "  SMS phishing wave ".into(),
+            description: "Texts to finance.\n<b>urgent</b>".into(),
+            severity: Severity::High,
+            status: IncidentStatus::Closed,
+            closing: Some(ClosingChoice::FalsePositiveInaccurateData),
+            closing_comment: "wrong feed".into(),
+            owner: Some(Owner::person("Ana Silva", "ana@contoso.com")),
+            tags: vec!["sms".into(), "phishing".into()],
+        };
+        assert_eq!(draft_from_json(&draft_to_json(&draft)), Some(draft));
+        let blank = IncidentDraft::default();
+        assert_eq!(draft_from_json(&draft_to_json(&blank)), Some(blank));
+    }
+
+    #[test]
+    fn a_draft_that_does_not_read_is_dropped() {
+        let json = draft_to_json(&IncidentDraft::default());
+        assert_eq!(draft_from_json(&json.replace("Medium", "Severe")), None);
+        assert_eq!(
+            draft_from_json(&json.replace("\"schemaVersion\":3", "\"schemaVersion\":99")),
+            None
+        );
+        assert_eq!(draft_from_json("{"), None);
+    }
+}

@@ -6,7 +6,9 @@ use gloo_storage::{LocalStorage, Storage};
 use super::catalog::Catalog;
 use super::idb::{IdbStore, StoreError, write_error};
 use super::local::LocalStore;
+use super::records::{draft_from_json, draft_to_json};
 use super::snapshot::{Loaded, StoredQueue, Write};
+use crate::core::draft::IncidentDraft;
 
 /// One workspace's storage.
 pub enum WorkspaceStore {
@@ -83,4 +85,32 @@ pub fn save_catalog(catalog: &Catalog) -> Result<(), StoreError> {
     LocalStorage::raw()
         .set_item(CATALOG_KEY, &catalog.to_json())
         .map_err(|error| write_error(format!("{error:?}")))
+}
+
+/// The localStorage key of a workspace's creation-form draft.
+fn draft_key(workspace: &str) -> String {
+    format!("vigil-draft-{workspace}")
+}
+
+/// The creation form's draft kept for a workspace, if there is one that still reads.
+pub fn load_draft(workspace: &str) -> Option<IncidentDraft> {
+    let json = LocalStorage::raw().get_item(&draft_key(workspace)).ok()??;
+    draft_from_json(&json)
+}
+
+/// Keeps the creation form's draft for a workspace, so a reload loses nothing typed; a blank
+/// draft is forgotten instead.
+pub fn save_draft(workspace: &str, draft: &IncidentDraft) -> Result<(), StoreError> {
+    if draft.is_blank() {
+        forget_draft(workspace);
+        return Ok(());
+    }
+    LocalStorage::raw()
+        .set_item(&draft_key(workspace), &draft_to_json(draft))
+        .map_err(|error| write_error(format!("{error:?}")))
+}
+
+/// Forgets a workspace's draft: it was created, or the analyst left it.
+pub fn forget_draft(workspace: &str) {
+    let _ = LocalStorage::raw().remove_item(&draft_key(workspace));
 }
