@@ -10,7 +10,7 @@ use std::rc::Rc;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
-use leptos::web_sys::{Event, HtmlElement, HtmlInputElement, HtmlSelectElement, window};
+use leptos::web_sys::{Event, HtmlElement, HtmlInputElement, window};
 use vigil::store::idb::IdbStore;
 use vigil::store::snapshot::{StoreName, records_for};
 use vigil::ui::banners::StorageBanners;
@@ -20,8 +20,8 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 mod support;
 
 use support::{
-    clear_local_storage, mount_app, new_container, open_next, put_raw, rename, saved_workspace,
-    text_of, until,
+    choose, clear_local_storage, click_button, mount_app, new_container, open_next, put_raw,
+    rename, saved_workspace, text_of, type_into, until, value_of,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -52,27 +52,8 @@ fn opened(desk: Desk) -> bool {
     !desk.status().read_untracked().opening
 }
 
-/// Clicks the button `selector` finds, checking it says `text`.
-fn click_button(container: &HtmlElement, selector: &str, text: &str) {
-    let button: HtmlElement = container
-        .query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no button {selector}"))
-        .unchecked_into();
-    assert_eq!(button.text_content().as_deref(), Some(text));
-    button.click();
-}
-
 fn choose_workspace(container: &HtmlElement, name: &str) {
-    let select: HtmlSelectElement = container
-        .query_selector("#workspace-switcher")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    select.set_value(name);
-    select
-        .dispatch_event(&Event::new("change").unwrap())
-        .unwrap();
+    choose(container, "#workspace-switcher", name);
 }
 
 #[wasm_bindgen_test]
@@ -272,26 +253,6 @@ async fn a_second_tab_sees_a_saved_change() {
         *first.workspace().read_untracked()
     );
     clear_local_storage();
-}
-
-/// Types `text` into the input `selector` finds, as the analyst does.
-fn type_into(container: &HtmlElement, selector: &str, text: &str) {
-    let field: HtmlInputElement = container
-        .query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no field {selector}"))
-        .unchecked_into();
-    field.set_value(text);
-    field.dispatch_event(&Event::new("input").unwrap()).unwrap();
-}
-
-fn value_of(container: &HtmlElement, selector: &str) -> String {
-    container
-        .query_selector(selector)
-        .unwrap()
-        .unwrap()
-        .unchecked_into::<HtmlInputElement>()
-        .value()
 }
 
 #[wasm_bindgen_test]

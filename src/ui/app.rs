@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::banners::StorageBanners;
 use super::desk::Desk;
+use super::leave_guard::LeaveGuard;
 use super::nav::NavBar;
 use super::pages::{
     DiagnosticsPage, ImportPage, IncidentPage, IncidentsPage, NewIncidentPage, NotFoundPage,
@@ -38,8 +39,23 @@ fn document_title(route: &Route) -> String {
 #[component]
 pub fn App() -> impl IntoView {
     Desk::provide();
+    let guard = LeaveGuard::provide();
     let route = RwSignal::new(current_route());
-    let listener = window_event_listener(ev::hashchange, move |_| route.set(current_route()));
+    let shown_hash = StoredValue::new(window().location().hash().unwrap_or_default());
+    let listener = window_event_listener(ev::hashchange, move |_| {
+        let next = current_route();
+        if next == route.get_untracked() {
+            shown_hash.set_value(window().location().hash().unwrap_or_default());
+            return;
+        }
+        if guard.may_leave() {
+            shown_hash.set_value(window().location().hash().unwrap_or_default());
+            route.set(next);
+        } else {
+            // Back to the page the analyst chose to stay on, in place of the entry just made.
+            let _ = window().location().replace(&shown_hash.get_value());
+        }
+    });
     on_cleanup(move || listener.remove());
     Effect::new(move || document().set_title(&document_title(&route.read())));
 

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::core::alert::RawAlert;
 use crate::core::correlation::{IngestContext, IngestReport};
+use crate::core::draft::{IncidentDraft, ValidDraft};
 use crate::core::incident::Incident;
 use crate::core::queue_row::QueueRow;
 use crate::core::validation::ValidationErrors;
@@ -23,7 +24,12 @@ use crate::store::idb::StoreError;
 use crate::store::snapshot::{Change, SetAside, Write, records_for, records_of};
 use crate::store::tabs::TabChannel;
 use crate::store::workspace_file::export_workspace;
-use crate::store::workspace_store::{WorkspaceStore, load_catalog, save_catalog};
+use crate::store::workspace_store::{
+    WorkspaceStore, forget_draft, load_catalog, load_draft, save_catalog, save_draft,
+};
+
+/// Who the activity log names for an analyst who has not said who they are.
+const ANONYMOUS_ANALYST: &str = "Analyst";
 
 /// How long one slice of a large ingest should keep the page busy: well under the 50 ms at
 /// which the browser counts a task as long, and what it takes to paint around it.
@@ -240,6 +246,36 @@ impl Desk {
         let outcome = self.workspace.try_update(edit)?;
         self.commit(change);
         Some(outcome)
+    }
+
+    /// Creates an incident from a checked draft under the next number, signed by the analyst,
+    /// saves it, and forgets the form's kept draft. Returns its number; `None` when the
+    /// workspace cannot be written now (the banner says why).
+    pub fn create_incident(self, draft: ValidDraft) -> Option<u64> {
+        let next = self.workspace.with_untracked(Workspace::next_number);
+        let number = self.apply([next], |workspace| {
+            let by = workspace.team().actor(ANONYMOUS_ANALYST);
+            workspace.create(Uuid::new_v4(), draft, &by, now()).number
+        })?;
+        forget_draft(self.catalog.read_untracked().current());
+        Some(number)
+    }
+
+    /// The creation form's draft kept for the open workspace, if any.
+    pub fn kept_draft(self) -> Option<IncidentDraft> {
+        load_draft(self.catalog.read_untracked().current())
+    }
+
+    /// Keeps the creation form's draft for the open workspace, so a reload loses nothing.
+    pub fn keep_draft(self, draft: &IncidentDraft) {
+        if let Err(error) = save_draft(self.catalog.read_untracked().current(), draft) {
+            self.report(error);
+        }
+    }
+
+    /// Forgets the creation form's draft: the analyst chose to leave it.
+    pub fn discard_draft(self) {
+        forget_draft(self.catalog.read_untracked().current());
     }
 
     /// Records who the analyst at this desk is, for "Assign to me" and the activity log, and

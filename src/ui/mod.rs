@@ -4,7 +4,9 @@
 
 pub mod app;
 pub mod banners;
+pub mod components;
 pub mod desk;
+pub mod leave_guard;
 pub mod nav;
 pub mod pages;
 pub mod workspace_switcher;

@@ -237,3 +237,52 @@ pub fn click_action(container: &HtmlElement, text: &str) {
         .unwrap_or_else(|| panic!("no button {text:?}"));
     button.unchecked_into::<HtmlElement>().click();
 }
+
+/// Clicks the button `selector` finds, checking it says `text`.
+pub fn click_button(container: &HtmlElement, selector: &str, text: &str) {
+    let button: HtmlElement = container
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no button {selector}"))
+        .unchecked_into();
+    assert_eq!(button.text_content().as_deref(), Some(text));
+    button.click();
+}
+
+/// Types `text` into the input or text area `selector` finds, as the analyst does.
+pub fn type_into(container: &HtmlElement, selector: &str, text: &str) {
+    let field = container
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no field {selector}"));
+    match field.dyn_ref::<HtmlInputElement>() {
+        Some(input) => input.set_value(text),
+        None => field
+            .unchecked_ref::<leptos::web_sys::HtmlTextAreaElement>()
+            .set_value(text),
+    }
+    field.dispatch_event(&Event::new("input").unwrap()).unwrap();
+}
+
+/// The value of the input `selector` finds.
+pub fn value_of(container: &HtmlElement, selector: &str) -> String {
+    container
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no field {selector}"))
+        .unchecked_into::<HtmlInputElement>()
+        .value()
+}
+
+/// Chooses `value` in the select `selector` finds, as the analyst does.
+pub fn choose(container: &HtmlElement, selector: &str, value: &str) {
+    let select: leptos::web_sys::HtmlSelectElement = container
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no select {selector}"))
+        .unchecked_into();
+    select.set_value(value);
+    select
+        .dispatch_event(&Event::new("change").unwrap())
+        .unwrap();
+}
