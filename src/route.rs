@@ -65,6 +65,12 @@ impl Route {
     }
 }
 
+/// The query of the address's fragment (after its `?`), which pages keep their view in; empty
+/// when there is none.
+pub fn query_of(hash: &str) -> &str {
+    hash.split_once('?').map_or("", |(_, query)| query)
+}
+
 /// Undoes the browser's percent-encoding; bytes that are not UTF-8 become U+FFFD.
 fn decode(text: &str) -> String {
     percent_encoding::percent_decode_str(text)

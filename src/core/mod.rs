@@ -8,6 +8,7 @@ pub mod draft;
 pub mod entity;
 pub mod incident;
 pub mod people;
+pub mod queue_filter;
 pub mod queue_row;
 pub mod team;
 pub mod validation;

@@ -9,6 +9,7 @@ pub mod desk;
 pub mod leave_guard;
 pub mod nav;
 pub mod pages;
+pub mod time_text;
 pub mod workspace_switcher;
 
 pub use app::App;

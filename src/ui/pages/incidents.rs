@@ -1,15 +1,131 @@
-//! The incident queue.
+//! The incident queue: this workspace's incidents as a table, filtered by status as the address
+//! says (New and Active by default, as in Sentinel), with how many match.
 
 use leptos::prelude::*;
 
 use super::page::Page;
+use crate::core::queue_filter::QueueFilter;
+use crate::core::queue_row::QueueRow;
+use crate::core::vocabulary::IncidentStatus;
+use crate::route::{Route, query_of};
+use crate::ui::desk::Desk;
+use crate::ui::time_text::to_the_minute;
+
+/// Rows put in the page at most, until the queue is windowed: a workspace of 100,000
+/// incidents must not build 100,000 rows at once.
+const ROWS_SHOWN: usize = 500;
+
+/// The queue's filter in the address bar right now.
+fn filter_in_address() -> QueueFilter {
+    QueueFilter::from_query(query_of(&window().location().hash().unwrap_or_default()))
+}
 
 /// Where analysts triage.
 #[component]
 pub fn IncidentsPage() -> impl IntoView {
+    let desk = Desk::get();
+    let filter = RwSignal::new(filter_in_address());
+    let toggle = move |status: IncidentStatus| {
+        filter.update(|filter| filter.toggle(status));
+        let query = filter.read_untracked().to_query();
+        let href = match query.as_str() {
+            "" => Route::Incidents.href(),
+            query => format!("{}?{query}", Route::Incidents.href()),
+        };
+        // In place of the current entry: the back button leaves the queue, not a filter.
+        let _ = window().location().replace(&href);
+    };
+    let matching = Memo::new(move |_| {
+        let filter = filter.read();
+        desk.rows()
+            .read()
+            .iter()
+            .filter(|row| filter.shows(row))
+            .cloned()
+            .collect::<Vec<QueueRow>>()
+    });
+    let total = move || {
+        desk.rows()
+            .with(|rows| rows.iter().filter(|row| row.merged_into.is_none()).count())
+    };
     view! {
         <Page heading="Incidents">
-            <p class="lead">"The queue of this workspace's incidents, New and Active first."</p>
+            <fieldset class="queue-filter">
+                <legend>"Status"</legend>
+                {IncidentStatus::ALL
+                    .iter()
+                    .map(|&status| {
+                        let id = format!("status-{}", status.as_str());
+                        view! {
+                            <input
+                                type="checkbox"
+                                id=id.clone()
+                                prop:checked=move || filter.read().shows_status(status)
+                                on:change=move |_| toggle(status)
+                            />
+                            <label for=id>{status.as_str()}</label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <p class="queue-count" role="status">
+                {move || format!("{} of {} incidents", matching.read().len(), total())}
+            </p>
+            <table class="queue">
+                <thead>
+                    <tr>
+                        <th scope="col">"Number"</th>
+                        <th scope="col">"Title"</th>
+                        <th scope="col">"Severity"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Owner"</th>
+                        <th scope="col">"Alerts"</th>
+                        <th scope="col">"Products"</th>
+                        <th scope="col">"Tags"</th>
+                        <th scope="col">"Created"</th>
+                        <th scope="col">"Last updated"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        matching
+                            .read()
+                            .iter()
+                            .rev()
+                            .take(ROWS_SHOWN)
+                            .map(row_view)
+                            .collect_view()
+                    }}
+                </tbody>
+            </table>
+            {move || {
+                let count = matching.read().len();
+                (count > ROWS_SHOWN).then(|| view! {
+                    <p class="hint">
+                        {format!("The {ROWS_SHOWN} newest are listed; narrow the filter to see the others.")}
+                    </p>
+                })
+            }}
         </Page>
+    }
+}
+
+/// One incident's row, newest first above it.
+fn row_view(row: &QueueRow) -> impl IntoView + use<> {
+    view! {
+        <tr>
+            <td>
+                <a href=Route::Incident(row.number).href()>{row.number}</a>
+            </td>
+            <td>{row.title.clone()}</td>
+            <td>{row.severity.as_str()}</td>
+            <td>{row.status.as_str()}</td>
+            <td>{row.owner.clone().unwrap_or_else(|| "Unassigned".to_owned())}</td>
+            <td>{row.alerts}</td>
+            <td>{row.product_names.join(", ")}</td>
+            <td>{row.tags.join(", ")}</td>
+            <td>{to_the_minute(row.created)}</td>
+            <td>{to_the_minute(row.modified)}</td>
+        </tr>
     }
 }
