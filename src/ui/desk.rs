@@ -12,9 +12,10 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::core::alert::RawAlert;
+use crate::core::closing::Closing;
 use crate::core::correlation::{IngestContext, IngestReport};
 use crate::core::draft::{IncidentDraft, ValidDraft};
-use crate::core::incident::Incident;
+use crate::core::incident::{Edit, EditError, Incident};
 use crate::core::queue_row::QueueRow;
 use crate::core::validation::ValidationErrors;
 use crate::core::workspace::{AdoptError, Workspace};
@@ -259,6 +260,39 @@ impl Desk {
         })?;
         forget_draft(self.catalog.read_untracked().current());
         Some(number)
+    }
+
+    /// Closes an incident with a verdict, signed by the analyst, and saves it. `None` when the
+    /// workspace cannot be written now (the banner says why); the model's refusal otherwise.
+    pub fn close_incident(self, number: u64, closing: Closing) -> Option<Result<(), String>> {
+        self.edit_incident(number, |incident, edit| incident.close(edit, closing))
+    }
+
+    /// Reopens a closed incident as Active; its verdict is cleared, and the log keeps it.
+    pub fn reopen_incident(self, number: u64) -> Option<Result<(), String>> {
+        self.edit_incident(number, Incident::reopen)
+    }
+
+    /// Applies one of an incident's own operations with its current etag, signed by the
+    /// analyst, and saves it; the refusal in words when the model refuses.
+    fn edit_incident(
+        self,
+        number: u64,
+        operation: impl FnOnce(&mut Incident, Edit<'_>) -> Result<(), EditError>,
+    ) -> Option<Result<(), String>> {
+        self.apply([number], |workspace| {
+            let by = workspace.team().actor(ANONYMOUS_ANALYST);
+            let incident = workspace
+                .incident_mut(number)
+                .ok_or_else(|| format!("incident {number} is not in this workspace"))?;
+            let etag = incident.etag.clone();
+            let edit = Edit {
+                by: &by,
+                at: now(),
+                etag: &etag,
+            };
+            operation(incident, edit).map_err(|refused| refused.to_string())
+        })
     }
 
     /// The creation form's draft kept for the open workspace, if any.

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::core::validation::{Field, ValidationErrors};
+
 /// The first problem with a field, as a live region screen readers announce; empty when there
 /// is none. Its `id` is what the field's `aria-describedby` names.
 #[component]
@@ -18,4 +20,16 @@ pub fn FieldErrorText(
             {move || message.get()}
         </p>
     }
+}
+
+/// The first problem `errors` names for `field`, worded for the analyst: what a field's
+/// [`FieldErrorText`] shows.
+pub fn error_for(errors: Signal<ValidationErrors>, field: Field) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        errors
+            .read()
+            .for_field(field)
+            .next()
+            .map(ToString::to_string)
+    })
 }

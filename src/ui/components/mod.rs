@@ -1,9 +1,15 @@
 //! Controls more than one page uses, each in its own file with its props documented.
 
+mod analyst_fields;
+mod closing_dialog;
 mod closing_fields;
+mod enum_select;
 mod field_error;
 mod tag_editor;
 
+pub use analyst_fields::AnalystFields;
+pub use closing_dialog::ClosingDialog;
 pub use closing_fields::ClosingFields;
-pub use field_error::FieldErrorText;
+pub use enum_select::EnumSelect;
+pub use field_error::{FieldErrorText, error_for};
 pub use tag_editor::TagEditor;
