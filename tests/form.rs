@@ -4,19 +4,17 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::wasm_bindgen::JsCast;
-use leptos::wasm_bindgen::prelude::Closure;
 use leptos::web_sys::{HtmlElement, KeyboardEvent, KeyboardEventInit, window};
 use vigil::core::closing::ClosingChoice;
 use vigil::core::vocabulary::IncidentStatus;
 use vigil::store::idb::IdbStore;
-use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 mod support;
 
 use support::{
-    choose, clear_local_storage, click_button, mount_app, open_next, saved_workspace, text_of,
-    type_into, until, value_of,
+    answer_confirm, choose, clear_local_storage, click_button, mount_app, open_next,
+    saved_workspace, text_of, type_into, until, value_of,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -380,18 +378,6 @@ async fn a_draft_survives_a_remount_and_leaving_asks_first() {
     .await;
     assert_eq!(value_of(&container, "#incident-title"), "");
     clear_local_storage();
-}
-
-/// Makes the page's `confirm()` answer `yes` without a dialog, as the analyst would.
-fn answer_confirm(yes: bool) {
-    let answer = Closure::<dyn Fn() -> bool>::new(move || yes);
-    js_sys::Reflect::set(
-        &window().unwrap(),
-        &JsValue::from_str("confirm"),
-        answer.as_ref(),
-    )
-    .unwrap();
-    answer.forget();
 }
 
 #[wasm_bindgen_test]

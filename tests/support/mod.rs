@@ -171,7 +171,7 @@ pub fn new_container() -> HtmlElement {
 }
 
 /// Mounts the whole app at `hash`; the handle unmounts it when dropped.
-pub fn mount_app(hash: &str) -> (HtmlElement, impl Drop) {
+pub fn mount_app(hash: &str) -> (HtmlElement, impl Drop + use<>) {
     window().unwrap().location().set_hash(hash).unwrap();
     let container = new_container();
     let handle = mount_to(container.clone(), App);
@@ -285,4 +285,16 @@ pub fn choose(container: &HtmlElement, selector: &str, value: &str) {
     select
         .dispatch_event(&Event::new("change").unwrap())
         .unwrap();
+}
+
+/// Makes the page's `confirm()` answer `yes` without a dialog, as the analyst would.
+pub fn answer_confirm(yes: bool) {
+    let answer = leptos::wasm_bindgen::prelude::Closure::<dyn Fn() -> bool>::new(move || yes);
+    js_sys::Reflect::set(
+        &window().unwrap(),
+        &JsValue::from_str("confirm"),
+        answer.as_ref(),
+    )
+    .unwrap();
+    answer.forget();
 }

@@ -12,7 +12,9 @@ use crate::core::people::Owner;
 use crate::core::validation::{self, Field, ValidationErrors, limits};
 use crate::core::vocabulary::{IncidentStatus, Severity};
 use crate::route::Route;
-use crate::ui::components::{ClosingFields, FieldErrorText, TagEditor};
+use crate::ui::components::{
+    AnalystFields, ClosingFields, EnumSelect, FieldErrorText, TagEditor, error_for,
+};
 use crate::ui::desk::{Desk, now};
 use crate::ui::leave_guard::LeaveGuard;
 
@@ -84,15 +86,7 @@ pub fn NewIncidentPage() -> impl IntoView {
     });
     on_cleanup(move || guard.disarm());
 
-    let error_of = move |field: Field| {
-        Signal::derive(move || {
-            errors
-                .read()
-                .for_field(field)
-                .next()
-                .map(ToString::to_string)
-        })
-    };
+    let error_of = move |field: Field| error_for(errors, field);
     // The description's limit is shown as it is reached, not only on Create.
     let description_chars = move || draft.with(|draft| draft.description.chars().count());
     let description_error = Signal::derive(move || {
@@ -170,37 +164,20 @@ pub fn NewIncidentPage() -> impl IntoView {
                 </p>
                 <FieldErrorText id="incident-description-error" message=description_error />
 
-                <label for="incident-severity">"Severity"</label>
-                <select
+                <EnumSelect
                     id="incident-severity"
-                    prop:value=move || draft.read().severity.as_str()
-                    on:change:target=move |event| {
-                        if let Ok(severity) = event.target().value().parse::<Severity>() {
-                            draft.update(|draft| draft.severity = severity);
-                        }
-                    }
-                >
-                    {Severity::ALL
-                        .iter()
-                        .map(|severity| view! { <option value=severity.as_str()>{severity.as_str()}</option> })
-                        .collect_view()}
-                </select>
-
-                <label for="incident-status">"Status"</label>
-                <select
+                    label="Severity"
+                    options=Severity::ALL
+                    value=Signal::derive(move || draft.read().severity)
+                    on_change=Callback::new(move |severity| draft.update(|draft| draft.severity = severity))
+                />
+                <EnumSelect
                     id="incident-status"
-                    prop:value=move || draft.read().status.as_str()
-                    on:change:target=move |event| {
-                        if let Ok(status) = event.target().value().parse::<IncidentStatus>() {
-                            draft.update(|draft| draft.status = status);
-                        }
-                    }
-                >
-                    {IncidentStatus::ALL
-                        .iter()
-                        .map(|status| view! { <option value=status.as_str()>{status.as_str()}</option> })
-                        .collect_view()}
-                </select>
+                    label="Status"
+                    options=IncidentStatus::ALL
+                    value=Signal::derive(move || draft.read().status)
+                    on_change=Callback::new(move |status| draft.update(|draft| draft.status = status))
+                />
                 <Show when=move || draft.read().status == IncidentStatus::Closed>
                     <ClosingOnCreate draft errors />
                 </Show>
@@ -234,15 +211,7 @@ fn ClosingOnCreate(
     draft: RwSignal<IncidentDraft>,
     errors: Signal<ValidationErrors>,
 ) -> impl IntoView {
-    let error_of = move |field: Field| {
-        Signal::derive(move || {
-            errors
-                .read()
-                .for_field(field)
-                .next()
-                .map(ToString::to_string)
-        })
-    };
+    let error_of = move |field: Field| error_for(errors, field);
     view! {
         <fieldset class="closing">
             <legend>"Closing"</legend>
@@ -293,15 +262,6 @@ fn OwnerField(
             Some(Err(refused)) => who_errors.set(refused),
             None => {}
         };
-    let who_error = move |field: Field| {
-        Signal::derive(move || {
-            who_errors
-                .read()
-                .for_field(field)
-                .next()
-                .map(ToString::to_string)
-        })
-    };
     view! {
         <label for="incident-owner">"Owner"</label>
         <div class="owner-entry">
@@ -329,24 +289,7 @@ fn OwnerField(
         <Show when=move || asking.get()>
             <div class="who-are-you" role="group" aria-labelledby="who-are-you">
                 <p id="who-are-you">"Who are you? Asked once; this workspace keeps it."</p>
-                <label for="analyst-name">"Your name"</label>
-                <input
-                    id="analyst-name"
-                    type="text"
-                    prop:value=name
-                    aria-describedby="analyst-name-error"
-                    on:input:target=move |event| name.set(event.target().value())
-                />
-                <FieldErrorText id="analyst-name-error" message=who_error(Field::AnalystName) />
-                <label for="analyst-email">"Your e-mail"</label>
-                <input
-                    id="analyst-email"
-                    type="email"
-                    prop:value=email
-                    aria-describedby="analyst-email-error"
-                    on:input:target=move |event| email.set(event.target().value())
-                />
-                <FieldErrorText id="analyst-email-error" message=who_error(Field::AnalystEmail) />
+                <AnalystFields name email errors=who_errors />
                 <button type="button" on:click=save_and_assign>"Save and assign to me"</button>
             </div>
         </Show>

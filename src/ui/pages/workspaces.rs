@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use leptos::wasm_bindgen::{JsCast, JsValue};
 
 use super::page::Page;
-use crate::core::validation::{Field, ValidationErrors, limits};
+use crate::core::validation::ValidationErrors;
 use crate::route::Route;
 use crate::store::catalog::NAME_MAX_CHARS;
+use crate::ui::components::AnalystFields;
 use crate::ui::desk::Desk;
 
 /// Lists the workspaces and creates new, empty ones.
@@ -137,43 +138,11 @@ fn AnalystForm() -> impl IntoView {
             None => {}
         }
     };
-    let error_for = move |field: Field| {
-        move || {
-            errors
-                .read()
-                .for_field(field)
-                .next()
-                .map(ToString::to_string)
-        }
-    };
-    let name_error = error_for(Field::AnalystName);
-    let email_error = error_for(Field::AnalystEmail);
     view! {
         <form class="analyst" on:submit=save novalidate>
             <h2>"You"</h2>
             <p>"Your name and e-mail, for \"Assign to me\" and the activity log of this workspace."</p>
-            <label for="analyst-name">"Your name"</label>
-            <input
-                id="analyst-name"
-                type="text"
-                maxlength=limits::OWNER_FIELD_MAX_CHARS
-                aria-describedby="analyst-name-error"
-                aria-invalid=move || name_error().is_some().to_string()
-                prop:value=name
-                on:input:target=move |event| name.set(event.target().value())
-            />
-            <p id="analyst-name-error" class="field-error" role="alert">{name_error}</p>
-            <label for="analyst-email">"Your e-mail"</label>
-            <input
-                id="analyst-email"
-                type="email"
-                maxlength=limits::OWNER_FIELD_MAX_CHARS
-                aria-describedby="analyst-email-error"
-                aria-invalid=move || email_error().is_some().to_string()
-                prop:value=email
-                on:input:target=move |event| email.set(event.target().value())
-            />
-            <p id="analyst-email-error" class="field-error" role="alert">{email_error}</p>
+            <AnalystFields name email errors />
             <button type="submit">"Save"</button>
             <p role="status">{move || saved.get().then_some("Saved.")}</p>
         </form>
