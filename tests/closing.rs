@@ -113,7 +113,7 @@ async fn an_incident_is_closed_with_a_classification_and_reopened_after_asking()
 
 fn queue_numbers(container: &HtmlElement) -> Vec<String> {
     let rows = container
-        .query_selector_all(".queue tbody tr td:first-child")
+        .query_selector_all(".queue tbody tr td:nth-child(2)")
         .unwrap();
     (0..rows.length())
         .map(|index| rows.item(index).unwrap().text_content().unwrap_or_default())
@@ -171,5 +171,77 @@ async fn the_queue_hides_closed_incidents_until_the_filter_includes_closed() {
         window().unwrap().location().hash().unwrap(),
         "#/incidents?status=New,Active,Closed"
     );
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
+async fn closing_several_reports_the_one_another_tab_saved_first_and_closes_the_rest() {
+    let name = saved_workspace("bulk-close").await;
+    open_next(&name);
+    let (container, _app) = mount_app("#/incidents");
+    until("the queue lists three incidents", || {
+        queue_numbers(&container).len() >= 3
+    })
+    .await;
+    let chosen: Vec<String> = queue_numbers(&container).into_iter().take(3).collect();
+    let first: u64 = chosen[0].parse().unwrap();
+
+    // Another tab saves the first of them after this one read it.
+    let other = IdbStore::open(&name).await.unwrap();
+    let mut theirs = other.load().await.unwrap().workspace;
+    let change = support::rename(&mut theirs, first, "Renamed in another tab", "Bo");
+    other.save(records_for(&theirs, &change)).await.unwrap();
+    drop(other);
+
+    for number in &chosen {
+        let checkbox: HtmlElement = container
+            .query_selector(&format!("input[aria-label='Select incident {number}']"))
+            .unwrap()
+            .unwrap()
+            .unchecked_into();
+        checkbox.click();
+    }
+    // The button is enabled once the page has drawn the selection.
+    support::next_task().await;
+    click_button(&container, ".actions button", "Close selected");
+    until("the dialog opens", || {
+        text_of(&container, "#closing-dialog-heading") == "Close 3 incidents"
+    })
+    .await;
+    choose(
+        &container,
+        "#dialog-classification",
+        ClosingChoice::Undetermined.as_str(),
+    );
+    click_button(&container, "[role=dialog] .actions button", "Close");
+    until("the outcome is reported", || {
+        text_of(&container, ".bulk-outcome").starts_with("2 of 3 incidents closed.")
+    })
+    .await;
+    assert!(
+        text_of(&container, ".bulk-outcome")
+            .contains(&format!("Incident {first} was not closed: ")),
+        "{}",
+        text_of(&container, ".bulk-outcome")
+    );
+
+    let stored = IdbStore::open(&name)
+        .await
+        .unwrap()
+        .load()
+        .await
+        .unwrap()
+        .workspace;
+    let untouched = stored.incident(first).unwrap();
+    assert_eq!(untouched.title, "Renamed in another tab");
+    assert_eq!(untouched.status, theirs.incident(first).unwrap().status);
+    for number in &chosen[1..] {
+        let closed = stored.incident(number.parse().unwrap()).unwrap();
+        assert_eq!(closed.status, IncidentStatus::Closed);
+        assert_eq!(
+            closed.closing.as_ref().and_then(|c| c.choice()),
+            Some(ClosingChoice::Undetermined)
+        );
+    }
     clear_local_storage();
 }

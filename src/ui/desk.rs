@@ -265,7 +265,7 @@ impl Desk {
     /// Closes an incident with a verdict, signed by the analyst, and saves it. `None` when the
     /// workspace cannot be written now (the banner says why); the model's refusal otherwise.
     pub fn close_incident(self, number: u64, closing: Closing) -> Option<Result<(), String>> {
-        self.edit_incident(number, |incident, edit| incident.close(edit, closing))
+        self.apply([number], |workspace| close_in(workspace, number, closing))
     }
 
     /// Reopens a closed incident as Active; its verdict is cleared, and the log keeps it.
@@ -273,26 +273,13 @@ impl Desk {
         self.edit_incident(number, Incident::reopen)
     }
 
-    /// Applies one of an incident's own operations with its current etag, signed by the
-    /// analyst, and saves it; the refusal in words when the model refuses.
+    /// Applies one of an incident's own operations and saves it; see [`edit_in`].
     fn edit_incident(
         self,
         number: u64,
         operation: impl FnOnce(&mut Incident, Edit<'_>) -> Result<(), EditError>,
     ) -> Option<Result<(), String>> {
-        self.apply([number], |workspace| {
-            let by = workspace.team().actor(ANONYMOUS_ANALYST);
-            let incident = workspace
-                .incident_mut(number)
-                .ok_or_else(|| format!("incident {number} is not in this workspace"))?;
-            let etag = incident.etag.clone();
-            let edit = Edit {
-                by: &by,
-                at: now(),
-                etag: &etag,
-            };
-            operation(incident, edit).map_err(|refused| refused.to_string())
-        })
+        self.apply([number], |workspace| edit_in(workspace, number, operation))
     }
 
     /// The creation form's draft kept for the open workspace, if any.
@@ -465,26 +452,14 @@ impl Desk {
 
     /// Shows the rows of a change's incidents and saves its records in one transaction.
     fn save(self, change: Change, write: Write) {
-        let touched: Vec<u64> = change.incidents.keys().copied().collect();
-        self.workspace.with_untracked(|workspace| {
-            self.rows
-                .update(|rows| refresh_rows(rows, workspace, &touched));
-        });
-        let Some(store) = self.store.get_value() else {
-            return;
-        };
         let opening = self.opening.get_value();
         spawn_local(async move {
-            let saved = store.save(write).await;
+            let saved = self.save_now(change, write).await;
             if self.opening.try_get_value() != Some(opening) {
                 return;
             }
             match saved {
-                Ok(()) => self.channel.with_value(|channel| {
-                    if let Some(channel) = channel {
-                        channel.announce(&touched);
-                    }
-                }),
+                Ok(()) => {}
                 Err(StoreError::Conflict { incident }) => {
                     self.status
                         .update(|status| status.conflict = Some(incident));
@@ -495,6 +470,62 @@ impl Desk {
                 }
             }
         });
+    }
+
+    /// Shows the rows of a change's incidents, saves its records in one transaction and, once
+    /// saved, tells the other tabs; what the store refused otherwise. Without a store (the
+    /// workspace lives in memory) there is nothing to wait for.
+    async fn save_now(self, change: Change, write: Write) -> Result<(), StoreError> {
+        let touched: Vec<u64> = change.incidents.keys().copied().collect();
+        self.workspace.with_untracked(|workspace| {
+            self.rows
+                .update(|rows| refresh_rows(rows, workspace, &touched));
+        });
+        let Some(store) = self.store.get_value() else {
+            return Ok(());
+        };
+        store.save(write).await?;
+        self.channel.with_value(|channel| {
+            if let Some(channel) = channel {
+                channel.announce(&touched);
+            }
+        });
+        Ok(())
+    }
+
+    /// Closes each of `numbers` with the same verdict, each saved in a transaction of its own,
+    /// so that one refused (already closed, or saved first by another tab) does not undo the
+    /// others. Returns the refused ones with why; the stored version of those is shown again.
+    pub async fn close_each(self, numbers: Vec<u64>, closing: Closing) -> Vec<(u64, String)> {
+        let mut refused = Vec::new();
+        let mut stale = false;
+        for number in numbers {
+            if !self.writable() {
+                refused.push((number, "the workspace cannot be changed now".to_owned()));
+                continue;
+            }
+            let change = self
+                .workspace
+                .with_untracked(|workspace| Change::of(workspace, [number]));
+            let closed = self
+                .workspace
+                .try_update(|workspace| close_in(workspace, number, closing.clone()));
+            if let Some(Err(why)) = closed {
+                refused.push((number, why));
+                continue;
+            }
+            let write = self
+                .workspace
+                .with_untracked(|workspace| records_for(workspace, &change));
+            if let Err(error) = self.save_now(change, write).await {
+                stale = true;
+                refused.push((number, error.to_string()));
+            }
+        }
+        if stale {
+            self.reload();
+        }
+        refused
     }
 
     /// Reads the open workspace again from its store: the fresh version after a conflict, or
@@ -597,6 +628,33 @@ impl Desk {
             .set(workspace.incidents().map(QueueRow::of).collect());
         self.workspace.set(workspace);
     }
+}
+
+/// Applies one of an incident's own operations with its current etag, signed by the analyst;
+/// the refusal in words when the model refuses.
+fn edit_in(
+    workspace: &mut Workspace,
+    number: u64,
+    operation: impl FnOnce(&mut Incident, Edit<'_>) -> Result<(), EditError>,
+) -> Result<(), String> {
+    let by = workspace.team().actor(ANONYMOUS_ANALYST);
+    let incident = workspace
+        .incident_mut(number)
+        .ok_or_else(|| format!("incident {number} is not in this workspace"))?;
+    let etag = incident.etag.clone();
+    let edit = Edit {
+        by: &by,
+        at: now(),
+        etag: &etag,
+    };
+    operation(incident, edit).map_err(|refused| refused.to_string())
+}
+
+/// Closes an incident of `workspace` with a verdict, signed by the analyst.
+fn close_in(workspace: &mut Workspace, number: u64, closing: Closing) -> Result<(), String> {
+    edit_in(workspace, number, |incident, edit| {
+        incident.close(edit, closing)
+    })
 }
 
 /// Brings the rows of these incidents up to date, adding and removing rows as incidents come

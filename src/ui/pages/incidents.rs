@@ -1,13 +1,19 @@
 //! The incident queue: this workspace's incidents as a table, filtered by status as the address
-//! says (New and Active by default, as in Sentinel), with how many match.
+//! says (New and Active by default, as in Sentinel), with how many match; selected incidents
+//! are closed together through the closing dialog.
+
+use std::collections::BTreeSet;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use super::page::Page;
+use crate::core::closing::Closing;
 use crate::core::queue_filter::QueueFilter;
 use crate::core::queue_row::QueueRow;
 use crate::core::vocabulary::IncidentStatus;
 use crate::route::{Route, query_of};
+use crate::ui::components::ClosingDialog;
 use crate::ui::desk::Desk;
 use crate::ui::time_text::to_the_minute;
 
@@ -44,6 +50,28 @@ pub fn IncidentsPage() -> impl IntoView {
             .cloned()
             .collect::<Vec<QueueRow>>()
     });
+    let selected = RwSignal::new(BTreeSet::<u64>::new());
+    let closing = RwSignal::new(false);
+    let outcome = RwSignal::new(Vec::<String>::new());
+    let close_selected = Callback::new(move |verdict: Closing| {
+        closing.set(false);
+        let numbers: Vec<u64> = selected.get_untracked().into_iter().collect();
+        spawn_local(async move {
+            let asked = numbers.len();
+            let refused = desk.close_each(numbers, verdict).await;
+            let mut lines = vec![format!(
+                "{} of {asked} incidents closed.",
+                asked - refused.len()
+            )];
+            lines.extend(
+                refused
+                    .into_iter()
+                    .map(|(number, why)| format!("Incident {number} was not closed: {why}.")),
+            );
+            outcome.set(lines);
+            selected.set(BTreeSet::new());
+        });
+    });
     let total = move || {
         desk.rows()
             .with(|rows| rows.iter().filter(|row| row.merged_into.is_none()).count())
@@ -71,9 +99,29 @@ pub fn IncidentsPage() -> impl IntoView {
             <p class="queue-count" role="status">
                 {move || format!("{} of {} incidents", matching.read().len(), total())}
             </p>
+            <div class="actions">
+                <button
+                    type="button"
+                    prop:disabled=move || selected.read().is_empty()
+                    on:click=move |_| closing.set(true)
+                >
+                    "Close selected"
+                </button>
+            </div>
+            <Show when=move || closing.get()>
+                <ClosingDialog
+                    heading=format!("Close {} incidents", selected.read_untracked().len())
+                    on_close=close_selected
+                    on_cancel=Callback::new(move |()| closing.set(false))
+                />
+            </Show>
+            <div class="bulk-outcome" role="status">
+                {move || outcome.get().into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
+            </div>
             <table class="queue">
                 <thead>
                     <tr>
+                        <th scope="col">"Select"</th>
                         <th scope="col">"Number"</th>
                         <th scope="col">"Title"</th>
                         <th scope="col">"Severity"</th>
@@ -93,7 +141,7 @@ pub fn IncidentsPage() -> impl IntoView {
                             .iter()
                             .rev()
                             .take(ROWS_SHOWN)
-                            .map(row_view)
+                            .map(|row| row_view(row, selected))
                             .collect_view()
                     }}
                 </tbody>
@@ -111,9 +159,24 @@ pub fn IncidentsPage() -> impl IntoView {
 }
 
 /// One incident's row, newest first above it.
-fn row_view(row: &QueueRow) -> impl IntoView + use<> {
+fn row_view(row: &QueueRow, selected: RwSignal<BTreeSet<u64>>) -> impl IntoView + use<> {
+    let number = row.number;
     view! {
         <tr>
+            <td>
+                <input
+                    type="checkbox"
+                    aria-label=format!("Select incident {number}")
+                    prop:checked=move || selected.read().contains(&number)
+                    on:change=move |_| {
+                        selected.update(|selected| {
+                            if !selected.remove(&number) {
+                                selected.insert(number);
+                            }
+                        })
+                    }
+                />
+            </td>
             <td>
                 <a href=Route::Incident(row.number).href()>{row.number}</a>
             </td>
