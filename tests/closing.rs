@@ -15,7 +15,7 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 mod support;
 
 use support::{
-    answer_confirm, choose, clear_local_storage, click_button, mount_app, open_next,
+    answer_confirm, choose, clear_local_storage, click_button, mount_app, open_next, reopened,
     saved_workspace, text_of, until,
 };
 
@@ -95,7 +95,7 @@ async fn an_incident_is_closed_with_a_classification_and_reopened_after_asking()
             .is_none()
     );
 
-    let stored = IdbStore::open(&name).await.unwrap().load().await.unwrap();
+    let stored = reopened(&name).await;
     let incident = stored.workspace.incident(number).unwrap().clone();
     assert_eq!(incident.status, IncidentStatus::Active);
     assert_eq!(incident.closing, None);
@@ -225,13 +225,7 @@ async fn closing_several_reports_the_one_another_tab_saved_first_and_closes_the_
         text_of(&container, ".bulk-outcome")
     );
 
-    let stored = IdbStore::open(&name)
-        .await
-        .unwrap()
-        .load()
-        .await
-        .unwrap()
-        .workspace;
+    let stored = reopened(&name).await.workspace;
     let untouched = stored.incident(first).unwrap();
     assert_eq!(untouched.title, "Renamed in another tab");
     assert_eq!(untouched.status, theirs.incident(first).unwrap().status);

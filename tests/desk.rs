@@ -21,7 +21,7 @@ mod support;
 
 use support::{
     choose, clear_local_storage, click_button, mount_app, new_container, open_next, put_raw,
-    rename, saved_workspace, text_of, type_into, until, value_of,
+    rename, reopened, saved_workspace, text_of, type_into, until, value_of,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -292,7 +292,7 @@ async fn the_analyst_says_who_they_are_once_and_the_workspace_keeps_it() {
     })
     .await;
     assert_eq!(value_of(&container, "#analyst-email"), "ana@contoso.com");
-    let stored = IdbStore::open(&name).await.unwrap().load().await.unwrap();
+    let stored = reopened(&name).await;
     let analyst = stored.workspace.team().analyst().cloned().unwrap();
     assert_eq!(analyst.email.as_deref(), Some("ana@contoso.com"));
     clear_local_storage();

@@ -13,7 +13,7 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 mod support;
 
 use support::{
-    answer_confirm, choose, clear_local_storage, click_button, mount_app, open_next,
+    answer_confirm, choose, clear_local_storage, click_button, mount_app, open_next, reopened,
     saved_workspace, text_of, type_into, until, value_of,
 };
 
@@ -128,7 +128,7 @@ async fn an_empty_or_blank_title_is_refused_beside_the_field_and_focused() {
     let number = created_number(&container).await;
     assert_eq!(number, before);
     assert_eq!(text_of(&container, "#incident-title-error"), "");
-    let stored = IdbStore::open(&name).await.unwrap().load().await.unwrap();
+    let stored = reopened(&name).await;
     let incident = stored.workspace.incident(number).unwrap().clone();
     assert_eq!(incident.title, "Suspicious visitor at reception");
     assert_eq!(incident.description, "Kept while the title is fixed.");
@@ -219,7 +219,7 @@ async fn closed_needs_a_classification_and_each_of_the_five_closes() {
             "{}",
             text_of(&container, ".banner.created")
         );
-        let stored = IdbStore::open(&name).await.unwrap().load().await.unwrap();
+        let stored = reopened(&name).await;
         let incident = stored.workspace.incident(number).unwrap().clone();
         assert_eq!(incident.status, IncidentStatus::Closed);
         let closing = incident.closing.clone().unwrap();
@@ -256,7 +256,7 @@ async fn tags_are_added_by_enter_or_plus_once_whatever_their_case_and_removed() 
     until("the chip goes", || chips(&container).len() == 2).await;
     create(&container);
     let number = created_number(&container).await;
-    let stored = IdbStore::open(&name).await.unwrap().load().await.unwrap();
+    let stored = reopened(&name).await;
     let labels: Vec<String> = stored
         .workspace
         .incident(number)
@@ -297,7 +297,7 @@ async fn assign_to_me_asks_who_the_analyst_is_once_then_fills_them_in() {
     })
     .await;
     assert!(container.query_selector("#analyst-name").unwrap().is_none());
-    let stored = IdbStore::open(&name).await.unwrap().load().await.unwrap();
+    let stored = reopened(&name).await;
     let incident = stored.workspace.incident(number).unwrap().clone();
     let owner = incident.owner.clone().unwrap();
     assert_eq!(owner.email.as_deref(), Some("ana@contoso.com"));

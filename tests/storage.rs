@@ -26,16 +26,24 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 mod support;
 
 use support::{
-    clear_local_storage, fresh_name, next_task, put_raw, rename, saved_workspace, start, workspace,
+    clear_local_storage, fresh_name, next_task, put_raw, rename, reopened, saved_workspace, start,
+    workspace,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-async fn reopened(name: &str) -> vigil::store::snapshot::Loaded {
-    let store = IdbStore::open(name).await.unwrap();
-    let loaded = store.load().await.unwrap();
-    drop(store);
-    loaded
+/// Opens a migrated database twice: the first open migrates from `schema` and loses nothing
+/// of the fixture's ten incidents and its merge; the second finds nothing more to migrate.
+async fn migrates_once(name: &str, schema: u32) -> Workspace {
+    let first = reopened(name).await;
+    assert_eq!(first.migrated_from, Some(schema));
+    assert!(first.set_aside.is_empty(), "{:?}", first.set_aside);
+    assert_eq!(first.workspace.incidents().count(), 10);
+    assert_eq!(first.workspace.incident(2).unwrap().merged_into, Some(1));
+    let again = reopened(name).await;
+    assert_eq!(again.migrated_from, None);
+    assert_eq!(again.workspace, first.workspace);
+    again.workspace
 }
 
 #[wasm_bindgen_test]
@@ -366,16 +374,8 @@ async fn schema_1_database(name: &str) {
 async fn a_database_saved_by_schema_1_is_migrated_on_open_and_loses_nothing() {
     let name = fresh_name("schema-1");
     schema_1_database(&name).await;
-    let first = reopened(&name).await;
-    assert_eq!(first.migrated_from, Some(1));
-    assert!(first.set_aside.is_empty(), "{:?}", first.set_aside);
-    assert_eq!(first.workspace.incidents().count(), 10);
-    assert_eq!(first.workspace.incident(2).unwrap().merged_into, Some(1));
-
-    let again = reopened(&name).await;
-    assert_eq!(again.migrated_from, None);
-    assert_eq!(again.workspace, first.workspace);
-    let links = again.workspace.correlation().to_portable().clusters;
+    let workspace = migrates_once(&name, 1).await;
+    let links = workspace.correlation().to_portable().clusters;
     assert_eq!(links[0].merges[0].absorbed, 2);
 }
 
@@ -416,14 +416,7 @@ async fn a_database_saved_by_schema_2_is_migrated_on_open_and_loses_nothing() {
     transaction.commit().unwrap().await.unwrap();
     database.close();
 
-    let first = reopened(&name).await;
-    assert_eq!(first.migrated_from, Some(2));
-    assert!(first.set_aside.is_empty(), "{:?}", first.set_aside);
-    assert_eq!(first.workspace.incidents().count(), 10);
-    assert_eq!(first.workspace.incident(2).unwrap().merged_into, Some(1));
-    let again = reopened(&name).await;
-    assert_eq!(again.migrated_from, None);
-    assert_eq!(again.workspace, first.workspace);
+    migrates_once(&name, 2).await;
 }
 
 #[wasm_bindgen_test]

@@ -298,3 +298,11 @@ pub fn answer_confirm(yes: bool) {
     .unwrap();
     answer.forget();
 }
+
+/// Everything stored for a workspace, read by a fresh store instance that is closed again.
+pub async fn reopened(name: &str) -> vigil::store::snapshot::Loaded {
+    let store = IdbStore::open(name).await.unwrap();
+    let loaded = store.load().await.unwrap();
+    drop(store);
+    loaded
+}
