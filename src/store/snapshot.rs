@@ -293,6 +293,18 @@ impl Write {
         self.expected_next_number = self.expected_next_number.or(later.expected_next_number);
     }
 
+    /// Adds the queue chunks `chunks` as `workspace` now has them: each rewritten, or removed
+    /// when it holds no incident any more.
+    pub fn add_queue(&mut self, workspace: &Workspace, chunks: &[u64]) {
+        let (texts, empty) = queue_chunks(workspace, chunks.iter().copied().collect());
+        self.queue.extend(texts);
+        self.removed.extend(
+            empty
+                .into_iter()
+                .map(|chunk| (StoreName::Queue, chunk_key(chunk))),
+        );
+    }
+
     /// The records to put into `store`.
     pub fn puts_into(&mut self, store: StoreName) -> Vec<StoredText> {
         match store {
@@ -367,6 +379,14 @@ pub fn records_of(workspace: &Workspace) -> Write {
 /// The records one change touched: the meta record, the named incidents with their alerts, their
 /// links and queue chunks to put; the named incidents and links that no longer exist to remove.
 pub fn records_for(workspace: &Workspace, change: &Change) -> Write {
+    let mut write = incident_records_for(workspace, change);
+    write.add_queue(workspace, &queue_chunks_of(change));
+    write
+}
+
+/// As [`records_for`] without the queue chunks, which a change encoded in parts adds once for
+/// all of them ([`Write::add_queue`]) instead of once for each part.
+pub fn incident_records_for(workspace: &Workspace, change: &Change) -> Write {
     let numbers: BTreeSet<u64> = change.incidents.keys().copied().collect();
     let portable = workspace.correlation().to_portable_for(&numbers);
     let (clusters, unlinked): (Vec<_>, Vec<_>) = {
@@ -386,16 +406,10 @@ pub fn records_for(workspace: &Workspace, change: &Change) -> Write {
             numbers.difference(&linked).copied().collect(),
         )
     };
-    let (queue, empty_chunks) = queue_chunks(workspace, chunks_of(numbers.iter().copied()));
     let removed = numbers
         .iter()
         .filter(|number| workspace.incident(**number).is_none())
         .map(|number| (StoreName::Incidents, number.to_string()))
-        .chain(
-            empty_chunks
-                .into_iter()
-                .map(|chunk| (StoreName::Queue, chunk_key(chunk))),
-        )
         .chain(
             unlinked
                 .iter()
@@ -411,7 +425,7 @@ pub fn records_for(workspace: &Workspace, change: &Change) -> Write {
             &portable.alerts,
         ),
         clusters,
-        queue,
+        queue: Vec::new(),
         removed,
         expected: change
             .incidents
@@ -425,6 +439,14 @@ pub fn records_for(workspace: &Workspace, change: &Change) -> Write {
             .any(|(number, etag)| etag.is_none() && *number >= change.next_number)
             .then_some(change.next_number),
     }
+}
+
+/// The queue chunks a change's incidents fall in, in order: what [`Write::add_queue`] takes,
+/// a few at a time when a large change is encoded in parts.
+pub fn queue_chunks_of(change: &Change) -> Vec<u64> {
+    chunks_of(change.incidents.keys().copied())
+        .into_iter()
+        .collect()
 }
 
 /// A write of the meta record alone.

@@ -213,8 +213,9 @@ mod snapshots {
     use crate::core::team::Team;
     use crate::store::records::SCHEMA_VERSION;
     use crate::store::snapshot::{
-        Change, QUEUE_CHUNK, StoreName, Stored, StoredQueue, StoredText, assemble, read_queue,
-        records_for, records_of, stored_etag, stored_next_number,
+        Change, QUEUE_CHUNK, StoreName, Stored, StoredQueue, StoredText, assemble,
+        incident_records_for, queue_chunks_of, read_queue, records_for, records_of, stored_etag,
+        stored_next_number,
     };
 
     #[test]
@@ -634,10 +635,14 @@ mod snapshots {
                     .collect(),
                 next_number: change.next_number,
             };
-            records_for(&workspace, &part)
+            incident_records_for(&workspace, &part)
         });
         let mut joined = parts.next().unwrap();
         parts.for_each(|part| joined.absorb(part));
+        // The queue once for all parts, a chunk at a time, as the desk adds it.
+        for chunk in queue_chunks_of(&change) {
+            joined.add_queue(&workspace, &[chunk]);
+        }
         let sorted = |mut texts: Vec<StoredText>| {
             texts.sort_by(|a, b| a.key.cmp(&b.key));
             texts

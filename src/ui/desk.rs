@@ -22,7 +22,9 @@ use crate::core::workspace::{AdoptError, Workspace};
 use crate::demo::demo_workspace;
 use crate::store::catalog::{Catalog, DEMO_WORKSPACE, NameError};
 use crate::store::idb::StoreError;
-use crate::store::snapshot::{Change, SetAside, Write, records_for, records_of};
+use crate::store::snapshot::{
+    Change, SetAside, Write, incident_records_for, queue_chunks_of, records_for, records_of,
+};
 use crate::store::tabs::TabChannel;
 use crate::store::workspace_file::export_workspace;
 use crate::store::workspace_store::{
@@ -42,6 +44,9 @@ fn next_slice(slice: usize, took_ms: f64) -> usize {
     let scaled = slice as f64 * SLICE_BUDGET_MS / took_ms.max(1.0);
     (scaled as usize).clamp(1, slice * 2)
 }
+
+/// Queue chunks (of 250 rows each) one slice of a large save encodes.
+const QUEUE_CHUNKS_PER_SLICE: usize = 4;
 
 /// Alerts whose records one slice of a large save encodes: a few milliseconds of work.
 const ALERTS_PER_ENCODING_SLICE: usize = 200;
@@ -438,16 +443,23 @@ impl Desk {
             };
             let records = self
                 .workspace
-                .with_untracked(|workspace| records_for(workspace, &part));
+                .with_untracked(|workspace| incident_records_for(workspace, &part));
             match &mut write {
                 Some(write) => write.absorb(records),
                 None => write = Some(records),
             }
             TimeoutFuture::new(0).await;
         }
-        if let Some(write) = write {
-            self.save(change, write);
+        let Some(mut write) = write else {
+            return;
+        };
+        // Each queue chunk once, however many parts touched it, a few chunks at a time.
+        for chunks in queue_chunks_of(&change).chunks(QUEUE_CHUNKS_PER_SLICE) {
+            self.workspace
+                .with_untracked(|workspace| write.add_queue(workspace, chunks));
+            TimeoutFuture::new(0).await;
         }
+        self.save(change, write);
     }
 
     /// Shows the rows of a change's incidents and saves its records in one transaction.
