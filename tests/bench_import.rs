@@ -120,6 +120,7 @@ async fn import_figures() {
     .await;
     let correlated = now_ms() - started;
     let longest_correlating = longest_since(applying_from);
+    let ingested_at = clock() - applying_from;
     // Stored once the queue rows, written in the same transaction, can be read.
     let store = IdbStore::open(&name).await.unwrap();
     let mut rows = 0;
@@ -131,6 +132,17 @@ async fn import_figures() {
     console_log!(
         "import: correlated in {correlated:.0} ms (longest task {longest_correlating:.0} ms), durable after {stored:.0} ms, {rows} incidents; longest task overall {:.0} ms",
         longest_since(reading_from)
+    );
+    // Where the long tasks fell: milliseconds after Apply, against when the alerts were in.
+    let long: Vec<String> = tasks
+        .borrow()
+        .iter()
+        .filter(|(start, _)| *start >= applying_from)
+        .map(|(start, duration)| format!("{:.0} ms at +{:.0}", duration, start - applying_from))
+        .collect();
+    console_log!(
+        "import: long tasks after Apply: [{}]; the alerts were in at +{ingested_at:.0}",
+        long.join(", ")
     );
     observer.disconnect();
 }
