@@ -230,6 +230,12 @@ impl AlertChecker {
         }
     }
 
+    /// Makes room for `count` more valid alerts at once, so a large file checked a slice at a
+    /// time never stops to copy all the alerts so far into a bigger table.
+    pub fn reserve(&mut self, count: usize) {
+        self.valid.reserve(count);
+    }
+
     /// Checks the alerts of a slice and keeps its problems.
     pub fn take(&mut self, parsed: Parsed) {
         self.problems.extend(parsed.problems);

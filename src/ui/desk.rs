@@ -45,11 +45,20 @@ fn next_slice(slice: usize, took_ms: f64) -> usize {
     (scaled as usize).clamp(1, slice * 2)
 }
 
-/// Queue chunks (of 250 rows each) one slice of a large save encodes.
-const QUEUE_CHUNKS_PER_SLICE: usize = 4;
+/// Queue chunks (of 250 rows each) one slice of a large save encodes: one is some milliseconds.
+const QUEUE_CHUNKS_PER_SLICE: usize = 1;
 
 /// Alerts whose records one slice of a large save encodes: a few milliseconds of work.
 const ALERTS_PER_ENCODING_SLICE: usize = 200;
+
+/// What a large ingest did, in sum: what the Import page reports once it is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IngestTotals {
+    /// Incidents it opened.
+    pub opened: usize,
+    /// Incidents it opened or changed.
+    pub touched: usize,
+}
 
 /// Where the open workspace is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,12 +333,14 @@ impl Desk {
         alerts: Vec<RawAlert>,
         on_progress: impl Fn(usize),
         cancelled: impl Fn() -> bool,
-    ) -> Option<IngestReport> {
+    ) -> Option<IngestTotals> {
         let mut slice = 100;
         if !self.writable() {
             return None;
         }
         let next_number = self.workspace.with_untracked(Workspace::next_number);
+        self.workspace
+            .update_untracked(|workspace| workspace.reserve_alerts(alerts.len()));
         let mut report = IngestReport::default();
         let mut done = 0;
         let mut alerts = alerts.into_iter().peekable();
@@ -348,6 +359,9 @@ impl Desk {
             })?;
             slice = next_slice(slice, js_sys::Date::now() - started);
             report.absorb(part);
+            // Only totals are returned, so each slice's record outcomes are let go as it is
+            // taken in rather than 200,000 of them at once at the end.
+            report.records.clear();
             on_progress(done);
             TimeoutFuture::new(0).await;
             if cancelled() {
@@ -360,7 +374,10 @@ impl Desk {
             next_number,
         };
         self.commit_in_slices(change).await;
-        Some(report)
+        Some(IngestTotals {
+            opened: report.opened.len(),
+            touched: report.touched.len(),
+        })
     }
 
     /// Takes in imported incidents, all or none, and saves them in one transaction.

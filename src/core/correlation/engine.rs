@@ -305,7 +305,7 @@ impl Correlation {
     }
 
     /// Makes room for `count` more alerts at once rather than growing table by table.
-    pub(super) fn reserve(&mut self, count: usize) {
+    pub(in crate::core) fn reserve(&mut self, count: usize) {
         self.alerts.reserve(count);
         self.slots.reserve(count);
         self.by_id.reserve(count);

@@ -197,8 +197,15 @@ async fn plan_in_slices(
     if !cef::looks_like(&head.text) {
         return Some(plan(bytes, now(), first_free, &mut Uuid::new_v4));
     }
-    let mut reader = cef::Reader::new(bytes);
     let mut checker = AlertChecker::new(now());
+    // One alert a line, at most: room for all of them from the start.
+    let mut lines = 0;
+    for part in bytes.chunks(READ_SLICE_BYTES) {
+        lines += part.iter().filter(|byte| **byte == b'\n').count();
+        TimeoutFuture::new(0).await;
+    }
+    checker.reserve(lines + 1);
+    let mut reader = cef::Reader::new(bytes);
     loop {
         let mut parsed = Parsed::default();
         let more = reader.read(SLICE, &mut parsed);
@@ -245,11 +252,10 @@ async fn apply_plan(
         PlanContents::Alerts { valid, .. } => {
             let total = valid.len();
             let progress = |done| stage.set(Stage::Applying { done, total });
-            let report = desk.ingest_in_slices(valid, progress, cancelled).await?;
+            let totals = desk.ingest_in_slices(valid, progress, cancelled).await?;
             Some(Stage::Applied(format!(
                 "{total} alerts imported: {} new incidents, {} incidents changed in all.",
-                report.opened.len(),
-                report.touched.len()
+                totals.opened, totals.touched
             )))
         }
         PlanContents::Incidents(incidents) => {
