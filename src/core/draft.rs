@@ -56,8 +56,13 @@ impl IncidentDraft {
     /// Returns whether it was added.
     pub fn add_tag(&mut self, typed: &str) -> bool {
         let tag = typed.trim();
-        let folded = tag.to_lowercase();
-        if tag.is_empty() || self.tags.iter().any(|known| known.to_lowercase() == folded) {
+        let key = validation::tag_key(tag);
+        if tag.is_empty()
+            || self
+                .tags
+                .iter()
+                .any(|known| validation::tag_key(known) == key)
+        {
             return false;
         }
         self.tags.push(tag.to_owned());

@@ -305,7 +305,7 @@ pub fn tags<'a>(
             );
             continue;
         }
-        let folded = trimmed.to_lowercase();
+        let folded = tag_key(trimmed);
         if !folded_seen.contains(&folded) {
             folded_seen.push(folded);
             kept.push(trimmed.to_owned());
@@ -321,6 +321,11 @@ pub fn tags<'a>(
         );
     }
     kept
+}
+
+/// What makes two tags one: the same text, whatever its case and the spaces around it.
+pub fn tag_key(tag: &str) -> String {
+    tag.trim().to_lowercase()
 }
 
 /// An owner: trimmed fields, at least one way to identify them, a plausible e-mail.

@@ -175,7 +175,7 @@ impl Loaded {
             _ if self.queue_stale => {
                 let mut write = meta_write(&self.workspace);
                 let chunks = chunks_of(self.workspace.incidents().map(|i| i.number));
-                write.queue = queue_chunks(&self.workspace, chunks).0;
+                write.add_queue(&self.workspace, chunks);
                 Some(write)
             }
             // Schema 3 changed the meta record alone; the other records of schema 2 read as
@@ -295,8 +295,8 @@ impl Write {
 
     /// Adds the queue chunks `chunks` as `workspace` now has them: each rewritten, or removed
     /// when it holds no incident any more.
-    pub fn add_queue(&mut self, workspace: &Workspace, chunks: &[u64]) {
-        let (texts, empty) = queue_chunks(workspace, chunks.iter().copied().collect());
+    pub fn add_queue(&mut self, workspace: &Workspace, chunks: impl IntoIterator<Item = u64>) {
+        let (texts, empty) = queue_chunks(workspace, chunks.into_iter().collect());
         self.queue.extend(texts);
         self.removed.extend(
             empty
@@ -362,7 +362,7 @@ pub fn stored_next_number(json: &str) -> Option<u64> {
 pub fn records_of(workspace: &Workspace) -> Write {
     let portable = workspace.correlation().to_portable();
     Write {
-        meta: meta_text(workspace, &portable),
+        meta: meta_text(workspace),
         incidents: incident_texts(workspace.incidents(), &portable.alerts),
         clusters: portable.clusters.iter().map(cluster_text).collect(),
         queue: queue_chunks(
@@ -380,7 +380,7 @@ pub fn records_of(workspace: &Workspace) -> Write {
 /// links and queue chunks to put; the named incidents and links that no longer exist to remove.
 pub fn records_for(workspace: &Workspace, change: &Change) -> Write {
     let mut write = incident_records_for(workspace, change);
-    write.add_queue(workspace, &queue_chunks_of(change));
+    write.add_queue(workspace, queue_chunks_of(change));
     write
 }
 
@@ -417,7 +417,7 @@ pub fn incident_records_for(workspace: &Workspace, change: &Change) -> Write {
         )
         .collect();
     Write {
-        meta: meta_text(workspace, &portable),
+        meta: meta_text(workspace),
         incidents: incident_texts(
             numbers
                 .iter()
@@ -451,9 +451,8 @@ pub fn queue_chunks_of(change: &Change) -> Vec<u64> {
 
 /// A write of the meta record alone.
 fn meta_write(workspace: &Workspace) -> Write {
-    let portable = workspace.correlation().to_portable_for(&BTreeSet::new());
     Write {
-        meta: meta_text(workspace, &portable),
+        meta: meta_text(workspace),
         incidents: Vec::new(),
         clusters: Vec::new(),
         queue: Vec::new(),
@@ -463,11 +462,11 @@ fn meta_write(workspace: &Workspace) -> Write {
     }
 }
 
-fn meta_text(workspace: &Workspace, portable: &PortableCorrelation) -> StoredText {
+fn meta_text(workspace: &Workspace) -> StoredText {
     let meta = MetaRecord {
         schema_version: SCHEMA_VERSION,
         next_number: workspace.next_number(),
-        settings: (&portable.settings).into(),
+        settings: workspace.correlation().settings().into(),
         team: workspace.team().into(),
         clusters: None,
     };

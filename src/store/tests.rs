@@ -641,7 +641,7 @@ mod snapshots {
         parts.for_each(|part| joined.absorb(part));
         // The queue once for all parts, a chunk at a time, as the desk adds it.
         for chunk in queue_chunks_of(&change) {
-            joined.add_queue(&workspace, &[chunk]);
+            joined.add_queue(&workspace, [chunk]);
         }
         let sorted = |mut texts: Vec<StoredText>| {
             texts.sort_by(|a, b| a.key.cmp(&b.key));
