@@ -44,16 +44,15 @@ pub fn App() -> impl IntoView {
     let shown_hash = StoredValue::new(window().location().hash().unwrap_or_default());
     let listener = window_event_listener(ev::hashchange, move |_| {
         let next = current_route();
-        if next == route.get_untracked() {
-            shown_hash.set_value(window().location().hash().unwrap_or_default());
-            return;
-        }
-        if guard.may_leave() {
-            shown_hash.set_value(window().location().hash().unwrap_or_default());
-            route.set(next);
-        } else {
+        let other_page = next != route.get_untracked();
+        if other_page && !guard.may_leave() {
             // Back to the page the analyst chose to stay on, in place of the entry just made.
             let _ = window().location().replace(&shown_hash.get_value());
+            return;
+        }
+        shown_hash.set_value(window().location().hash().unwrap_or_default());
+        if other_page {
+            route.set(next);
         }
     });
     on_cleanup(move || listener.remove());

@@ -2,6 +2,7 @@
 //! read the desk's signals and call its actions; only the desk talks to the store, and it keeps
 //! what is on screen equal to what is stored, or says why not.
 
+use std::convert::Infallible;
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
@@ -44,9 +45,6 @@ fn next_slice(slice: usize, took_ms: f64) -> usize {
     let scaled = slice as f64 * SLICE_BUDGET_MS / took_ms.max(1.0);
     (scaled as usize).clamp(1, slice * 2)
 }
-
-/// Queue chunks (of 250 rows each) one slice of a large save encodes: one is some milliseconds.
-const QUEUE_CHUNKS_PER_SLICE: usize = 1;
 
 /// Alerts whose records one slice of a large save encodes: a few milliseconds of work.
 const ALERTS_PER_ENCODING_SLICE: usize = 200;
@@ -252,6 +250,18 @@ impl Desk {
         numbers: impl IntoIterator<Item = u64>,
         edit: impl FnOnce(&mut Workspace) -> R,
     ) -> Option<R> {
+        let Ok(outcome) =
+            self.try_apply(numbers, |workspace| Ok::<_, Infallible>(edit(workspace)))?;
+        Some(outcome)
+    }
+
+    /// As [`Desk::apply`], for an edit the model may refuse: a refused one changed nothing,
+    /// so nothing is written.
+    pub fn try_apply<T, E>(
+        self,
+        numbers: impl IntoIterator<Item = u64>,
+        edit: impl FnOnce(&mut Workspace) -> Result<T, E>,
+    ) -> Option<Result<T, E>> {
         if !self.writable() {
             return None;
         }
@@ -259,7 +269,9 @@ impl Desk {
             .workspace
             .with_untracked(|workspace| Change::of(workspace, numbers));
         let outcome = self.workspace.try_update(edit)?;
-        self.commit(change);
+        if outcome.is_ok() {
+            self.commit(change);
+        }
         Some(outcome)
     }
 
@@ -279,7 +291,7 @@ impl Desk {
     /// Closes an incident with a verdict, signed by the analyst, and saves it. `None` when the
     /// workspace cannot be written now (the banner says why); the model's refusal otherwise.
     pub fn close_incident(self, number: u64, closing: Closing) -> Option<Result<(), String>> {
-        self.apply([number], |workspace| close_in(workspace, number, closing))
+        self.edit_incident(number, |incident, edit| incident.close(edit, closing))
     }
 
     /// Reopens a closed incident as Active; its verdict is cleared, and the log keeps it.
@@ -293,7 +305,7 @@ impl Desk {
         number: u64,
         operation: impl FnOnce(&mut Incident, Edit<'_>) -> Result<(), EditError>,
     ) -> Option<Result<(), String>> {
-        self.apply([number], |workspace| edit_in(workspace, number, operation))
+        self.try_apply([number], |workspace| edit_in(workspace, number, operation))
     }
 
     /// The creation form's draft kept for the open workspace, if any.
@@ -317,7 +329,7 @@ impl Desk {
     /// saves it with the workspace. `None` when the workspace cannot be written now (the banner
     /// says why); the rule each field broke otherwise.
     pub fn set_analyst(self, name: &str, email: &str) -> Option<Result<(), ValidationErrors>> {
-        self.apply([], |workspace| {
+        self.try_apply([], |workspace| {
             workspace.team_mut().set_analyst(name, email).map(|_| ())
         })
     }
@@ -334,10 +346,10 @@ impl Desk {
         on_progress: impl Fn(usize),
         cancelled: impl Fn() -> bool,
     ) -> Option<IngestTotals> {
-        let mut slice = 100;
         if !self.writable() {
             return None;
         }
+        let mut slice = 100;
         let next_number = self.workspace.with_untracked(Workspace::next_number);
         self.workspace
             .update_untracked(|workspace| workspace.reserve_alerts(alerts.len()));
@@ -470,10 +482,10 @@ impl Desk {
         let Some(mut write) = write else {
             return;
         };
-        // Each queue chunk once, however many parts touched it, a few chunks at a time.
-        for chunks in queue_chunks_of(&change).chunks(QUEUE_CHUNKS_PER_SLICE) {
+        // Each queue chunk once, however many parts touched it, one chunk a task.
+        for chunk in queue_chunks_of(&change) {
             self.workspace
-                .with_untracked(|workspace| write.add_queue(workspace, chunks));
+                .with_untracked(|workspace| write.add_queue(workspace, [chunk]));
             TimeoutFuture::new(0).await;
         }
         self.save(change, write);
@@ -536,9 +548,11 @@ impl Desk {
             let change = self
                 .workspace
                 .with_untracked(|workspace| Change::of(workspace, [number]));
-            let closed = self
-                .workspace
-                .try_update(|workspace| close_in(workspace, number, closing.clone()));
+            let closed = self.workspace.try_update(|workspace| {
+                edit_in(workspace, number, |incident, edit| {
+                    incident.close(edit, closing.clone())
+                })
+            });
             if let Some(Err(why)) = closed {
                 refused.push((number, why));
                 continue;
@@ -677,13 +691,6 @@ fn edit_in(
         etag: &etag,
     };
     operation(incident, edit).map_err(|refused| refused.to_string())
-}
-
-/// Closes an incident of `workspace` with a verdict, signed by the analyst.
-fn close_in(workspace: &mut Workspace, number: u64, closing: Closing) -> Result<(), String> {
-    edit_in(workspace, number, |incident, edit| {
-        incident.close(edit, closing)
-    })
 }
 
 /// Brings the rows of these incidents up to date, adding and removing rows as incidents come

@@ -1,12 +1,17 @@
 //! Asking before the analyst navigates away from input that is not saved yet. A page arms the
 //! guard while it holds such input; the shell asks it before following a change of address.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
+
+/// What to do once the analyst agrees to leave.
+type OnLeave = Arc<dyn Fn() + Send + Sync>;
 
 /// The question to ask before leaving, and what to do once the analyst agrees.
 #[derive(Clone, Copy)]
 pub struct LeaveGuard {
-    armed: StoredValue<Option<(String, Callback<()>)>>,
+    armed: StoredValue<Option<(String, OnLeave)>>,
 }
 
 impl LeaveGuard {
@@ -25,8 +30,9 @@ impl LeaveGuard {
     }
 
     /// From now on, leaving asks `question`; `on_leave` runs when the analyst agrees.
-    pub fn arm(self, question: &str, on_leave: Callback<()>) {
-        self.armed.set_value(Some((question.to_owned(), on_leave)));
+    pub fn arm(self, question: &str, on_leave: impl Fn() + Send + Sync + 'static) {
+        self.armed
+            .set_value(Some((question.to_owned(), Arc::new(on_leave))));
     }
 
     /// Leaving no longer asks.
@@ -42,7 +48,7 @@ impl LeaveGuard {
         let agreed = window().confirm_with_message(&question).unwrap_or(true);
         if agreed {
             self.disarm();
-            on_leave.run(());
+            on_leave();
         }
         agreed
     }

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::FieldErrorText;
 
-/// Adds and removes tags. Duplicates are the caller's to refuse (`on_add` answers whether the
-/// tag was taken), so the rule lives in the model.
+/// Adds and removes tags. Blank and duplicate tags are the caller's to ignore, so the rule
+/// lives in the model.
 #[component]
 pub fn TagEditor(
     /// Prefix of the controls' ids.
@@ -18,8 +18,8 @@ pub fn TagEditor(
     /// Tags to suggest while typing (recently used ones).
     #[prop(into)]
     suggestions: Signal<Vec<String>>,
-    /// Takes a typed tag; answers whether it was added.
-    on_add: Callback<String, bool>,
+    /// Takes a typed tag.
+    on_add: Callback<String>,
     /// Removes a tag.
     on_remove: Callback<String>,
     /// Why the tags are refused, when they are.
@@ -30,15 +30,8 @@ pub fn TagEditor(
     let input_id = format!("{id_prefix}-tag");
     let list_id = format!("{id_prefix}-tag-suggestions");
     let error_id = format!("{id_prefix}-tags-error");
-    let add = move || {
-        let text = typed.get_untracked();
-        if text.trim().is_empty() {
-            return;
-        }
-        // A duplicate is ignored: nothing to add, and the field is cleared all the same.
-        on_add.run(text);
-        typed.set(String::new());
-    };
+    // The field is cleared whether or not the model took the tag.
+    let add = move || on_add.run(typed.try_update(std::mem::take).unwrap_or_default());
     let on_key = move |event: ev::KeyboardEvent| {
         if event.key() == "Enter" {
             event.prevent_default();

@@ -41,14 +41,13 @@ pub fn IncidentsPage() -> impl IntoView {
         // In place of the current entry: the back button leaves the queue, not a filter.
         let _ = window().location().replace(&href);
     };
+    // How many rows match, and the newest of them to list: only those are copied.
     let matching = Memo::new(move |_| {
         let filter = filter.read();
-        desk.rows()
-            .read()
-            .iter()
-            .filter(|row| filter.shows(row))
-            .cloned()
-            .collect::<Vec<QueueRow>>()
+        let rows = desk.rows().read();
+        let mut shown = rows.iter().rev().filter(|row| filter.shows(row));
+        let newest: Vec<QueueRow> = shown.by_ref().take(ROWS_SHOWN).cloned().collect();
+        (newest.len() + shown.count(), newest)
     });
     let selected = RwSignal::new(BTreeSet::<u64>::new());
     let closing = RwSignal::new(false);
@@ -97,7 +96,7 @@ pub fn IncidentsPage() -> impl IntoView {
                     .collect_view()}
             </fieldset>
             <p class="queue-count" role="status">
-                {move || format!("{} of {} incidents", matching.read().len(), total())}
+                {move || format!("{} of {} incidents", matching.read().0, total())}
             </p>
             <div class="actions">
                 <button
@@ -138,16 +137,15 @@ pub fn IncidentsPage() -> impl IntoView {
                     {move || {
                         matching
                             .read()
+                            .1
                             .iter()
-                            .rev()
-                            .take(ROWS_SHOWN)
                             .map(|row| row_view(row, selected))
                             .collect_view()
                     }}
                 </tbody>
             </table>
             {move || {
-                let count = matching.read().len();
+                let count = matching.read().0;
                 (count > ROWS_SHOWN).then(|| view! {
                     <p class="hint">
                         {format!("The {ROWS_SHOWN} newest are listed; narrow the filter to see the others.")}

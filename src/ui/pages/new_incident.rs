@@ -11,6 +11,7 @@ use crate::core::draft::IncidentDraft;
 use crate::core::people::Owner;
 use crate::core::validation::{self, Field, ValidationErrors, limits};
 use crate::core::vocabulary::{IncidentStatus, Severity};
+use crate::core::workspace::Workspace;
 use crate::route::Route;
 use crate::ui::components::{
     AnalystFields, ClosingFields, EnumSelect, FieldErrorText, TagEditor, error_for,
@@ -80,7 +81,7 @@ pub fn NewIncidentPage() -> impl IntoView {
         } else {
             guard.arm(
                 "Leave the new incident? What you typed will be discarded.",
-                Callback::new(move |()| desk.discard_draft()),
+                move || desk.discard_draft(),
             );
         }
     });
@@ -94,7 +95,7 @@ pub fn NewIncidentPage() -> impl IntoView {
         draft.with(|draft| validation::description(&draft.description, &mut found));
         found.all().first().map(ToString::to_string)
     });
-    let known_owners = Memo::new(move |_| desk.workspace().with(|w| w.owner_suggestions("")));
+    let known_owners = Memo::new(move |_| desk.workspace().with(Workspace::known_owners));
     let recent_tags = Memo::new(move |_| {
         let since = now() - Duration::days(RECENT_TAGS_DAYS);
         desk.workspace().with(|w| w.recent_tags(since))
@@ -189,7 +190,9 @@ pub fn NewIncidentPage() -> impl IntoView {
                     tags=Signal::derive(move || draft.read().tags.clone())
                     suggestions=recent_tags
                     on_add=Callback::new(move |typed: String| {
-                        draft.try_update(|draft| draft.add_tag(&typed)).unwrap_or(false)
+                        draft.update(|draft| {
+                            draft.add_tag(&typed);
+                        })
                     })
                     on_remove=Callback::new(move |tag: String| {
                         draft.update(|draft| draft.remove_tag(&tag))
