@@ -10,7 +10,10 @@ use uuid::Uuid;
 use super::index::{AlertIx, CorrelationKey, KeyIx, Posting, millis};
 use super::reason::{Matched, MergeCause, MergeRecord, MergeRefusal, Reason};
 use super::settings::{GroupingSettings, Matching};
-use super::{Correlation, GroupBy, Placement, Slot, canonical_before, correlation_actor};
+use super::{
+    Cluster, Correlation, GroupBy, Placement, Slot, canonical_before, correlation_actor,
+    distinct_entities,
+};
 use crate::core::alert::{Alert, RawAlert, Rejection, Warning};
 use crate::core::entity::{Entity, EntityKey};
 use crate::core::incident::{Etag, Incident};
@@ -782,25 +785,13 @@ impl Workspace {
                 .map_or(&[][..], |cluster| cluster.alerts.as_slice())
         };
         let cap = correlation.settings.merge.max_entities;
-        let mentions: usize = numbers
+        let clusters: Vec<&Cluster> = numbers
             .iter()
             .filter_map(|number| correlation.clusters.get(number))
-            .map(|cluster| cluster.entity_mentions)
-            .sum();
-        // Distinct entities never outnumber mentions, so most merges skip the exact count.
-        if mentions > cap {
-            let mut entities: FxHashSet<KeyIx> = FxHashSet::default();
-            for &number in numbers {
-                for &alert in alerts_of(number) {
-                    entities.extend(correlation.slots[alert as usize].entity_keys.iter());
-                }
-            }
-            if entities.len() > cap {
-                return Err(MergeRefusal::TooManyEntities {
-                    count: entities.len(),
-                    cap,
-                });
-            }
+            .collect();
+        let count = distinct_entities(&clusters);
+        if count > cap {
+            return Err(MergeRefusal::TooManyEntities { count, cap });
         }
         if correlation.settings.merge.respect_device_groups {
             let groups = |number: u64| {

@@ -30,7 +30,7 @@ pub use settings::{
     Selection, SettingsError,
 };
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::core::alert::Alert;
 use crate::core::incident::Incident;
@@ -113,17 +113,56 @@ struct Cluster {
     continued_by: Option<u64>,
     /// The incidents merged into this one, and why.
     merges: Vec<MergeRecord>,
-    /// How many strong keys its alerts name, counting repeats: a cheap bound on its distinct
-    /// entities for the merge cap.
-    entity_mentions: usize,
+    /// Its distinct strong keys, each with how many of its alerts name it: kept as alerts come
+    /// and go, so the merge cap is checked without walking every alert of a large incident.
+    entities: FxHashMap<KeyIx, u32>,
 }
 
 impl Cluster {
     /// Empties it for a merge or a regroup, returning its alerts and its anchor.
     fn take_alerts(&mut self) -> (Vec<AlertIx>, Option<AlertIx>) {
-        self.entity_mentions = 0;
+        self.entities.clear();
         (std::mem::take(&mut self.alerts), self.anchor.take())
     }
+
+    /// Counts an alert's keys in.
+    fn name_entities(&mut self, keys: &[KeyIx]) {
+        for &key in keys {
+            *self.entities.entry(key).or_default() += 1;
+        }
+    }
+
+    /// Counts an alert's keys out.
+    fn unname_entities(&mut self, keys: &[KeyIx]) {
+        for key in keys {
+            if let Some(count) = self.entities.get_mut(key) {
+                *count -= 1;
+                if *count == 0 {
+                    self.entities.remove(key);
+                }
+            }
+        }
+    }
+}
+
+/// How many distinct strong keys the clusters name together, reading only the smaller ones
+/// against the largest.
+fn distinct_entities(clusters: &[&Cluster]) -> usize {
+    let Some(largest) = clusters.iter().max_by_key(|cluster| cluster.entities.len()) else {
+        return 0;
+    };
+    let mut others: FxHashSet<KeyIx> = FxHashSet::default();
+    for cluster in clusters {
+        if !std::ptr::eq(*cluster, *largest) {
+            others.extend(
+                cluster
+                    .entities
+                    .keys()
+                    .filter(|key| !largest.entities.contains_key(key)),
+            );
+        }
+    }
+    largest.entities.len() + others.len()
 }
 
 /// Whether alert `a` comes before `b` in canonical order (start, then id). The ids live in the
@@ -273,6 +312,7 @@ impl Correlation {
             .map(|cluster| {
                 std::mem::size_of::<(u64, Cluster)>()
                     + cluster.alerts.capacity() * std::mem::size_of::<AlertIx>()
+                    + cluster.entities.capacity() * (std::mem::size_of::<(KeyIx, u32)>() + 1)
             })
             .sum();
         slots + ids + clusters + self.keys.heap_bytes() + self.neighbourhoods.heap_bytes()
@@ -334,9 +374,8 @@ impl Correlation {
 
     fn add_to_cluster(&mut self, number: u64, alert: AlertIx) {
         let before = |a: AlertIx, b: AlertIx| canonical_before(&self.slots, &self.alerts, a, b);
-        let mentions = self.slots[alert as usize].entity_keys.len();
         let cluster = self.clusters.entry(number).or_default();
-        cluster.entity_mentions += mentions;
+        cluster.name_entities(&self.slots[alert as usize].entity_keys);
         cluster.alerts.push(alert);
         if cluster.anchor.is_none_or(|anchor| before(alert, anchor)) {
             cluster.anchor = Some(alert);
@@ -348,7 +387,7 @@ impl Correlation {
             return;
         };
         cluster.alerts.retain(|&member| member != alert);
-        cluster.entity_mentions -= self.slots[alert as usize].entity_keys.len();
+        cluster.unname_entities(&self.slots[alert as usize].entity_keys);
         let alerts = cluster.alerts.clone();
         let anchor = alerts.into_iter().min_by(|&a, &b| self.canonical_cmp(a, b));
         if let Some(cluster) = self.clusters.get_mut(&number) {

@@ -738,6 +738,36 @@ fn the_entity_cap_and_device_groups_block_merges() {
         [(1, 2, MergeRefusal::TooManyEntities { count: 2, cap: 1 })]
     );
 
+    // An entity both incidents name counts once: {web01, ana} and {ana, bob} make three.
+    let mut settings = CorrelationSettings::default();
+    settings.merge.max_entities = 3;
+    let mut workspace = with_settings(settings);
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01"), user("ana")]),
+            alert("b", 10, &[user("bob")]),
+            alert("c", 15, &[host("web01")]),
+        ],
+    );
+    let report = ingest(
+        &mut workspace,
+        vec![alert("d", 20, &[user("bob"), user("ana")])],
+    );
+    assert_eq!(report.merges.len(), 1);
+    assert!(report.refused_merges.is_empty());
+    let report = ingest(
+        &mut workspace,
+        vec![
+            alert("e", 30, &[user("eve")]),
+            alert("f", 40, &[user("eve"), host("web01")]),
+        ],
+    );
+    assert_eq!(
+        report.refused_merges,
+        [(1, 3, MergeRefusal::TooManyEntities { count: 4, cap: 3 })]
+    );
+
     let mut settings = CorrelationSettings::default();
     settings.merge.respect_device_groups = true;
     let mut workspace = with_settings(settings);
