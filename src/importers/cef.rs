@@ -21,15 +21,6 @@ pub fn looks_like(text: &str) -> bool {
         .is_some_and(|line| line.contains(MARKER) && line.matches('|').count() >= 7)
 }
 
-/// Every event of a CEF text; a line that is not an event is a problem named by its line
-/// number, and blank lines are skipped.
-pub fn parse(text: &str) -> Parsed {
-    let mut reader = Reader::new(text.as_bytes());
-    let mut parsed = Parsed::default();
-    while reader.read(usize::MAX, &mut parsed) {}
-    parsed
-}
-
 /// Reads a CEF file's bytes a slice of lines at a time, so a large file is read between the
 /// browser's other work and shows its progress. Each line is decoded on its own: bytes that
 /// are not UTF-8 become U+FFFD, and [`Reader::replaced`] says whether any did.

@@ -6,46 +6,23 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::{Parsed, RecordProblem};
 use crate::core::alert::{AlertDetails, RawAlert, RawEntity};
 use crate::core::vocabulary::{AlertStatus, Severity};
 
 /// The `@odata.type` prefix of Graph security types.
 const GRAPH_TYPE: &str = "#microsoft.graph.security.";
 
-/// Whether a JSON document is Graph alerts: items with `evidence` or a Graph alert type.
-pub fn looks_like(document: &Value) -> bool {
-    let is_alert = |item: &Value| {
-        item.get("evidence").is_some()
-            || item
-                .get("@odata.type")
-                .and_then(Value::as_str)
-                .is_some_and(|kind| kind == "#microsoft.graph.security.alert")
-    };
-    match document.get("value").and_then(Value::as_array) {
-        Some(items) => items.first().is_some_and(is_alert),
-        None => is_alert(document),
-    }
+/// Whether a record is a Graph alert: it has `evidence` or a Graph alert type.
+pub fn is_alert(record: &Value) -> bool {
+    record.get("evidence").is_some()
+        || record
+            .get("@odata.type")
+            .and_then(Value::as_str)
+            .is_some_and(|kind| kind == "#microsoft.graph.security.alert")
 }
 
-/// Every alert of the document; one that cannot be read is a problem named by its position.
-pub fn parse(document: &Value) -> Parsed {
-    let items: Vec<&Value> = match document.get("value").and_then(Value::as_array) {
-        Some(items) => items.iter().collect(),
-        None => vec![document],
-    };
-    let mut parsed = Parsed::default();
-    for (index, item) in items.into_iter().enumerate() {
-        let record = index + 1;
-        match parse_alert(item) {
-            Ok(alert) => parsed.alerts.push((record, alert)),
-            Err(reason) => parsed.problems.push(RecordProblem { record, reason }),
-        }
-    }
-    parsed
-}
-
-fn parse_alert(item: &Value) -> Result<RawAlert, String> {
+/// One alert as the core's raw alert, or what is wrong with it.
+pub fn read_alert(item: &Value) -> Result<RawAlert, String> {
     let alert = item.as_object().ok_or("the alert is not an object")?;
     let text = |field: &str| -> Result<String, String> {
         match alert.get(field) {

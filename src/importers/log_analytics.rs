@@ -9,33 +9,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::{Parsed, RecordProblem};
 use crate::core::alert::{AlertDetails, RawAlert, RawEntity};
 
-/// Whether a JSON document is a list of SecurityAlert rows.
-pub fn looks_like(document: &Value) -> bool {
-    document.as_array().is_some_and(|rows| {
-        rows.first().and_then(Value::as_object).is_some_and(|row| {
-            row.contains_key("SystemAlertId") || row.get("Type") == Some(&"SecurityAlert".into())
-        })
+/// Whether a record is a SecurityAlert row.
+pub fn is_row(record: &Value) -> bool {
+    record.as_object().is_some_and(|row| {
+        row.contains_key("SystemAlertId") || row.get("Type") == Some(&"SecurityAlert".into())
     })
 }
 
-/// Every row of the list; a row that cannot be read is a problem named by its position.
-pub fn parse(document: &Value) -> Parsed {
-    let mut parsed = Parsed::default();
-    let rows = document.as_array().map(Vec::as_slice).unwrap_or_default();
-    for (index, row) in rows.iter().enumerate() {
-        let record = index + 1;
-        match parse_row(row) {
-            Ok(alert) => parsed.alerts.push((record, alert)),
-            Err(reason) => parsed.problems.push(RecordProblem { record, reason }),
-        }
-    }
-    parsed
-}
-
-fn parse_row(row: &Value) -> Result<RawAlert, String> {
+/// One row as an alert, or what is wrong with it.
+pub fn read_row(row: &Value) -> Result<RawAlert, String> {
     let row = row.as_object().ok_or("the row is not an object")?;
     let text = |column: &str| -> Result<String, String> {
         match row.get(column) {

@@ -4,6 +4,7 @@
 
 pub mod cef;
 pub mod graph;
+pub mod json_records;
 pub mod log_analytics;
 pub mod sentinel_alerts;
 
@@ -18,6 +19,7 @@ use crate::core::incident::Incident;
 use crate::core::workspace::Workspace;
 use crate::sentinel::{ImportContext, import_incidents};
 use crate::store::workspace_file::import_workspace;
+use json_records::{JsonRecords, Shape};
 
 /// A format Vigil reads, told from the content, never from the file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,55 +72,52 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     }
 }
 
-/// Which format a text is in, with its JSON when it is JSON; or why it is none of them.
-pub fn detect(text: &str) -> Result<(Format, Option<Value>), String> {
-    if cef::looks_like(text) {
-        return Ok((Format::Cef, None));
-    }
-    let document: Value = serde_json::from_str(text).map_err(|error| {
-        format!(
-            "the file is neither CEF nor JSON (JSON stops at line {}, column {}: {error})",
-            error.line(),
-            error.column()
-        )
-    })?;
-    let format = if document.get("vigil").is_some() {
-        Format::VigilWorkspace
-    } else if log_analytics::looks_like(&document) {
-        Format::LogAnalyticsAlerts
-    } else if sentinel_alerts::looks_like(&document) {
-        Format::SentinelAlerts
-    } else if graph::looks_like(&document) {
-        Format::GraphAlerts
-    } else if is_sentinel_incidents(&document) {
-        Format::SentinelIncidents
-    } else {
-        return Err("the JSON is none of the formats Vigil reads: Sentinel incidents or alerts, Log Analytics SecurityAlert rows, Graph security alerts".to_owned());
-    };
-    Ok((format, Some(document)))
-}
+/// Reads one record of a JSON alert format, or says what is wrong with it.
+type RecordReader = fn(&Value) -> Result<RawAlert, String>;
 
-/// The alerts of a text in an alert format; `None` for Sentinel incidents, which `sentinel`
-/// imports as incidents.
-pub fn read_alerts(format: Format, text: &str, document: Option<&Value>) -> Option<Parsed> {
-    match (format, document) {
-        (Format::Cef, _) => Some(cef::parse(text)),
-        (Format::LogAnalyticsAlerts, Some(document)) => Some(log_analytics::parse(document)),
-        (Format::GraphAlerts, Some(document)) => Some(graph::parse(document)),
-        (Format::SentinelAlerts, Some(document)) => Some(sentinel_alerts::parse(document)),
-        _ => None,
+impl Format {
+    /// How one record of a JSON alert format is read.
+    fn record_reader(self) -> Option<RecordReader> {
+        match self {
+            Format::LogAnalyticsAlerts => Some(log_analytics::read_row),
+            Format::GraphAlerts => Some(graph::read_alert),
+            Format::SentinelAlerts => Some(sentinel_alerts::read_alert),
+            Format::SentinelIncidents | Format::Cef | Format::VigilWorkspace => None,
+        }
     }
 }
 
-/// A Sentinel incident (a PUT body or GET reply) or a list page of them.
-fn is_sentinel_incidents(document: &Value) -> bool {
+/// The alert format of a list told from its first record: Log Analytics rows come as an array,
+/// REST and Graph alerts as an API page.
+fn list_format(shape: Shape, first: &Value) -> Option<Format> {
+    match shape {
+        Shape::Array => log_analytics::is_row(first).then_some(Format::LogAnalyticsAlerts),
+        Shape::ValueList if sentinel_alerts::is_alert(first) => Some(Format::SentinelAlerts),
+        Shape::ValueList if graph::is_alert(first) => Some(Format::GraphAlerts),
+        Shape::ValueList => None,
+    }
+}
+
+/// The format of a file read as one document: a workspace file, Sentinel incidents, or a single
+/// alert; or why it is none of them.
+fn document_format(document: &Value) -> Result<Format, String> {
     let is_incident = |item: &Value| {
         item.get("properties")
             .is_some_and(|properties| properties.get("title").is_some())
     };
-    match document.get("value").and_then(Value::as_array) {
-        Some(items) => items.is_empty() || items.iter().any(is_incident),
+    if document.get("vigil").is_some() {
+        Ok(Format::VigilWorkspace)
+    } else if sentinel_alerts::is_alert(document) {
+        Ok(Format::SentinelAlerts)
+    } else if graph::is_alert(document) {
+        Ok(Format::GraphAlerts)
+    } else if match document.get("value").and_then(Value::as_array) {
+        Some(items) => items.first().is_none_or(is_incident),
         None => is_incident(document),
+    } {
+        Ok(Format::SentinelIncidents)
+    } else {
+        Err("the JSON is none of the formats Vigil reads: Sentinel incidents or alerts, Log Analytics SecurityAlert rows, Graph security alerts".to_owned())
     }
 }
 
@@ -169,50 +168,215 @@ pub enum PlanContents {
     Workspace(Box<Workspace>),
 }
 
-/// Reads a file and works out what applying it would do; an error names what stops the whole
-/// file from being read (not a known format, or an incident file that breaks somewhere).
-pub fn plan(
-    bytes: &[u8],
-    now: DateTime<Utc>,
-    first_free_number: u64,
-    new_id: &mut dyn FnMut() -> Uuid,
-) -> Result<ImportPlan, String> {
-    let decoded = decode(bytes);
-    let (format, document) = detect(&decoded.text)?;
-    let contents = match read_alerts(format, &decoded.text, document.as_ref()) {
-        Some(parsed) => check_alerts(parsed, now),
-        None if format == Format::VigilWorkspace => PlanContents::Workspace(Box::new(
-            import_workspace(&decoded.text).map_err(|error| error.to_string())?,
-        )),
-        None => {
-            let mut context = ImportContext {
-                now,
-                first_free_number,
-                new_id,
-            };
-            PlanContents::Incidents(
-                import_incidents(&decoded.text, &mut context).map_err(|error| error.to_string())?,
-            )
-        }
-    };
-    Ok(ImportPlan {
-        format,
-        replaced_characters: decoded.replaced,
-        contents,
-    })
+/// Records read in one step of a plan: a few milliseconds of work.
+const RECORDS_PER_STEP: usize = 1_000;
+/// Bytes of a JSON list read in one step at most, however large its records are.
+const JSON_BYTES_PER_STEP: usize = 256 << 10;
+/// Bytes scanned for line ends in one step while a CEF file is sized up.
+const COUNTED_BYTES_PER_STEP: usize = 1 << 20;
+
+/// Works out what applying a file would do, a step of a few milliseconds at a time, so the
+/// page can stay responsive and offer Cancel between steps: CEF lines and the records of JSON
+/// alert lists are read in steps; a workspace or incident file, all or nothing, in one.
+pub struct Planner<'a> {
+    format: Format,
+    replaced_characters: bool,
+    /// A CEF file's line count so far, while it is sized up (at most one alert a line) so the
+    /// tables grow once; `None` once done or for other formats.
+    sizing: Option<LineCount<'a>>,
+    work: Work<'a>,
+    checker: AlertChecker,
 }
 
-/// Splits read alerts into those the core will take and those it would refuse, with the
-/// core's own reasons, so the report says before Apply what Apply will do.
-fn check_alerts(parsed: Parsed, now: DateTime<Utc>) -> PlanContents {
-    let mut checker = AlertChecker::new(now);
-    checker.take(parsed);
-    checker.finish()
+/// Counting a text's lines a slice at a time.
+struct LineCount<'a> {
+    bytes: &'a [u8],
+    counted: usize,
+    lines: usize,
+}
+
+/// What a planner has left to read.
+enum Work<'a> {
+    /// CEF lines.
+    Cef(cef::Reader<'a>),
+    /// The records of a JSON alert list.
+    Json {
+        records: JsonRecords<'a>,
+        read: RecordReader,
+    },
+    /// One alert, the whole file (`None` once read).
+    Single {
+        document: Option<Value>,
+        read: RecordReader,
+    },
+    /// Nothing: the file was read whole into these contents.
+    Done(PlanContents),
+}
+
+impl Work<'_> {
+    /// Reads the next slice of records into `parsed`; `Ok(false)` once all are read, an error
+    /// when the rest of the file cannot be read (a JSON list that stops being JSON).
+    fn read_step(&mut self, parsed: &mut Parsed) -> Result<bool, String> {
+        let mut keep = |record: usize, read: RecordReader, value: &Value| match read(value) {
+            Ok(alert) => parsed.alerts.push((record, alert)),
+            Err(reason) => parsed.problems.push(RecordProblem { record, reason }),
+        };
+        Ok(match self {
+            Work::Cef(reader) => reader.read(RECORDS_PER_STEP, parsed),
+            Work::Json { records, read } => {
+                let (started, _) = records.progress();
+                for _ in 0..RECORDS_PER_STEP {
+                    match records.next_record() {
+                        None => return Ok(false),
+                        Some(Err(error)) => return Err(error),
+                        Some(Ok((record, value))) => keep(record, *read, &value),
+                    }
+                    if records.progress().0 - started >= JSON_BYTES_PER_STEP {
+                        break;
+                    }
+                }
+                true
+            }
+            Work::Single { document, read } => {
+                if let Some(document) = document.take() {
+                    keep(1, *read, &document);
+                }
+                false
+            }
+            Work::Done(_) => false,
+        })
+    }
+}
+
+impl<'a> Planner<'a> {
+    /// Tells the file's format from its content and starts reading it; an error names what
+    /// stops the whole file from being read (not a known format, or an incident or workspace
+    /// file that breaks somewhere).
+    pub fn open(
+        bytes: &'a [u8],
+        now: DateTime<Utc>,
+        first_free_number: u64,
+        new_id: &mut dyn FnMut() -> Uuid,
+    ) -> Result<Planner<'a>, String> {
+        let mut checker = AlertChecker::new(now);
+        let planner = |format, sizing, work, checker| Planner {
+            format,
+            replaced_characters: false,
+            sizing,
+            work,
+            checker,
+        };
+        // The format shows in the first line; a cut character at the end does not matter.
+        let head = decode(&bytes[..bytes.len().min(4096)]);
+        if cef::looks_like(&head.text) {
+            let sizing = LineCount {
+                bytes,
+                counted: 0,
+                lines: 0,
+            };
+            let work = Work::Cef(cef::Reader::new(bytes));
+            return Ok(planner(Format::Cef, Some(sizing), work, checker));
+        }
+        if let Some(records) = JsonRecords::open(bytes) {
+            let mut probe = records.clone();
+            if let Some(Ok((_, first))) = probe.next_record()
+                && let Some(format) = list_format(records.shape(), &first)
+                && let Some(read) = format.record_reader()
+            {
+                // Sized once from the first record, so a large file rarely grows its table.
+                let (before, _) = records.progress();
+                let (after, total) = probe.progress();
+                let estimate = total / (after - before).max(1);
+                checker.reserve(estimate + estimate / 4);
+                return Ok(planner(format, None, Work::Json { records, read }, checker));
+            }
+        }
+        let decoded = decode(bytes);
+        let document: Value = serde_json::from_str(&decoded.text).map_err(|error| {
+            format!(
+                "the file is neither CEF nor JSON (JSON stops at line {}, column {}: {error})",
+                error.line(),
+                error.column()
+            )
+        })?;
+        let format = document_format(&document)?;
+        let work = match format.record_reader() {
+            Some(read) => Work::Single {
+                document: Some(document),
+                read,
+            },
+            None if format == Format::VigilWorkspace => Work::Done(PlanContents::Workspace(
+                Box::new(import_workspace(&decoded.text).map_err(|error| error.to_string())?),
+            )),
+            None => {
+                let mut context = ImportContext {
+                    now,
+                    first_free_number,
+                    new_id,
+                };
+                Work::Done(PlanContents::Incidents(
+                    import_incidents(&decoded.text, &mut context)
+                        .map_err(|error| error.to_string())?,
+                ))
+            }
+        };
+        Ok(Planner {
+            replaced_characters: decoded.replaced,
+            ..planner(format, None, work, checker)
+        })
+    }
+
+    /// Does one step; `Ok(false)` once the whole file is read, an error when the rest of the
+    /// file cannot be read (a JSON list that stops being JSON).
+    pub fn step(&mut self) -> Result<bool, String> {
+        if let Some(sizing) = &mut self.sizing {
+            let end = (sizing.counted + COUNTED_BYTES_PER_STEP).min(sizing.bytes.len());
+            let slice = &sizing.bytes[sizing.counted..end];
+            sizing.lines += slice.iter().filter(|byte| **byte == b'\n').count();
+            sizing.counted = end;
+            if end == sizing.bytes.len() {
+                self.checker.reserve(sizing.lines + 1);
+                self.sizing = None;
+            }
+            return Ok(true);
+        }
+        let mut parsed = Parsed::default();
+        let more = self.work.read_step(&mut parsed)?;
+        self.checker.take(parsed);
+        Ok(more)
+    }
+
+    /// How much of the file is read, in bytes, and how long it is.
+    pub fn progress(&self) -> (usize, usize) {
+        match &self.work {
+            Work::Cef(reader) => reader.progress(),
+            Work::Json { records, .. } => records.progress(),
+            Work::Single { .. } | Work::Done(_) => (1, 1),
+        }
+    }
+
+    /// The plan: what applying the file would do.
+    pub fn finish(self) -> ImportPlan {
+        let replaced = match &self.work {
+            Work::Cef(reader) => reader.replaced(),
+            Work::Json { records, .. } => records.replaced(),
+            Work::Single { .. } | Work::Done(_) => false,
+        };
+        let contents = match self.work {
+            Work::Done(contents) => contents,
+            _ => self.checker.finish(),
+        };
+        ImportPlan {
+            format: self.format,
+            replaced_characters: self.replaced_characters || replaced,
+            contents,
+        }
+    }
 }
 
 /// Checks read alerts as the core will, a slice at a time: the valid ones, and each refused
 /// record (a duplicate id included) with the reason.
-pub struct AlertChecker {
+struct AlertChecker {
     now: DateTime<Utc>,
     first_record: BTreeMap<String, usize>,
     valid: Vec<RawAlert>,
@@ -221,7 +385,7 @@ pub struct AlertChecker {
 
 impl AlertChecker {
     /// A checker for alerts ingested at `now`.
-    pub fn new(now: DateTime<Utc>) -> AlertChecker {
+    fn new(now: DateTime<Utc>) -> AlertChecker {
         AlertChecker {
             now,
             first_record: BTreeMap::new(),
@@ -232,12 +396,12 @@ impl AlertChecker {
 
     /// Makes room for `count` more valid alerts at once, so a large file checked a slice at a
     /// time never stops to copy all the alerts so far into a bigger table.
-    pub fn reserve(&mut self, count: usize) {
+    fn reserve(&mut self, count: usize) {
         self.valid.reserve(count);
     }
 
     /// Checks the alerts of a slice and keeps its problems.
-    pub fn take(&mut self, parsed: Parsed) {
+    fn take(&mut self, parsed: Parsed) {
         self.problems.extend(parsed.problems);
         for (record, alert) in parsed.alerts {
             let refusal = match Alert::check(alert.clone(), self.now) {
@@ -257,13 +421,8 @@ impl AlertChecker {
         }
     }
 
-    /// How many records were checked so far.
-    pub fn checked(&self) -> usize {
-        self.valid.len() + self.problems.len()
-    }
-
     /// The plan's contents, problems in record order.
-    pub fn finish(mut self) -> PlanContents {
+    fn finish(mut self) -> PlanContents {
         self.problems.sort_by_key(|problem| problem.record);
         PlanContents::Alerts {
             valid: self.valid,

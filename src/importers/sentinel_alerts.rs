@@ -4,38 +4,17 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::{Parsed, RecordProblem};
 use crate::core::alert::{AlertDetails, RawAlert};
 
 const KIND: &str = "SecurityAlert";
 
-/// Whether a JSON document is REST alerts.
-pub fn looks_like(document: &Value) -> bool {
-    let is_alert = |item: &Value| item.get("kind").and_then(Value::as_str) == Some(KIND);
-    match document.get("value").and_then(Value::as_array) {
-        Some(items) => items.first().is_some_and(is_alert),
-        None => is_alert(document),
-    }
+/// Whether a record is a REST alert.
+pub fn is_alert(record: &Value) -> bool {
+    record.get("kind").and_then(Value::as_str) == Some(KIND)
 }
 
-/// Every alert of the document; one that cannot be read is a problem named by its position.
-pub fn parse(document: &Value) -> Parsed {
-    let items: Vec<&Value> = match document.get("value").and_then(Value::as_array) {
-        Some(items) => items.iter().collect(),
-        None => vec![document],
-    };
-    let mut parsed = Parsed::default();
-    for (index, item) in items.into_iter().enumerate() {
-        let record = index + 1;
-        match parse_alert(item) {
-            Ok(alert) => parsed.alerts.push((record, alert)),
-            Err(reason) => parsed.problems.push(RecordProblem { record, reason }),
-        }
-    }
-    parsed
-}
-
-fn parse_alert(item: &Value) -> Result<RawAlert, String> {
+/// One alert as the core's raw alert, or what is wrong with it.
+pub fn read_alert(item: &Value) -> Result<RawAlert, String> {
     if item.get("kind").and_then(Value::as_str) != Some(KIND) {
         return Err(format!("kind: expected \"{KIND}\""));
     }

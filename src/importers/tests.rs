@@ -5,12 +5,47 @@ use super::*;
 use crate::core::alert::{Alert, RawEntity};
 use crate::core::vocabulary::Severity;
 
+/// Every record of a file as its importer reads it, before the core's checks, with the format
+/// it was told to be in.
+fn read(text: &str) -> Result<(Format, Parsed), String> {
+    let now = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
+    let mut planner = Planner::open(text.as_bytes(), now, 1, &mut Uuid::nil)?;
+    let mut parsed = Parsed::default();
+    while planner.work.read_step(&mut parsed)? {}
+    Ok((planner.format, parsed))
+}
+
+/// The records of a file holding this JSON.
+fn read_json(document: &serde_json::Value) -> Parsed {
+    read(&document.to_string()).unwrap().1
+}
+
+/// Every line of a CEF text, read at once.
+fn read_cef(text: &str) -> Parsed {
+    let mut reader = cef::Reader::new(text.as_bytes());
+    let mut parsed = Parsed::default();
+    while reader.read(usize::MAX, &mut parsed) {}
+    parsed
+}
+
+/// What applying a whole file would do, planned in one go.
+fn plan_whole(
+    bytes: &[u8],
+    now: DateTime<Utc>,
+    first_free_number: u64,
+    new_id: &mut dyn FnMut() -> Uuid,
+) -> Result<ImportPlan, String> {
+    let mut planner = Planner::open(bytes, now, first_free_number, new_id)?;
+    while planner.step()? {}
+    Ok(planner.finish())
+}
+
 mod cef_format {
     use super::*;
     use crate::importers::cef;
 
     fn one(line: &str) -> RawAlert {
-        let parsed = cef::parse(line);
+        let parsed = read_cef(line);
         assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
         assert_eq!(parsed.alerts.len(), 1);
         parsed.alerts.into_iter().next().unwrap().1
@@ -112,7 +147,7 @@ CEF:0|V|P|1|s|bad time|3|rt=yesterday
 CEF:0|V|P|1|s|stray text|3|hello src=10.0.0.1
 CEF:0|V|P|1|s|good two|Very-High|rt=1763800000000
 ";
-        let parsed = cef::parse(text);
+        let parsed = read_cef(text);
         let lines: Vec<usize> = parsed.alerts.iter().map(|(line, _)| *line).collect();
         assert_eq!(lines, [1, 9]);
         let problems: Vec<(usize, &str)> = parsed
@@ -172,13 +207,13 @@ CEF:0|V|P|1|s|good two|Very-High|rt=1763800000000
             let mut reader = cef::Reader::new(text.as_bytes());
             let mut sliced = Parsed::default();
             while reader.read(slice, &mut sliced) {}
-            prop_assert_eq!(sliced, cef::parse(&text));
+            prop_assert_eq!(sliced, read_cef(&text));
         }
 
         #[test]
         fn no_line_makes_the_parser_panic(line in "\\PC{0,200}") {
-            let _ = cef::parse(&line);
-            let _ = cef::parse(&format!("CEF:0|{line}"));
+            let _ = read_cef(&line);
+            let _ = read_cef(&format!("CEF:0|{line}"));
         }
 
         #[test]
@@ -240,7 +275,7 @@ mod log_analytics_rows {
 
     #[test]
     fn a_row_becomes_an_alert_with_its_references_resolved() {
-        let parsed = log_analytics::parse(&json!([row(entities())]));
+        let parsed = read_json(&json!([row(entities())]));
         assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
         let alert = &parsed.alerts[0].1;
         assert_eq!(alert.id, "da637-1");
@@ -308,7 +343,7 @@ mod log_analytics_rows {
             "not a row",
             row(entities())
         ]);
-        let parsed = log_analytics::parse(&document);
+        let parsed = read_json(&document);
         let problems: Vec<(usize, &str)> = parsed
             .problems
             .iter()
@@ -345,9 +380,13 @@ mod log_analytics_rows {
 
     #[test]
     fn rows_are_told_from_other_json() {
-        assert!(log_analytics::looks_like(&json!([row(json!([]))])));
-        assert!(!log_analytics::looks_like(&json!({"value": []})));
-        assert!(!log_analytics::looks_like(&json!([{"title": "x"}])));
+        assert!(log_analytics::is_row(&row(json!([]))));
+        assert!(!log_analytics::is_row(&json!({"value": []})));
+        assert!(!log_analytics::is_row(&json!({"title": "x"})));
+        assert_eq!(
+            read(&json!([row(json!([]))]).to_string()).map(|(format, _)| format),
+            Ok(Format::LogAnalyticsAlerts)
+        );
     }
 
     proptest! {
@@ -355,7 +394,7 @@ mod log_analytics_rows {
         fn no_entities_column_makes_the_parser_panic(text in "\\PC{0,120}") {
             let mut document = row(json!([]));
             document["Entities"] = text.into();
-            let _ = log_analytics::parse(&json!([document]));
+            let _ = read_json(&json!([document]));
         }
     }
 }
@@ -365,7 +404,6 @@ mod graph_alerts {
 
     use super::*;
     use crate::core::vocabulary::Tactic;
-    use crate::importers::graph;
 
     fn alert() -> serde_json::Value {
         json!({
@@ -408,7 +446,7 @@ mod graph_alerts {
 
     #[test]
     fn an_alert_and_its_evidence_become_an_alert_and_its_entities() {
-        let parsed = graph::parse(&json!({"value": [alert()]}));
+        let parsed = read_json(&json!({"value": [alert()]}));
         assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
         let alert = &parsed.alerts[0].1;
         assert_eq!(alert.id, "da08587464201112345_-1");
@@ -453,7 +491,7 @@ mod graph_alerts {
         bad["severity"] = "severe".into();
         let mut late = alert();
         late["firstActivityDateTime"] = "soon".into();
-        let parsed = graph::parse(&json!({"value": [bad, late, 7, alert()]}));
+        let parsed = read_json(&json!({"value": [bad, late, 7, alert()]}));
         let problems: Vec<(usize, &str)> = parsed
             .problems
             .iter()
@@ -473,7 +511,7 @@ mod graph_alerts {
 
 mod detection {
     use super::*;
-    use crate::importers::{Format, decode, detect, read_alerts};
+    use crate::importers::{Format, decode};
 
     #[test]
     fn each_format_is_told_from_its_content() {
@@ -481,39 +519,36 @@ mod detection {
             ("CEF:0|V|P|1|s|n|3|rt=1", Format::Cef),
             ("[{\"SystemAlertId\": \"a\"}]", Format::LogAnalyticsAlerts),
             (
-                "{\"value\": [{\"id\": \"x\", \"evidence\": []}]}",
+                "{\"@odata.context\": \"x\", \"value\": [{\"id\": \"x\", \"evidence\": []}]}",
                 Format::GraphAlerts,
             ),
+            ("{\"id\": \"x\", \"evidence\": []}", Format::GraphAlerts),
             (
-                "{\"properties\": {\"title\": \"t\"}}",
-                Format::SentinelIncidents,
+                "{\"value\": [{\"kind\": \"SecurityAlert\"}]}",
+                Format::SentinelAlerts,
             ),
             ("{\"value\": []}", Format::SentinelIncidents),
         ];
         for (text, format) in cases {
-            assert_eq!(detect(text).map(|(found, _)| found), Ok(format), "{text}");
+            assert_eq!(read(text).map(|(found, _)| found), Ok(format), "{text}");
         }
-        let (format, document) =
-            detect("[{\"SystemAlertId\": \"a\", \"StartTime\": \"2026-11-20T10:00:00Z\"}]")
-                .unwrap();
-        assert_eq!(
-            read_alerts(format, "", document.as_ref())
-                .unwrap()
-                .alerts
-                .len(),
-            1
-        );
-        assert_eq!(read_alerts(Format::SentinelIncidents, "", None), None);
+        // An incident file is imported whole as it is planned, so its format is asked directly.
+        let incident = serde_json::json!({"properties": {"title": "t"}});
+        assert_eq!(document_format(&incident), Ok(Format::SentinelIncidents));
+        let (format, parsed) =
+            read("[{\"SystemAlertId\": \"a\", \"StartTime\": \"2026-11-20T10:00:00Z\"}]").unwrap();
+        assert_eq!(format, Format::LogAnalyticsAlerts);
+        assert_eq!(parsed.alerts.len(), 1);
     }
 
     #[test]
     fn other_files_are_refused_with_where_they_stop_making_sense() {
-        let error = detect("{\"value\": [1,").unwrap_err();
+        let error = read("{\"value\": [1,").unwrap_err();
         assert!(
             error.starts_with("the file is neither CEF nor JSON (JSON stops at line 1, column 13"),
             "{error}"
         );
-        let error = detect("{\"rows\": []}").unwrap_err();
+        let error = read("{\"rows\": []}").unwrap_err();
         assert!(
             error.starts_with("the JSON is none of the formats"),
             "{error}"
@@ -532,9 +567,7 @@ mod detection {
     proptest! {
         #[test]
         fn no_text_makes_detection_or_reading_panic(text in "\\PC{0,300}") {
-            if let Ok((format, document)) = detect(&text) {
-                let _ = read_alerts(format, &text, document.as_ref());
-            }
+            let _ = read(&text);
         }
     }
 }
@@ -543,7 +576,7 @@ mod sentinel_rest_alerts {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::importers::{Format, detect, read_alerts, sentinel_alerts};
+    use crate::importers::Format;
 
     /// The reply body of the real `GetAllIncidentAlerts` example.
     fn fixture() -> Value {
@@ -557,9 +590,8 @@ mod sentinel_rest_alerts {
     #[test]
     fn the_api_example_reads_as_one_alert() {
         let body = fixture();
-        let (format, document) = detect(&body.to_string()).unwrap();
+        let (format, parsed) = read(&body.to_string()).unwrap();
         assert_eq!(format, Format::SentinelAlerts);
-        let parsed = read_alerts(format, "", document.as_ref()).unwrap();
         assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
         let alert = &parsed.alerts[0].1;
         assert_eq!(alert.id, "baa8a239-6fde-4ab7-a093-d09f7b75c58c");
@@ -587,7 +619,7 @@ mod sentinel_rest_alerts {
             .as_array_mut()
             .unwrap()
             .push(json!({"kind": "SecurityAlert"}));
-        let parsed = sentinel_alerts::parse(&body);
+        let parsed = read_json(&body);
         assert_eq!(parsed.problems[0].record, 1);
         assert!(
             parsed.problems[0]
@@ -610,7 +642,7 @@ mod plans {
     use uuid::Uuid;
 
     use super::*;
-    use crate::importers::{Format, PlanContents, plan};
+    use crate::importers::{Format, PlanContents};
 
     fn now() -> chrono::DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap()
@@ -626,7 +658,7 @@ garbage
 CEF:0|V|P|1|s|future|3|externalId=3 rt=4102444800000
 ";
         let mut new_id = || Uuid::nil();
-        let plan = plan(text.as_bytes(), now(), 1, &mut new_id).unwrap();
+        let plan = plan_whole(text.as_bytes(), now(), 1, &mut new_id).unwrap();
         assert_eq!(plan.format, Format::Cef);
         assert!(!plan.replaced_characters);
         let PlanContents::Alerts { valid, problems } = plan.contents else {
@@ -649,12 +681,11 @@ CEF:0|V|P|1|s|future|3|externalId=3 rt=4102444800000
     fn a_vigil_workspace_file_is_planned_as_a_whole_workspace() {
         let workspace = crate::demo::demo_workspace(now());
         let file = crate::store::workspace_file::export_workspace(&workspace);
-        let plan = plan(file.as_bytes(), now(), 1, &mut Uuid::new_v4).unwrap();
+        let plan = plan_whole(file.as_bytes(), now(), 1, &mut Uuid::new_v4).unwrap();
         assert_eq!(plan.format, Format::VigilWorkspace);
         assert_eq!(plan.contents, PlanContents::Workspace(Box::new(workspace)));
         let broken = file.replacen("\"nextNumber\":", "\"nextNumber\":\"x\",\"old\":", 1);
-        let error =
-            crate::importers::plan(broken.as_bytes(), now(), 1, &mut Uuid::new_v4).unwrap_err();
+        let error = plan_whole(broken.as_bytes(), now(), 1, &mut Uuid::new_v4).unwrap_err();
         assert!(error.starts_with("vigil.nextNumber"), "{error}");
     }
 
@@ -668,7 +699,7 @@ CEF:0|V|P|1|s|future|3|externalId=3 rt=4102444800000
             serial += 1;
             Uuid::from_u128(serial)
         };
-        let plan = plan(body.as_bytes(), now(), 1, &mut new_id).unwrap();
+        let plan = plan_whole(body.as_bytes(), now(), 1, &mut new_id).unwrap();
         assert_eq!(plan.format, Format::SentinelIncidents);
         assert!(
             matches!(plan.contents, PlanContents::Incidents(ref incidents) if !incidents.is_empty())
@@ -676,7 +707,7 @@ CEF:0|V|P|1|s|future|3|externalId=3 rt=4102444800000
 
         let broken = body.replacen("\"severity\":\"High\"", "\"severity\":\"Severe\"", 1);
         assert_ne!(broken, body, "the fixture has a High incident");
-        let error = crate::importers::plan(broken.as_bytes(), now(), 1, &mut new_id).unwrap_err();
+        let error = plan_whole(broken.as_bytes(), now(), 1, &mut new_id).unwrap_err();
         assert!(error.contains("severity"), "{error}");
     }
 }
@@ -688,7 +719,7 @@ mod fuzz {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::importers::{cef, detect, graph, log_analytics, read_alerts};
+    use crate::importers::{graph, log_analytics, sentinel_alerts};
 
     /// A JSON value built from the names the importers look for.
     fn shaped_json() -> impl Strategy<Value = Value> {
@@ -767,21 +798,175 @@ mod fuzz {
     proptest! {
         #[test]
         fn no_shaped_cef_line_makes_the_parser_panic(lines in proptest::collection::vec(shaped_cef(), 1..4)) {
-            let _ = cef::parse(&lines.join("\n"));
+            let _ = read_cef(&lines.join("\n"));
         }
 
         #[test]
         fn no_shaped_json_makes_the_json_importers_panic(document in shaped_json()) {
-            let _ = log_analytics::parse(&json!([document.clone()]));
+            let _ = log_analytics::read_row(&document);
             let _ = log_analytics::entities(Some(&document));
             let _ = log_analytics::entities(Some(&Value::String(document.to_string())));
-            let _ = graph::parse(&document);
+            let _ = graph::read_alert(&document);
+            let _ = sentinel_alerts::read_alert(&document);
             let text = document.to_string();
-            if let Ok((format, parsed)) = detect(&text) {
-                let _ = read_alerts(format, &text, parsed.as_ref());
-            }
+            let _ = read(&text);
+            let _ = read(&json!([document.clone()]).to_string());
+            let _ = read(&json!({"value": [document]}).to_string());
             let now = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
-            let _ = crate::importers::plan(text.as_bytes(), now, 1, &mut uuid::Uuid::new_v4);
+            let _ = plan_whole(text.as_bytes(), now, 1, &mut uuid::Uuid::new_v4);
+        }
+    }
+}
+
+mod json_lists {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::importers::json_records::{JsonRecords, Shape};
+
+    /// Every record of a list, or the error that stopped the reading.
+    fn records(text: &str) -> Result<Vec<(usize, Value)>, String> {
+        let mut records = JsonRecords::open(text.as_bytes()).expect("a list");
+        std::iter::from_fn(|| records.next_record()).collect()
+    }
+
+    fn row(id: usize) -> Value {
+        json!({"SystemAlertId": format!("a{id}"), "StartTime": "2026-11-20T10:00:00Z", "AlertName": "n"})
+    }
+
+    #[test]
+    fn a_list_is_found_in_an_array_or_in_the_value_member_of_a_page() {
+        let page = r#"{"@odata.context": "x", "nested": {"value": [0]}, "v\u0061lue": [1, {"b": "]"}], "nextLink": null}"#;
+        let mut list = JsonRecords::open(page.as_bytes()).unwrap();
+        assert_eq!(list.shape(), Shape::ValueList);
+        assert_eq!(list.next_record(), Some(Ok((1, json!(1)))));
+        assert_eq!(list.next_record(), Some(Ok((2, json!({"b": "]"})))));
+        assert_eq!(list.next_record(), None);
+        assert_eq!(list.progress().0, list.progress().1);
+        assert_eq!(records("\u{FEFF} [ ]"), Ok(vec![]));
+        for single in ["{\"properties\": {}}", "{\"value\": 3}", "7", "", "CEF:0|"] {
+            assert!(JsonRecords::open(single.as_bytes()).is_none(), "{single}");
+        }
+    }
+
+    #[test]
+    fn a_list_that_stops_being_json_is_refused_where_it_stops() {
+        let broken_record = "[\n  {\"a\": 1},\n  {\"a\": tru}\n]";
+        let error = records(broken_record).unwrap_err();
+        assert!(
+            error.starts_with("record 2 is not JSON (line 3, column 12:"),
+            "{error}"
+        );
+        assert_eq!(
+            records("[1,\n 2 3]").unwrap_err(),
+            "the JSON stops at line 2, column 4: expected a comma or the end of the list"
+        );
+        assert_eq!(
+            records("[1, {\"a\": \"cut").unwrap_err(),
+            "the JSON stops at line 1, column 15: expected the end of a string: the file ends inside it"
+        );
+        assert_eq!(
+            records("[1] [2]").unwrap_err(),
+            "the JSON stops at line 1, column 5: expected the end of the file"
+        );
+        assert_eq!(
+            records("{\"value\": [1] \"next\": 2}").unwrap_err(),
+            "the JSON stops at line 1, column 15: expected a comma or the end of the page"
+        );
+        assert!(records("[1,]").is_err());
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_in_a_record_are_replaced_and_flagged() {
+        let mut text = b"[{\"SystemAlertId\": \"caf".to_vec();
+        text.extend(b"\xE9\", \"StartTime\": \"2026-11-20T10:00:00Z\"}]");
+        let planned = plan_whole(
+            &text,
+            Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap(),
+            1,
+            &mut Uuid::nil,
+        )
+        .unwrap();
+        assert!(planned.replaced_characters);
+        let PlanContents::Alerts { valid, .. } = planned.contents else {
+            panic!("alerts expected");
+        };
+        assert_eq!(valid[0].id, "caf\u{FFFD}");
+    }
+
+    #[test]
+    fn a_large_list_is_planned_in_steps_with_every_record_numbered() {
+        let count = RECORDS_PER_STEP * 2 + 7;
+        let mut rows: Vec<Value> = (1..=count).map(row).collect();
+        rows[1500] = json!("not a row");
+        let text = serde_json::to_string_pretty(&rows).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
+        let mut planner = Planner::open(text.as_bytes(), now, 1, &mut Uuid::nil).unwrap();
+        let mut steps = 1;
+        while planner.step().unwrap() {
+            steps += 1;
+            let (done, total) = planner.progress();
+            assert!(done < total);
+        }
+        assert_eq!(steps, 3);
+        let PlanContents::Alerts { valid, problems } = planner.finish().contents else {
+            panic!("alerts expected");
+        };
+        assert_eq!(valid.len(), count - 1);
+        assert_eq!(valid.last().unwrap().id, format!("a{count}"));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(
+            (problems[0].record, problems[0].reason.as_str()),
+            (1501, "the row is not an object")
+        );
+    }
+
+    /// A JSON value of any shape, strings with the characters the scanner reacts to.
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i32>().prop_map(|number| json!(number)),
+            Just(json!(-1.5e-3)),
+            "[\\[\\]{}\",:\\\\ a\u{e9}\n]{0,8}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 32, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-z\\]\"]{0,3}", inner, 0..4)
+                    .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn reading_record_by_record_reads_what_parsing_the_whole_list_does(
+            items in proptest::collection::vec(any_json(), 0..8),
+            before in proptest::option::of(any_json()),
+            pretty in any::<bool>(),
+        ) {
+            let write = |value: &Value| if pretty {
+                serde_json::to_string_pretty(value).unwrap()
+            } else {
+                value.to_string()
+            };
+            let expected: Vec<(usize, Value)> = items.iter().cloned().enumerate().map(|(index, item)| (index + 1, item)).collect();
+            prop_assert_eq!(records(&write(&Value::Array(items.clone()))), Ok(expected.clone()));
+            let mut page = serde_json::Map::new();
+            if let Some(before) = before {
+                page.insert("@odata.context".into(), before);
+            }
+            page.insert("value".into(), Value::Array(items));
+            page.insert("nextLink".into(), json!("x"));
+            prop_assert_eq!(records(&write(&Value::Object(page))), Ok(expected));
+        }
+
+        #[test]
+        fn no_text_makes_the_list_reader_panic(text in "[\\[\\]{}\",:\\\\ a1\n]{0,40}") {
+            if let Some(mut list) = JsonRecords::open(text.as_bytes()) {
+                while let Some(Ok(_)) = list.next_record() {}
+            }
         }
     }
 }

@@ -11,12 +11,10 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::page::Page;
 use crate::core::workspace::Workspace;
-use crate::importers::{AlertChecker, Format, ImportPlan, Parsed, PlanContents, cef, decode, plan};
+use crate::importers::{ImportPlan, PlanContents, Planner};
 use crate::route::Route;
 use crate::ui::desk::{Desk, now};
 
-/// Lines read between two looks at the page: a few milliseconds of work.
-const SLICE: usize = 1_000;
 /// Refused records listed in the report: a file of nothing but bad lines must not make the
 /// page build hundreds of thousands of rows at once.
 const PROBLEMS_SHOWN: usize = 1_000;
@@ -183,8 +181,8 @@ async fn read_in_slices(
     Some(Ok(bytes))
 }
 
-/// Reads and checks a file, a slice of CEF lines at a time with the page kept responsive, or
-/// whole for JSON; `None` when cancelled.
+/// Reads and checks a file a step at a time, with the page kept responsive and Cancel heard
+/// between steps; `None` when cancelled.
 async fn plan_in_slices(
     bytes: &[u8],
     desk: Desk,
@@ -192,39 +190,23 @@ async fn plan_in_slices(
     cancelled: impl Fn() -> bool,
 ) -> Option<Result<ImportPlan, String>> {
     let first_free = desk.workspace().with_untracked(Workspace::next_number);
-    // The format shows in the first lines; a CEF file is then decoded line by line.
-    let head = decode(&bytes[..bytes.len().min(4096)]);
-    if !cef::looks_like(&head.text) {
-        return Some(plan(bytes, now(), first_free, &mut Uuid::new_v4));
-    }
-    let mut checker = AlertChecker::new(now());
-    // One alert a line, at most: room for all of them from the start.
-    let mut lines = 0;
-    for part in bytes.chunks(READ_SLICE_BYTES) {
-        lines += part.iter().filter(|byte| **byte == b'\n').count();
-        TimeoutFuture::new(0).await;
-    }
-    checker.reserve(lines + 1);
-    let mut reader = cef::Reader::new(bytes);
+    let mut planner = match Planner::open(bytes, now(), first_free, &mut Uuid::new_v4) {
+        Ok(planner) => planner,
+        Err(reason) => return Some(Err(reason)),
+    };
     loop {
-        let mut parsed = Parsed::default();
-        let more = reader.read(SLICE, &mut parsed);
-        checker.take(parsed);
-        let (done, total) = reader.progress();
-        progress(done, total);
-        if !more {
-            break;
+        match planner.step() {
+            Ok(true) => {}
+            Ok(false) => return Some(Ok(planner.finish())),
+            Err(reason) => return Some(Err(reason)),
         }
+        let (done, total) = planner.progress();
+        progress(done, total);
         TimeoutFuture::new(0).await;
         if cancelled() {
             return None;
         }
     }
-    Some(Ok(ImportPlan {
-        format: Format::Cef,
-        replaced_characters: reader.replaced(),
-        contents: checker.finish(),
-    }))
 }
 
 /// Writes a planned import of `file` through the desk, showing its progress in `stage`;
