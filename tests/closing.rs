@@ -15,8 +15,8 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 mod support;
 
 use support::{
-    answer_confirm, choose, clear_local_storage, click_button, mount_app, open_next, reopened,
-    saved_workspace, text_of, until,
+    answer_confirm, choose, clear_local_storage, click_button, mount_app, open_next, queue_numbers,
+    reopened, saved_workspace, text_of, until,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -109,15 +109,6 @@ async fn an_incident_is_closed_with_a_classification_and_reopened_after_asking()
         Some("Benign positive - suspicious but expected")
     );
     clear_local_storage();
-}
-
-fn queue_numbers(container: &HtmlElement) -> Vec<String> {
-    let rows = container
-        .query_selector_all(".queue tbody tr td:nth-child(2)")
-        .unwrap();
-    (0..rows.length())
-        .map(|index| rows.item(index).unwrap().text_content().unwrap_or_default())
-        .collect()
 }
 
 #[wasm_bindgen_test]

@@ -1,53 +1,282 @@
-//! Which incidents the queue shows, as the address holds it (`#/incidents?status=New,Active`), so
-//! a reload or a shared link gives the same view. By default the queue shows New and Active
-//! incidents, as Sentinel's does: a Closed one appears once the filter includes Closed.
+//! Which incidents the queue shows and in what order, as the address holds it
+//! (`#/incidents?status=New,Active&severity=High&owner=%40me&q=phish&sort=title&dir=asc`), so a
+//! reload or a shared link gives the same view. By default the queue shows New and Active
+//! incidents of any severity and owner, newest first, as Sentinel's does: a Closed one appears
+//! once the filter includes Closed.
+
+use std::cmp::Ordering;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 use super::queue_row::QueueRow;
-use super::vocabulary::IncidentStatus;
+use super::vocabulary::{IncidentStatus, Severity};
 
-/// The statuses the queue shows.
+/// What a value in the address is encoded from: everything but letters, digits and `,-_.`, so
+/// lists stay readable and `&`, `=` and `#` in a search never end the value.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b',')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.');
+
+/// Whose incidents the queue shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum OwnerFilter {
+    /// Anyone's, and nobody's.
+    #[default]
+    Anyone,
+    /// Only incidents nobody owns.
+    Unassigned,
+    /// Only the current analyst's.
+    Me,
+    /// Only those of the owner with this display name.
+    Named(String),
+}
+
+impl OwnerFilter {
+    /// The word the address uses; `@` keeps the two special ones apart from any name.
+    fn to_query(&self) -> Option<String> {
+        match self {
+            OwnerFilter::Anyone => None,
+            OwnerFilter::Unassigned => Some("@unassigned".to_owned()),
+            OwnerFilter::Me => Some("@me".to_owned()),
+            OwnerFilter::Named(name) => Some(name.clone()),
+        }
+    }
+
+    fn from_query(text: &str) -> OwnerFilter {
+        match text {
+            "" => OwnerFilter::Anyone,
+            "@unassigned" => OwnerFilter::Unassigned,
+            "@me" => OwnerFilter::Me,
+            name => OwnerFilter::Named(name.to_owned()),
+        }
+    }
+
+    /// Whether an incident of `owner` is shown, `me` being the current analyst's name.
+    fn admits(&self, owner: Option<&str>, me: Option<&str>) -> bool {
+        match self {
+            OwnerFilter::Anyone => true,
+            OwnerFilter::Unassigned => owner.is_none(),
+            OwnerFilter::Me => me.is_some() && owner == me,
+            OwnerFilter::Named(name) => owner == Some(name.as_str()),
+        }
+    }
+}
+
+/// A column the queue sorts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    /// The incident number.
+    Number,
+    /// The title, A to Z.
+    Title,
+    /// The severity, most severe first.
+    Severity,
+    /// The status, in its life order.
+    Status,
+    /// The owner's name, A to Z, unowned last.
+    Owner,
+    /// How many alerts.
+    Alerts,
+    /// When it was created.
+    Created,
+    /// When it last changed.
+    Modified,
+}
+
+impl SortColumn {
+    /// Every sortable column.
+    pub const ALL: [SortColumn; 8] = [
+        SortColumn::Number,
+        SortColumn::Title,
+        SortColumn::Severity,
+        SortColumn::Status,
+        SortColumn::Owner,
+        SortColumn::Alerts,
+        SortColumn::Created,
+        SortColumn::Modified,
+    ];
+
+    /// The name the address uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SortColumn::Number => "number",
+            SortColumn::Title => "title",
+            SortColumn::Severity => "severity",
+            SortColumn::Status => "status",
+            SortColumn::Owner => "owner",
+            SortColumn::Alerts => "alerts",
+            SortColumn::Created => "created",
+            SortColumn::Modified => "modified",
+        }
+    }
+
+    /// The order a first click gives: the biggest, newest or most severe first for amounts
+    /// and times, A to Z for words.
+    fn first_descending(self) -> bool {
+        matches!(
+            self,
+            SortColumn::Number
+                | SortColumn::Severity
+                | SortColumn::Alerts
+                | SortColumn::Created
+                | SortColumn::Modified
+        )
+    }
+
+    /// Rows in ascending order of this column (ties by number, so the order is stable).
+    fn compare(self, a: &QueueRow, b: &QueueRow) -> Ordering {
+        let by_column = match self {
+            SortColumn::Number => Ordering::Equal,
+            SortColumn::Title => a.title.to_lowercase().cmp(&b.title.to_lowercase()),
+            // Severity's own order lists the most severe first; ascending is the reverse.
+            SortColumn::Severity => b.severity.cmp(&a.severity),
+            SortColumn::Status => a.status.cmp(&b.status),
+            SortColumn::Owner => match (&a.owner, &b.owner) {
+                (Some(a), Some(b)) => a.to_lowercase().cmp(&b.to_lowercase()),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            },
+            SortColumn::Alerts => a.alerts.cmp(&b.alerts),
+            SortColumn::Created => a.created.cmp(&b.created),
+            SortColumn::Modified => a.modified.cmp(&b.modified),
+        };
+        by_column.then(a.number.cmp(&b.number))
+    }
+}
+
+/// The queue's order: a column and a direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    /// The column sorted on.
+    pub column: SortColumn,
+    /// Largest (or last) first.
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    /// Newest first, as Sentinel opens its queue.
+    fn default() -> Self {
+        Sort {
+            column: SortColumn::Created,
+            descending: true,
+        }
+    }
+}
+
+/// What the queue shows: statuses, severities (none chosen means all), owner, search text, and
+/// the order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueFilter {
     statuses: Vec<IncidentStatus>,
+    severities: Vec<Severity>,
+    /// Whose incidents.
+    pub owner: OwnerFilter,
+    search: String,
+    /// The order.
+    pub sort: Sort,
 }
 
 impl Default for QueueFilter {
     fn default() -> Self {
         QueueFilter {
             statuses: vec![IncidentStatus::New, IncidentStatus::Active],
+            severities: Vec::new(),
+            owner: OwnerFilter::Anyone,
+            search: String::new(),
+            sort: Sort::default(),
         }
     }
 }
 
+/// Each distinct value of `parse` in a comma-separated list, sorted; unknown ones are skipped.
+fn parse_list<T: Ord>(listed: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
+    let mut values: Vec<T> = listed.split(',').filter_map(parse).collect();
+    values.sort();
+    values.dedup();
+    values
+}
+
+/// Adds `value` to a sorted list, or takes it out when it is there.
+fn toggle_in<T: Ord>(values: &mut Vec<T>, value: T) {
+    match values.binary_search(&value) {
+        Ok(position) => {
+            values.remove(position);
+        }
+        Err(position) => values.insert(position, value),
+    }
+}
+
 impl QueueFilter {
-    /// The filter a query (the part of the address after `?`) names; the default when it names
-    /// none. Unknown statuses are ignored rather than refused: an old link still opens.
+    /// The filter a query (the part of the address after `?`) names; the default for each part
+    /// it does not name. Unknown values are ignored rather than refused: an old link still
+    /// opens.
     pub fn from_query(query: &str) -> QueueFilter {
-        let listed = query
-            .split('&')
-            .find_map(|pair| pair.strip_prefix("status="));
-        let Some(listed) = listed else {
-            return QueueFilter::default();
-        };
-        let mut filter = QueueFilter {
-            statuses: Vec::new(),
-        };
-        for status in listed.split(',').filter_map(|text| text.parse().ok()) {
-            if !filter.shows_status(status) {
-                filter.statuses.push(status);
+        let mut filter = QueueFilter::default();
+        let mut descending = None;
+        for (key, value) in query.split('&').filter_map(|pair| pair.split_once('=')) {
+            let value = percent_decode_str(value).decode_utf8_lossy();
+            match key {
+                "status" => filter.statuses = parse_list(&value, |text| text.parse().ok()),
+                "severity" => filter.severities = parse_list(&value, |text| text.parse().ok()),
+                "owner" => filter.owner = OwnerFilter::from_query(&value),
+                "q" => filter.search = value.into_owned(),
+                "sort" => {
+                    if let Some(&column) = SortColumn::ALL
+                        .iter()
+                        .find(|column| column.as_str() == value)
+                    {
+                        filter.sort = Sort {
+                            column,
+                            descending: column.first_descending(),
+                        };
+                    }
+                }
+                "dir" => descending = Some(value == "desc"),
+                _ => {}
             }
         }
-        filter.statuses.sort();
+        if let Some(descending) = descending {
+            filter.sort.descending = descending;
+        }
         filter
     }
 
-    /// The query that names this filter; empty for the default.
+    /// The query that names this filter, each part left out where it is the default.
     pub fn to_query(&self) -> String {
-        if *self == QueueFilter::default() {
-            return String::new();
+        let default = QueueFilter::default();
+        let names = |names: Vec<&str>| names.join(",");
+        let mut parts: Vec<(&str, String)> = Vec::new();
+        if self.statuses != default.statuses {
+            parts.push((
+                "status",
+                names(self.statuses.iter().map(|s| s.as_str()).collect()),
+            ));
         }
-        let names: Vec<&str> = self.statuses.iter().map(|status| status.as_str()).collect();
-        format!("status={}", names.join(","))
+        if !self.severities.is_empty() {
+            parts.push((
+                "severity",
+                names(self.severities.iter().map(|s| s.as_str()).collect()),
+            ));
+        }
+        if let Some(owner) = self.owner.to_query() {
+            parts.push(("owner", owner));
+        }
+        if !self.search.is_empty() {
+            parts.push(("q", self.search.clone()));
+        }
+        if self.sort != default.sort {
+            parts.push(("sort", self.sort.column.as_str().to_owned()));
+            let dir = if self.sort.descending { "desc" } else { "asc" };
+            parts.push(("dir", dir.to_owned()));
+        }
+        parts
+            .into_iter()
+            .map(|(key, value)| format!("{key}={}", utf8_percent_encode(&value, QUERY_VALUE)))
+            .collect::<Vec<_>>()
+            .join("&")
     }
 
     /// Whether incidents of this status are shown.
@@ -57,24 +286,84 @@ impl QueueFilter {
 
     /// Shows or hides a status.
     pub fn toggle(&mut self, status: IncidentStatus) {
-        if self.shows_status(status) {
-            self.statuses.retain(|shown| *shown != status);
-        } else {
-            self.statuses.push(status);
-            self.statuses.sort();
-        }
+        toggle_in(&mut self.statuses, status);
     }
 
-    /// Whether the queue lists this row: its status is chosen, and it was not merged away.
-    pub fn shows(&self, row: &QueueRow) -> bool {
-        row.merged_into.is_none() && self.shows_status(row.status)
+    /// Whether this severity is one of those chosen (none chosen shows every severity).
+    pub fn chose_severity(&self, severity: Severity) -> bool {
+        self.severities.contains(&severity)
+    }
+
+    /// Chooses or drops a severity.
+    pub fn toggle_severity(&mut self, severity: Severity) {
+        toggle_in(&mut self.severities, severity);
+    }
+
+    /// The search text as typed.
+    pub fn search(&self) -> &str {
+        &self.search
+    }
+
+    /// Searches for `text` (matched ignoring case and the spaces around it).
+    pub fn set_search(&mut self, text: &str) {
+        self.search = text.trim().to_owned();
+    }
+
+    /// Sorts on `column`; on the column already sorted on, reverses the order.
+    pub fn sort_by(&mut self, column: SortColumn) {
+        self.sort = if self.sort.column == column {
+            Sort {
+                column,
+                descending: !self.sort.descending,
+            }
+        } else {
+            Sort {
+                column,
+                descending: column.first_descending(),
+            }
+        };
+    }
+
+    /// Whether the queue lists this row, `me` being the current analyst's display name: it
+    /// was not merged away, its status and severity are chosen, its owner is, and the search
+    /// finds its number, title, owner or a tag.
+    pub fn shows(&self, row: &QueueRow, me: Option<&str>) -> bool {
+        row.merged_into.is_none()
+            && self.shows_status(row.status)
+            && (self.severities.is_empty() || self.chose_severity(row.severity))
+            && self.owner.admits(row.owner.as_deref(), me)
+            && self.search_finds(row)
+    }
+
+    fn search_finds(&self, row: &QueueRow) -> bool {
+        if self.search.is_empty() {
+            return true;
+        }
+        let wanted = self.search.to_lowercase();
+        let contains = |text: &str| text.to_lowercase().contains(&wanted);
+        wanted.trim_start_matches('#') == row.number.to_string()
+            || contains(&row.title)
+            || row.owner.as_deref().is_some_and(contains)
+            || row.tags.iter().any(|tag| contains(tag))
+    }
+
+    /// The rows it shows, in its order.
+    pub fn apply<'a>(&self, rows: &'a [QueueRow], me: Option<&str>) -> Vec<&'a QueueRow> {
+        let mut shown: Vec<&QueueRow> = rows.iter().filter(|row| self.shows(row, me)).collect();
+        let column = self.sort.column;
+        if self.sort.descending {
+            shown.sort_by(|a, b| column.compare(b, a));
+        } else {
+            shown.sort_by(|a, b| column.compare(a, b));
+        }
+        shown
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::DateTime;
+    use chrono::{DateTime, Duration};
 
     fn row(number: u64, status: IncidentStatus, merged_into: Option<u64>) -> QueueRow {
         QueueRow {
@@ -86,18 +375,29 @@ mod tests {
             alerts: 0,
             product_names: Vec::new(),
             tags: Vec::new(),
-            created: DateTime::UNIX_EPOCH,
+            created: DateTime::UNIX_EPOCH + Duration::minutes(number as i64),
             modified: DateTime::UNIX_EPOCH,
             merged_into,
         }
     }
 
+    fn numbers(filter: &QueueFilter, rows: &[QueueRow], me: Option<&str>) -> Vec<u64> {
+        filter
+            .apply(rows, me)
+            .iter()
+            .map(|row| row.number)
+            .collect()
+    }
+
     #[test]
-    fn the_default_shows_new_and_active_and_hides_closed_as_sentinel_does() {
+    fn the_default_shows_new_and_active_newest_first_and_hides_closed_as_sentinel_does() {
         let filter = QueueFilter::default();
-        assert!(filter.shows(&row(1, IncidentStatus::New, None)));
-        assert!(filter.shows(&row(2, IncidentStatus::Active, None)));
-        assert!(!filter.shows(&row(3, IncidentStatus::Closed, None)));
+        let rows = [
+            row(1, IncidentStatus::New, None),
+            row(2, IncidentStatus::Active, None),
+            row(3, IncidentStatus::Closed, None),
+        ];
+        assert_eq!(numbers(&filter, &rows, None), [2, 1]);
         assert_eq!(filter.to_query(), "");
         assert_eq!(QueueFilter::from_query(""), filter);
     }
@@ -106,25 +406,87 @@ mod tests {
     fn a_filter_reads_back_from_its_query() {
         let mut filter = QueueFilter::default();
         filter.toggle(IncidentStatus::Closed);
-        assert!(filter.shows(&row(3, IncidentStatus::Closed, None)));
+        assert!(filter.shows(&row(3, IncidentStatus::Closed, None), None));
         assert!(
-            !filter.shows(&row(4, IncidentStatus::Closed, Some(1))),
+            !filter.shows(&row(4, IncidentStatus::Closed, Some(1)), None),
             "merged away"
         );
         assert_eq!(filter.to_query(), "status=New,Active,Closed");
         assert_eq!(QueueFilter::from_query(&filter.to_query()), filter);
         filter.toggle(IncidentStatus::New);
         filter.toggle(IncidentStatus::Active);
-        assert_eq!(filter.to_query(), "status=Closed");
-        assert_eq!(QueueFilter::from_query("status=Closed"), filter);
+        filter.toggle_severity(Severity::High);
+        filter.owner = OwnerFilter::Named("Ana Silva & co".into());
+        filter.set_search("  phish #1 ");
+        filter.sort_by(SortColumn::Title);
+        assert_eq!(
+            filter.to_query(),
+            "status=Closed&severity=High&owner=Ana%20Silva%20%26%20co&q=phish%20%231&sort=title&dir=asc"
+        );
+        assert_eq!(QueueFilter::from_query(&filter.to_query()), filter);
     }
 
     #[test]
-    fn unknown_or_repeated_statuses_in_a_link_are_ignored() {
-        let filter = QueueFilter::from_query("sort=title&status=Closed,Severe,Closed");
+    fn unknown_or_repeated_values_in_a_link_are_ignored() {
+        let filter = QueueFilter::from_query("sort=colour&status=Closed,Severe,Closed&x=1&junk");
         assert_eq!(filter.to_query(), "status=Closed");
         let nothing = QueueFilter::from_query("status=");
         assert!(!nothing.shows_status(IncidentStatus::New));
         assert_eq!(QueueFilter::from_query(&nothing.to_query()), nothing);
+    }
+
+    #[test]
+    fn severity_owner_and_search_narrow_the_queue() {
+        let mut rows: Vec<QueueRow> = (1..=4).map(|n| row(n, IncidentStatus::New, None)).collect();
+        rows[0].severity = Severity::High;
+        rows[0].owner = Some("Ana Silva".into());
+        rows[1].owner = Some("Bo Chen".into());
+        rows[2].title = "Phishing wave".into();
+        rows[3].tags = vec!["PhishKit".into()];
+        let mut filter = QueueFilter::default();
+        filter.toggle_severity(Severity::High);
+        assert_eq!(numbers(&filter, &rows, None), [1]);
+        filter.toggle_severity(Severity::High);
+        filter.owner = OwnerFilter::Unassigned;
+        assert_eq!(numbers(&filter, &rows, None), [4, 3]);
+        filter.owner = OwnerFilter::Me;
+        assert_eq!(numbers(&filter, &rows, Some("Bo Chen")), [2]);
+        assert!(numbers(&filter, &rows, None).is_empty(), "nobody is me");
+        filter.owner = OwnerFilter::Named("Ana Silva".into());
+        assert_eq!(numbers(&filter, &rows, None), [1]);
+        filter.owner = OwnerFilter::Anyone;
+        filter.set_search("PHISH");
+        assert_eq!(numbers(&filter, &rows, None), [4, 3]);
+        filter.set_search("#2");
+        assert_eq!(numbers(&filter, &rows, None), [2]);
+        filter.set_search("silva");
+        assert_eq!(numbers(&filter, &rows, None), [1]);
+    }
+
+    #[test]
+    fn a_header_sorts_its_column_and_again_reverses_it() {
+        let mut rows: Vec<QueueRow> = (1..=3).map(|n| row(n, IncidentStatus::New, None)).collect();
+        rows[0].title = "beta".into();
+        rows[1].title = "Alpha".into();
+        rows[2].title = "gamma".into();
+        rows[0].severity = Severity::Low;
+        rows[2].severity = Severity::High;
+        rows[1].owner = Some("Zoe".into());
+        let mut filter = QueueFilter::default();
+        filter.sort_by(SortColumn::Title);
+        assert_eq!(numbers(&filter, &rows, None), [2, 1, 3]);
+        filter.sort_by(SortColumn::Title);
+        assert_eq!(numbers(&filter, &rows, None), [3, 1, 2]);
+        filter.sort_by(SortColumn::Severity);
+        assert_eq!(
+            numbers(&filter, &rows, None),
+            [3, 2, 1],
+            "most severe first"
+        );
+        filter.sort_by(SortColumn::Owner);
+        assert_eq!(numbers(&filter, &rows, None)[0], 2, "owned before unowned");
+        filter.sort_by(SortColumn::Created);
+        assert_eq!(numbers(&filter, &rows, None), [3, 2, 1]);
+        assert_eq!(filter.to_query(), "", "newest first is the default");
     }
 }

@@ -238,6 +238,22 @@ pub fn click_action(container: &HtmlElement, text: &str) {
     button.unchecked_into::<HtmlElement>().click();
 }
 
+/// The incident numbers the queue lists, top to bottom.
+pub fn queue_numbers(container: &HtmlElement) -> Vec<String> {
+    let cells = container
+        .query_selector_all(".queue tbody tr td:nth-child(2)")
+        .unwrap();
+    (0..cells.length())
+        .map(|index| {
+            cells
+                .item(index)
+                .unwrap()
+                .text_content()
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 /// Clicks the button `selector` finds, checking it says `text`.
 pub fn click_button(container: &HtmlElement, selector: &str, text: &str) {
     let button: HtmlElement = container

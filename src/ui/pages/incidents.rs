@@ -1,6 +1,7 @@
-//! The incident queue: this workspace's incidents as a table, filtered by status as the address
-//! says (New and Active by default, as in Sentinel), with how many match; selected incidents
-//! are closed together through the closing dialog.
+//! The incident queue: this workspace's incidents as a table, filtered by status, severity,
+//! owner and a search, and sorted by a column, all as the address says (New and Active, newest
+//! first by default, as in Sentinel), with how many match; selected incidents are closed
+//! together through the closing dialog.
 
 use std::collections::BTreeSet;
 
@@ -9,9 +10,9 @@ use leptos::task::spawn_local;
 
 use super::page::Page;
 use crate::core::closing::Closing;
-use crate::core::queue_filter::QueueFilter;
+use crate::core::queue_filter::{OwnerFilter, QueueFilter, SortColumn};
 use crate::core::queue_row::QueueRow;
-use crate::core::vocabulary::IncidentStatus;
+use crate::core::vocabulary::{IncidentStatus, Severity};
 use crate::route::{Route, query_of};
 use crate::ui::components::ClosingDialog;
 use crate::ui::desk::Desk;
@@ -31,8 +32,8 @@ fn filter_in_address() -> QueueFilter {
 pub fn IncidentsPage() -> impl IntoView {
     let desk = Desk::get();
     let filter = RwSignal::new(filter_in_address());
-    let toggle = move |status: IncidentStatus| {
-        filter.update(|filter| filter.toggle(status));
+    let change = move |edit: &dyn Fn(&mut QueueFilter)| {
+        filter.update(|filter| edit(filter));
         let query = filter.read_untracked().to_query();
         let href = match query.as_str() {
             "" => Route::Incidents.href(),
@@ -41,13 +42,28 @@ pub fn IncidentsPage() -> impl IntoView {
         // In place of the current entry: the back button leaves the queue, not a filter.
         let _ = window().location().replace(&href);
     };
-    // How many rows match, and the newest of them to list: only those are copied.
+    let me = Memo::new(move |_| {
+        desk.workspace()
+            .with(|workspace| workspace.team().analyst().map(|owner| owner.display_name()))
+    });
+    // How many rows match, and the first of them in the queue's order: only those are copied.
     let matching = Memo::new(move |_| {
         let filter = filter.read();
         let rows = desk.rows().read();
-        let mut shown = rows.iter().rev().filter(|row| filter.shows(row));
-        let newest: Vec<QueueRow> = shown.by_ref().take(ROWS_SHOWN).cloned().collect();
-        (newest.len() + shown.count(), newest)
+        let shown = filter.apply(&rows, me.read().as_deref());
+        let first: Vec<QueueRow> = shown
+            .iter()
+            .take(ROWS_SHOWN)
+            .map(|row| (*row).clone())
+            .collect();
+        (shown.len(), first)
+    });
+    let owners = Memo::new(move |_| {
+        desk.rows().with(|rows| {
+            rows.iter()
+                .filter_map(|row| row.owner.clone())
+                .collect::<BTreeSet<String>>()
+        })
     });
     let selected = RwSignal::new(BTreeSet::<u64>::new());
     let closing = RwSignal::new(false);
@@ -77,24 +93,88 @@ pub fn IncidentsPage() -> impl IntoView {
     };
     view! {
         <Page heading="Incidents">
-            <fieldset class="queue-filter">
-                <legend>"Status"</legend>
-                {IncidentStatus::ALL
-                    .iter()
-                    .map(|&status| {
-                        let id = format!("status-{}", status.as_str());
+            <div class="queue-filters">
+                <fieldset class="queue-filter">
+                    <legend>"Status"</legend>
+                    {IncidentStatus::ALL
+                        .iter()
+                        .map(|&status| {
+                            let id = format!("status-{}", status.as_str());
+                            view! {
+                                <input
+                                    type="checkbox"
+                                    id=id.clone()
+                                    prop:checked=move || filter.read().shows_status(status)
+                                    on:change=move |_| change(&|filter| filter.toggle(status))
+                                />
+                                <label for=id>{status.as_str()}</label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <fieldset class="queue-filter">
+                    <legend>"Severity"</legend>
+                    {Severity::ALL
+                        .iter()
+                        .map(|&severity| {
+                            let id = format!("severity-{}", severity.as_str());
+                            view! {
+                                <input
+                                    type="checkbox"
+                                    id=id.clone()
+                                    prop:checked=move || filter.read().chose_severity(severity)
+                                    on:change=move |_| change(&|filter| filter.toggle_severity(severity))
+                                />
+                                <label for=id>{severity.as_str()}</label>
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                <label for="queue-owner">"Owner"</label>
+                <select
+                    id="queue-owner"
+                    on:change=move |event| {
+                        let chosen = match event_target_value(&event).as_str() {
+                            "" => OwnerFilter::Anyone,
+                            "@unassigned" => OwnerFilter::Unassigned,
+                            "@me" => OwnerFilter::Me,
+                            name => OwnerFilter::Named(name.to_owned()),
+                        };
+                        change(&|filter| filter.owner = chosen.clone());
+                    }
+                >
+                    {move || {
+                        let current = filter.read().owner.clone();
+                        let option = |value: String, label: String, chosen: bool| {
+                            view! { <option value=value selected=chosen>{label}</option> }
+                        };
+                        let named = owners
+                            .get()
+                            .into_iter()
+                            .map(|name| {
+                                let chosen = current == OwnerFilter::Named(name.clone());
+                                option(name.clone(), name, chosen)
+                            })
+                            .collect_view();
                         view! {
-                            <input
-                                type="checkbox"
-                                id=id.clone()
-                                prop:checked=move || filter.read().shows_status(status)
-                                on:change=move |_| toggle(status)
-                            />
-                            <label for=id>{status.as_str()}</label>
+                            {option(String::new(), "Anyone".into(), current == OwnerFilter::Anyone)}
+                            {option("@unassigned".into(), "Unassigned".into(), current == OwnerFilter::Unassigned)}
+                            {option("@me".into(), "Me".into(), current == OwnerFilter::Me)}
+                            {named}
                         }
-                    })
-                    .collect_view()}
-            </fieldset>
+                    }}
+                </select>
+                <label for="queue-search">"Search"</label>
+                <input
+                    id="queue-search"
+                    type="search"
+                    prop:value=move || filter.read().search().to_owned()
+                    on:input=move |event| {
+                        let text = event_target_value(&event);
+                        change(&|filter| filter.set_search(&text));
+                    }
+                />
+            </div>
             <p class="queue-count" role="status">
                 {move || format!("{} of {} incidents", matching.read().0, total())}
             </p>
@@ -121,16 +201,10 @@ pub fn IncidentsPage() -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col">"Select"</th>
-                        <th scope="col">"Number"</th>
-                        <th scope="col">"Title"</th>
-                        <th scope="col">"Severity"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Owner"</th>
-                        <th scope="col">"Alerts"</th>
-                        <th scope="col">"Products"</th>
-                        <th scope="col">"Tags"</th>
-                        <th scope="col">"Created"</th>
-                        <th scope="col">"Last updated"</th>
+                        {COLUMNS
+                            .iter()
+                            .map(|&(label, column)| header_cell(label, column, filter, change))
+                            .collect_view()}
                     </tr>
                 </thead>
                 <tbody>
@@ -156,7 +230,55 @@ pub fn IncidentsPage() -> impl IntoView {
     }
 }
 
-/// One incident's row, newest first above it.
+/// The columns' headings, in the table's order, with what each sorts on (products and tags
+/// do not sort: they are lists).
+const COLUMNS: [(&str, Option<SortColumn>); 10] = [
+    ("Number", Some(SortColumn::Number)),
+    ("Title", Some(SortColumn::Title)),
+    ("Severity", Some(SortColumn::Severity)),
+    ("Status", Some(SortColumn::Status)),
+    ("Owner", Some(SortColumn::Owner)),
+    ("Alerts", Some(SortColumn::Alerts)),
+    ("Products", None),
+    ("Tags", None),
+    ("Created", Some(SortColumn::Created)),
+    ("Last updated", Some(SortColumn::Modified)),
+];
+
+/// A heading that sorts its column when clicked and again reverses it, saying which way it
+/// sorts (`aria-sort`).
+fn header_cell(
+    label: &'static str,
+    column: Option<SortColumn>,
+    filter: RwSignal<QueueFilter>,
+    change: impl Fn(&dyn Fn(&mut QueueFilter)) + Copy + 'static,
+) -> AnyView {
+    let Some(column) = column else {
+        return view! { <th scope="col">{label}</th> }.into_any();
+    };
+    let direction = move || {
+        let sort = filter.read().sort;
+        match (sort.column == column, sort.descending) {
+            (false, _) => "none",
+            (true, true) => "descending",
+            (true, false) => "ascending",
+        }
+    };
+    view! {
+        <th scope="col" aria-sort=direction>
+            <button
+                type="button"
+                class="sort"
+                on:click=move |_| change(&|filter| filter.sort_by(column))
+            >
+                {label}
+            </button>
+        </th>
+    }
+    .into_any()
+}
+
+/// One incident's row.
 fn row_view(row: &QueueRow, selected: RwSignal<BTreeSet<u64>>) -> impl IntoView + use<> {
     let number = row.number;
     view! {
