@@ -24,3 +24,6 @@ cargo test --release --target wasm32-unknown-unknown --test bench_storage -- --n
 
 step "import in headless Chromium (release build, through the Import page)"
 cargo test --release --target wasm32-unknown-unknown --test bench_import -- --nocapture
+
+step "the queue in headless Chromium (release build, about 100,000 incidents)"
+cargo test --release --target wasm32-unknown-unknown --test bench_queue -- --nocapture

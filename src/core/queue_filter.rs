@@ -4,8 +4,6 @@
 //! incidents of any severity and owner, newest first, as Sentinel's does: a Closed one appears
 //! once the filter includes Closed.
 
-use std::cmp::Ordering;
-
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 use super::queue_row::QueueRow;
@@ -125,25 +123,25 @@ impl SortColumn {
         )
     }
 
-    /// Rows in ascending order of this column (ties by number, so the order is stable).
-    fn compare(self, a: &QueueRow, b: &QueueRow) -> Ordering {
-        let by_column = match self {
-            SortColumn::Number => Ordering::Equal,
-            SortColumn::Title => a.title.to_lowercase().cmp(&b.title.to_lowercase()),
+    /// What a row sorts by on this column, ascending; ties go by number, so the order is
+    /// stable. Words are folded to lower case, and rows without an owner come after those with
+    /// one.
+    fn key(self, row: &QueueRow) -> (i64, String, u64) {
+        let amount = |value: i64| (value, String::new(), row.number);
+        match self {
+            SortColumn::Number => amount(0),
+            SortColumn::Title => (0, row.title.to_lowercase(), row.number),
             // Severity's own order lists the most severe first; ascending is the reverse.
-            SortColumn::Severity => b.severity.cmp(&a.severity),
-            SortColumn::Status => a.status.cmp(&b.status),
-            SortColumn::Owner => match (&a.owner, &b.owner) {
-                (Some(a), Some(b)) => a.to_lowercase().cmp(&b.to_lowercase()),
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (None, None) => Ordering::Equal,
+            SortColumn::Severity => amount(-(row.severity as i64)),
+            SortColumn::Status => amount(row.status as i64),
+            SortColumn::Owner => match &row.owner {
+                Some(owner) => (0, owner.to_lowercase(), row.number),
+                None => (1, String::new(), row.number),
             },
-            SortColumn::Alerts => a.alerts.cmp(&b.alerts),
-            SortColumn::Created => a.created.cmp(&b.created),
-            SortColumn::Modified => a.modified.cmp(&b.modified),
-        };
-        by_column.then(a.number.cmp(&b.number))
+            SortColumn::Alerts => amount(row.alerts as i64),
+            SortColumn::Created => amount(row.created.timestamp_millis()),
+            SortColumn::Modified => amount(row.modified.timestamp_millis()),
+        }
     }
 }
 
@@ -197,6 +195,20 @@ fn parse_list<T: Ord>(listed: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T>
     values.sort();
     values.dedup();
     values
+}
+
+/// Whether `text` contains `wanted`, ignoring case; without copying either when both are ASCII,
+/// as nearly every title is, since a search runs over every row at each keystroke.
+fn contains_ignoring_case(text: &str, wanted: &str) -> bool {
+    if text.is_ascii() && wanted.is_ascii() {
+        wanted.is_empty()
+            || text
+                .as_bytes()
+                .windows(wanted.len())
+                .any(|window| window.eq_ignore_ascii_case(wanted.as_bytes()))
+    } else {
+        text.to_lowercase().contains(&wanted.to_lowercase())
+    }
 }
 
 /// Adds `value` to a sorted list, or takes it out when it is there.
@@ -339,22 +351,23 @@ impl QueueFilter {
         if self.search.is_empty() {
             return true;
         }
-        let wanted = self.search.to_lowercase();
-        let contains = |text: &str| text.to_lowercase().contains(&wanted);
-        wanted.trim_start_matches('#') == row.number.to_string()
+        let contains = |text: &str| contains_ignoring_case(text, &self.search);
+        self.search.trim_start_matches('#').parse() == Ok(row.number)
             || contains(&row.title)
             || row.owner.as_deref().is_some_and(contains)
             || row.tags.iter().any(|tag| contains(tag))
     }
 
-    /// The rows it shows, in its order.
-    pub fn apply<'a>(&self, rows: &'a [QueueRow], me: Option<&str>) -> Vec<&'a QueueRow> {
-        let mut shown: Vec<&QueueRow> = rows.iter().filter(|row| self.shows(row, me)).collect();
-        let column = self.sort.column;
+    /// The positions in `rows` of the rows it shows, in its order: positions rather than
+    /// copies, so a queue of 100,000 rows is ordered without copying one, and each row's sort
+    /// key is made once, not once per comparison.
+    pub fn apply(&self, rows: &[QueueRow], me: Option<&str>) -> Vec<usize> {
+        let mut shown: Vec<usize> = (0..rows.len())
+            .filter(|&index| self.shows(&rows[index], me))
+            .collect();
+        shown.sort_by_cached_key(|&index| self.sort.column.key(&rows[index]));
         if self.sort.descending {
-            shown.sort_by(|a, b| column.compare(b, a));
-        } else {
-            shown.sort_by(|a, b| column.compare(a, b));
+            shown.reverse();
         }
         shown
     }
@@ -384,8 +397,8 @@ mod tests {
     fn numbers(filter: &QueueFilter, rows: &[QueueRow], me: Option<&str>) -> Vec<u64> {
         filter
             .apply(rows, me)
-            .iter()
-            .map(|row| row.number)
+            .into_iter()
+            .map(|index| rows[index].number)
             .collect()
     }
 
@@ -461,6 +474,9 @@ mod tests {
         assert_eq!(numbers(&filter, &rows, None), [2]);
         filter.set_search("silva");
         assert_eq!(numbers(&filter, &rows, None), [1]);
+        rows[2].title = "Hameçonnage ÉTENDU".into();
+        filter.set_search("étendu");
+        assert_eq!(numbers(&filter, &rows, None), [3], "beyond ASCII too");
     }
 
     #[test]

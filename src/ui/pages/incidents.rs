@@ -18,9 +18,23 @@ use crate::ui::components::ClosingDialog;
 use crate::ui::desk::Desk;
 use crate::ui::time_text::to_the_minute;
 
-/// Rows put in the page at most, until the queue is windowed: a workspace of 100,000
-/// incidents must not build 100,000 rows at once.
-const ROWS_SHOWN: usize = 500;
+/// The height of one row, in CSS pixels (the stylesheet fixes it): the queue puts in the page
+/// only the rows its scrolled window shows, and spaces out the rest.
+const ROW_HEIGHT_PX: f64 = 36.0;
+/// Rows put in the page beyond each edge of the window, so a scroll shows rows already there.
+const OVERSCAN: usize = 20;
+/// The window's height before the page has laid it out.
+const FIRST_VIEWPORT_PX: f64 = 600.0;
+
+/// The range of positions a window of `viewport` pixels scrolled down by `scrolled` shows of
+/// `count` rows, with the overscan.
+fn window_of(count: usize, scrolled: f64, viewport: f64) -> std::ops::Range<usize> {
+    let first = (scrolled / ROW_HEIGHT_PX).floor().max(0.0) as usize;
+    let visible = (viewport / ROW_HEIGHT_PX).ceil() as usize;
+    let start = first.saturating_sub(OVERSCAN).min(count);
+    let end = (first + visible + OVERSCAN).min(count);
+    start..end.max(start)
+}
 
 /// The queue's filter in the address bar right now.
 fn filter_in_address() -> QueueFilter {
@@ -46,18 +60,21 @@ pub fn IncidentsPage() -> impl IntoView {
         desk.workspace()
             .with(|workspace| workspace.team().analyst().map(|owner| owner.display_name()))
     });
-    // How many rows match, and the first of them in the queue's order: only those are copied.
+    // Where the matching rows are in the desk's rows, in the queue's order.
     let matching = Memo::new(move |_| {
         let filter = filter.read();
-        let rows = desk.rows().read();
-        let shown = filter.apply(&rows, me.read().as_deref());
-        let first: Vec<QueueRow> = shown
-            .iter()
-            .take(ROWS_SHOWN)
-            .map(|row| (*row).clone())
-            .collect();
-        (shown.len(), first)
+        desk.rows()
+            .with(|rows| filter.apply(rows, me.read().as_deref()))
     });
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let scrolled = RwSignal::new(0.0);
+    let viewport = RwSignal::new(FIRST_VIEWPORT_PX);
+    let on_scroll = move |_| {
+        if let Some(element) = scroller.get_untracked() {
+            scrolled.set(f64::from(element.scroll_top()));
+            viewport.set(f64::from(element.client_height()));
+        }
+    };
     let owners = Memo::new(move |_| {
         desk.rows().with(|rows| {
             rows.iter()
@@ -94,42 +111,22 @@ pub fn IncidentsPage() -> impl IntoView {
     view! {
         <Page heading="Incidents">
             <div class="queue-filters">
-                <fieldset class="queue-filter">
-                    <legend>"Status"</legend>
-                    {IncidentStatus::ALL
-                        .iter()
-                        .map(|&status| {
-                            let id = format!("status-{}", status.as_str());
-                            view! {
-                                <input
-                                    type="checkbox"
-                                    id=id.clone()
-                                    prop:checked=move || filter.read().shows_status(status)
-                                    on:change=move |_| change(&|filter| filter.toggle(status))
-                                />
-                                <label for=id>{status.as_str()}</label>
-                            }
-                        })
-                        .collect_view()}
-                </fieldset>
-                <fieldset class="queue-filter">
-                    <legend>"Severity"</legend>
-                    {Severity::ALL
-                        .iter()
-                        .map(|&severity| {
-                            let id = format!("severity-{}", severity.as_str());
-                            view! {
-                                <input
-                                    type="checkbox"
-                                    id=id.clone()
-                                    prop:checked=move || filter.read().chose_severity(severity)
-                                    on:change=move |_| change(&|filter| filter.toggle_severity(severity))
-                                />
-                                <label for=id>{severity.as_str()}</label>
-                            }
-                        })
-                        .collect_view()}
-                </fieldset>
+                {checkbox_group(
+                    "Status",
+                    "status",
+                    IncidentStatus::ALL,
+                    IncidentStatus::as_str,
+                    move |status| filter.read().shows_status(status),
+                    move |status| change(&|filter| filter.toggle(status)),
+                )}
+                {checkbox_group(
+                    "Severity",
+                    "severity",
+                    Severity::ALL,
+                    Severity::as_str,
+                    move |severity| filter.read().chose_severity(severity),
+                    move |severity| change(&|filter| filter.toggle_severity(severity)),
+                )}
                 <label for="queue-owner">"Owner"</label>
                 <select
                     id="queue-owner"
@@ -176,7 +173,7 @@ pub fn IncidentsPage() -> impl IntoView {
                 />
             </div>
             <p class="queue-count" role="status">
-                {move || format!("{} of {} incidents", matching.read().0, total())}
+                {move || format!("{} of {} incidents", matching.read().len(), total())}
             </p>
             <div class="actions">
                 <button
@@ -197,36 +194,78 @@ pub fn IncidentsPage() -> impl IntoView {
             <div class="bulk-outcome" role="status">
                 {move || outcome.get().into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
             </div>
-            <table class="queue">
-                <thead>
-                    <tr>
-                        <th scope="col">"Select"</th>
-                        {COLUMNS
-                            .iter()
-                            .map(|&(label, column)| header_cell(label, column, filter, change))
-                            .collect_view()}
-                    </tr>
-                </thead>
-                <tbody>
-                    {move || {
-                        matching
-                            .read()
-                            .1
-                            .iter()
-                            .map(|row| row_view(row, selected))
-                            .collect_view()
-                    }}
-                </tbody>
-            </table>
-            {move || {
-                let count = matching.read().0;
-                (count > ROWS_SHOWN).then(|| view! {
-                    <p class="hint">
-                        {format!("The {ROWS_SHOWN} newest are listed; narrow the filter to see the others.")}
-                    </p>
-                })
-            }}
+            <div class="queue-scroll" node_ref=scroller on:scroll=on_scroll>
+                <table class="queue">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Select"</th>
+                            {COLUMNS
+                                .iter()
+                                .map(|&(label, column)| header_cell(label, column, filter, change))
+                                .collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            let order = matching.read();
+                            let shown = window_of(order.len(), scrolled.get(), viewport.get());
+                            let spacer = |rows: usize| {
+                                (rows > 0)
+                                    .then(|| {
+                                        let height = rows as f64 * ROW_HEIGHT_PX;
+                                        view! {
+                                            <tr class="spacer" aria-hidden="true" style=format!("height: {height}px")></tr>
+                                        }
+                                    })
+                            };
+                            let above = spacer(shown.start);
+                            let below = spacer(order.len() - shown.end);
+                            let listed = desk
+                                .rows()
+                                .with(|rows| {
+                                    order[shown]
+                                        .iter()
+                                        .map(|&index| row_view(&rows[index], selected))
+                                        .collect_view()
+                                });
+                            view! { {above} {listed} {below} }
+                        }}
+                    </tbody>
+                </table>
+            </div>
         </Page>
+    }
+}
+
+/// A fieldset of one checkbox per value, each labelled with its name and with the id
+/// `{prefix}-{name}`; `checked` says whether a value is chosen and `toggle` flips it.
+fn checkbox_group<T: Copy + Send + Sync + 'static>(
+    legend: &'static str,
+    prefix: &'static str,
+    values: &'static [T],
+    name: fn(T) -> &'static str,
+    checked: impl Fn(T) -> bool + Copy + Send + Sync + 'static,
+    toggle: impl Fn(T) + Copy + 'static,
+) -> impl IntoView {
+    view! {
+        <fieldset class="queue-filter">
+            <legend>{legend}</legend>
+            {values
+                .iter()
+                .map(|&value| {
+                    let id = format!("{prefix}-{}", name(value));
+                    view! {
+                        <input
+                            type="checkbox"
+                            id=id.clone()
+                            prop:checked=move || checked(value)
+                            on:change=move |_| toggle(value)
+                        />
+                        <label for=id>{name(value)}</label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
     }
 }
 
