@@ -214,7 +214,7 @@ pub fn IncidentsPage() -> impl IntoView {
                                     .then(|| {
                                         let height = rows as f64 * ROW_HEIGHT_PX;
                                         view! {
-                                            <tr class="spacer" aria-hidden="true" style=format!("height: {height}px")></tr>
+                                            <tr class="spacer" aria-hidden="true" style:height=format!("{height}px")></tr>
                                         }
                                     })
                             };
