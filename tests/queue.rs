@@ -1,6 +1,7 @@
 //! The incident queue's sorting and filters through the DOM in headless Chromium: a header
 //! sorts and reverses, severity, owner and Search narrow the list, and the address keeps all of
-//! it, so the same address gives the same queue after a reload.
+//! it, so the same address gives the same queue after a reload; the table holds only the rows
+//! in view, and scrolling brings the others.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::wasm_bindgen::JsCast;
@@ -181,5 +182,70 @@ async fn severity_owner_and_search_narrow_the_queue_and_a_shared_link_shows_the_
     })
     .await;
     assert_eq!(support::value_of(&container, "#queue-search"), "RECEPTION");
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
+async fn the_table_holds_only_the_rows_in_view_and_scrolling_brings_the_others() {
+    let mut workspace = Workspace::default();
+    let feed =
+        vigil::synthetic::AlertFeed::new(7, 5_000, support::start(), chrono::Duration::days(30))
+            .batch(1_000, 1_000);
+    support::ingest(
+        &mut workspace,
+        feed,
+        support::start() + chrono::Duration::days(31),
+        0,
+    );
+    let newest_first = |incident: &vigil::core::incident::Incident| {
+        (
+            std::cmp::Reverse(incident.created),
+            std::cmp::Reverse(incident.number),
+        )
+    };
+    let order = open_numbers(&workspace, |_| true, newest_first);
+    assert!(order.len() > 500, "{} open incidents", order.len());
+    let name = support::fresh_name("queue-window");
+    let store = IdbStore::open(&name).await.unwrap();
+    store
+        .replace(vigil::store::snapshot::records_of(&workspace))
+        .await
+        .unwrap();
+    drop(store);
+
+    // The app's own stylesheet, which gives the table its scrolled window and row height.
+    let document = window().unwrap().document().unwrap();
+    let style = document.create_element("style").unwrap();
+    style.set_text_content(Some(include_str!("../style/main.css")));
+    document.head().unwrap().append_child(&style).unwrap();
+    open_next(&name);
+    let (container, _app) = mount_app("#/incidents");
+    until("the queue is listed", || {
+        !queue_numbers(&container).is_empty()
+    })
+    .await;
+    let listed = queue_numbers(&container);
+    assert!(listed.len() < 100, "{} rows in the page", listed.len());
+    assert_eq!(listed, order[..listed.len()]);
+
+    let scroller = container
+        .query_selector(".queue-scroll")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<HtmlElement>();
+    scroller.set_scroll_top(scroller.scroll_height());
+    scroller
+        .dispatch_event(&leptos::web_sys::Event::new("scroll").unwrap())
+        .unwrap();
+    let last = order.last().unwrap().clone();
+    until("the last incident is listed", || {
+        queue_numbers(&container).last() == Some(&last)
+    })
+    .await;
+    let listed = queue_numbers(&container);
+    assert!(listed.len() < 100, "{} rows in the page", listed.len());
+    assert!(!listed.contains(&order[0]), "the first rows left the page");
+    assert_eq!(listed, order[order.len() - listed.len()..]);
+    style.remove();
     clear_local_storage();
 }
