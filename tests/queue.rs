@@ -47,6 +47,17 @@ fn open_numbers<K: Ord>(
         .collect()
 }
 
+/// Opens `name` on the queue and waits until it lists something.
+async fn open_queue(name: &str) -> (HtmlElement, impl Drop + use<>) {
+    open_next(name);
+    let (container, app) = mount_app("#/incidents");
+    until("the queue is listed", || {
+        !queue_numbers(&container).is_empty()
+    })
+    .await;
+    (container, app)
+}
+
 /// Clicks what `selector` finds, as the analyst does.
 fn click(container: &HtmlElement, selector: &str) {
     container
@@ -136,12 +147,7 @@ async fn severity_owner_and_search_narrow_the_queue_and_a_shared_link_shows_the_
     );
     assert_eq!(visitor.len(), 1);
 
-    open_next(&name);
-    let (container, app) = mount_app("#/incidents");
-    until("the queue is listed", || {
-        !queue_numbers(&container).is_empty()
-    })
-    .await;
+    let (container, app) = open_queue(&name).await;
     let everything = queue_numbers(&container);
     click(&container, "#severity-High");
     until("only High incidents are listed", || {
@@ -218,12 +224,7 @@ async fn the_table_holds_only_the_rows_in_view_and_scrolling_brings_the_others()
     let style = document.create_element("style").unwrap();
     style.set_text_content(Some(include_str!("../style/main.css")));
     document.head().unwrap().append_child(&style).unwrap();
-    open_next(&name);
-    let (container, _app) = mount_app("#/incidents");
-    until("the queue is listed", || {
-        !queue_numbers(&container).is_empty()
-    })
-    .await;
+    let (container, _app) = open_queue(&name).await;
     let listed = queue_numbers(&container);
     assert!(listed.len() < 100, "{} rows in the page", listed.len());
     assert_eq!(listed, order[..listed.len()]);
