@@ -32,8 +32,9 @@ pub enum OwnerFilter {
 }
 
 impl OwnerFilter {
-    /// The word the address uses; `@` keeps the two special ones apart from any name.
-    fn to_query(&self) -> Option<String> {
+    /// The word the address (and the owner picker) uses; `@` keeps the two special ones apart
+    /// from any name; `None` for anyone.
+    pub fn to_word(&self) -> Option<String> {
         match self {
             OwnerFilter::Anyone => None,
             OwnerFilter::Unassigned => Some("@unassigned".to_owned()),
@@ -42,7 +43,8 @@ impl OwnerFilter {
         }
     }
 
-    fn from_query(text: &str) -> OwnerFilter {
+    /// The filter a word of [`OwnerFilter::to_word`] names; empty for anyone.
+    pub fn from_word(text: &str) -> OwnerFilter {
         match text {
             "" => OwnerFilter::Anyone,
             "@unassigned" => OwnerFilter::Unassigned,
@@ -233,7 +235,7 @@ impl QueueFilter {
             match key {
                 "status" => filter.statuses = parse_list(&value, |text| text.parse().ok()),
                 "severity" => filter.severities = parse_list(&value, |text| text.parse().ok()),
-                "owner" => filter.owner = OwnerFilter::from_query(&value),
+                "owner" => filter.owner = OwnerFilter::from_word(&value),
                 "q" => filter.search = value.into_owned(),
                 "sort" => {
                     if let Some(&column) = SortColumn::ALL
@@ -273,7 +275,7 @@ impl QueueFilter {
                 names(self.severities.iter().map(|s| s.as_str()).collect()),
             ));
         }
-        if let Some(owner) = self.owner.to_query() {
+        if let Some(owner) = self.owner.to_word() {
             parts.push(("owner", owner));
         }
         if !self.search.is_empty() {

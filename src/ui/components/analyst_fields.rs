@@ -16,30 +16,39 @@ pub fn AnalystFields(
     #[prop(into)]
     errors: Signal<ValidationErrors>,
 ) -> impl IntoView {
-    let name_error = error_for(errors, Field::AnalystName);
-    let email_error = error_for(errors, Field::AnalystEmail);
     view! {
-        <label for="analyst-name">"Your name"</label>
+        <OwnerInput id="analyst-name" label="Your name" kind="text" value=name error=error_for(errors, Field::AnalystName) />
+        <OwnerInput id="analyst-email" label="Your e-mail" kind="email" value=email error=error_for(errors, Field::AnalystEmail) />
+    }
+}
+
+/// One labelled input of an owner's field (name or e-mail), as long as the owner rules allow,
+/// with its error below it.
+#[component]
+fn OwnerInput(
+    /// The input's id; its error's id is this with `-error`.
+    id: &'static str,
+    /// The label's text.
+    label: &'static str,
+    /// The input type (`text`, `email`).
+    kind: &'static str,
+    /// The text as typed.
+    value: RwSignal<String>,
+    /// The field's first problem, when it has one.
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        <label for=id>{label}</label>
         <input
-            id="analyst-name"
-            type="text"
+            id=id
+            type=kind
             maxlength=limits::OWNER_FIELD_MAX_CHARS
-            aria-describedby="analyst-name-error"
-            aria-invalid=move || name_error.read().is_some().to_string()
-            prop:value=name
-            on:input:target=move |event| name.set(event.target().value())
+            aria-describedby=error_id.clone()
+            aria-invalid=move || error.read().is_some().to_string()
+            prop:value=value
+            on:input:target=move |event| value.set(event.target().value())
         />
-        <FieldErrorText id="analyst-name-error" message=name_error />
-        <label for="analyst-email">"Your e-mail"</label>
-        <input
-            id="analyst-email"
-            type="email"
-            maxlength=limits::OWNER_FIELD_MAX_CHARS
-            aria-describedby="analyst-email-error"
-            aria-invalid=move || email_error.read().is_some().to_string()
-            prop:value=email
-            on:input:target=move |event| email.set(event.target().value())
-        />
-        <FieldErrorText id="analyst-email-error" message=email_error />
+        <FieldErrorText id=error_id message=error />
     }
 }

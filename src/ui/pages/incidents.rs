@@ -131,34 +131,33 @@ pub fn IncidentsPage() -> impl IntoView {
                 <select
                     id="queue-owner"
                     on:change=move |event| {
-                        let chosen = match event_target_value(&event).as_str() {
-                            "" => OwnerFilter::Anyone,
-                            "@unassigned" => OwnerFilter::Unassigned,
-                            "@me" => OwnerFilter::Me,
-                            name => OwnerFilter::Named(name.to_owned()),
-                        };
+                        let chosen = OwnerFilter::from_word(&event_target_value(&event));
                         change(&|filter| filter.owner = chosen.clone());
                     }
                 >
                     {move || {
                         let current = filter.read().owner.clone();
-                        let option = |value: String, label: String, chosen: bool| {
-                            view! { <option value=value selected=chosen>{label}</option> }
-                        };
+                        let special = [
+                            (OwnerFilter::Anyone, "Anyone".to_owned()),
+                            (OwnerFilter::Unassigned, "Unassigned".to_owned()),
+                            (OwnerFilter::Me, "Me".to_owned()),
+                        ];
                         let named = owners
                             .get()
                             .into_iter()
-                            .map(|name| {
-                                let chosen = current == OwnerFilter::Named(name.clone());
-                                option(name.clone(), name, chosen)
+                            .map(|name| (OwnerFilter::Named(name.clone()), name));
+                        special
+                            .into_iter()
+                            .chain(named)
+                            .map(|(choice, label)| {
+                                let selected = choice == current;
+                                view! {
+                                    <option value=choice.to_word().unwrap_or_default() selected=selected>
+                                        {label}
+                                    </option>
+                                }
                             })
-                            .collect_view();
-                        view! {
-                            {option(String::new(), "Anyone".into(), current == OwnerFilter::Anyone)}
-                            {option("@unassigned".into(), "Unassigned".into(), current == OwnerFilter::Unassigned)}
-                            {option("@me".into(), "Me".into(), current == OwnerFilter::Me)}
-                            {named}
-                        }
+                            .collect_view()
                     }}
                 </select>
                 <label for="queue-search">"Search"</label>
