@@ -77,9 +77,13 @@ pub fn IncidentsPage() -> impl IntoView {
     };
     let owners = Memo::new(move |_| {
         desk.rows().with(|rows| {
-            rows.iter()
-                .filter_map(|row| row.owner.clone())
-                .collect::<BTreeSet<String>>()
+            // Each distinct name copied once, not once per row.
+            let names: BTreeSet<&str> =
+                rows.iter().filter_map(|row| row.owner.as_deref()).collect();
+            names
+                .into_iter()
+                .map(str::to_owned)
+                .collect::<Vec<String>>()
         })
     });
     let selected = RwSignal::new(BTreeSet::<u64>::new());
