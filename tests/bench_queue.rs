@@ -5,7 +5,6 @@
 #![cfg(target_arch = "wasm32")]
 
 use chrono::Duration;
-use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{HtmlElement, window};
 use vigil::core::workspace::Workspace;
 use vigil::store::idb::IdbStore;
@@ -16,8 +15,8 @@ use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_config
 mod support;
 
 use support::{
-    clear_local_storage, fresh_name, ingest, mount_app, next_task, open_next, start, text_of,
-    type_into,
+    clear_local_storage, click, fresh_name, ingest, mount_app, next_task, open_next, start,
+    text_of, type_into,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -79,15 +78,6 @@ async fn repaints(
     }
     let (median, p95) = median_and_p95(samples);
     console_log!("queue: {what}: repainted in {median:.1} ms median, {p95:.1} ms p95");
-}
-
-fn click(container: &HtmlElement, selector: &str) {
-    container
-        .query_selector(selector)
-        .unwrap()
-        .unwrap()
-        .unchecked_into::<HtmlElement>()
-        .click();
 }
 
 fn row_count(container: &HtmlElement) -> u32 {

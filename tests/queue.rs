@@ -14,7 +14,7 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 mod support;
 
 use support::{
-    choose, clear_local_storage, click_button, mount_app, open_next, queue_numbers,
+    choose, clear_local_storage, click, click_button, mount_app, open_next, queue_numbers,
     saved_workspace, type_into, until,
 };
 
@@ -56,16 +56,6 @@ async fn open_queue(name: &str) -> (HtmlElement, impl Drop + use<>) {
     })
     .await;
     (container, app)
-}
-
-/// Clicks what `selector` finds, as the analyst does.
-fn click(container: &HtmlElement, selector: &str) {
-    container
-        .query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing at {selector}"))
-        .unchecked_into::<HtmlElement>()
-        .click();
 }
 
 /// The address after the `#`, as the browser holds it.

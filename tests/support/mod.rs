@@ -254,6 +254,16 @@ pub fn queue_numbers(container: &HtmlElement) -> Vec<String> {
         .collect()
 }
 
+/// Clicks what `selector` finds, as the analyst does.
+pub fn click(container: &HtmlElement, selector: &str) {
+    container
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing at {selector}"))
+        .unchecked_into::<HtmlElement>()
+        .click();
+}
+
 /// Clicks the button `selector` finds, checking it says `text`.
 pub fn click_button(container: &HtmlElement, selector: &str, text: &str) {
     let button: HtmlElement = container
