@@ -185,12 +185,7 @@ async fn closing_several_reports_the_one_another_tab_saved_first_and_closes_the_
     drop(other);
 
     for number in &chosen {
-        let checkbox: HtmlElement = container
-            .query_selector(&format!("input[aria-label='Select incident {number}']"))
-            .unwrap()
-            .unwrap()
-            .unchecked_into();
-        checkbox.click();
+        support::tick(&container, number);
     }
     // The button is enabled once the page has drawn the selection.
     support::next_task().await;

@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::wasm_bindgen::JsCast;
-use leptos::web_sys::{HtmlElement, KeyboardEvent, KeyboardEventInit, window};
+use leptos::web_sys::{HtmlElement, window};
 use vigil::core::closing::ClosingChoice;
 use vigil::core::vocabulary::IncidentStatus;
 use vigil::store::idb::IdbStore;
@@ -75,20 +75,6 @@ async fn created_after(container: &HtmlElement, previous: Option<u64>) -> u64 {
 /// Waits until the confirmation names the first incident created on this page.
 async fn created_number(container: &HtmlElement) -> u64 {
     created_after(container, None).await
-}
-
-fn press_enter(container: &HtmlElement, selector: &str) {
-    let init = KeyboardEventInit::new();
-    init.set_key("Enter");
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    container
-        .query_selector(selector)
-        .unwrap()
-        .unwrap()
-        .dispatch_event(&event)
-        .unwrap();
 }
 
 fn chips(container: &HtmlElement) -> Vec<String> {
@@ -236,11 +222,11 @@ async fn tags_are_added_by_enter_or_plus_once_whatever_their_case_and_removed() 
     let (name, container, _app) = form("form-tags").await;
     type_into(&container, "#incident-title", "Tagged");
     type_into(&container, "#new-tag", "Phishing");
-    press_enter(&container, "#new-tag");
+    support::press(&container, "#new-tag", "Enter");
     type_into(&container, "#new-tag", "  PHISHING ");
     click_button(&container, ".add-tag", "+");
     type_into(&container, "#new-tag", "<b>sms</b>");
-    press_enter(&container, "#new-tag");
+    support::press(&container, "#new-tag", "Enter");
     type_into(&container, "#new-tag", "remove me");
     click_button(&container, ".add-tag", "+");
     until("three chips show", || chips(&container).len() == 3).await;

@@ -91,7 +91,7 @@ async fn an_edit_and_a_delete_are_saved_by_what_they_touched() {
         .unwrap()
         .number;
     let change = Change::of(&workspace, [doomed]);
-    workspace.delete(doomed).unwrap();
+    assert_eq!(workspace.delete(&[doomed]).incidents, [doomed]);
     store.save(records_for(&workspace, &change)).await.unwrap();
     drop(store);
 

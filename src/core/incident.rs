@@ -272,6 +272,13 @@ pub enum EditError {
     AlreadyClosed,
     /// Only a closed incident can be reopened.
     NotClosed,
+    /// The incident has no comment with this id (deleted meanwhile, perhaps).
+    NoSuchComment,
+    /// Only its author edits or deletes a comment.
+    NotYourComment {
+        /// Who wrote it.
+        author: String,
+    },
 }
 
 impl fmt::Display for EditError {
@@ -286,6 +293,10 @@ impl fmt::Display for EditError {
             }
             EditError::AlreadyClosed => f.write_str("the incident is already closed"),
             EditError::NotClosed => f.write_str("only a closed incident can be reopened"),
+            EditError::NoSuchComment => f.write_str("that comment is no longer there"),
+            EditError::NotYourComment { author } => {
+                write!(f, "only {author}, who wrote the comment, can change it")
+            }
         }
     }
 }
@@ -600,6 +611,19 @@ impl Incident {
         })
     }
 
+    /// Adds tags to those the analyst set, as the queue's bulk action does; a tag it has
+    /// already (ignoring case) is not added twice.
+    pub fn add_tags(&mut self, edit: Edit<'_>, tags: &[String]) -> Result<(), EditError> {
+        let all: Vec<String> = self
+            .labels
+            .iter()
+            .filter(|label| label.label_type == LabelType::User)
+            .map(|label| label.name.clone())
+            .chain(tags.iter().cloned())
+            .collect();
+        self.set_tags(edit, &all)
+    }
+
     /// Adds a comment.
     pub fn comment(&mut self, edit: Edit<'_>, id: Uuid, raw: &str) -> Result<(), EditError> {
         let mut errors = ValidationErrors::default();
@@ -618,6 +642,49 @@ impl Incident {
             Ok(vec![(Tracked::Comment, None, Some(message))])
         })
     }
+
+    /// Rewrites one of the analyst's own comments; the log keeps what it said.
+    pub fn edit_comment(&mut self, edit: Edit<'_>, id: Uuid, raw: &str) -> Result<(), EditError> {
+        let mut errors = ValidationErrors::default();
+        let message = validation::comment(raw, &mut errors);
+        if !errors.is_empty() {
+            return Err(EditError::Invalid(errors));
+        }
+        self.apply(edit, |data| {
+            let comment = own_comment(data, id, edit.by)?;
+            let from = std::mem::replace(&mut comment.message, message.clone());
+            comment.modified = edit.at;
+            Ok(vec![(Tracked::Comment, Some(from), Some(message))])
+        })
+    }
+
+    /// Deletes one of the analyst's own comments; the log keeps what it said.
+    pub fn delete_comment(&mut self, edit: Edit<'_>, id: Uuid) -> Result<(), EditError> {
+        self.apply(edit, |data| {
+            let from = own_comment(data, id, edit.by)?.message.clone();
+            data.comments.retain(|comment| comment.id != id);
+            Ok(vec![(Tracked::Comment, Some(from), None)])
+        })
+    }
+}
+
+/// The comment `id` of `data`, when `by` wrote it.
+fn own_comment<'a>(
+    data: &'a mut IncidentData,
+    id: Uuid,
+    by: &Actor,
+) -> Result<&'a mut Comment, EditError> {
+    let comment = data
+        .comments
+        .iter_mut()
+        .find(|comment| comment.id == id)
+        .ok_or(EditError::NoSuchComment)?;
+    if comment.author != *by {
+        return Err(EditError::NotYourComment {
+            author: comment.author.name.clone(),
+        });
+    }
+    Ok(comment)
 }
 
 /// `text` cut to at most `max` characters, so a long alert name still makes a valid title.
@@ -1133,6 +1200,74 @@ mod tests {
             Err(EditError::Invalid(_))
         ));
         assert_eq!(incident, commented);
+    }
+
+    #[test]
+    fn added_tags_join_the_analysts_own_once_each() {
+        let mut incident = incident();
+        let actor = analyst();
+        let snapshot = incident.clone();
+        incident
+            .add_tags(
+                edit(&actor, &snapshot, 9),
+                &["vip".into(), "Phishing".into()],
+            )
+            .unwrap();
+        assert_eq!(
+            incident.labels,
+            [Label::user("VIP"), Label::user("Phishing")]
+        );
+    }
+
+    #[test]
+    fn only_its_author_edits_or_deletes_a_comment_and_the_log_keeps_what_it_said() {
+        let mut incident = incident();
+        let ana = analyst();
+        let ben = Actor::named("Ben Okafor");
+        let id = Uuid::from_u128(1);
+        let fresh = incident.clone();
+        incident
+            .comment(edit(&ana, &fresh, 9), id, "Host isolated.")
+            .unwrap();
+
+        let commented = incident.clone();
+        assert_eq!(
+            incident.edit_comment(edit(&ben, &commented, 10), id, "Not isolated."),
+            Err(EditError::NotYourComment {
+                author: "Ana Silva".into()
+            })
+        );
+        assert_eq!(
+            incident.delete_comment(edit(&ben, &commented, 10), id),
+            Err(EditError::NotYourComment {
+                author: "Ana Silva".into()
+            })
+        );
+        assert_eq!(
+            incident.delete_comment(edit(&ana, &commented, 10), Uuid::from_u128(2)),
+            Err(EditError::NoSuchComment)
+        );
+        assert_eq!(incident, commented);
+
+        incident
+            .edit_comment(edit(&ana, &commented, 11), id, " Host isolated at 11:00. ")
+            .unwrap();
+        assert_eq!(incident.comments[0].message, "Host isolated at 11:00.");
+        assert_eq!(incident.comments[0].created, at(9));
+        assert_eq!(incident.comments[0].modified, at(11));
+        let entry = incident.activity.last().unwrap();
+        assert_eq!(entry.from.as_deref(), Some("Host isolated."));
+
+        let edited = incident.clone();
+        incident
+            .delete_comment(edit(&ana, &edited, 12), id)
+            .unwrap();
+        assert!(incident.comments.is_empty());
+        let entry = incident.activity.last().unwrap();
+        assert_eq!(
+            (entry.what, entry.from.as_deref(), entry.to.as_deref()),
+            (Tracked::Comment, Some("Host isolated at 11:00."), None)
+        );
     }
 
     #[test]

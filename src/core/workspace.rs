@@ -7,7 +7,6 @@ use std::ops::Range;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::alert::Alert;
 use super::correlation::{
     Correlation, CorrelationSettings, PortableCorrelation, SettingsError, Undo,
 };
@@ -152,13 +151,6 @@ impl Workspace {
             self.incidents.insert(incident.number, incident);
         }
         Ok(())
-    }
-
-    /// Removes an incident and its alerts; its number stays used.
-    pub fn delete(&mut self, number: u64) -> Option<(Incident, Vec<Alert>)> {
-        self.undo = None;
-        let incident = self.incidents.remove(&number)?;
-        Some((incident, self.correlation.forget_incident(number)))
     }
 
     /// The incident with this number.
@@ -416,7 +408,7 @@ mod tests {
         let mut workspace = Workspace::default();
         create(&mut workspace, "a");
         let last = create(&mut workspace, "b");
-        assert!(workspace.delete(last).is_some());
+        assert_eq!(workspace.delete(&[last]).incidents, [last]);
         assert_eq!(create(&mut workspace, "c"), 3);
         assert!(workspace.incident(2).is_none());
     }
@@ -539,7 +531,7 @@ mod tests {
                     Some(pick) => {
                         if !handed_out.is_empty() {
                             let number = handed_out[usize::from(pick) % handed_out.len()];
-                            workspace.delete(number);
+                            workspace.delete(&[number]);
                         }
                     }
                 }

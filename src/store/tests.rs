@@ -344,7 +344,7 @@ mod snapshots {
 
         let before = workspace.clone();
         let mut workspace = workspace;
-        workspace.delete(number).unwrap();
+        assert_eq!(workspace.delete(&[number]).incidents, [number]);
         let write = records_for(&workspace, &Change::of(&before, [number]));
         let etag = before.incident(number).unwrap().etag.clone();
         assert_eq!(write.expected, [(number, Some(etag))]);

@@ -14,9 +14,10 @@ use uuid::Uuid;
 
 use crate::core::alert::RawAlert;
 use crate::core::closing::Closing;
-use crate::core::correlation::{IngestContext, IngestReport};
+use crate::core::correlation::{Deleted, IngestContext, IngestReport, MoveTarget};
 use crate::core::draft::{IncidentDraft, ValidDraft};
 use crate::core::incident::{Edit, EditError, Incident};
+use crate::core::people::Actor;
 use crate::core::queue_row::QueueRow;
 use crate::core::validation::ValidationErrors;
 use crate::core::workspace::{AdoptError, Workspace};
@@ -31,6 +32,9 @@ use crate::store::workspace_file::export_workspace;
 use crate::store::workspace_store::{
     WorkspaceStore, forget_draft, load_catalog, load_draft, save_catalog, save_draft,
 };
+
+/// How far back tag fields look for tags to suggest.
+const RECENT_TAGS_DAYS: i64 = 14;
 
 /// Who the activity log names for an analyst who has not said who they are.
 const ANONYMOUS_ANALYST: &str = "Analyst";
@@ -181,6 +185,21 @@ impl Desk {
         self.rows.read_only()
     }
 
+    /// Who this desk signs changes as: the analyst, or a placeholder until they say who they
+    /// are. Tracked, so own comments are known again once the analyst is.
+    pub fn actor(self) -> Actor {
+        self.workspace
+            .with(|workspace| workspace.team().actor(ANONYMOUS_ANALYST))
+    }
+
+    /// The tags used in the workspace over the last two weeks, most used first: what tag
+    /// fields suggest. Tracked.
+    pub fn recent_tags(self) -> Vec<String> {
+        let since = now() - chrono::Duration::days(RECENT_TAGS_DAYS);
+        self.workspace
+            .with(|workspace| workspace.recent_tags(since))
+    }
+
     /// How its storage stands.
     pub fn status(self) -> ReadSignal<StorageStatus> {
         self.status.read_only()
@@ -299,8 +318,10 @@ impl Desk {
         self.edit_incident(number, Incident::reopen)
     }
 
-    /// Applies one of an incident's own operations and saves it; see [`edit_in`].
-    fn edit_incident(
+    /// Applies one of an incident's own operations, signed by the analyst, and saves it.
+    /// `None` when the workspace cannot be written now (the banner says why); the model's
+    /// refusal in words otherwise.
+    pub fn edit_incident(
         self,
         number: u64,
         operation: impl FnOnce(&mut Incident, Edit<'_>) -> Result<(), EditError>,
@@ -534,10 +555,59 @@ impl Desk {
         Ok(())
     }
 
-    /// Closes each of `numbers` with the same verdict, each saved in a transaction of its own,
-    /// so that one refused (already closed, or saved first by another tab) does not undo the
-    /// others. Returns the refused ones with why; the stored version of those is shown again.
-    pub async fn close_each(self, numbers: Vec<u64>, closing: Closing) -> Vec<(u64, String)> {
+    /// Merges two to five incidents by hand with the analyst's reason, and saves them all in
+    /// one transaction. Returns the survivor; the core's refusal in its words otherwise.
+    pub fn merge(self, numbers: &[u64], reason: &str) -> Option<Result<u64, String>> {
+        self.try_apply(numbers.iter().copied(), |workspace| {
+            let by = workspace.team().actor(ANONYMOUS_ANALYST);
+            workspace
+                .merge_incidents(numbers, reason, &by, now())
+                .map_err(|refused| refused.to_string())
+        })
+    }
+
+    /// Moves an alert to another incident or a new one, saving both. Returns where it is now.
+    pub fn move_alert(self, alert_id: &str, target: MoveTarget) -> Option<Result<u64, String>> {
+        let (source, destination) = self.workspace.with_untracked(|workspace| {
+            let source = workspace.correlation().incident_of(alert_id);
+            let destination = match target {
+                MoveTarget::Incident(number) => number,
+                MoveTarget::NewIncident { .. } => workspace.next_number(),
+            };
+            (source, destination)
+        });
+        self.try_apply(source.into_iter().chain([destination]), |workspace| {
+            let by = workspace.team().actor(ANONYMOUS_ANALYST);
+            workspace
+                .move_alert(alert_id, target, &by, now())
+                .map_err(|refused| refused.to_string())
+        })
+    }
+
+    /// Deletes incidents with their alerts, in one transaction; [`Desk::undo`] restores them.
+    pub fn delete(self, numbers: &[u64]) -> Option<Deleted> {
+        self.apply(numbers.iter().copied(), |workspace| {
+            workspace.delete(numbers)
+        })
+    }
+
+    /// Undoes the workspace's last merge, move or deletion and saves what it restored.
+    pub fn undo(self) -> Option<Result<(), String>> {
+        let touched = self.workspace.with_untracked(Workspace::undo_touches);
+        self.try_apply(touched, |workspace| {
+            workspace.undo().map_err(|nothing| nothing.to_string())
+        })
+    }
+
+    /// Applies one of an incident's own operations to each of `numbers`, each saved in a
+    /// transaction of its own, so that one refused (already closed, or saved first by another
+    /// tab) does not undo the others. Returns the refused ones with why; the stored version of
+    /// those is shown again.
+    pub async fn edit_each(
+        self,
+        numbers: Vec<u64>,
+        operation: impl Fn(&mut Incident, Edit<'_>) -> Result<(), EditError>,
+    ) -> Vec<(u64, String)> {
         let mut refused = Vec::new();
         let mut stale = false;
         for number in numbers {
@@ -548,12 +618,10 @@ impl Desk {
             let change = self
                 .workspace
                 .with_untracked(|workspace| Change::of(workspace, [number]));
-            let closed = self.workspace.try_update(|workspace| {
-                edit_in(workspace, number, |incident, edit| {
-                    incident.close(edit, closing.clone())
-                })
-            });
-            if let Some(Err(why)) = closed {
+            let edited = self
+                .workspace
+                .try_update(|workspace| edit_in(workspace, number, &operation));
+            if let Some(Err(why)) = edited {
                 refused.push((number, why));
                 continue;
             }

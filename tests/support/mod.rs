@@ -6,7 +6,10 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use idb::{Factory, TransactionMode};
 use leptos::mount::mount_to;
 use leptos::wasm_bindgen::JsCast;
-use leptos::web_sys::{DataTransfer, Event, File, HtmlElement, HtmlInputElement, window};
+use leptos::web_sys::{
+    DataTransfer, Event, File, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit,
+    window,
+};
 use uuid::Uuid;
 use vigil::core::alert::RawAlert;
 use vigil::core::correlation::{IngestContext, IngestReport};
@@ -311,6 +314,29 @@ pub fn choose(container: &HtmlElement, selector: &str, value: &str) {
     select
         .dispatch_event(&Event::new("change").unwrap())
         .unwrap();
+}
+
+/// Presses `key` on what `selector` finds (the event bubbles, as a real key press does).
+pub fn press(container: &HtmlElement, selector: &str, key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    container
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing at {selector}"))
+        .dispatch_event(&event)
+        .unwrap();
+}
+
+/// Ticks (or unticks) incident `number` in the queue.
+pub fn tick(container: &HtmlElement, number: &str) {
+    click(
+        container,
+        &format!("input[aria-label='Select incident {number}']"),
+    );
 }
 
 /// Makes the page's `confirm()` answer `yes` without a dialog, as the analyst would.

@@ -268,20 +268,14 @@ impl Correlation {
         self.by_id.insert(alert.id.clone(), index);
         self.alerts.push(alert);
         self.neighbourhoods.add(index);
-        let all_keys: Vec<KeyIx> = entity_keys
-            .iter()
-            .copied()
-            .chain(match grouping {
-                GroupBy::Key(key) => Some(key),
-                GroupBy::Nothing | GroupBy::Entities => None,
-            })
-            .collect();
-        self.slots.push(Slot {
+        let slot = Slot {
             time,
             entity_keys: entity_keys.into_boxed_slice(),
             grouping,
             place: None,
-        });
+        };
+        let all_keys: Vec<KeyIx> = slot.all_keys().collect();
+        self.slots.push(slot);
         let widest = millis(self.settings.widest_window());
         let Correlation {
             alerts,
@@ -327,27 +321,42 @@ impl Correlation {
     }
 
     /// Takes every alert of an incident out of the index, for when the incident is deleted.
-    pub(in crate::core) fn forget_incident(&mut self, number: u64) -> Vec<Alert> {
+    /// Their slots stay, so an undo can file them again ([`Correlation::refile`]).
+    pub(in crate::core) fn forget_incident(&mut self, number: u64) {
         let Some(cluster) = self.clusters.remove(&number) else {
-            return Vec::new();
+            return;
         };
-        let mut forgotten = Vec::with_capacity(cluster.alerts.len());
         for alert in cluster.alerts {
-            let slot = &mut self.slots[alert as usize];
-            slot.place = None;
-            let keys: Vec<KeyIx> = slot
-                .entity_keys
-                .iter()
-                .copied()
-                .chain(slot.grouping_key())
-                .collect();
-            for key in keys {
+            self.slots[alert as usize].place = None;
+            for key in self.slots[alert as usize].all_keys() {
                 self.keys.remove(key, alert);
             }
             self.by_id.remove(&self.alerts[alert as usize].id);
-            forgotten.push(self.alerts[alert as usize].clone());
         }
-        forgotten
+    }
+
+    /// Files a forgotten alert again under its id and keys, at the canonical places it had.
+    pub(in crate::core) fn refile(&mut self, alert: AlertIx) {
+        let Correlation {
+            alerts,
+            slots,
+            keys,
+            by_id,
+            ..
+        } = self;
+        let slot = &slots[alert as usize];
+        by_id.insert(alerts[alert as usize].id.clone(), alert);
+        let id_of = |alert: AlertIx| alerts[alert as usize].id.as_str();
+        for key in slot.all_keys() {
+            keys.insert(
+                key,
+                Posting {
+                    time: slot.time,
+                    alert,
+                },
+                id_of,
+            );
+        }
     }
 }
 

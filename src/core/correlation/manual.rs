@@ -1,5 +1,5 @@
 //! What analysts do by hand: merge two to five incidents, move an alert to another incident or
-//! a new one, and undo the last of these exactly.
+//! a new one, delete incidents, and undo the last of these exactly.
 
 use std::fmt;
 
@@ -76,19 +76,28 @@ impl std::error::Error for MoveError {}
 /// Why nothing was undone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UndoError {
-    /// No merge or move is waiting to be undone (or something changed since).
+    /// No merge, move or deletion is waiting to be undone (or something changed since).
     NothingToUndo,
 }
 
 impl fmt::Display for UndoError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("there is no merge or move to undo")
+        f.write_str("there is no merge, move or deletion to undo")
     }
+}
+
+/// What a deletion took away: what the confirmation and its Undo speak of.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Deleted {
+    /// The incidents deleted, in number order.
+    pub incidents: Vec<u64>,
+    /// How many alerts went with them.
+    pub alerts: usize,
 }
 
 impl std::error::Error for UndoError {}
 
-/// The state of everything the last merge or move touched, taken just before it.
+/// The state of everything the last merge, move or deletion touched, taken just before it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Undo {
     /// What it undoes, in words.
@@ -96,6 +105,8 @@ pub struct Undo {
     incidents: Vec<(u64, Option<Incident>)>,
     clusters: Vec<(u64, Option<Cluster>)>,
     places: Vec<(AlertIx, Option<Placement>)>,
+    /// Alerts a deletion took out of the index, to file again.
+    forgotten: Vec<AlertIx>,
     next_number: u64,
 }
 
@@ -239,12 +250,52 @@ impl Workspace {
         Ok(number)
     }
 
+    /// Deletes these incidents and their alerts (numbers it does not hold are passed over);
+    /// their numbers stay used. [`Workspace::undo`] brings them back exactly.
+    pub fn delete(&mut self, numbers: &[u64]) -> Deleted {
+        let mut present: Vec<u64> = numbers
+            .iter()
+            .copied()
+            .filter(|number| self.incidents.contains_key(number))
+            .collect();
+        present.sort_unstable();
+        present.dedup();
+        if present.is_empty() {
+            return Deleted::default();
+        }
+        let listed = present
+            .iter()
+            .map(|number| format!("#{number}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut undo = self.snapshot(&present, format!("deletion of {listed}"));
+        undo.forgotten = undo.places.iter().map(|(alert, _)| *alert).collect();
+        for number in &present {
+            self.incidents.remove(number);
+            self.correlation.forget_incident(*number);
+        }
+        let alerts = undo.forgotten.len();
+        self.undo = Some(undo);
+        Deleted {
+            incidents: present,
+            alerts,
+        }
+    }
+
     /// What the pending undo would undo, in words.
     pub fn undo_description(&self) -> Option<&str> {
         self.undo.as_ref().map(|undo| undo.description.as_str())
     }
 
-    /// Undoes the last merge or move, restoring every incident and alert it touched exactly.
+    /// The incidents the pending undo would restore: what saving it must write.
+    pub fn undo_touches(&self) -> Vec<u64> {
+        self.undo.as_ref().map_or_else(Vec::new, |undo| {
+            undo.incidents.iter().map(|(number, _)| *number).collect()
+        })
+    }
+
+    /// Undoes the last merge, move or deletion, restoring every incident and alert it touched
+    /// exactly.
     pub fn undo(&mut self) -> Result<(), UndoError> {
         let undo = self.undo.take().ok_or(UndoError::NothingToUndo)?;
         for (number, incident) in undo.incidents {
@@ -261,6 +312,9 @@ impl Workspace {
         }
         for (alert, place) in undo.places {
             self.correlation.slots[alert as usize].place = place;
+        }
+        for alert in undo.forgotten {
+            self.correlation.refile(alert);
         }
         self.next_number = undo.next_number;
         Ok(())
@@ -286,6 +340,7 @@ impl Workspace {
                 .collect(),
             clusters,
             places,
+            forgotten: Vec::new(),
             next_number: self.next_number,
         }
     }

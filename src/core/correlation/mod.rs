@@ -9,6 +9,7 @@
 //! leaving alone incidents an analyst has touched.
 
 mod engine;
+mod entities;
 mod index;
 mod manual;
 mod portable;
@@ -19,8 +20,9 @@ mod settings;
 mod tests;
 
 pub use engine::{IngestContext, IngestReport, Outcome, RecordOutcome};
+pub use entities::IncidentEntity;
 pub use index::CorrelationKey;
-pub use manual::{MoveError, MoveTarget, Undo, UndoError};
+pub use manual::{Deleted, MoveError, MoveTarget, Undo, UndoError};
 pub use portable::{
     PortableAlert, PortableCluster, PortableCorrelation, PortableGrouping, PortableReason,
 };
@@ -88,6 +90,11 @@ impl Slot {
             GroupBy::Key(key) => Some(key),
             GroupBy::Nothing | GroupBy::Entities => None,
         }
+    }
+
+    /// Every key it is filed under: its entities' and its grouping key.
+    fn all_keys(&self) -> impl Iterator<Item = KeyIx> + '_ {
+        self.entity_keys.iter().copied().chain(self.grouping_key())
     }
 
     /// The keys it groups by.

@@ -1008,13 +1008,44 @@ fn deleting_an_incident_deletes_its_alerts() {
             alert("b", 10, &[host("db01")]),
         ],
     );
-    let (incident, alerts) = workspace.delete(1).unwrap();
-    assert_eq!(incident.number, 1);
-    assert_eq!(alerts.len(), 1);
+    let deleted = workspace.delete(&[1, 1, 99]);
+    assert_eq!(
+        deleted,
+        Deleted {
+            incidents: vec![1],
+            alerts: 1
+        }
+    );
     assert_eq!(workspace.correlation().alert("a"), None);
     assert_consistent(&workspace);
     let report = ingest(&mut workspace, vec![alert("c", 20, &[host("web01")])]);
     assert_eq!(report.opened, [3]);
+}
+
+#[test]
+fn undoing_a_deletion_brings_incidents_and_alerts_back_and_they_correlate_again() {
+    let mut workspace = Workspace::default();
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01")]),
+            alert("b", 10, &[host("web01")]),
+            alert("c", 20, &[host("db01")]),
+        ],
+    );
+    let before = workspace.clone();
+    let deleted = workspace.delete(&[1, 2]);
+    assert_eq!(deleted.alerts, 3);
+    assert_eq!(workspace.incidents().count(), 0);
+    assert_eq!(workspace.undo_description(), Some("deletion of #1, #2"));
+    assert_eq!(workspace.undo_touches(), [1, 2]);
+    assert_eq!(workspace.undo(), Ok(()));
+    assert_eq!(workspace, before);
+    assert_consistent(&workspace);
+    // Filed again under its keys: a new alert on web01 joins incident 1 as before.
+    ingest(&mut workspace, vec![alert("d", 30, &[host("web01")])]);
+    assert_eq!(incident_of(&workspace, "d"), 1);
+    assert_eq!(workspace.incidents().count(), 2);
 }
 
 /// The ingest's `touched` names exactly the incidents whose stored form changed (the incident,
@@ -1246,8 +1277,9 @@ proptest! {
                     }
                 }
                 Step::Delete(index) => {
-                    workspace.delete(pick(index));
-                    before_last_manual = None;
+                    if !workspace.delete(&[pick(index)]).incidents.is_empty() {
+                        before_last_manual = Some(snapshot);
+                    }
                 }
                 Step::Undo => match before_last_manual.take() {
                     Some(expected) => {
@@ -1266,4 +1298,35 @@ proptest! {
         );
         prop_assert_eq!(restored, Ok(workspace));
     }
+}
+
+#[test]
+fn an_incidents_entities_count_its_alerts_and_name_the_other_incidents_sharing_them() {
+    let mut workspace = Workspace::default();
+    // web01 at 0 and 10 hours: two incidents (beyond the 5-hour window); alice joins the first.
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01"), user("alice")]),
+            alert("b", 30, &[host("web01")]),
+            alert("c", 10 * 60, &[host("web01")]),
+        ],
+    );
+    let first = incident_of(&workspace, "a");
+    let later = incident_of(&workspace, "c");
+    assert_ne!(first, later);
+    let entities = workspace.correlation().entities_of(first);
+    let summary: Vec<(EntityKind, usize, Vec<u64>)> = entities
+        .iter()
+        .map(|entity| (entity.kind, entity.alerts, entity.similar.clone()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (EntityKind::Account, 1, vec![]),
+            (EntityKind::Host, 2, vec![later]),
+        ]
+    );
+    assert!(entities[1].name.contains("web01"), "{}", entities[1].name);
+    assert!(workspace.correlation().entities_of(99).is_empty());
 }

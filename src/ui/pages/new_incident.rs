@@ -2,7 +2,6 @@
 //! What is typed is kept as a draft (a reload loses nothing); errors show beside their fields
 //! all at once and focus moves to the first; leaving with unsaved input asks first.
 
-use chrono::Duration;
 use leptos::ev;
 use leptos::prelude::*;
 
@@ -16,11 +15,8 @@ use crate::route::Route;
 use crate::ui::components::{
     AnalystFields, ClosingFields, EnumSelect, FieldErrorText, TagEditor, error_for,
 };
-use crate::ui::desk::{Desk, now};
+use crate::ui::desk::Desk;
 use crate::ui::leave_guard::LeaveGuard;
-
-/// How far back the tag field looks for tags to suggest.
-const RECENT_TAGS_DAYS: i64 = 14;
 
 /// The control each field's errors send focus to.
 fn control_id(field: Field) -> &'static str {
@@ -96,10 +92,7 @@ pub fn NewIncidentPage() -> impl IntoView {
         found.all().first().map(ToString::to_string)
     });
     let known_owners = Memo::new(move |_| desk.workspace().with(Workspace::known_owners));
-    let recent_tags = Memo::new(move |_| {
-        let since = now() - Duration::days(RECENT_TAGS_DAYS);
-        desk.workspace().with(|w| w.recent_tags(since))
-    });
+    let recent_tags = Memo::new(move |_| desk.recent_tags());
     let type_owner = move |text: String| {
         let owner = known_owners.with_untracked(|known| Owner::from_typed(&text, known));
         owner_text.set(text);

@@ -1,20 +1,22 @@
 //! The incident queue: this workspace's incidents as a table, filtered by status, severity,
 //! owner and a search, and sorted by a column, all as the address says (New and Active, newest
-//! first by default, as in Sentinel), with how many match; selected incidents are closed
-//! together through the closing dialog.
+//! first by default, as in Sentinel), with how many match; the ticked incidents take the bulk
+//! actions (`bulk.rs`).
 
 use std::collections::BTreeSet;
 
-use leptos::prelude::*;
-use leptos::task::spawn_local;
+mod bulk;
+mod keyboard;
 
+use leptos::prelude::*;
+
+use self::bulk::BulkActions;
+use self::keyboard::{KeyboardHelp, listen_for_queue_keys};
 use super::page::Page;
-use crate::core::closing::Closing;
 use crate::core::queue_filter::{OwnerFilter, QueueFilter, SortColumn};
 use crate::core::queue_row::QueueRow;
 use crate::core::vocabulary::{IncidentStatus, Severity};
 use crate::route::{Route, query_of};
-use crate::ui::components::ClosingDialog;
 use crate::ui::desk::Desk;
 use crate::ui::time_text::to_the_minute;
 
@@ -87,27 +89,23 @@ pub fn IncidentsPage() -> impl IntoView {
         })
     });
     let selected = RwSignal::new(BTreeSet::<u64>::new());
-    let closing = RwSignal::new(false);
-    let outcome = RwSignal::new(Vec::<String>::new());
-    let close_selected = Callback::new(move |verdict: Closing| {
-        closing.set(false);
-        let numbers: Vec<u64> = selected.get_untracked().into_iter().collect();
-        spawn_local(async move {
-            let asked = numbers.len();
-            let refused = desk.close_each(numbers, verdict).await;
-            let mut lines = vec![format!(
-                "{} of {asked} incidents closed.",
-                asked - refused.len()
-            )];
-            lines.extend(
-                refused
-                    .into_iter()
-                    .map(|(number, why)| format!("Incident {number} was not closed: {why}.")),
-            );
-            outcome.set(lines);
-            selected.set(BTreeSet::new());
-        });
-    });
+    let active = RwSignal::new(None::<usize>);
+    let help = RwSignal::new(false);
+    // The highlighted row leaves the window: scroll just far enough to show it.
+    let reveal = move |position: usize| {
+        let Some(element) = scroller.get_untracked() else {
+            return;
+        };
+        let top = position as f64 * ROW_HEIGHT_PX;
+        let height = f64::from(element.client_height());
+        let scrolled = f64::from(element.scroll_top());
+        if top < scrolled {
+            element.set_scroll_top(top as i32);
+        } else if top + ROW_HEIGHT_PX > scrolled + height {
+            element.set_scroll_top((top + ROW_HEIGHT_PX - height).max(0.0) as i32);
+        }
+    };
+    listen_for_queue_keys(matching, active, selected, help, reveal);
     let total = move || {
         desk.rows()
             .with(|rows| rows.iter().filter(|row| row.merged_into.is_none()).count())
@@ -178,25 +176,11 @@ pub fn IncidentsPage() -> impl IntoView {
             <p class="queue-count" role="status">
                 {move || format!("{} of {} incidents", matching.read().len(), total())}
             </p>
-            <div class="actions">
-                <button
-                    type="button"
-                    prop:disabled=move || selected.read().is_empty()
-                    on:click=move |_| closing.set(true)
-                >
-                    "Close selected"
-                </button>
-            </div>
-            <Show when=move || closing.get()>
-                <ClosingDialog
-                    heading=format!("Close {} incidents", selected.read_untracked().len())
-                    on_close=close_selected
-                    on_cancel=Callback::new(move |()| closing.set(false))
-                />
-            </Show>
-            <div class="bulk-outcome" role="status">
-                {move || outcome.get().into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
-            </div>
+            <BulkActions selected />
+            <button type="button" class="keys" on:click=move |_| help.update(|shown| *shown = !*shown)>
+                "Keyboard shortcuts (?)"
+            </button>
+            <KeyboardHelp shown=help />
             <div class="queue-scroll" node_ref=scroller on:scroll=on_scroll>
                 <table class="queue">
                     <thead>
@@ -226,9 +210,13 @@ pub fn IncidentsPage() -> impl IntoView {
                             let listed = desk
                                 .rows()
                                 .with(|rows| {
+                                    let first = shown.start;
                                     order[shown]
                                         .iter()
-                                        .map(|&index| row_view(&rows[index], selected))
+                                        .enumerate()
+                                        .map(|(offset, &index)| {
+                                            row_view(&rows[index], first + offset, active, selected)
+                                        })
                                         .collect_view()
                                 });
                             view! { {above} {listed} {below} }
@@ -320,11 +308,18 @@ fn header_cell(
     .into_any()
 }
 
-/// One incident's row.
-fn row_view(row: &QueueRow, selected: RwSignal<BTreeSet<u64>>) -> impl IntoView + use<> {
+/// One incident's row, at `position` in the queue's order; highlighted when the keyboard is
+/// on it.
+fn row_view(
+    row: &QueueRow,
+    position: usize,
+    active: RwSignal<Option<usize>>,
+    selected: RwSignal<BTreeSet<u64>>,
+) -> impl IntoView + use<> {
     let number = row.number;
+    let is_active = move || active.get() == Some(position);
     view! {
-        <tr>
+        <tr class:active=is_active aria-current=move || is_active().then_some("true")>
             <td>
                 <input
                     type="checkbox"

@@ -1,0 +1,42 @@
+//! The activity log: every change to the incident with who, when, what, from and to, newest
+//! first.
+
+use leptos::prelude::*;
+
+use crate::core::incident::Incident;
+use crate::ui::time_text::to_the_minute;
+
+/// Every change with who, when, from and to, newest first.
+#[component]
+pub fn ActivityLog(incident: Incident) -> impl IntoView {
+    view! {
+        <h2>"Activity"</h2>
+        <table class="activity">
+            <thead>
+                <tr>
+                    <th scope="col">"When"</th>
+                    <th scope="col">"Who"</th>
+                    <th scope="col">"What"</th>
+                    <th scope="col">"From"</th>
+                    <th scope="col">"To"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {incident
+                    .activity
+                    .iter()
+                    .rev()
+                    .map(|entry| view! {
+                        <tr>
+                            <td>{to_the_minute(entry.at)}</td>
+                            <td>{entry.by.name.clone()}</td>
+                            <td>{entry.what.label()}</td>
+                            <td>{entry.from.clone().unwrap_or_default()}</td>
+                            <td>{entry.to.clone().unwrap_or_default()}</td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}

@@ -1,0 +1,125 @@
+//! The incident's header fields, each edited in place and saved at once: the title (saved when
+//! the analyst saves it), the severity, the status while open, and the owner, with **Assign to
+//! me**. The model's refusal shows beside the page's actions.
+
+use leptos::prelude::*;
+
+use super::Report;
+use crate::core::incident::Incident;
+use crate::core::people::Owner;
+use crate::core::vocabulary::{IncidentStatus, Severity};
+use crate::core::workspace::Workspace;
+use crate::ui::components::EnumSelect;
+use crate::ui::desk::Desk;
+
+/// The statuses set here directly: Closed goes through the closing dialog.
+const OPEN_STATUSES: [IncidentStatus; 2] = [IncidentStatus::New, IncidentStatus::Active];
+
+/// Title, severity, status and owner of `incident`, editable unless it was merged away.
+#[component]
+pub fn Header(incident: Incident, report: Report) -> impl IntoView {
+    let desk = Desk::get();
+    let number = incident.number;
+    let editable = incident.merged_into.is_none();
+    let title = RwSignal::new(incident.title.clone());
+    let save_title = move |_| {
+        let typed = title.get_untracked();
+        report.run(desk.edit_incident(number, |incident, edit| incident.set_title(edit, &typed)));
+    };
+    let set_severity = Callback::new(move |severity: Severity| {
+        report.run(desk.edit_incident(number, |incident, edit| {
+            incident.set_severity(edit, severity)
+        }));
+    });
+    let set_status = Callback::new(move |status: IncidentStatus| {
+        report.run(desk.edit_incident(number, |incident, edit| incident.set_status(edit, status)));
+    });
+    let owner_text = RwSignal::new(
+        incident
+            .owner
+            .as_ref()
+            .map(Owner::display_name)
+            .unwrap_or_default(),
+    );
+    let known_owners = Memo::new(move |_| desk.workspace().with(Workspace::known_owners));
+    let assign = move |owner: Option<Owner>| {
+        report.run(desk.edit_incident(number, |incident, edit| incident.set_owner(edit, owner)));
+    };
+    let assign_typed = move |_| {
+        let typed = owner_text.get_untracked();
+        assign(known_owners.with_untracked(|known| Owner::from_typed(&typed, known)));
+    };
+    let assign_to_me = move |_| {
+        let me = desk
+            .workspace()
+            .with_untracked(|workspace| workspace.team().analyst().cloned());
+        match me {
+            Some(me) => assign(Some(me)),
+            None => report.run(Some(Err(
+                "say who you are first, under \"You\" on the Workspaces page".to_owned(),
+            ))),
+        }
+    };
+    let (severity, status) = (incident.severity, incident.status);
+    view! {
+        <div class="incident-header" inert=!editable>
+            <label for="incident-title">"Title"</label>
+            <div class="title-entry">
+                <input
+                    id="incident-title"
+                    type="text"
+                    prop:value=title
+                    on:input:target=move |event| title.set(event.target().value())
+                />
+                <button type="button" on:click=save_title>"Save title"</button>
+            </div>
+            <EnumSelect
+                id="incident-severity"
+                label="Severity"
+                options=Severity::ALL
+                value=Signal::stored(severity)
+                on_change=set_severity
+            />
+            {if status == IncidentStatus::Closed {
+                view! {
+                    <span class="field-label">"Status"</span>
+                    <span class="incident-status">{status.as_str()}</span>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <EnumSelect
+                        id="incident-status"
+                        label="Status"
+                        options=&OPEN_STATUSES
+                        value=Signal::stored(status)
+                        on_change=set_status
+                    />
+                }
+                .into_any()
+            }}
+            <label for="incident-owner">"Owner"</label>
+            <div class="owner-entry">
+                <input
+                    id="incident-owner"
+                    type="text"
+                    list="incident-owner-suggestions"
+                    placeholder="Unassigned"
+                    prop:value=owner_text
+                    on:input:target=move |event| owner_text.set(event.target().value())
+                />
+                <button type="button" on:click=assign_typed>"Assign"</button>
+                <button type="button" on:click=assign_to_me>"Assign to me"</button>
+            </div>
+            <datalist id="incident-owner-suggestions">
+                {move || {
+                    known_owners
+                        .get()
+                        .iter()
+                        .map(|owner| view! { <option value=owner.display_name()></option> })
+                        .collect_view()
+                }}
+            </datalist>
+        </div>
+    }
+}

@@ -1,0 +1,211 @@
+//! One incident, by number: its header fields edited in place, its details and tags, its
+//! alerts and why each is here, its entities and the incidents that share them, comments, and
+//! the activity log; Close, Reopen and Delete (with Undo). A merged incident's number leads to
+//! the incident it was merged into.
+
+mod activity;
+mod alerts;
+mod comments;
+mod details;
+mod entities;
+mod header;
+
+use leptos::prelude::*;
+
+use self::activity::ActivityLog;
+use self::alerts::Alerts;
+use self::comments::Comments;
+use self::details::Details;
+use self::entities::Entities;
+use self::header::Header;
+use super::page::Page;
+use crate::core::closing::Closing;
+use crate::core::incident::Incident;
+use crate::route::{Route, query_of};
+use crate::ui::components::ClosingDialog;
+use crate::ui::desk::Desk;
+
+/// Hears what an action on the page came to: `None` when the workspace could not be written
+/// (the banner says why), the model's refusal in words, or success.
+pub type Report = Callback<Option<Result<(), String>>>;
+
+/// The address's word asking to see a merged incident itself rather than where it went.
+const STAY: &str = "stay";
+/// The address's key naming the merged incident the analyst came from.
+const MERGED_FROM: &str = "merged";
+
+/// The value of `key` in the address's query, if it is there.
+fn query_value(key: &str) -> Option<String> {
+    let hash = window().location().hash().unwrap_or_default();
+    query_of(&hash)
+        .split('&')
+        .find_map(|pair| match pair.split_once('=') {
+            Some((name, value)) if name == key => Some(value.to_owned()),
+            None if pair == key => Some(String::new()),
+            _ => None,
+        })
+}
+
+/// The incident page for `number`.
+#[component]
+pub fn IncidentPage(
+    /// The incident's number, from the address.
+    number: u64,
+) -> impl IntoView {
+    let desk = Desk::get();
+    let incident = Memo::new(move |_| desk.workspace().with(|w| w.incident(number).cloned()));
+    let problem = RwSignal::new(None::<String>);
+    let report = Callback::new(move |outcome: Option<Result<(), String>>| {
+        problem.set(outcome.and_then(Result::err));
+    });
+    let stay = query_value(STAY).is_some();
+    Effect::new(move |_| {
+        if let Some(into) = incident.read().as_ref().and_then(|i| i.merged_into)
+            && !stay
+        {
+            let href = format!("{}?{MERGED_FROM}={number}", Route::Incident(into).href());
+            let _ = window().location().replace(&href);
+        }
+    });
+    view! {
+        {move || match incident.get() {
+            None => view! { <Missing number /> }.into_any(),
+            Some(incident) => view! {
+                <Page heading=format!("Incident {}: {}", incident.number, incident.title)>
+                    <MergeBanner incident=incident.clone() />
+                    <Header incident=incident.clone() report />
+                    <p class="field-error" role="alert">{move || problem.get()}</p>
+                    <Actions incident=incident.clone() report />
+                    <Details incident=incident.clone() />
+                    <Alerts number report />
+                    <Entities number />
+                    <Comments number comments=incident.comments.clone() report />
+                    <ActivityLog incident />
+                </Page>
+            }
+            .into_any(),
+        }}
+    }
+}
+
+/// No incident of that number: never was, or just deleted (then Undo brings it back).
+#[component]
+fn Missing(number: u64) -> impl IntoView {
+    let desk = Desk::get();
+    let undo = Memo::new(move |_| {
+        desk.workspace()
+            .with(|workspace| workspace.undo_description().map(str::to_owned))
+    });
+    let problem = RwSignal::new(None::<String>);
+    view! {
+        <Page heading=format!("Incident {number}")>
+            <p class="lead">"This workspace has no incident with that number."</p>
+            {move || undo.get().map(|what| view! {
+                <button
+                    type="button"
+                    class="undo"
+                    on:click=move |_| {
+                        problem.set(desk.undo().and_then(Result::err));
+                    }
+                >
+                    {format!("Undo {what}")}
+                </button>
+            })}
+            <p class="field-error" role="alert">{move || problem.get()}</p>
+            <a href=Route::Incidents.href()>"Go to the incidents"</a>
+        </Page>
+    }
+}
+
+/// Where a merged incident went, or which merged incident the analyst came from.
+#[component]
+fn MergeBanner(incident: Incident) -> impl IntoView {
+    let number = incident.number;
+    if let Some(into) = incident.merged_into {
+        return view! {
+            <div class="banner merged" role="status">
+                {format!("This incident was merged into incident {into}. ")}
+                <a href=Route::Incident(into).href()>{format!("Go to incident {into}")}</a>
+            </div>
+        }
+        .into_any();
+    }
+    match query_value(MERGED_FROM).and_then(|from| from.parse::<u64>().ok()) {
+        Some(from) => view! {
+            <div class="banner merged" role="status">
+                {format!("Incident {from} was merged into this one; you are seeing incident {number}. ")}
+                <a href=format!("{}?{STAY}", Route::Incident(from).href())>
+                    {format!("See incident {from} as it was closed")}
+                </a>
+            </div>
+        }
+        .into_any(),
+        None => ().into_any(),
+    }
+}
+
+/// Close or Reopen, and Delete with its confirmation.
+#[component]
+fn Actions(incident: Incident, report: Report) -> impl IntoView {
+    let desk = Desk::get();
+    let number = incident.number;
+    let closing = RwSignal::new(false);
+    let deleting = RwSignal::new(false);
+    let close = Callback::new(move |verdict: Closing| {
+        closing.set(false);
+        report.run(desk.close_incident(number, verdict));
+    });
+    let reopen = move |_| {
+        let question = format!(
+            "Reopen incident {number}? Its classification is cleared; the activity log keeps it."
+        );
+        if window().confirm_with_message(&question).unwrap_or(false) {
+            report.run(desk.reopen_incident(number));
+        }
+    };
+    let delete = move |_| {
+        deleting.set(false);
+        desk.delete(&[number]);
+    };
+    let alerts = incident.alert_ids.len();
+    view! {
+        <div class="actions">
+            {if incident.closing.is_some() {
+                view! { <button type="button" on:click=reopen>"Reopen"</button> }.into_any()
+            } else if incident.merged_into.is_none() {
+                view! {
+                    <button type="button" on:click=move |_| closing.set(true)>"Close"</button>
+                }
+                .into_any()
+            } else {
+                ().into_any()
+            }}
+            <button type="button" on:click=move |_| deleting.set(true)>"Delete"</button>
+        </div>
+        <Show when=move || closing.get()>
+            <ClosingDialog
+                heading=format!("Close incident {number}")
+                on_close=close
+                on_cancel=Callback::new(move |()| closing.set(false))
+            />
+        </Show>
+        <Show when=move || deleting.get()>
+            <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="delete-heading">
+                <h2 id="delete-heading">
+                    {format!(
+                        "Delete incident {number} and its {}?",
+                        match alerts {
+                            1 => "1 alert".to_owned(),
+                            count => format!("{count} alerts"),
+                        }
+                    )}
+                </h2>
+                <p>"Undo brings it back until the next change."</p>
+                <div class="actions">
+                    <button type="button" on:click=delete>"Delete"</button>
+                    <button type="button" on:click=move |_| deleting.set(false)>"Cancel"</button>
+                </div>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,324 @@
+//! The queue's bulk actions on the selected incidents: assign an owner, set the status or the
+//! severity, add tags, close, merge and delete. Each says what it did and, per incident, what
+//! the model refused; a merge or a deletion can be undone until the next change.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::core::closing::Closing;
+use crate::core::incident::{Edit, EditError, Incident};
+use crate::core::people::Owner;
+use crate::core::vocabulary::{IncidentStatus, Severity};
+use crate::core::workspace::Workspace;
+use crate::ui::components::{ClosingDialog, EnumSelect};
+use crate::ui::desk::Desk;
+
+/// The statuses a bulk action sets directly: Closed goes through the closing dialog.
+const OPEN_STATUSES: [IncidentStatus; 2] = [IncidentStatus::New, IncidentStatus::Active];
+
+/// Which confirmation the bar has open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asking {
+    Close,
+    Merge,
+    Delete,
+}
+
+/// The bar above the queue acting on `selected`, the numbers ticked in the table.
+#[component]
+pub fn BulkActions(
+    /// The incidents ticked in the queue; emptied once they are closed, merged or deleted.
+    selected: RwSignal<BTreeSet<u64>>,
+) -> impl IntoView {
+    let desk = Desk::get();
+    let outcome = RwSignal::new(Vec::<String>::new());
+    let asking = RwSignal::new(None::<Asking>);
+    let owner_text = RwSignal::new(String::new());
+    let status = RwSignal::new(IncidentStatus::Active);
+    let severity = RwSignal::new(Severity::High);
+    let tags_text = RwSignal::new(String::new());
+    let none_selected = move || selected.read().is_empty();
+    let known_owners = Memo::new(move |_| desk.workspace().with(Workspace::known_owners));
+
+    let assign = move |_| {
+        let typed = owner_text.get_untracked();
+        let owner = known_owners.with_untracked(|known| Owner::from_typed(&typed, known));
+        edit_selected(
+            desk,
+            selected,
+            outcome,
+            "assigned",
+            move |incident, edit| incident.set_owner(edit, owner.clone()),
+        );
+    };
+    let set_status = move |_| {
+        let chosen = status.get_untracked();
+        edit_selected(
+            desk,
+            selected,
+            outcome,
+            "set to that status",
+            move |incident, edit| incident.set_status(edit, chosen),
+        );
+    };
+    let set_severity = move |_| {
+        let chosen = severity.get_untracked();
+        edit_selected(
+            desk,
+            selected,
+            outcome,
+            "set to that severity",
+            move |incident, edit| incident.set_severity(edit, chosen),
+        );
+    };
+    let add_tags = move |_| {
+        let tags: Vec<String> = tags_text
+            .get_untracked()
+            .split(',')
+            .map(|tag| tag.trim().to_owned())
+            .filter(|tag| !tag.is_empty())
+            .collect();
+        edit_selected(desk, selected, outcome, "tagged", move |incident, edit| {
+            incident.add_tags(edit, &tags)
+        });
+    };
+    let close = Callback::new(move |verdict: Closing| {
+        asking.set(None);
+        edit_selected(desk, selected, outcome, "closed", move |incident, edit| {
+            incident.close(edit, verdict.clone())
+        });
+        selected.set(BTreeSet::new());
+    });
+    let merge_reason = RwSignal::new(String::new());
+    let merge = move |_| {
+        let numbers: Vec<u64> = selected.get_untracked().into_iter().collect();
+        match desk.merge(&numbers, &merge_reason.get_untracked()) {
+            Some(Ok(survivor)) => {
+                asking.set(None);
+                merge_reason.set(String::new());
+                selected.set(BTreeSet::new());
+                outcome.set(vec![format!(
+                    "{} incidents merged into incident {survivor}.",
+                    numbers.len()
+                )]);
+            }
+            Some(Err(refused)) => outcome.set(vec![format!("Not merged: {refused}.")]),
+            None => {}
+        }
+    };
+    let alerts_of_selected = move || {
+        desk.workspace().with(|workspace| {
+            selected
+                .read()
+                .iter()
+                .filter_map(|number| workspace.incident(*number))
+                .map(|incident| incident.alert_ids.len())
+                .sum::<usize>()
+        })
+    };
+    let delete = move |_| {
+        asking.set(None);
+        let numbers: Vec<u64> = selected.get_untracked().into_iter().collect();
+        if let Some(deleted) = desk.delete(&numbers) {
+            selected.set(BTreeSet::new());
+            outcome.set(vec![format!(
+                "{} deleted with {}.",
+                count(deleted.incidents.len(), "incident"),
+                count(deleted.alerts, "alert")
+            )]);
+        }
+    };
+    let undo_description = Memo::new(move |_| {
+        desk.workspace()
+            .with(|workspace| workspace.undo_description().map(str::to_owned))
+    });
+    let undo = move |_| {
+        let done = undo_description.get_untracked().unwrap_or_default();
+        match desk.undo() {
+            Some(Ok(())) => outcome.set(vec![format!("Undid the {done}.")]),
+            Some(Err(why)) => outcome.set(vec![format!("Nothing undone: {why}.")]),
+            None => {}
+        }
+    };
+
+    view! {
+        <section class="bulk-actions" aria-label="Bulk actions">
+            <p class="selection-count">
+                {move || format!("{} selected", count(selected.read().len(), "incident"))}
+            </p>
+            <div class="bulk-row">
+                <label for="bulk-owner">"Owner"</label>
+                <input
+                    id="bulk-owner"
+                    type="text"
+                    list="bulk-owner-suggestions"
+                    prop:value=owner_text
+                    on:input:target=move |event| owner_text.set(event.target().value())
+                />
+                <datalist id="bulk-owner-suggestions">
+                    {move || {
+                        known_owners
+                            .get()
+                            .iter()
+                            .map(|owner| view! { <option value=owner.display_name()></option> })
+                            .collect_view()
+                    }}
+                </datalist>
+                <button type="button" prop:disabled=none_selected on:click=assign>
+                    "Assign"
+                </button>
+                <EnumSelect
+                    id="bulk-status"
+                    label="Status"
+                    options=&OPEN_STATUSES
+                    value=status
+                    on_change=Callback::new(move |chosen| status.set(chosen))
+                />
+                <button type="button" prop:disabled=none_selected on:click=set_status>
+                    "Set status"
+                </button>
+                <EnumSelect
+                    id="bulk-severity"
+                    label="Severity"
+                    options=Severity::ALL
+                    value=severity
+                    on_change=Callback::new(move |chosen| severity.set(chosen))
+                />
+                <button type="button" prop:disabled=none_selected on:click=set_severity>
+                    "Set severity"
+                </button>
+                <label for="bulk-tags">"Tags (comma-separated)"</label>
+                <input
+                    id="bulk-tags"
+                    type="text"
+                    prop:value=tags_text
+                    on:input:target=move |event| tags_text.set(event.target().value())
+                />
+                <button type="button" prop:disabled=none_selected on:click=add_tags>
+                    "Add tags"
+                </button>
+            </div>
+            <div class="actions">
+                <button
+                    type="button"
+                    prop:disabled=none_selected
+                    on:click=move |_| asking.set(Some(Asking::Close))
+                >
+                    "Close selected"
+                </button>
+                <button
+                    type="button"
+                    prop:disabled=move || selected.read().len() < 2
+                    on:click=move |_| asking.set(Some(Asking::Merge))
+                >
+                    "Merge selected"
+                </button>
+                <button
+                    type="button"
+                    prop:disabled=none_selected
+                    on:click=move |_| asking.set(Some(Asking::Delete))
+                >
+                    "Delete selected"
+                </button>
+                {move || {
+                    undo_description
+                        .get()
+                        .map(|what| {
+                            view! {
+                                <button type="button" class="undo" on:click=undo>
+                                    {format!("Undo {what}")}
+                                </button>
+                            }
+                        })
+                }}
+            </div>
+            {move || match asking.get() {
+                Some(Asking::Close) => view! {
+                    <ClosingDialog
+                        heading=format!("Close {}", count(selected.read_untracked().len(), "incident"))
+                        on_close=close
+                        on_cancel=Callback::new(move |()| asking.set(None))
+                    />
+                }
+                .into_any(),
+                Some(Asking::Merge) => view! {
+                    <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="merge-heading">
+                        <h2 id="merge-heading">
+                            {format!("Merge {}", count(selected.read_untracked().len(), "incident"))}
+                        </h2>
+                        <p>"The oldest incident stays and takes the others' alerts and tags; the others close as Redirected."</p>
+                        <label for="merge-reason">"Reason"</label>
+                        <textarea
+                            id="merge-reason"
+                            prop:value=merge_reason
+                            on:input:target=move |event| merge_reason.set(event.target().value())
+                        ></textarea>
+                        <div class="actions">
+                            <button type="button" on:click=merge>"Merge"</button>
+                            <button type="button" on:click=move |_| asking.set(None)>"Cancel"</button>
+                        </div>
+                    </div>
+                }
+                .into_any(),
+                Some(Asking::Delete) => view! {
+                    <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="delete-heading">
+                        <h2 id="delete-heading">
+                            {format!(
+                                "Delete {} and their {}?",
+                                count(selected.read_untracked().len(), "incident"),
+                                count(alerts_of_selected(), "alert"),
+                            )}
+                        </h2>
+                        <p>"Undo brings them back until the next change."</p>
+                        <div class="actions">
+                            <button type="button" on:click=delete>"Delete"</button>
+                            <button type="button" on:click=move |_| asking.set(None)>"Cancel"</button>
+                        </div>
+                    </div>
+                }
+                .into_any(),
+                None => ().into_any(),
+            }}
+            <div class="bulk-outcome" role="status">
+                {move || outcome.get().into_iter().map(|line| view! { <p>{line}</p> }).collect_view()}
+            </div>
+        </section>
+    }
+}
+
+/// Applies `operation` to every selected incident, then reports how many it `changed` (a past
+/// participle: "assigned") and why each refused one was not.
+fn edit_selected(
+    desk: Desk,
+    selected: RwSignal<BTreeSet<u64>>,
+    outcome: RwSignal<Vec<String>>,
+    changed: &'static str,
+    operation: impl Fn(&mut Incident, Edit<'_>) -> Result<(), EditError> + 'static,
+) {
+    let numbers: Vec<u64> = selected.get_untracked().into_iter().collect();
+    spawn_local(async move {
+        let asked = numbers.len();
+        let refused = desk.edit_each(numbers, operation).await;
+        let mut lines = vec![format!(
+            "{} of {} {changed}.",
+            asked - refused.len(),
+            count(asked, "incident")
+        )];
+        lines.extend(
+            refused
+                .into_iter()
+                .map(|(number, why)| format!("Incident {number} was not {changed}: {why}.")),
+        );
+        outcome.set(lines);
+    });
+}
+
+/// "1 incident", "3 alerts".
+fn count(how_many: usize, noun: &str) -> String {
+    match how_many {
+        1 => format!("1 {noun}"),
+        _ => format!("{how_many} {noun}s"),
+    }
+}
