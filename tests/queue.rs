@@ -240,3 +240,119 @@ async fn the_table_holds_only_the_rows_in_view_and_scrolling_brings_the_others()
     style.remove();
     clear_local_storage();
 }
+
+#[wasm_bindgen_test]
+async fn product_tag_and_age_narrow_the_queue_and_the_search_reaches_comments_and_entities() {
+    let mut workspace = support::workspace();
+    let open: Vec<u64> = open_numbers(
+        &workspace,
+        |incident| !incident.alert_ids.is_empty(),
+        |i| i.number,
+    )
+    .iter()
+    .map(|number| number.parse().unwrap())
+    .collect();
+    let (tagged, commented, with_entity) = (open[0], open[1], open[2]);
+    let analyst = vigil::core::people::Actor::named("Ana Silva");
+    let edit_with = |workspace: &mut Workspace,
+                     number: u64,
+                     change: &dyn Fn(
+        &mut vigil::core::incident::Incident,
+        vigil::core::incident::Edit<'_>,
+    )| {
+        let incident = workspace.incident_mut(number).unwrap();
+        let etag = incident.etag.clone();
+        let edit = vigil::core::incident::Edit {
+            by: &analyst,
+            at: support::start(),
+            etag: &etag,
+        };
+        change(incident, edit);
+    };
+    edit_with(&mut workspace, tagged, &|incident, edit| {
+        incident.set_tags(edit, &["Ransomware".to_owned()]).unwrap();
+    });
+    edit_with(&mut workspace, commented, &|incident, edit| {
+        incident
+            .comment(
+                edit,
+                uuid::Uuid::from_u128(9),
+                "Called the Helpdesk about it",
+            )
+            .unwrap();
+    });
+    let identifier = workspace.correlation().identifiers_of(with_entity)[0].to_owned();
+    let naming_it = open_numbers(
+        &workspace,
+        |incident| {
+            workspace
+                .correlation()
+                .identifiers_of(incident.number)
+                .contains(&identifier.as_str())
+        },
+        |incident| {
+            (
+                std::cmp::Reverse(incident.created),
+                std::cmp::Reverse(incident.number),
+            )
+        },
+    );
+    let product = workspace.incident(tagged).unwrap().product_names[0].clone();
+    let of_product = open_numbers(
+        &workspace,
+        |incident| incident.product_names.contains(&product),
+        |incident| {
+            (
+                std::cmp::Reverse(incident.created),
+                std::cmp::Reverse(incident.number),
+            )
+        },
+    );
+    let name = support::fresh_name("queue-more-filters");
+    let store = IdbStore::open(&name).await.unwrap();
+    store
+        .replace(vigil::store::snapshot::records_of(&workspace))
+        .await
+        .unwrap();
+    drop(store);
+
+    let (container, _app) = open_queue(&name).await;
+    let everything = queue_numbers(&container);
+    choose(&container, "#queue-product", &product);
+    until("only that product's incidents", || {
+        queue_numbers(&container) == of_product
+    })
+    .await;
+    choose(&container, "#queue-product", "");
+    choose(&container, "#queue-tag", "Ransomware");
+    until("only the tagged incident", || {
+        queue_numbers(&container) == [tagged.to_string()]
+    })
+    .await;
+    assert_eq!(hash(), "#/incidents?tag=Ransomware");
+    choose(&container, "#queue-tag", "");
+    // The workspace's incidents were all created in October; the browser's clock is later.
+    choose(&container, "#queue-range", "24h");
+    until("none was created in the last day", || {
+        queue_numbers(&container).is_empty()
+    })
+    .await;
+    choose(&container, "#queue-range", "");
+    until("every incident again", || {
+        queue_numbers(&container) == everything
+    })
+    .await;
+
+    type_into(&container, "#queue-search", "helpdesk");
+    until("the search finds the comment", || {
+        queue_numbers(&container) == [commented.to_string()]
+    })
+    .await;
+    type_into(&container, "#queue-search", &identifier.to_uppercase());
+    until("the search finds the entity", || {
+        queue_numbers(&container) == naming_it
+    })
+    .await;
+    assert!(naming_it.contains(&with_entity.to_string()));
+    clear_local_storage();
+}

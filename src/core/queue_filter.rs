@@ -1,9 +1,10 @@
 //! Which incidents the queue shows and in what order, as the address holds it
-//! (`#/incidents?status=New,Active&severity=High&owner=%40me&q=phish&sort=title&dir=asc`), so a
-//! reload or a shared link gives the same view. By default the queue shows New and Active
-//! incidents of any severity and owner, newest first, as Sentinel's does: a Closed one appears
-//! once the filter includes Closed.
+//! (`#/incidents?status=New,Active&severity=High&owner=%40me&product=…&tag=…&range=7d&q=phish&sort=title&dir=asc`),
+//! so a reload or a shared link gives the same view. By default the queue shows New and Active
+//! incidents of any severity, owner, product, tag and age, newest first, as Sentinel's does: a
+//! Closed one appears once the filter includes Closed.
 
+use chrono::{DateTime, Duration, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 use super::queue_row::QueueRow;
@@ -62,6 +63,83 @@ impl OwnerFilter {
             OwnerFilter::Named(name) => owner == Some(name.as_str()),
         }
     }
+}
+
+/// How recently the incidents the queue shows were created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CreatedWithin {
+    /// Any time.
+    #[default]
+    AnyTime,
+    /// The last 24 hours.
+    Day,
+    /// The last 7 days.
+    Week,
+    /// The last 30 days.
+    Month,
+    /// The last 90 days.
+    Quarter,
+}
+
+impl CreatedWithin {
+    /// Every choice, in the order the picker lists them.
+    pub const ALL: [CreatedWithin; 5] = [
+        CreatedWithin::AnyTime,
+        CreatedWithin::Day,
+        CreatedWithin::Week,
+        CreatedWithin::Month,
+        CreatedWithin::Quarter,
+    ];
+
+    /// The word the address uses (empty for any time).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CreatedWithin::AnyTime => "",
+            CreatedWithin::Day => "24h",
+            CreatedWithin::Week => "7d",
+            CreatedWithin::Month => "30d",
+            CreatedWithin::Quarter => "90d",
+        }
+    }
+
+    /// What the picker says.
+    pub fn label(self) -> &'static str {
+        match self {
+            CreatedWithin::AnyTime => "Any time",
+            CreatedWithin::Day => "Last 24 hours",
+            CreatedWithin::Week => "Last 7 days",
+            CreatedWithin::Month => "Last 30 days",
+            CreatedWithin::Quarter => "Last 90 days",
+        }
+    }
+
+    /// The choice an address word names; any time for a word it does not know.
+    pub fn from_word(word: &str) -> CreatedWithin {
+        CreatedWithin::ALL
+            .into_iter()
+            .find(|choice| choice.as_str() == word)
+            .unwrap_or_default()
+    }
+
+    /// How far back it reaches, `None` for any time.
+    fn span(self) -> Option<Duration> {
+        match self {
+            CreatedWithin::AnyTime => None,
+            CreatedWithin::Day => Some(Duration::hours(24)),
+            CreatedWithin::Week => Some(Duration::days(7)),
+            CreatedWithin::Month => Some(Duration::days(30)),
+            CreatedWithin::Quarter => Some(Duration::days(90)),
+        }
+    }
+}
+
+/// Who is looking and when: what "Me" and "the last 7 days" mean for this view.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer<'a> {
+    /// The current analyst's display name, when they have said who they are.
+    pub me: Option<&'a str>,
+    /// Now, by the browser's clock.
+    pub now: DateTime<Utc>,
 }
 
 /// A column the queue sorts on.
@@ -166,15 +244,23 @@ impl Default for Sort {
     }
 }
 
-/// What the queue shows: statuses, severities (none chosen means all), owner, search text, and
-/// the order.
+/// What the queue shows: statuses, severities (none chosen means all), owner, product, tag, how
+/// recently created, search text, and the order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueFilter {
     statuses: Vec<IncidentStatus>,
     severities: Vec<Severity>,
     /// Whose incidents.
     pub owner: OwnerFilter,
+    /// Only incidents holding alerts of this product.
+    pub product: Option<String>,
+    /// Only incidents with this tag (compared ignoring case).
+    pub tag: Option<String>,
+    /// Only incidents created this recently.
+    pub created_within: CreatedWithin,
     search: String,
+    /// The search folded to lower case once, for the rows' folded details.
+    search_folded: String,
     /// The order.
     pub sort: Sort,
 }
@@ -185,10 +271,20 @@ impl Default for QueueFilter {
             statuses: vec![IncidentStatus::New, IncidentStatus::Active],
             severities: Vec::new(),
             owner: OwnerFilter::Anyone,
+            product: None,
+            tag: None,
+            created_within: CreatedWithin::AnyTime,
             search: String::new(),
+            search_folded: String::new(),
             sort: Sort::default(),
         }
     }
+}
+
+/// A chosen name, or none for an empty one.
+fn chosen(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
 }
 
 /// Each distinct value of `parse` in a comma-separated list, sorted; unknown ones are skipped.
@@ -211,6 +307,12 @@ fn contains_ignoring_case(text: &str, wanted: &str) -> bool {
     } else {
         text.to_lowercase().contains(&wanted.to_lowercase())
     }
+}
+
+/// Whether two names are the same but for case; without copying them when both are ASCII.
+fn same_ignoring_case(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+        || (!(a.is_ascii() && b.is_ascii()) && a.to_lowercase() == b.to_lowercase())
 }
 
 /// Adds `value` to a sorted list, or takes it out when it is there.
@@ -236,7 +338,10 @@ impl QueueFilter {
                 "status" => filter.statuses = parse_list(&value, |text| text.parse().ok()),
                 "severity" => filter.severities = parse_list(&value, |text| text.parse().ok()),
                 "owner" => filter.owner = OwnerFilter::from_word(&value),
-                "q" => filter.search = value.into_owned(),
+                "product" => filter.product = chosen(&value),
+                "tag" => filter.tag = chosen(&value),
+                "range" => filter.created_within = CreatedWithin::from_word(&value),
+                "q" => filter.set_search(&value),
                 "sort" => {
                     if let Some(&column) = SortColumn::ALL
                         .iter()
@@ -277,6 +382,15 @@ impl QueueFilter {
         }
         if let Some(owner) = self.owner.to_word() {
             parts.push(("owner", owner));
+        }
+        if let Some(product) = &self.product {
+            parts.push(("product", product.clone()));
+        }
+        if let Some(tag) = &self.tag {
+            parts.push(("tag", tag.clone()));
+        }
+        if self.created_within != CreatedWithin::AnyTime {
+            parts.push(("range", self.created_within.as_str().to_owned()));
         }
         if !self.search.is_empty() {
             parts.push(("q", self.search.clone()));
@@ -321,6 +435,7 @@ impl QueueFilter {
     /// Searches for `text` (matched ignoring case and the spaces around it).
     pub fn set_search(&mut self, text: &str) {
         self.search = text.trim().to_owned();
+        self.search_folded = self.search.to_lowercase();
     }
 
     /// Sorts on `column`; on the column already sorted on, reverses the order.
@@ -338,16 +453,31 @@ impl QueueFilter {
         };
     }
 
-    /// Whether the queue lists this row, `me` being the current analyst's display name: it
-    /// was not merged away, its status and severity are chosen, its owner is, and the search
-    /// finds its number, title, owner or a tag.
-    pub fn shows(&self, row: &QueueRow, me: Option<&str>) -> bool {
+    /// Whether the queue lists this row for `viewer`: it was not merged away, its status and
+    /// severity are chosen, its owner is, it holds the chosen product's alerts and has the
+    /// chosen tag, it was created in the chosen range, and the search finds it.
+    pub fn shows(&self, row: &QueueRow, viewer: Viewer<'_>) -> bool {
         row.merged_into.is_none()
             && self.shows_status(row.status)
             && (self.severities.is_empty() || self.chose_severity(row.severity))
-            && self.owner.admits(row.owner.as_deref(), me)
+            && self.owner.admits(row.owner.as_deref(), viewer.me)
+            && self
+                .product
+                .as_ref()
+                .is_none_or(|product| row.product_names.contains(product))
+            && self
+                .tag
+                .as_ref()
+                .is_none_or(|wanted| row.tags.iter().any(|tag| same_ignoring_case(tag, wanted)))
+            && self
+                .created_within
+                .span()
+                .is_none_or(|span| row.created >= viewer.now - span)
             && self.search_finds(row)
     }
+
+    /// Whether the search finds the row's number (`123` or `#123`), or its title, owner, a tag,
+    /// or (once the workspace has loaded) its description, a comment or an entity identifier.
 
     fn search_finds(&self, row: &QueueRow) -> bool {
         if self.search.is_empty() {
@@ -358,14 +488,15 @@ impl QueueFilter {
             || contains(&row.title)
             || row.owner.as_deref().is_some_and(contains)
             || row.tags.iter().any(|tag| contains(tag))
+            || row.details_folded.contains(&self.search_folded)
     }
 
     /// The positions in `rows` of the rows it shows, in its order: positions rather than
     /// copies, so a queue of 100,000 rows is ordered without copying one, and each row's sort
     /// key is made once, not once per comparison.
-    pub fn apply(&self, rows: &[QueueRow], me: Option<&str>) -> Vec<usize> {
+    pub fn apply(&self, rows: &[QueueRow], viewer: Viewer<'_>) -> Vec<usize> {
         let mut shown: Vec<usize> = (0..rows.len())
-            .filter(|&index| self.shows(&rows[index], me))
+            .filter(|&index| self.shows(&rows[index], viewer))
             .collect();
         shown.sort_by_cached_key(|&index| self.sort.column.key(&rows[index]));
         if self.sort.descending {
@@ -378,7 +509,11 @@ impl QueueFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{DateTime, Duration};
+
+    /// The viewer's clock in these tests: a day after the last row was created.
+    fn now() -> DateTime<Utc> {
+        DateTime::UNIX_EPOCH + Duration::days(1)
+    }
 
     fn row(number: u64, status: IncidentStatus, merged_into: Option<u64>) -> QueueRow {
         QueueRow {
@@ -393,12 +528,13 @@ mod tests {
             created: DateTime::UNIX_EPOCH + Duration::minutes(number as i64),
             modified: DateTime::UNIX_EPOCH,
             merged_into,
+            details_folded: String::new(),
         }
     }
 
     fn numbers(filter: &QueueFilter, rows: &[QueueRow], me: Option<&str>) -> Vec<u64> {
         filter
-            .apply(rows, me)
+            .apply(rows, Viewer { me, now: now() })
             .into_iter()
             .map(|index| rows[index].number)
             .collect()
@@ -421,9 +557,13 @@ mod tests {
     fn a_filter_reads_back_from_its_query() {
         let mut filter = QueueFilter::default();
         filter.toggle(IncidentStatus::Closed);
-        assert!(filter.shows(&row(3, IncidentStatus::Closed, None), None));
+        let viewer = Viewer {
+            me: None,
+            now: now(),
+        };
+        assert!(filter.shows(&row(3, IncidentStatus::Closed, None), viewer));
         assert!(
-            !filter.shows(&row(4, IncidentStatus::Closed, Some(1)), None),
+            !filter.shows(&row(4, IncidentStatus::Closed, Some(1)), viewer),
             "merged away"
         );
         assert_eq!(filter.to_query(), "status=New,Active,Closed");
@@ -479,6 +619,53 @@ mod tests {
         rows[2].title = "Hameçonnage ÉTENDU".into();
         filter.set_search("étendu");
         assert_eq!(numbers(&filter, &rows, None), [3], "beyond ASCII too");
+    }
+
+    #[test]
+    fn product_tag_and_age_narrow_the_queue_and_read_back_from_the_address() {
+        let mut rows: Vec<QueueRow> = (1..=4).map(|n| row(n, IncidentStatus::New, None)).collect();
+        rows[0].product_names = vec!["Microsoft Defender for Endpoint".into()];
+        rows[1].product_names = vec!["Palo Alto Networks PAN-OS".into()];
+        rows[1].tags = vec!["Ransomware".into()];
+        rows[2].tags = vec!["ransomware".into(), "VIP".into()];
+        // Row 4 is 25 hours older than the viewer's now; the others a few minutes less so.
+        rows[3].created = now() - Duration::hours(25);
+        let mut filter = QueueFilter::default();
+        filter.product = Some("Palo Alto Networks PAN-OS".into());
+        assert_eq!(numbers(&filter, &rows, None), [2]);
+        filter.product = None;
+        filter.tag = Some("RANSOMWARE".into());
+        assert_eq!(numbers(&filter, &rows, None), [3, 2], "any case");
+        filter.tag = None;
+        filter.created_within = CreatedWithin::Day;
+        assert_eq!(numbers(&filter, &rows, None), [3, 2, 1]);
+        filter.created_within = CreatedWithin::Week;
+        assert_eq!(numbers(&filter, &rows, None).len(), 4);
+
+        filter.product = Some("Palo Alto Networks PAN-OS".into());
+        filter.tag = Some("Ransomware".into());
+        assert_eq!(
+            filter.to_query(),
+            "product=Palo%20Alto%20Networks%20PAN-OS&tag=Ransomware&range=7d"
+        );
+        assert_eq!(QueueFilter::from_query(&filter.to_query()), filter);
+        assert_eq!(
+            QueueFilter::from_query("range=forever&product=&tag=%20").to_query(),
+            "",
+            "unknown or empty values are the default"
+        );
+    }
+
+    #[test]
+    fn the_search_reaches_the_details_once_the_workspace_has_folded_them() {
+        let mut rows: Vec<QueueRow> = (1..=3).map(|n| row(n, IncidentStatus::New, None)).collect();
+        rows[0].details_folded = "lateral movement from web01\u{1}10.0.0.5".into();
+        rows[1].details_folded = "called the user".into();
+        let mut filter = QueueFilter::default();
+        filter.set_search("WEB01");
+        assert_eq!(numbers(&filter, &rows, None), [1]);
+        filter.set_search("Called");
+        assert_eq!(numbers(&filter, &rows, None), [2]);
     }
 
     #[test]

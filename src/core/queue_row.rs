@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::correlation::Correlation;
 use super::incident::Incident;
 use super::vocabulary::{IncidentStatus, Severity};
 
@@ -32,6 +33,9 @@ pub struct QueueRow {
     pub modified: DateTime<Utc>,
     /// The incident it was merged into, if it was: the queue hides it like Sentinel does.
     pub merged_into: Option<u64>,
+    /// Its description, comments and entity identifiers folded to lower case, for the search.
+    /// Not stored: empty in rows read from the stored queue until the workspace has loaded.
+    pub details_folded: String,
 }
 
 impl QueueRow {
@@ -53,6 +57,27 @@ impl QueueRow {
             created: incident.created,
             modified: incident.modified,
             merged_into: incident.merged_into,
+            details_folded: String::new(),
+        }
+    }
+
+    /// The row of an incident with the details the search reaches: its description, comments
+    /// and the identifiers of its alerts' entities (`correlation` holds them).
+    pub fn searchable(incident: &Incident, correlation: &Correlation) -> QueueRow {
+        // A separator no one types, so a search never matches across two parts.
+        const APART: char = '\u{1}';
+        let mut details = incident.description.to_lowercase();
+        for comment in &incident.comments {
+            details.push(APART);
+            details.push_str(&comment.message.to_lowercase());
+        }
+        for identifier in correlation.identifiers_of(incident.number) {
+            details.push(APART);
+            details.push_str(&identifier.to_lowercase());
+        }
+        QueueRow {
+            details_folded: details,
+            ..QueueRow::of(incident)
         }
     }
 

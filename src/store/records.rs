@@ -1134,6 +1134,7 @@ impl QueueRowRecord {
             created: self.c,
             modified: self.m,
             merged_into: self.r,
+            details_folded: String::new(),
         })
     }
 }

@@ -735,8 +735,12 @@ impl Desk {
 
     /// Shows a workspace, its queue rows with it.
     fn show(self, workspace: Workspace) {
-        self.rows
-            .set(workspace.incidents().map(QueueRow::of).collect());
+        self.rows.set(
+            workspace
+                .incidents()
+                .map(|incident| QueueRow::searchable(incident, workspace.correlation()))
+                .collect(),
+        );
         self.workspace.set(workspace);
     }
 }
@@ -767,11 +771,18 @@ fn refresh_rows(rows: &mut Vec<QueueRow>, workspace: &Workspace, numbers: &[u64]
     for &number in numbers {
         let position = rows.binary_search_by_key(&number, |row| row.number);
         match (position, workspace.incident(number)) {
-            (Ok(index), Some(incident)) => rows[index] = QueueRow::of(incident),
+            (Ok(index), Some(incident)) => {
+                rows[index] = QueueRow::searchable(incident, workspace.correlation());
+            }
             (Ok(index), None) => {
                 rows.remove(index);
             }
-            (Err(index), Some(incident)) => rows.insert(index, QueueRow::of(incident)),
+            (Err(index), Some(incident)) => {
+                rows.insert(
+                    index,
+                    QueueRow::searchable(incident, workspace.correlation()),
+                );
+            }
             (Err(_), None) => {}
         }
     }

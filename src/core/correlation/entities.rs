@@ -52,6 +52,22 @@ impl Correlation {
         entities
     }
 
+    /// The distinct values of the strong entity identifiers an incident's alerts name, for
+    /// the queue's search.
+    pub fn identifiers_of(&self, number: u64) -> Vec<&str> {
+        let Some(cluster) = self.clusters.get(&number) else {
+            return Vec::new();
+        };
+        let mut keys: Vec<KeyIx> = cluster.entities.keys().copied().collect();
+        keys.sort_unstable();
+        keys.into_iter()
+            .filter_map(|key| match self.keys.key(key) {
+                CorrelationKey::Entity(entity) => Some(entity.value.as_str()),
+                CorrelationKey::Grouping { .. } => None,
+            })
+            .collect()
+    }
+
     /// The incidents other than `except` holding an alert filed under `key`.
     fn incidents_naming(&self, key: KeyIx, except: u64) -> Vec<u64> {
         let mut numbers: Vec<u64> = self

@@ -13,11 +13,11 @@ use leptos::prelude::*;
 use self::bulk::BulkActions;
 use self::keyboard::{KeyboardHelp, listen_for_queue_keys};
 use super::page::Page;
-use crate::core::queue_filter::{OwnerFilter, QueueFilter, SortColumn};
+use crate::core::queue_filter::{CreatedWithin, OwnerFilter, QueueFilter, SortColumn, Viewer};
 use crate::core::queue_row::QueueRow;
 use crate::core::vocabulary::{IncidentStatus, Severity};
 use crate::route::{Route, query_of};
-use crate::ui::desk::Desk;
+use crate::ui::desk::{Desk, now};
 use crate::ui::time_text::to_the_minute;
 
 /// The height of one row, in CSS pixels (the stylesheet fixes it): the queue puts in the page
@@ -65,8 +65,14 @@ pub fn IncidentsPage() -> impl IntoView {
     // Where the matching rows are in the desk's rows, in the queue's order.
     let matching = Memo::new(move |_| {
         let filter = filter.read();
-        desk.rows()
-            .with(|rows| filter.apply(rows, me.read().as_deref()))
+        desk.rows().with(|rows| {
+            let me = me.read();
+            let viewer = Viewer {
+                me: me.as_deref(),
+                now: now(),
+            };
+            filter.apply(rows, viewer)
+        })
     });
     let scroller = NodeRef::<leptos::html::Div>::new();
     let scrolled = RwSignal::new(0.0);
@@ -77,17 +83,9 @@ pub fn IncidentsPage() -> impl IntoView {
             viewport.set(f64::from(element.client_height()));
         }
     };
-    let owners = Memo::new(move |_| {
-        desk.rows().with(|rows| {
-            // Each distinct name copied once, not once per row.
-            let names: BTreeSet<&str> =
-                rows.iter().filter_map(|row| row.owner.as_deref()).collect();
-            names
-                .into_iter()
-                .map(str::to_owned)
-                .collect::<Vec<String>>()
-        })
-    });
+    let owners = distinct_names(|row| Box::new(row.owner.as_deref().into_iter()));
+    let products = distinct_names(|row| Box::new(row.product_names.iter().map(String::as_str)));
+    let tags = distinct_names(|row| Box::new(row.tags.iter().map(String::as_str)));
     let selected = RwSignal::new(BTreeSet::<u64>::new());
     let active = RwSignal::new(None::<usize>);
     let help = RwSignal::new(false);
@@ -161,6 +159,42 @@ pub fn IncidentsPage() -> impl IntoView {
                             })
                             .collect_view()
                     }}
+                </select>
+                {name_select(
+                    "queue-product",
+                    "Product",
+                    "Any product",
+                    products,
+                    move || filter.read().product.clone(),
+                    move |chosen| change(&|filter| filter.product = chosen.clone()),
+                )}
+                {name_select(
+                    "queue-tag",
+                    "Tag",
+                    "Any tag",
+                    tags,
+                    move || filter.read().tag.clone(),
+                    move |chosen| change(&|filter| filter.tag = chosen.clone()),
+                )}
+                <label for="queue-range">"Created"</label>
+                <select
+                    id="queue-range"
+                    on:change=move |event| {
+                        let chosen = CreatedWithin::from_word(&event_target_value(&event));
+                        change(&|filter| filter.created_within = chosen);
+                    }
+                >
+                    {CreatedWithin::ALL
+                        .into_iter()
+                        .map(|choice| view! {
+                            <option
+                                value=choice.as_str()
+                                selected=move || filter.read().created_within == choice
+                            >
+                                {choice.label()}
+                            </option>
+                        })
+                        .collect_view()}
                 </select>
                 <label for="queue-search">"Search"</label>
                 <input
@@ -257,6 +291,54 @@ fn checkbox_group<T: Copy + Send + Sync + 'static>(
                 })
                 .collect_view()}
         </fieldset>
+    }
+}
+
+/// The distinct names `names` finds in the desk's rows, sorted: what a picker offers. Each is
+/// copied once, not once per row.
+fn distinct_names(
+    names: impl Fn(&QueueRow) -> Box<dyn Iterator<Item = &str> + '_> + Send + Sync + 'static,
+) -> Memo<Vec<String>> {
+    let desk = Desk::get();
+    Memo::new(move |_| {
+        desk.rows().with(|rows| {
+            let distinct: BTreeSet<&str> = rows.iter().flat_map(&names).collect();
+            distinct.into_iter().map(str::to_owned).collect()
+        })
+    })
+}
+
+/// A labelled select of one of `options` or none (`anything` says what none means), showing
+/// `current` and telling `choose` of a new choice.
+fn name_select(
+    id: &'static str,
+    label: &'static str,
+    anything: &'static str,
+    options: Memo<Vec<String>>,
+    current: impl Fn() -> Option<String> + Copy + Send + Sync + 'static,
+    choose: impl Fn(Option<String>) + 'static,
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <select
+            id=id
+            on:change=move |event| {
+                let value = event_target_value(&event);
+                choose((!value.is_empty()).then_some(value));
+            }
+        >
+            <option value="" selected=move || current().is_none()>{anything}</option>
+            {move || {
+                options
+                    .get()
+                    .into_iter()
+                    .map(|name| {
+                        let selected = current().as_ref() == Some(&name);
+                        view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+                    })
+                    .collect_view()
+            }}
+        </select>
     }
 }
 
