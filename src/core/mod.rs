@@ -9,6 +9,7 @@ pub mod entity;
 pub mod incident;
 pub mod people;
 pub mod queue_filter;
+pub mod queue_index;
 pub mod queue_row;
 pub mod team;
 pub mod validation;

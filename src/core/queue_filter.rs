@@ -7,6 +7,7 @@
 use chrono::{DateTime, Duration, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
+use super::queue_index::QueueIndex;
 use super::queue_row::QueueRow;
 use super::vocabulary::{IncidentStatus, Severity};
 
@@ -203,25 +204,22 @@ impl SortColumn {
         )
     }
 
-    /// What a row sorts by on this column, ascending; ties go by number, so the order is
-    /// stable. Words are folded to lower case, and rows without an owner come after those with
-    /// one.
-    fn key(self, row: &QueueRow) -> (i64, String, u64) {
-        let amount = |value: i64| (value, String::new(), row.number);
-        match self {
-            SortColumn::Number => amount(0),
-            SortColumn::Title => (0, row.title.to_lowercase(), row.number),
+    /// What row `at` sorts by on this column, ascending; ties go by number, so the order is
+    /// stable. Words sort by their place in the index (folded to lower case), and rows without
+    /// an owner come after those with one.
+    fn key(self, row: &QueueRow, index: &QueueIndex, at: usize) -> (i64, u64) {
+        let primary = match self {
+            SortColumn::Number => 0,
+            SortColumn::Title => index.title_rank(at),
             // Severity's own order lists the most severe first; ascending is the reverse.
-            SortColumn::Severity => amount(-(row.severity as i64)),
-            SortColumn::Status => amount(row.status as i64),
-            SortColumn::Owner => match &row.owner {
-                Some(owner) => (0, owner.to_lowercase(), row.number),
-                None => (1, String::new(), row.number),
-            },
-            SortColumn::Alerts => amount(row.alerts as i64),
-            SortColumn::Created => amount(row.created.timestamp_millis()),
-            SortColumn::Modified => amount(row.modified.timestamp_millis()),
-        }
+            SortColumn::Severity => -(row.severity as i64),
+            SortColumn::Status => row.status as i64,
+            SortColumn::Owner => index.owner_rank(at),
+            SortColumn::Alerts => row.alerts as i64,
+            SortColumn::Created => row.created.timestamp_millis(),
+            SortColumn::Modified => row.modified.timestamp_millis(),
+        };
+        (primary, row.number)
     }
 }
 
@@ -453,10 +451,10 @@ impl QueueFilter {
         };
     }
 
-    /// Whether the queue lists this row for `viewer`: it was not merged away, its status and
-    /// severity are chosen, its owner is, it holds the chosen product's alerts and has the
-    /// chosen tag, it was created in the chosen range, and the search finds it.
-    pub fn shows(&self, row: &QueueRow, viewer: Viewer<'_>) -> bool {
+    /// Whether the row passes every part but the search for `viewer`: it was not merged away,
+    /// its status and severity are chosen, its owner is, it holds the chosen product's alerts
+    /// and has the chosen tag, and it was created in the chosen range.
+    fn admits(&self, row: &QueueRow, viewer: Viewer<'_>) -> bool {
         row.merged_into.is_none()
             && self.shows_status(row.status)
             && (self.severities.is_empty() || self.chose_severity(row.severity))
@@ -473,41 +471,57 @@ impl QueueFilter {
                 .created_within
                 .span()
                 .is_none_or(|span| row.created >= viewer.now - span)
-            && self.search_finds(row)
     }
 
-    /// Whether the search finds the row's number (`123` or `#123`), or its title, owner, a tag,
-    /// or (once the workspace has loaded) its description, a comment or an entity identifier.
-
-    fn search_finds(&self, row: &QueueRow) -> bool {
-        if self.search.is_empty() {
-            return true;
-        }
-        let contains = |text: &str| contains_ignoring_case(text, &self.search);
-        self.search.trim_start_matches('#').parse() == Ok(row.number)
-            || contains(&row.title)
-            || row.owner.as_deref().is_some_and(contains)
-            || row.tags.iter().any(|tag| contains(tag))
-            || row.details_folded.contains(&self.search_folded)
-    }
-
-    /// The positions in `rows` of the rows it shows, in its order: positions rather than
-    /// copies, so a queue of 100,000 rows is ordered without copying one, and each row's sort
-    /// key is made once, not once per comparison.
-    pub fn apply(&self, rows: &[QueueRow], viewer: Viewer<'_>) -> Vec<usize> {
-        let mut shown: Vec<usize> = (0..rows.len())
-            .filter(|&index| self.shows(&rows[index], viewer))
+    /// The positions in `rows` of the rows it shows, in its order. The search finds a row's
+    /// number (`123` or `#123`), its title or owner (each distinct one tested once, through
+    /// `index`), a tag, or (once the workspace has loaded) its description, a comment or an
+    /// entity identifier. Positions rather than copies, so a queue of 100,000 rows is ordered
+    /// without copying one; each row's sort key is two numbers, made once.
+    pub fn apply(&self, rows: &[QueueRow], index: &QueueIndex, viewer: Viewer<'_>) -> Vec<usize> {
+        // The rows changed since the index was made: make the right one (never a wrong order).
+        let fresh;
+        let index = if index.len() == rows.len() {
+            index
+        } else {
+            fresh = QueueIndex::of(rows);
+            &fresh
+        };
+        let searching = !self.search.is_empty();
+        let hits = index.search(&self.search_folded);
+        let number: Option<u64> = self.search.trim_start_matches('#').parse().ok();
+        let finds = |at: usize| {
+            let row = &rows[at];
+            !searching
+                || number == Some(row.number)
+                || index.matched(&hits, at)
+                || row
+                    .tags
+                    .iter()
+                    .any(|tag| contains_ignoring_case(tag, &self.search))
+                || row.details_folded.contains(&self.search_folded)
+        };
+        let mut shown: Vec<(i64, u64, usize)> = (0..rows.len())
+            .filter(|&at| self.admits(&rows[at], viewer) && finds(at))
+            .map(|at| {
+                let (primary, number) = self.sort.column.key(&rows[at], index, at);
+                (primary, number, at)
+            })
             .collect();
-        shown.sort_by_cached_key(|&index| self.sort.column.key(&rows[index]));
+        shown.sort_unstable();
+        let positions = shown.into_iter().map(|(_, _, at)| at);
         if self.sort.descending {
-            shown.reverse();
+            positions.rev().collect()
+        } else {
+            positions.collect()
         }
-        shown
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     /// The viewer's clock in these tests: a day after the last row was created.
@@ -534,7 +548,7 @@ mod tests {
 
     fn numbers(filter: &QueueFilter, rows: &[QueueRow], me: Option<&str>) -> Vec<u64> {
         filter
-            .apply(rows, Viewer { me, now: now() })
+            .apply(rows, &QueueIndex::of(rows), Viewer { me, now: now() })
             .into_iter()
             .map(|index| rows[index].number)
             .collect()
@@ -557,15 +571,11 @@ mod tests {
     fn a_filter_reads_back_from_its_query() {
         let mut filter = QueueFilter::default();
         filter.toggle(IncidentStatus::Closed);
-        let viewer = Viewer {
-            me: None,
-            now: now(),
-        };
-        assert!(filter.shows(&row(3, IncidentStatus::Closed, None), viewer));
-        assert!(
-            !filter.shows(&row(4, IncidentStatus::Closed, Some(1)), viewer),
-            "merged away"
-        );
+        let rows = [
+            row(3, IncidentStatus::Closed, None),
+            row(4, IncidentStatus::Closed, Some(1)),
+        ];
+        assert_eq!(numbers(&filter, &rows, None), [3], "4 was merged away");
         assert_eq!(filter.to_query(), "status=New,Active,Closed");
         assert_eq!(QueueFilter::from_query(&filter.to_query()), filter);
         filter.toggle(IncidentStatus::New);
@@ -666,6 +676,69 @@ mod tests {
         assert_eq!(numbers(&filter, &rows, None), [1]);
         filter.set_search("Called");
         assert_eq!(numbers(&filter, &rows, None), [2]);
+    }
+
+    proptest::proptest! {
+        /// Ordering through the index's ranks gives what sorting the folded words themselves
+        /// gives, ties by number, for any titles, owners, column and direction; and a search
+        /// through the index finds exactly the rows whose folded title or owner contains it.
+        #[test]
+        fn the_index_orders_and_searches_as_the_words_themselves_do(
+            words in proptest::collection::vec(("[aAbB]{0,3}", proptest::option::of("[aAé]{1,2}")), 0..40),
+            column in 0..SortColumn::ALL.len(),
+            flips in 0..2usize,
+            query in "[abé]{0,2}",
+        ) {
+            let rows: Vec<QueueRow> = words
+                .iter()
+                .enumerate()
+                .map(|(at, (title, owner))| QueueRow {
+                    title: title.clone(),
+                    owner: owner.clone(),
+                    ..row(at as u64 + 1, IncidentStatus::New, None)
+                })
+                .collect();
+            let mut filter = QueueFilter::default();
+            for _ in 0..=flips {
+                filter.sort_by(SortColumn::ALL[column]);
+            }
+            let fold = |text: &str| text.to_lowercase();
+            let mut expected: Vec<&QueueRow> = rows.iter().collect();
+            expected.sort_by_key(|row| {
+                let word = match SortColumn::ALL[column] {
+                    SortColumn::Title => (0, fold(&row.title)),
+                    SortColumn::Owner => row.owner.as_deref().map_or((1, String::new()), |owner| (0, fold(owner))),
+                    _ => (0, String::new()),
+                };
+                let amount = match SortColumn::ALL[column] {
+                    SortColumn::Number | SortColumn::Title | SortColumn::Owner => 0,
+                    SortColumn::Severity => -(row.severity as i64),
+                    SortColumn::Status => row.status as i64,
+                    SortColumn::Alerts => row.alerts as i64,
+                    SortColumn::Created => row.created.timestamp_millis(),
+                    SortColumn::Modified => row.modified.timestamp_millis(),
+                };
+                (word, amount, row.number)
+            });
+            if filter.sort.descending {
+                expected.reverse();
+            }
+            let expected: Vec<u64> = expected.into_iter().map(|row| row.number).collect();
+            proptest::prop_assert_eq!(numbers(&filter, &rows, None), expected);
+
+            filter.set_search(&query);
+            let found: BTreeSet<u64> = numbers(&filter, &rows, None).into_iter().collect();
+            let wanted: BTreeSet<u64> = rows
+                .iter()
+                .filter(|row| {
+                    query.is_empty()
+                        || fold(&row.title).contains(&fold(&query))
+                        || row.owner.as_deref().is_some_and(|owner| fold(owner).contains(&fold(&query)))
+                })
+                .map(|row| row.number)
+                .collect();
+            proptest::prop_assert_eq!(found, wanted);
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ use self::bulk::BulkActions;
 use self::keyboard::{KeyboardHelp, listen_for_queue_keys};
 use super::page::Page;
 use crate::core::queue_filter::{CreatedWithin, OwnerFilter, QueueFilter, SortColumn, Viewer};
+use crate::core::queue_index::QueueIndex;
 use crate::core::queue_row::QueueRow;
 use crate::core::vocabulary::{IncidentStatus, Severity};
 use crate::route::{Route, query_of};
@@ -62,6 +63,8 @@ pub fn IncidentsPage() -> impl IntoView {
         desk.workspace()
             .with(|workspace| workspace.team().analyst().map(|owner| owner.display_name()))
     });
+    // Worked out again only when the rows change, not at every change of the filter.
+    let index = Memo::new(move |_| desk.rows().with(|rows| QueueIndex::of(rows)));
     // Where the matching rows are in the desk's rows, in the queue's order.
     let matching = Memo::new(move |_| {
         let filter = filter.read();
@@ -71,7 +74,7 @@ pub fn IncidentsPage() -> impl IntoView {
                 me: me.as_deref(),
                 now: now(),
             };
-            filter.apply(rows, viewer)
+            index.with(|index| filter.apply(rows, index, viewer))
         })
     });
     let scroller = NodeRef::<leptos::html::Div>::new();

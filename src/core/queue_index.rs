@@ -1,0 +1,157 @@
+//! What the queue works out once per change of its rows, so that a change of filter, sort or
+//! search touches each row only through numbers: every distinct title and owner folded to
+//! lower case once, with its place in A-to-Z order. Incidents share titles (one analytics rule
+//! raises many), so a search tests each distinct title once, and sorting by a word compares
+//! ranks rather than text.
+
+use std::collections::HashMap;
+
+use super::queue_row::QueueRow;
+
+/// The id of a row without a value (an incident nobody owns).
+const NONE: u32 = u32::MAX;
+
+/// The distinct values of one text column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Distinct {
+    /// Per row, the id of its value (`NONE` without one).
+    of_row: Vec<u32>,
+    /// Each distinct value folded to lower case, by id.
+    folded: Vec<String>,
+    /// Each distinct value's place in A-to-Z order of the folded text, by id; values equal
+    /// once folded share a place.
+    rank: Vec<u32>,
+}
+
+impl Distinct {
+    fn of<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Distinct {
+        let mut ids: HashMap<&str, u32> = HashMap::new();
+        let mut distinct = Distinct::default();
+        for value in values {
+            let id = value.map_or(NONE, |text| {
+                *ids.entry(text).or_insert_with(|| {
+                    distinct.folded.push(text.to_lowercase());
+                    (distinct.folded.len() - 1) as u32
+                })
+            });
+            distinct.of_row.push(id);
+        }
+        let mut order: Vec<u32> = (0..distinct.folded.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            distinct.folded[a as usize].cmp(&distinct.folded[b as usize])
+        });
+        distinct.rank = vec![0; order.len()];
+        let mut place = 0;
+        for (position, &id) in order.iter().enumerate() {
+            if position > 0
+                && distinct.folded[id as usize] != distinct.folded[order[position - 1] as usize]
+            {
+                place = position as u32;
+            }
+            distinct.rank[id as usize] = place;
+        }
+        distinct
+    }
+
+    /// Per distinct value, whether it contains `folded_query`.
+    fn containing(&self, folded_query: &str) -> Vec<bool> {
+        self.folded
+            .iter()
+            .map(|value| value.contains(folded_query))
+            .collect()
+    }
+
+    /// Whether row `index`'s value is one of `hits`.
+    fn hit(&self, hits: &[bool], index: usize) -> bool {
+        let id = self.of_row[index];
+        id != NONE && hits[id as usize]
+    }
+
+    /// Row `index`'s place in A-to-Z order; rows without a value after every other.
+    fn rank_of(&self, index: usize) -> i64 {
+        match self.of_row[index] {
+            NONE => i64::MAX,
+            id => i64::from(self.rank[id as usize]),
+        }
+    }
+}
+
+/// The queue's rows worked out for filtering, searching and sorting.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueIndex {
+    titles: Distinct,
+    owners: Distinct,
+}
+
+/// What a search matched among the distinct titles and owners.
+pub(super) struct SearchHits {
+    titles: Vec<bool>,
+    owners: Vec<bool>,
+}
+
+impl QueueIndex {
+    /// The index of these rows.
+    pub fn of(rows: &[QueueRow]) -> QueueIndex {
+        QueueIndex {
+            titles: Distinct::of(rows.iter().map(|row| Some(row.title.as_str()))),
+            owners: Distinct::of(rows.iter().map(|row| row.owner.as_deref())),
+        }
+    }
+
+    /// How many rows it covers.
+    pub fn len(&self) -> usize {
+        self.titles.of_row.len()
+    }
+
+    /// Whether it covers no row.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Tests each distinct title and owner once against a search folded to lower case.
+    pub(super) fn search(&self, folded_query: &str) -> SearchHits {
+        SearchHits {
+            titles: self.titles.containing(folded_query),
+            owners: self.owners.containing(folded_query),
+        }
+    }
+
+    /// Whether row `index`'s title or owner matched.
+    pub(super) fn matched(&self, hits: &SearchHits, index: usize) -> bool {
+        self.titles.hit(&hits.titles, index) || self.owners.hit(&hits.owners, index)
+    }
+
+    /// Row `index`'s title's place in A-to-Z order.
+    pub(super) fn title_rank(&self, index: usize) -> i64 {
+        self.titles.rank_of(index)
+    }
+
+    /// Row `index`'s owner's place in A-to-Z order, unowned last.
+    pub(super) fn owner_rank(&self, index: usize) -> i64 {
+        self.owners.rank_of(index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_words_but_for_case_share_a_place_and_missing_ones_come_last() {
+        let values = [
+            Some("beta"),
+            Some("Alpha"),
+            None,
+            Some("BETA"),
+            Some("gamma"),
+        ];
+        let distinct = Distinct::of(values.into_iter());
+        let ranks: Vec<i64> = (0..values.len()).map(|row| distinct.rank_of(row)).collect();
+        assert_eq!(ranks, [1, 0, i64::MAX, 1, 3]);
+        let hits = distinct.containing("et");
+        let matched: Vec<bool> = (0..values.len())
+            .map(|row| distinct.hit(&hits, row))
+            .collect();
+        assert_eq!(matched, [true, false, false, true, false]);
+    }
+}
