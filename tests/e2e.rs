@@ -331,6 +331,112 @@ async fn expect_in_queue(client: &Client, title: &str, listed: bool) {
     }
 }
 
+/// Creates an incident of `title` through the form and waits for the confirmation.
+async fn create_incident(client: &Client, base: &str, title: &str) {
+    client
+        .goto(&format!("{base}#/incidents/new"))
+        .await
+        .unwrap();
+    expect_heading(client, "New incident").await;
+    type_in(client, "#incident-title", title).await;
+    click_button(client, "Create").await;
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath("//div[contains(@class, 'created')]"))
+        .await
+        .unwrap_or_else(|error| panic!("no confirmation: {error}"));
+}
+
+/// The whole triage flow: create two incidents, narrow the queue to them with the search, tick
+/// both and close them together, then reload: the same (filtered) queue, without them until
+/// Closed is chosen, and with them once it is, also after another reload.
+async fn create_filter_bulk_close_and_reload(client: &Client, base: &str) {
+    const TITLES: [&str; 2] = ["Bulk flow printer beacon", "Bulk flow kiosk beacon"];
+    for title in TITLES {
+        create_incident(client, base, title).await;
+    }
+    client.goto(&format!("{base}#/incidents")).await.unwrap();
+    type_in(client, "#queue-search", "bulk flow").await;
+    for title in TITLES {
+        expect_in_queue(client, title, true).await;
+    }
+    expect_text(
+        client,
+        ".queue-count",
+        &format!("2 of {}", queue_total(client).await),
+    )
+    .await;
+    for checkbox in client
+        .find_all(Locator::Css(".queue tbody input[type=checkbox]"))
+        .await
+        .unwrap()
+    {
+        checkbox.click().await.unwrap();
+    }
+    click_button(client, "Close selected").await;
+    choose(client, "#dialog-classification", "benign-positive").await;
+    client
+        .find(Locator::Css("[role=dialog] .actions button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    expect_text(client, ".bulk-outcome", "2 of 2 incidents closed.").await;
+    for title in TITLES {
+        expect_in_queue(client, title, false).await;
+    }
+
+    client.refresh().await.unwrap();
+    let search = client.find(Locator::Css("#queue-search")).await.unwrap();
+    assert_eq!(
+        search.prop("value").await.unwrap().as_deref(),
+        Some("bulk flow")
+    );
+    expect_text(
+        client,
+        ".queue-count",
+        &format!("0 of {}", queue_total(client).await),
+    )
+    .await;
+    client
+        .find(Locator::Css("#status-Closed"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for title in TITLES {
+        expect_in_queue(client, title, true).await;
+    }
+    client.refresh().await.unwrap();
+    for title in TITLES {
+        expect_in_queue(client, title, true).await;
+    }
+}
+
+/// The "of N" of the queue's count: how many incidents the workspace has, once it has loaded.
+async fn queue_total(client: &Client) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = client
+            .find(Locator::Css(".queue-count"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if let Some((_, total)) = text.split_once(" of ")
+            && !total.starts_with('0')
+        {
+            return total.to_owned();
+        }
+        assert!(Instant::now() < deadline, "the queue never counted: {text}");
+        sleep(Duration::from_millis(100));
+    }
+}
+
 /// The creation form in the release build: create an incident, reload, find it in the queue;
 /// create one Closed, which the default queue hides and the Closed filter shows, also after a
 /// reload (the filter is in the address).
@@ -416,6 +522,7 @@ async fn the_release_build_serves_every_page_and_keeps_workspaces_without_errors
     walk_through_the_shell(&client, &base).await;
     keep_workspaces_across_reloads(&client, &base).await;
     create_incidents_and_find_them(&client, &base).await;
+    create_filter_bulk_close_and_reload(&client, &base).await;
 
     let console = read_log(&client, "browser").await;
     let network = read_log(&client, "performance").await;

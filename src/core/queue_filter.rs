@@ -490,6 +490,7 @@ impl QueueFilter {
         let searching = !self.search.is_empty();
         let hits = index.search(&self.search_folded);
         let number: Option<u64> = self.search.trim_start_matches('#').parse().ok();
+        let in_details = memchr::memmem::Finder::new(self.search_folded.as_bytes());
         let finds = |at: usize| {
             let row = &rows[at];
             !searching
@@ -499,7 +500,7 @@ impl QueueFilter {
                     .tags
                     .iter()
                     .any(|tag| contains_ignoring_case(tag, &self.search))
-                || row.details_folded.contains(&self.search_folded)
+                || in_details.find(row.details_folded.as_bytes()).is_some()
         };
         let mut shown: Vec<(i64, u64, usize)> = (0..rows.len())
             .filter(|&at| self.admits(&rows[at], viewer) && finds(at))
@@ -531,18 +532,9 @@ mod tests {
 
     fn row(number: u64, status: IncidentStatus, merged_into: Option<u64>) -> QueueRow {
         QueueRow {
-            number,
-            title: format!("Incident {number}"),
-            severity: Default::default(),
             status,
-            owner: None,
-            alerts: 0,
-            product_names: Vec::new(),
-            tags: Vec::new(),
-            created: DateTime::UNIX_EPOCH + Duration::minutes(number as i64),
-            modified: DateTime::UNIX_EPOCH,
             merged_into,
-            details_folded: String::new(),
+            ..QueueRow::numbered(number)
         }
     }
 

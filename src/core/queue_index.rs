@@ -4,7 +4,7 @@
 //! raises many), so a search tests each distinct title once, and sorting by a word compares
 //! ranks rather than text.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::queue_row::QueueRow;
 
@@ -76,11 +76,23 @@ impl Distinct {
     }
 }
 
-/// The queue's rows worked out for filtering, searching and sorting.
+/// The queue's rows worked out for filtering, searching and sorting, and the names its pickers
+/// offer.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueueIndex {
     titles: Distinct,
     owners: Distinct,
+    owner_names: Vec<String>,
+    products: Vec<String>,
+    tags: Vec<String>,
+}
+
+/// Each distinct name once, sorted: what a picker lists.
+fn sorted_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let distinct: HashSet<&str> = names.collect();
+    let mut sorted: Vec<String> = distinct.into_iter().map(str::to_owned).collect();
+    sorted.sort_unstable();
+    sorted
 }
 
 /// What a search matched among the distinct titles and owners.
@@ -95,7 +107,31 @@ impl QueueIndex {
         QueueIndex {
             titles: Distinct::of(rows.iter().map(|row| Some(row.title.as_str()))),
             owners: Distinct::of(rows.iter().map(|row| row.owner.as_deref())),
+            owner_names: sorted_names(rows.iter().filter_map(|row| row.owner.as_deref())),
+            products: sorted_names(
+                rows.iter()
+                    .flat_map(|row| row.product_names.iter().map(String::as_str)),
+            ),
+            tags: sorted_names(
+                rows.iter()
+                    .flat_map(|row| row.tags.iter().map(String::as_str)),
+            ),
         }
+    }
+
+    /// The owners of the rows, each once, A to Z.
+    pub fn owner_names(&self) -> &[String] {
+        &self.owner_names
+    }
+
+    /// The products of the rows' alerts, each once, A to Z.
+    pub fn products(&self) -> &[String] {
+        &self.products
+    }
+
+    /// The rows' tags, each once, A to Z.
+    pub fn tags(&self) -> &[String] {
+        &self.tags
     }
 
     /// How many rows it covers.
@@ -135,6 +171,26 @@ impl QueueIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pickers_offer_each_name_once_in_order() {
+        let mut rows = Vec::new();
+        for (owner, products, tags) in [
+            (Some("Zoe"), vec!["MDE", "MDI"], vec!["vip"]),
+            (None, vec!["MDE"], vec![]),
+            (Some("Ana"), vec![], vec!["vip", "Phish"]),
+        ] {
+            let mut row = QueueRow::numbered(rows.len() as u64 + 1);
+            row.owner = owner.map(str::to_owned);
+            row.product_names = products.into_iter().map(str::to_owned).collect();
+            row.tags = tags.into_iter().map(str::to_owned).collect();
+            rows.push(row);
+        }
+        let index = QueueIndex::of(&rows);
+        assert_eq!(index.owner_names(), ["Ana", "Zoe"]);
+        assert_eq!(index.products(), ["MDE", "MDI"]);
+        assert_eq!(index.tags(), ["Phish", "vip"]);
+    }
 
     #[test]
     fn equal_words_but_for_case_share_a_place_and_missing_ones_come_last() {

@@ -88,6 +88,28 @@ impl QueueRow {
 }
 
 #[cfg(test)]
+impl QueueRow {
+    /// A row of a New incident with nothing but its number, created `number` minutes after the
+    /// epoch: what tests of the queue start from.
+    pub(crate) fn numbered(number: u64) -> QueueRow {
+        QueueRow {
+            number,
+            title: format!("Incident {number}"),
+            severity: Severity::default(),
+            status: IncidentStatus::New,
+            owner: None,
+            alerts: 0,
+            product_names: Vec::new(),
+            tags: Vec::new(),
+            created: DateTime::UNIX_EPOCH + chrono::Duration::minutes(number as i64),
+            modified: DateTime::UNIX_EPOCH,
+            merged_into: None,
+            details_folded: String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use chrono::TimeZone;
     use uuid::Uuid;

@@ -18,6 +18,7 @@ use crate::core::correlation::{Deleted, IngestContext, IngestReport, MoveTarget}
 use crate::core::draft::{IncidentDraft, ValidDraft};
 use crate::core::incident::{Edit, EditError, Incident};
 use crate::core::people::Actor;
+use crate::core::queue_index::QueueIndex;
 use crate::core::queue_row::QueueRow;
 use crate::core::validation::ValidationErrors;
 use crate::core::workspace::{AdoptError, Workspace};
@@ -134,6 +135,8 @@ pub struct Desk {
     workspace: RwSignal<Workspace>,
     /// The queue's rows: the stored ones first, then always those of `workspace`.
     rows: RwSignal<Vec<QueueRow>>,
+    /// The rows worked out for the queue's filters, kept here so that it outlives the page.
+    queue_index: Memo<QueueIndex>,
     status: RwSignal<StorageStatus>,
     store: StoredValue<Option<Rc<WorkspaceStore>>, LocalStorage>,
     channel: StoredValue<Option<TabChannel>, LocalStorage>,
@@ -150,10 +153,12 @@ impl Desk {
     /// Makes the desk for the current reactive owner, shares it with every component below,
     /// and opens the workspace the catalog says was open last.
     pub fn provide() -> Desk {
+        let rows = RwSignal::new(Vec::new());
         let desk = Desk {
             catalog: RwSignal::new(load_catalog()),
             workspace: RwSignal::new(Workspace::default()),
-            rows: RwSignal::new(Vec::new()),
+            rows,
+            queue_index: Memo::new(move |_| rows.with(|rows| QueueIndex::of(rows))),
             status: RwSignal::new(StorageStatus::default()),
             store: StoredValue::new_local(None),
             channel: StoredValue::new_local(None),
@@ -198,6 +203,12 @@ impl Desk {
         let since = now() - chrono::Duration::days(RECENT_TAGS_DAYS);
         self.workspace
             .with(|workspace| workspace.recent_tags(since))
+    }
+
+    /// The queue's rows worked out for sorting and searching, once per change of the rows
+    /// rather than once per visit to the queue.
+    pub fn queue_index(self) -> Memo<QueueIndex> {
+        self.queue_index
     }
 
     /// How its storage stands.

@@ -14,7 +14,6 @@ use self::bulk::BulkActions;
 use self::keyboard::{KeyboardHelp, listen_for_queue_keys};
 use super::page::Page;
 use crate::core::queue_filter::{CreatedWithin, OwnerFilter, QueueFilter, SortColumn, Viewer};
-use crate::core::queue_index::QueueIndex;
 use crate::core::queue_row::QueueRow;
 use crate::core::vocabulary::{IncidentStatus, Severity};
 use crate::route::{Route, query_of};
@@ -63,8 +62,7 @@ pub fn IncidentsPage() -> impl IntoView {
         desk.workspace()
             .with(|workspace| workspace.team().analyst().map(|owner| owner.display_name()))
     });
-    // Worked out again only when the rows change, not at every change of the filter.
-    let index = Memo::new(move |_| desk.rows().with(|rows| QueueIndex::of(rows)));
+    let index = desk.queue_index();
     // Where the matching rows are in the desk's rows, in the queue's order.
     let matching = Memo::new(move |_| {
         let filter = filter.read();
@@ -86,9 +84,9 @@ pub fn IncidentsPage() -> impl IntoView {
             viewport.set(f64::from(element.client_height()));
         }
     };
-    let owners = distinct_names(|row| Box::new(row.owner.as_deref().into_iter()));
-    let products = distinct_names(|row| Box::new(row.product_names.iter().map(String::as_str)));
-    let tags = distinct_names(|row| Box::new(row.tags.iter().map(String::as_str)));
+    let owners = Memo::new(move |_| index.with(|index| index.owner_names().to_vec()));
+    let products = Memo::new(move |_| index.with(|index| index.products().to_vec()));
+    let tags = Memo::new(move |_| index.with(|index| index.tags().to_vec()));
     let selected = RwSignal::new(BTreeSet::<u64>::new());
     let active = RwSignal::new(None::<usize>);
     let help = RwSignal::new(false);
@@ -295,20 +293,6 @@ fn checkbox_group<T: Copy + Send + Sync + 'static>(
                 .collect_view()}
         </fieldset>
     }
-}
-
-/// The distinct names `names` finds in the desk's rows, sorted: what a picker offers. Each is
-/// copied once, not once per row.
-fn distinct_names(
-    names: impl Fn(&QueueRow) -> Box<dyn Iterator<Item = &str> + '_> + Send + Sync + 'static,
-) -> Memo<Vec<String>> {
-    let desk = Desk::get();
-    Memo::new(move |_| {
-        desk.rows().with(|rows| {
-            let distinct: BTreeSet<&str> = rows.iter().flat_map(&names).collect();
-            distinct.into_iter().map(str::to_owned).collect()
-        })
-    })
 }
 
 /// A labelled select of one of `options` or none (`anything` says what none means), showing
