@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::wasm_bindgen::JsCast;
-use leptos::web_sys::{HtmlElement, HtmlInputElement, window};
+use leptos::web_sys::{HtmlInputElement, window};
 use vigil::core::closing::{Closing, ClosingChoice};
 use vigil::core::incident::{Edit, Tracked};
 use vigil::core::people::Actor;

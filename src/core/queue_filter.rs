@@ -632,8 +632,10 @@ mod tests {
         rows[2].tags = vec!["ransomware".into(), "VIP".into()];
         // Row 4 is 25 hours older than the viewer's now; the others a few minutes less so.
         rows[3].created = now() - Duration::hours(25);
-        let mut filter = QueueFilter::default();
-        filter.product = Some("Palo Alto Networks PAN-OS".into());
+        let mut filter = QueueFilter {
+            product: Some("Palo Alto Networks PAN-OS".into()),
+            ..QueueFilter::default()
+        };
         assert_eq!(numbers(&filter, &rows, None), [2]);
         filter.product = None;
         filter.tag = Some("RANSOMWARE".into());
