@@ -313,26 +313,35 @@ async fn click_button(client: &Client, text: &str) {
         .unwrap();
 }
 
-/// Waits until the queue lists (or, with `listed` false, stops listing) a row with `title`.
+/// Waits until the queue lists (or, with `listed` false, stops listing) a row with `title`;
+/// when it never does, says what the address and the queue's count were.
 async fn expect_in_queue(client: &Client, title: &str, listed: bool) {
     let xpath = format!("//table[contains(@class, 'queue')]//td[normalize-space()='{title}']");
     let deadline = Instant::now() + Duration::from_secs(20);
     while client.find(Locator::XPath(&xpath)).await.is_ok() != listed {
-        assert!(
-            Instant::now() < deadline,
-            "the queue {} {title:?}",
-            if listed {
-                "does not list"
-            } else {
-                "still lists"
-            }
-        );
+        if Instant::now() >= deadline {
+            let address = client.current_url().await.map(|url| url.to_string());
+            let count = match client.find(Locator::Css(".queue-count")).await {
+                Ok(element) => element.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            panic!(
+                "the queue {} {title:?} (address {address:?}, count {count:?})",
+                if listed {
+                    "does not list"
+                } else {
+                    "still lists"
+                }
+            );
+        }
         sleep(Duration::from_millis(100));
     }
 }
 
 /// Creates an incident of `title` through the form and waits for the confirmation.
 async fn create_incident(client: &Client, base: &str, title: &str) {
+    // From another page, so the form is a fresh one even right after a creation.
+    client.goto(&format!("{base}#/")).await.unwrap();
     client
         .goto(&format!("{base}#/incidents/new"))
         .await

@@ -390,8 +390,8 @@ impl QueueFilter {
         if self.created_within != CreatedWithin::AnyTime {
             parts.push(("range", self.created_within.as_str().to_owned()));
         }
-        if !self.search.is_empty() {
-            parts.push(("q", self.search.clone()));
+        if !self.search.trim().is_empty() {
+            parts.push(("q", self.search.trim().to_owned()));
         }
         if self.sort != default.sort {
             parts.push(("sort", self.sort.column.as_str().to_owned()));
@@ -432,8 +432,9 @@ impl QueueFilter {
 
     /// Searches for `text` (matched ignoring case and the spaces around it).
     pub fn set_search(&mut self, text: &str) {
-        self.search = text.trim().to_owned();
-        self.search_folded = self.search.to_lowercase();
+        // Kept as typed, so the field does not lose a space typed between two words.
+        self.search = text.to_owned();
+        self.search_folded = text.trim().to_lowercase();
     }
 
     /// Sorts on `column`; on the column already sorted on, reverses the order.
@@ -487,9 +488,10 @@ impl QueueFilter {
             fresh = QueueIndex::of(rows);
             &fresh
         };
-        let searching = !self.search.is_empty();
+        let wanted = self.search.trim();
+        let searching = !wanted.is_empty();
         let hits = index.search(&self.search_folded);
-        let number: Option<u64> = self.search.trim_start_matches('#').parse().ok();
+        let number: Option<u64> = wanted.trim_start_matches('#').parse().ok();
         let in_details = memchr::memmem::Finder::new(self.search_folded.as_bytes());
         let finds = |at: usize| {
             let row = &rows[at];
@@ -499,7 +501,7 @@ impl QueueFilter {
                 || row
                     .tags
                     .iter()
-                    .any(|tag| contains_ignoring_case(tag, &self.search))
+                    .any(|tag| contains_ignoring_case(tag, wanted))
                 || in_details.find(row.details_folded.as_bytes()).is_some()
         };
         let mut shown: Vec<(i64, u64, usize)> = (0..rows.len())
@@ -575,12 +577,37 @@ mod tests {
         filter.toggle_severity(Severity::High);
         filter.owner = OwnerFilter::Named("Ana Silva & co".into());
         filter.set_search("  phish #1 ");
+        assert_eq!(
+            filter.search(),
+            "  phish #1 ",
+            "the field keeps what was typed"
+        );
         filter.sort_by(SortColumn::Title);
         assert_eq!(
             filter.to_query(),
             "status=Closed&severity=High&owner=Ana%20Silva%20%26%20co&q=phish%20%231&sort=title&dir=asc"
         );
+        filter.set_search("phish #1");
         assert_eq!(QueueFilter::from_query(&filter.to_query()), filter);
+    }
+
+    #[test]
+    fn a_search_being_typed_keeps_its_spaces_and_matches_without_those_around_it() {
+        let mut rows: Vec<QueueRow> = (1..=2).map(|n| row(n, IncidentStatus::New, None)).collect();
+        rows[0].title = "Bulk flow beacon".into();
+        let mut filter = QueueFilter::default();
+        filter.set_search("bulk ");
+        assert_eq!(filter.search(), "bulk ");
+        assert_eq!(numbers(&filter, &rows, None), [1]);
+        filter.set_search(" bulk flow");
+        assert_eq!(numbers(&filter, &rows, None), [1]);
+        filter.set_search("   ");
+        assert_eq!(
+            numbers(&filter, &rows, None),
+            [2, 1],
+            "blank searches for nothing"
+        );
+        assert_eq!(filter.to_query(), "");
     }
 
     #[test]
