@@ -25,7 +25,7 @@ step "native tests"
 layer cargo test
 
 step "browser tests (headless Chromium)"
-layer cargo test --target wasm32-unknown-unknown --test browser --test storage --test desk --test form --test closing --test queue --test bulk --test incident_page --test import
+layer cargo test --target wasm32-unknown-unknown --test browser --test storage --test desk --test form --test closing --test queue --test bulk --test incident_page --test overview --test import
 
 build_release
 

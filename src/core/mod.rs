@@ -7,6 +7,7 @@ pub mod correlation;
 pub mod draft;
 pub mod entity;
 pub mod incident;
+pub mod overview;
 pub mod people;
 pub mod queue_filter;
 pub mod queue_index;

@@ -410,6 +410,11 @@ impl QueueFilter {
         self.statuses.contains(&status)
     }
 
+    /// Shows this status and no other (the overview's tiles link to such a queue).
+    pub fn show_only(&mut self, status: IncidentStatus) {
+        self.statuses = vec![status];
+    }
+
     /// Shows or hides a status.
     pub fn toggle(&mut self, status: IncidentStatus) {
         toggle_in(&mut self.statuses, status);
@@ -608,6 +613,16 @@ mod tests {
             "blank searches for nothing"
         );
         assert_eq!(filter.to_query(), "");
+    }
+
+    #[test]
+    fn showing_only_one_status_is_what_its_link_says() {
+        let mut filter = QueueFilter::default();
+        filter.show_only(IncidentStatus::Closed);
+        assert_eq!(filter.to_query(), "status=Closed");
+        filter.show_only(IncidentStatus::New);
+        assert!(!filter.shows_status(IncidentStatus::Active));
+        assert_eq!(filter.to_query(), "status=New");
     }
 
     #[test]

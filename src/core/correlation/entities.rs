@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 
 use super::index::{AlertIx, CorrelationKey};
+use rustc_hash::FxHashMap;
+
 use super::{Correlation, KeyIx};
 use crate::core::entity::EntityKind;
 
@@ -66,6 +68,33 @@ impl Correlation {
                 CorrelationKey::Grouping { .. } => None,
             })
             .collect()
+    }
+
+    /// The strong entities named by the most of `incidents`, with how many name each, most
+    /// first (ties by name): the overview's top entities. Each incident counts once per entity.
+    pub fn most_named_entities(
+        &self,
+        incidents: impl IntoIterator<Item = u64>,
+        how_many: usize,
+    ) -> Vec<(String, usize)> {
+        let mut counts: FxHashMap<KeyIx, usize> = FxHashMap::default();
+        for number in incidents {
+            if let Some(cluster) = self.clusters.get(&number) {
+                for key in cluster.entities.keys() {
+                    *counts.entry(*key).or_default() += 1;
+                }
+            }
+        }
+        let mut named: Vec<(String, usize)> = counts
+            .into_iter()
+            .filter_map(|(key, count)| match self.keys.key(key) {
+                CorrelationKey::Entity(entity) => Some((entity.to_string(), count)),
+                CorrelationKey::Grouping { .. } => None,
+            })
+            .collect();
+        named.sort_by(|(a, count_a), (b, count_b)| count_b.cmp(count_a).then_with(|| a.cmp(b)));
+        named.truncate(how_many);
+        named
     }
 
     /// The incidents other than `except` holding an alert filed under `key`.

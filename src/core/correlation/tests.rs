@@ -1330,3 +1330,31 @@ fn an_incidents_entities_count_its_alerts_and_name_the_other_incidents_sharing_t
     assert!(entities[1].name.contains("web01"), "{}", entities[1].name);
     assert!(workspace.correlation().entities_of(99).is_empty());
 }
+
+#[test]
+fn the_most_named_entities_count_each_incident_once() {
+    let mut workspace = Workspace::default();
+    // web01 in three incidents (one with two alerts naming it), alice in one.
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01"), user("alice")]),
+            alert("b", 10, &[host("web01")]),
+            alert("c", 10 * 60, &[host("web01")]),
+            alert("d", 20 * 60, &[host("web01")]),
+        ],
+    );
+    let numbers: Vec<u64> = workspace
+        .incidents()
+        .map(|incident| incident.number)
+        .collect();
+    assert_eq!(numbers.len(), 3);
+    let top = workspace.correlation().most_named_entities(numbers, 5);
+    let counts: Vec<usize> = top.iter().map(|(_, count)| *count).collect();
+    assert_eq!(counts, [3, 1]);
+    assert!(
+        top[0].0.contains("web01") && top[1].0.contains("alice"),
+        "{top:?}"
+    );
+    assert_eq!(workspace.correlation().most_named_entities([1], 1).len(), 1);
+}

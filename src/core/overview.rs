@@ -1,0 +1,605 @@
+//! The overview's figures: how things stand for a period, as pure functions of the workspace.
+//! Every figure counts the incidents created in the period (closing counts those closed in
+//! it), leaves out incidents merged into others (they live on in their survivor), and compares
+//! response times with the period of equal length just before.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::incident::{Incident, Tracked};
+use super::vocabulary::{Classification, IncidentStatus, Severity, Tactic};
+use super::workspace::Workspace;
+
+/// How many entries the top lists and the recent incidents hold.
+pub const TOP: usize = 5;
+/// How many recent incidents the overview lists.
+pub const RECENT: usize = 10;
+
+/// A span of time, both ends included: "the last 7 days" ends now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    /// Its first instant.
+    pub start: DateTime<Utc>,
+    /// Its last instant.
+    pub end: DateTime<Utc>,
+}
+
+impl Period {
+    /// The `length` up to `end`.
+    pub fn ending(end: DateTime<Utc>, length: Duration) -> Period {
+        Period {
+            start: end - length,
+            end,
+        }
+    }
+
+    /// The period of equal length just before this one, for trends.
+    pub fn previous(self) -> Period {
+        let length = self.end - self.start;
+        Period {
+            start: self.start - length,
+            end: self.start - Duration::milliseconds(1),
+        }
+    }
+
+    /// Whether `time` falls in it.
+    pub fn contains(self, time: DateTime<Utc>) -> bool {
+        self.start <= time && time <= self.end
+    }
+
+    /// The chart's bars: hours for up to two days, days for up to 62, weeks beyond.
+    pub fn buckets(self) -> Vec<Period> {
+        let length = self.end - self.start;
+        let step = if length <= Duration::days(2) {
+            Duration::hours(1)
+        } else if length <= Duration::days(62) {
+            Duration::days(1)
+        } else {
+            Duration::weeks(1)
+        };
+        let mut buckets = Vec::new();
+        let mut start = self.start;
+        loop {
+            let next = start + step;
+            if next >= self.end {
+                buckets.push(Period {
+                    start,
+                    end: self.end,
+                });
+                return buckets;
+            }
+            buckets.push(Period {
+                start,
+                end: next - Duration::milliseconds(1),
+            });
+            start = next;
+        }
+    }
+}
+
+/// Counts by severity, in `Severity::ALL` order (High first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BySeverity(pub [usize; 4]);
+
+impl BySeverity {
+    fn add(&mut self, severity: Severity) {
+        self.0[severity as usize] += 1;
+    }
+
+    /// How many of this severity.
+    pub fn of(&self, severity: Severity) -> usize {
+        self.0[severity as usize]
+    }
+
+    /// How many in all.
+    pub fn total(&self) -> usize {
+        self.0.iter().sum()
+    }
+}
+
+/// The bands the response-time charts count incidents in, each with its upper bound.
+pub const RESPONSE_BANDS: [(&str, i64); 6] = [
+    ("under 1 hour", 1),
+    ("1 to 4 hours", 4),
+    ("4 to 24 hours", 24),
+    ("1 to 3 days", 72),
+    ("3 to 7 days", 168),
+    ("over 7 days", i64::MAX),
+];
+
+/// One response time over the period: its mean, the previous period's, and how the incidents
+/// spread over [`RESPONSE_BANDS`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ResponseTime {
+    /// The mean over the period's incidents that got there; `None` when none did.
+    pub mean: Option<Duration>,
+    /// The same over the previous period of equal length.
+    pub previous_mean: Option<Duration>,
+    /// How many of the period's incidents fall in each band.
+    pub bands: [usize; RESPONSE_BANDS.len()],
+}
+
+impl ResponseTime {
+    /// The response time of `durations` (this period's) against `previous` (the one before).
+    fn of(durations: &[Duration], previous: &[Duration]) -> ResponseTime {
+        let mut bands = [0; RESPONSE_BANDS.len()];
+        for duration in durations {
+            let hours = duration.num_minutes() as f64 / 60.0;
+            let band = RESPONSE_BANDS
+                .iter()
+                .position(|(_, upper)| hours < *upper as f64)
+                .unwrap_or(RESPONSE_BANDS.len() - 1);
+            bands[band] += 1;
+        }
+        ResponseTime {
+            mean: mean(durations),
+            previous_mean: mean(previous),
+            bands,
+        }
+    }
+}
+
+/// The mean of some durations, to the second.
+fn mean(durations: &[Duration]) -> Option<Duration> {
+    let count = i64::try_from(durations.len())
+        .ok()
+        .filter(|count| *count > 0)?;
+    let total: i64 = durations.iter().map(Duration::num_seconds).sum();
+    Some(Duration::seconds(total / count))
+}
+
+/// A response time in words, to the minute: "45 min", "1 h 10 min", "5 d 2 h".
+pub fn in_words(duration: Duration) -> String {
+    let minutes = duration.num_minutes().max(0);
+    let (days, hours, minutes) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    match (days, hours, minutes) {
+        (0, 0, 0) => "under 1 min".to_owned(),
+        (0, 0, minutes) => format!("{minutes} min"),
+        (0, hours, 0) => format!("{hours} h"),
+        (0, hours, minutes) => format!("{hours} h {minutes} min"),
+        (days, 0, _) => format!("{days} d"),
+        (days, hours, _) => format!("{days} d {hours} h"),
+    }
+}
+
+impl ResponseTime {
+    /// How the mean compares with the previous period's, in words (never by colour alone):
+    /// "20% faster than the previous period"; `None` when either has no mean.
+    pub fn trend(&self) -> Option<String> {
+        let (now, before) = (self.mean?.num_seconds(), self.previous_mean?.num_seconds());
+        if before == 0 {
+            return (now == 0).then(|| "the same as the previous period".to_owned());
+        }
+        let change = (now - before) as f64 / before as f64 * 100.0;
+        Some(match change.round() as i64 {
+            0 => "the same as the previous period".to_owned(),
+            percent if percent < 0 => format!("{}% faster than the previous period", -percent),
+            percent => format!("{percent}% slower than the previous period"),
+        })
+    }
+}
+
+/// When an analyst first took an incident up: its status left New or it was given an owner.
+/// One created Active, Closed or with an owner was taken up when created; one still New and
+/// unowned has not been.
+pub fn acknowledged_at(incident: &Incident) -> Option<DateTime<Utc>> {
+    let first = incident.activity.iter().find(|entry| match entry.what {
+        Tracked::Status => entry.to.as_deref() != Some(IncidentStatus::New.as_str()),
+        Tracked::Owner => entry.to.is_some(),
+        _ => false,
+    });
+    match first {
+        Some(entry) => Some(entry.at),
+        None if incident.status != IncidentStatus::New || incident.owner.is_some() => {
+            Some(incident.created)
+        }
+        None => None,
+    }
+}
+
+/// When a closed incident was (last) closed: a reopened one counts from its latest closing, and
+/// one still open has none. Merged incidents are closed by the merge, not by a verdict.
+pub fn closed_at(incident: &Incident) -> Option<DateTime<Utc>> {
+    if incident.status != IncidentStatus::Closed || incident.merged_into.is_some() {
+        return None;
+    }
+    let closing = incident.activity.iter().rev().find(|entry| {
+        entry.what == Tracked::Status
+            && entry.to.as_deref() == Some(IncidentStatus::Closed.as_str())
+    });
+    Some(closing.map_or(incident.created, |entry| entry.at))
+}
+
+/// Everything the overview shows for one period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overview {
+    /// The period.
+    pub period: Period,
+    /// Incidents created in the period and still New.
+    pub new: usize,
+    /// Incidents created in the period and now Active.
+    pub active: usize,
+    /// The open ones (New or Active) by severity.
+    pub open_by_severity: BySeverity,
+    /// Incidents created in the period.
+    pub created: usize,
+    /// Incidents closed in the period, whenever created.
+    pub closed: usize,
+    /// Open incidents created in the period that nobody owns.
+    pub unassigned: usize,
+    /// Incidents created in each of the period's buckets, by severity.
+    pub over_time: Vec<(Period, BySeverity)>,
+    /// Created to first taken up (Active, or an owner).
+    pub acknowledge: ResponseTime,
+    /// Created to Closed.
+    pub close: ResponseTime,
+    /// Incidents closed in the period by their classification, in `Classification::ALL` order.
+    pub classifications: Vec<(Classification, usize)>,
+    /// The entities named by the most incidents created in the period, most first.
+    pub top_entities: Vec<(String, usize)>,
+    /// The products whose alerts are in the most incidents, most first.
+    pub top_products: Vec<(String, usize)>,
+    /// The tactics of the most incidents, most first.
+    pub top_tactics: Vec<(Tactic, usize)>,
+    /// The most recently created incidents, newest first, by number.
+    pub recent: Vec<u64>,
+}
+
+/// The `TOP` largest counts, largest first; ties in the keys' order.
+fn top<K: Ord + Clone>(counts: HashMap<K, usize>) -> Vec<(K, usize)> {
+    let mut counted: Vec<(K, usize)> = counts.into_iter().collect();
+    counted.sort_by(|(a, count_a), (b, count_b)| count_b.cmp(count_a).then_with(|| a.cmp(b)));
+    counted.truncate(TOP);
+    counted
+}
+
+impl Overview {
+    /// The overview of `workspace` over `period`.
+    pub fn of(workspace: &Workspace, period: Period) -> Overview {
+        let previous = period.previous();
+        let buckets = period.buckets();
+        let mut overview = Overview {
+            period,
+            new: 0,
+            active: 0,
+            open_by_severity: BySeverity::default(),
+            created: 0,
+            closed: 0,
+            unassigned: 0,
+            over_time: buckets
+                .iter()
+                .map(|bucket| (*bucket, BySeverity::default()))
+                .collect(),
+            acknowledge: ResponseTime::default(),
+            close: ResponseTime::default(),
+            classifications: Vec::new(),
+            top_entities: Vec::new(),
+            top_products: Vec::new(),
+            top_tactics: Vec::new(),
+            recent: Vec::new(),
+        };
+        let (mut acknowledge, mut acknowledge_before) = (Vec::new(), Vec::new());
+        let (mut close, mut close_before) = (Vec::new(), Vec::new());
+        let mut classifications: HashMap<Classification, usize> = HashMap::new();
+        let mut products: HashMap<&str, usize> = HashMap::new();
+        let mut tactics: HashMap<Tactic, usize> = HashMap::new();
+        let mut in_period: Vec<(DateTime<Utc>, u64)> = Vec::new();
+        for incident in workspace.incidents().filter(|i| i.merged_into.is_none()) {
+            let closed = closed_at(incident);
+            if let Some(at) = closed
+                && period.contains(at)
+            {
+                overview.closed += 1;
+                if let Some(closing) = &incident.closing {
+                    *classifications.entry(closing.classification()).or_default() += 1;
+                }
+            }
+            let response = |until: Option<DateTime<Utc>>| until.map(|at| at - incident.created);
+            if previous.contains(incident.created) {
+                acknowledge_before.extend(response(acknowledged_at(incident)));
+                close_before.extend(response(closed));
+                continue;
+            }
+            if !period.contains(incident.created) {
+                continue;
+            }
+            in_period.push((incident.created, incident.number));
+            overview.created += 1;
+            acknowledge.extend(response(acknowledged_at(incident)));
+            close.extend(response(closed));
+            let bucket = buckets.partition_point(|bucket| bucket.end < incident.created);
+            if let Some((_, counts)) = overview.over_time.get_mut(bucket) {
+                counts.add(incident.severity);
+            }
+            match incident.status {
+                IncidentStatus::New => overview.new += 1,
+                IncidentStatus::Active => overview.active += 1,
+                IncidentStatus::Closed => {}
+            }
+            if incident.status != IncidentStatus::Closed {
+                overview.open_by_severity.add(incident.severity);
+                if incident.owner.is_none() {
+                    overview.unassigned += 1;
+                }
+            }
+            for product in &incident.product_names {
+                *products.entry(product.as_str()).or_default() += 1;
+            }
+            for tactic in &incident.tactics {
+                *tactics.entry(*tactic).or_default() += 1;
+            }
+        }
+        overview.acknowledge = ResponseTime::of(&acknowledge, &acknowledge_before);
+        overview.close = ResponseTime::of(&close, &close_before);
+        overview.classifications = Classification::ALL
+            .iter()
+            .map(|classification| {
+                (
+                    *classification,
+                    classifications.get(classification).copied().unwrap_or(0),
+                )
+            })
+            .collect();
+        overview.top_products = top(products)
+            .into_iter()
+            .map(|(product, count)| (product.to_owned(), count))
+            .collect();
+        overview.top_tactics = top(tactics);
+        overview.top_entities = workspace
+            .correlation()
+            .most_named_entities(in_period.iter().map(|(_, number)| *number), TOP);
+        in_period.sort_unstable_by(|a, b| b.cmp(a));
+        overview.recent = in_period
+            .into_iter()
+            .take(RECENT)
+            .map(|(_, number)| number)
+            .collect();
+        overview
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::core::closing::{Closing, ClosingChoice};
+    use crate::core::draft::IncidentDraft;
+    use crate::core::incident::Edit;
+    use crate::core::people::{Actor, Owner};
+
+    /// The end of the periods in these tests.
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap()
+    }
+
+    fn week() -> Period {
+        Period::ending(now(), Duration::days(7))
+    }
+
+    /// Creates an incident `age` before now with `severity`; returns its number.
+    fn create(workspace: &mut Workspace, age: Duration, severity: Severity) -> u64 {
+        let draft = IncidentDraft {
+            title: "Suspicious sign-in".into(),
+            severity,
+            ..IncidentDraft::default()
+        };
+        let number = workspace.next_number();
+        workspace
+            .create(
+                Uuid::from_u128(u128::from(number)),
+                draft.validate().unwrap(),
+                &Actor::named("Ana Silva"),
+                now() - age,
+            )
+            .number
+    }
+
+    /// Changes incident `number` `after` its creation.
+    fn change(
+        workspace: &mut Workspace,
+        number: u64,
+        after: Duration,
+        operation: impl FnOnce(&mut Incident, Edit<'_>),
+    ) {
+        let incident = workspace.incident_mut(number).unwrap();
+        let (etag, at) = (incident.etag.clone(), incident.created + after);
+        let by = Actor::named("Ana Silva");
+        operation(
+            incident,
+            Edit {
+                by: &by,
+                at,
+                etag: &etag,
+            },
+        );
+    }
+
+    fn close(choice: ClosingChoice) -> impl FnOnce(&mut Incident, Edit<'_>) {
+        move |incident, edit| {
+            incident
+                .close(edit, Closing::from_choice(choice, ""))
+                .unwrap()
+        }
+    }
+
+    #[test]
+    fn an_empty_workspace_counts_nothing_and_has_no_means() {
+        let overview = Overview::of(&Workspace::default(), week());
+        assert_eq!(
+            (overview.created, overview.closed, overview.unassigned),
+            (0, 0, 0)
+        );
+        assert_eq!((overview.new, overview.active), (0, 0));
+        assert_eq!(overview.acknowledge, ResponseTime::default());
+        assert_eq!(overview.close.mean, None);
+        assert_eq!(overview.over_time.len(), 7, "a bar a day");
+        assert!(
+            overview
+                .over_time
+                .iter()
+                .all(|(_, counts)| counts.total() == 0)
+        );
+        assert!(
+            overview
+                .classifications
+                .iter()
+                .all(|(_, count)| *count == 0)
+        );
+        assert!(overview.recent.is_empty() && overview.top_entities.is_empty());
+    }
+
+    #[test]
+    fn a_week_of_incidents_gives_the_hand_counted_figures() {
+        let mut workspace = Workspace::default();
+        // Still New, nobody owns it.
+        let a = create(&mut workspace, Duration::days(2), Severity::High);
+        // Taken up after 2 hours, closed as a true positive after 10.
+        let b = create(&mut workspace, Duration::days(3), Severity::Medium);
+        change(&mut workspace, b, Duration::hours(2), |incident, edit| {
+            incident.set_status(edit, IncidentStatus::Active).unwrap()
+        });
+        change(
+            &mut workspace,
+            b,
+            Duration::hours(10),
+            close(ClosingChoice::TruePositiveSuspiciousActivity),
+        );
+        // Given an owner after 30 minutes, still New.
+        let c = create(&mut workspace, Duration::days(1), Severity::Low);
+        change(
+            &mut workspace,
+            c,
+            Duration::minutes(30),
+            |incident, edit| {
+                incident
+                    .set_owner(edit, Some(Owner::person("Ana Silva", "ana@contoso.com")))
+                    .unwrap()
+            },
+        );
+        // Created the week before, closed as a false positive in this one, five days on.
+        let d = create(&mut workspace, Duration::days(10), Severity::High);
+        change(
+            &mut workspace,
+            d,
+            Duration::days(5),
+            close(ClosingChoice::FalsePositiveIncorrectAlertLogic),
+        );
+        // Closed after an hour, then reopened: open again, not closed.
+        let e = create(&mut workspace, Duration::days(4), Severity::Informational);
+        change(
+            &mut workspace,
+            e,
+            Duration::hours(1),
+            close(ClosingChoice::BenignPositiveSuspiciousButExpected),
+        );
+        change(&mut workspace, e, Duration::hours(2), |incident, edit| {
+            incident.reopen(edit).unwrap()
+        });
+
+        let overview = Overview::of(&workspace, week());
+        assert_eq!(overview.created, 4, "a, b, c and e");
+        assert_eq!((overview.new, overview.active), (2, 1));
+        assert_eq!(overview.closed, 2, "b, and d, created before the week");
+        assert_eq!(overview.unassigned, 2, "a and e");
+        assert_eq!(overview.open_by_severity.0, [1, 0, 1, 1]);
+        assert_eq!(
+            overview.classifications,
+            [
+                (Classification::TruePositive, 1),
+                (Classification::BenignPositive, 0),
+                (Classification::FalsePositive, 1),
+                (Classification::Undetermined, 0),
+            ]
+        );
+        // Taken up: b after 2 h, c after 30 min, e after 1 h (closing takes it up); a not yet.
+        assert_eq!(overview.acknowledge.mean, Some(Duration::minutes(70)));
+        assert_eq!(overview.acknowledge.previous_mean, Some(Duration::days(5)));
+        assert_eq!(overview.acknowledge.bands, [1, 2, 0, 0, 0, 0]);
+        // Closed: only b (e was reopened); d was created the week before.
+        assert_eq!(overview.close.mean, Some(Duration::hours(10)));
+        assert_eq!(overview.close.previous_mean, Some(Duration::days(5)));
+        assert_eq!(overview.close.bands, [0, 0, 1, 0, 0, 0]);
+        assert_eq!(overview.recent, [c, a, b, e]);
+        let per_day: Vec<usize> = overview
+            .over_time
+            .iter()
+            .map(|(_, counts)| counts.total())
+            .collect();
+        assert_eq!(per_day, [0, 0, 0, 1, 1, 1, 1]);
+        assert_eq!(
+            overview.over_time[5].1.of(Severity::High),
+            1,
+            "a, two days ago"
+        );
+    }
+
+    #[test]
+    fn an_incident_created_closed_or_owned_was_taken_up_when_created() {
+        let mut workspace = Workspace::default();
+        let owned = {
+            let draft = IncidentDraft {
+                title: "Owned from the start".into(),
+                owner: Some(Owner::person("Bo Chen", "bo@contoso.com")),
+                ..IncidentDraft::default()
+            };
+            workspace
+                .create(
+                    Uuid::nil(),
+                    draft.validate().unwrap(),
+                    &Actor::named("Bo Chen"),
+                    now() - Duration::hours(3),
+                )
+                .number
+        };
+        let incident = workspace.incident(owned).unwrap();
+        assert_eq!(acknowledged_at(incident), Some(incident.created));
+        assert_eq!(closed_at(incident), None, "still open");
+    }
+
+    #[test]
+    fn response_times_read_in_words_with_their_trend() {
+        assert_eq!(in_words(Duration::seconds(20)), "under 1 min");
+        assert_eq!(in_words(Duration::minutes(45)), "45 min");
+        assert_eq!(in_words(Duration::minutes(70)), "1 h 10 min");
+        assert_eq!(in_words(Duration::hours(3)), "3 h");
+        assert_eq!(in_words(Duration::hours(122)), "5 d 2 h");
+        let response = |mean: i64, previous: i64| ResponseTime {
+            mean: Some(Duration::minutes(mean)),
+            previous_mean: Some(Duration::minutes(previous)),
+            bands: [0; RESPONSE_BANDS.len()],
+        };
+        assert_eq!(
+            response(80, 100).trend().as_deref(),
+            Some("20% faster than the previous period")
+        );
+        assert_eq!(
+            response(150, 100).trend().as_deref(),
+            Some("50% slower than the previous period")
+        );
+        assert_eq!(
+            response(100, 100).trend().as_deref(),
+            Some("the same as the previous period")
+        );
+        assert_eq!(ResponseTime::default().trend(), None);
+    }
+
+    #[test]
+    fn periods_have_a_previous_of_equal_length_and_bars_to_suit_their_length() {
+        let day = Period::ending(now(), Duration::hours(24));
+        assert_eq!(day.previous().end, day.start - Duration::milliseconds(1));
+        assert_eq!(day.previous().start, day.start - Duration::hours(24));
+        assert_eq!(day.buckets().len(), 24);
+        assert_eq!(day.buckets().last().unwrap().end, now());
+        assert_eq!(
+            Period::ending(now(), Duration::days(30)).buckets().len(),
+            30
+        );
+        assert_eq!(
+            Period::ending(now(), Duration::days(90)).buckets().len(),
+            13
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! The overview through the DOM in headless Chromium: its tiles count what the model counts
+//! for the chosen period and link to the queue with that filter; its charts carry their
+//! numbers as text; its recent incidents link to their pages.
+#![cfg(target_arch = "wasm32")]
+
+use chrono::{DateTime, Duration, Utc};
+use leptos::web_sys::{HtmlElement, window};
+use uuid::Uuid;
+use vigil::core::closing::{Closing, ClosingChoice};
+use vigil::core::draft::IncidentDraft;
+use vigil::core::incident::Edit;
+use vigil::core::people::{Actor, Owner};
+use vigil::core::vocabulary::{IncidentStatus, Severity};
+use vigil::core::workspace::Workspace;
+use vigil::store::idb::IdbStore;
+use vigil::store::snapshot::records_of;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+mod support;
+
+use support::{
+    choose, clear_local_storage, click, fresh_name, mount_app, open_next, queue_numbers, text_of,
+    until,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Now, by the browser's clock, as the page reads it.
+fn browser_now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap()
+}
+
+/// Incidents created by the hour before now: two High ones still New and unowned (5 and 30
+/// hours old), a Medium one taken up and owned (3 hours old), and a Low one closed as a true
+/// positive (50 hours old). Returns the workspace and their numbers in that order.
+fn recent_workspace() -> (Workspace, [u64; 4]) {
+    let mut workspace = Workspace::default();
+    let ana = Actor::named("Ana Silva");
+    let mut create = |hours: i64, severity: Severity, title: &str| {
+        let draft = IncidentDraft {
+            title: title.into(),
+            severity,
+            ..IncidentDraft::default()
+        };
+        let number = workspace.next_number();
+        workspace.create(
+            Uuid::from_u128(u128::from(number)),
+            draft.validate().unwrap(),
+            &ana,
+            browser_now() - Duration::hours(hours),
+        );
+        number
+    };
+    let numbers = [
+        create(5, Severity::High, "Password spray"),
+        create(30, Severity::High, "Impossible travel"),
+        create(3, Severity::Medium, "Mailbox forwarding rule"),
+        create(50, Severity::Low, "Port scan"),
+    ];
+    let mut edit =
+        |number: u64, change: &dyn Fn(&mut vigil::core::incident::Incident, Edit<'_>)| {
+            let incident = workspace.incident_mut(number).unwrap();
+            let etag = incident.etag.clone();
+            let at = incident.created + Duration::minutes(40);
+            change(
+                incident,
+                Edit {
+                    by: &ana,
+                    at,
+                    etag: &etag,
+                },
+            );
+        };
+    edit(numbers[2], &|incident, edit| {
+        incident
+            .set_owner(edit, Some(Owner::person("Ana Silva", "ana@contoso.com")))
+            .unwrap();
+    });
+    edit(numbers[2], &|incident, edit| {
+        incident.set_status(edit, IncidentStatus::Active).unwrap();
+    });
+    edit(numbers[3], &|incident, edit| {
+        incident
+            .close(
+                edit,
+                Closing::from_choice(ClosingChoice::TruePositiveSuspiciousActivity, ""),
+            )
+            .unwrap();
+    });
+    (workspace, numbers)
+}
+
+/// The count a tile shows, by its label.
+fn tile(container: &HtmlElement, label: &str) -> String {
+    let tiles = container.query_selector_all(".tile").unwrap();
+    (0..tiles.length())
+        .filter_map(|index| tiles.item(index))
+        .map(|tile| tile.text_content().unwrap_or_default())
+        .find_map(|text| text.strip_suffix(label).map(str::to_owned))
+        .unwrap_or_else(|| panic!("no tile {label}"))
+}
+
+#[wasm_bindgen_test]
+async fn tiles_count_the_period_and_lead_to_the_queue_with_that_filter() {
+    let (workspace, numbers) = recent_workspace();
+    let name = fresh_name("overview");
+    let store = IdbStore::open(&name).await.unwrap();
+    store.replace(records_of(&workspace)).await.unwrap();
+    drop(store);
+    open_next(&name);
+    let (container, _app) = mount_app("#/");
+    until("the week is counted", || tile(&container, "Created") == "4").await;
+    assert_eq!(tile(&container, "New"), "2");
+    assert_eq!(tile(&container, "Active"), "1");
+    assert_eq!(tile(&container, "High"), "2");
+    assert_eq!(tile(&container, "Closed"), "1");
+    assert_eq!(tile(&container, "Unassigned"), "2");
+    assert_eq!(text_of(&container, ".response-mean"), "40 min");
+
+    // The chart's numbers are there as text: its title, and a table for screen readers.
+    assert_eq!(
+        text_of(&container, ".over-time svg title"),
+        "Incidents created over time, by severity"
+    );
+    let table_rows = container
+        .query_selector_all(".over-time table tbody tr")
+        .unwrap();
+    assert_eq!(table_rows.length(), 7, "a row a day");
+    assert!(
+        container
+            .query_selector(".over-time rect title")
+            .unwrap()
+            .is_some()
+    );
+    // Newest first, each linking to its page.
+    assert_eq!(
+        text_of(&container, ".recent tbody tr td a"),
+        numbers[2].to_string()
+    );
+
+    choose(&container, "#overview-range", "24h");
+    until("the last day is counted", || {
+        tile(&container, "Created") == "2"
+    })
+    .await;
+    assert_eq!(tile(&container, "High"), "1");
+    assert_eq!(tile(&container, "Closed"), "0");
+
+    let unassigned = container
+        .query_selector_all(".tile")
+        .unwrap()
+        .item(8)
+        .unwrap();
+    assert!(unassigned.text_content().unwrap().ends_with("Unassigned"));
+    click(&container, ".tiles li:nth-child(9) a");
+    until("the queue shows the unassigned of the last day", || {
+        window().unwrap().location().hash().unwrap() == "#/incidents?owner=%40unassigned&range=24h"
+            && queue_numbers(&container) == [numbers[0].to_string()]
+    })
+    .await;
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_workspace_says_so_rather_than_drawing_nothing() {
+    let name = fresh_name("overview-empty");
+    let store = IdbStore::open(&name).await.unwrap();
+    store
+        .replace(records_of(&Workspace::default()))
+        .await
+        .unwrap();
+    drop(store);
+    open_next(&name);
+    let (container, _app) = mount_app("#/");
+    until("the overview shows", || {
+        text_of(&container, ".workspace-summary")
+            == "0 incidents, 0 of them open, holding 0 alerts."
+    })
+    .await;
+    assert_eq!(tile(&container, "Created"), "0");
+    assert_eq!(text_of(&container, ".response-mean"), "No incident yet");
+    assert!(text_of(&container, ".page").contains("No incident was closed in this period."));
+    assert!(text_of(&container, ".page").contains("No incident was created in this period."));
+    clear_local_storage();
+}
