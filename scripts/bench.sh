@@ -27,3 +27,6 @@ cargo test --release --target wasm32-unknown-unknown --test bench_import -- --no
 
 step "the queue in headless Chromium (release build, about 100,000 incidents)"
 cargo test --release --target wasm32-unknown-unknown --test bench_queue -- --nocapture
+
+step "the overview in headless Chromium (release build, about 100,000 incidents)"
+cargo test --release --target wasm32-unknown-unknown --test bench_overview -- --nocapture

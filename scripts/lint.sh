@@ -10,4 +10,4 @@ step "clippy (host: core, fixtures, end-to-end test)"
 cargo clippy --all-targets --features e2e -- -D warnings
 
 step "clippy (wasm32: app and browser tests)"
-cargo clippy --target wasm32-unknown-unknown --lib --bins --test browser --test storage --test desk --test form --test closing --test queue --test bulk --test incident_page --test overview --test import --test bench_wasm --test bench_storage --test bench_import --test bench_queue -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --bins --test browser --test storage --test desk --test form --test closing --test queue --test bulk --test incident_page --test overview --test import --test bench_wasm --test bench_storage --test bench_import --test bench_queue --test bench_overview -- -D warnings

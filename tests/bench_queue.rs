@@ -15,8 +15,8 @@ use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_config
 mod support;
 
 use support::{
-    clear_local_storage, click, fresh_name, ingest, mount_app, next_task, open_next, start,
-    text_of, type_into,
+    clear_local_storage, click, clock, fresh_name, ingest, median_and_p95, mount_app, next_task,
+    open_next, settle, start, text_of, type_into,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -25,39 +25,6 @@ wasm_bindgen_test_configure!(run_in_browser);
 const ALERTS: usize = 140_000;
 /// Repaints timed per kind of change.
 const SAMPLES: usize = 20;
-
-/// Milliseconds on the page's high-resolution clock.
-fn clock() -> f64 {
-    window().unwrap().performance().unwrap().now()
-}
-
-/// Waits until `done` holds, first a microtask at a time (the page's reactive updates run as
-/// microtasks, so this sees a repaint as soon as it is done), then a task at a time.
-async fn settle(what: &str, done: impl Fn() -> bool) {
-    for _ in 0..100 {
-        if done() {
-            return;
-        }
-        let resolved = js_sys::Promise::resolve(&leptos::wasm_bindgen::JsValue::NULL);
-        wasm_bindgen_futures::JsFuture::from(resolved)
-            .await
-            .unwrap();
-    }
-    for _ in 0..6_000 {
-        if done() {
-            return;
-        }
-        next_task().await;
-    }
-    panic!("gave up waiting until {what}");
-}
-
-/// The median and the 95th percentile of some milliseconds.
-fn median_and_p95(mut samples: Vec<f64>) -> (f64, f64) {
-    samples.sort_by(f64::total_cmp);
-    let at = |share: f64| samples[((samples.len() - 1) as f64 * share).round() as usize];
-    (at(0.5), at(0.95))
-}
 
 /// Times `SAMPLES` repaints: each runs `change` and waits until the page shows something else
 /// than before, as `shown` reads it.

@@ -358,3 +358,36 @@ pub async fn reopened(name: &str) -> vigil::store::snapshot::Loaded {
     drop(store);
     loaded
 }
+
+/// Milliseconds on the page's high-resolution clock.
+pub fn clock() -> f64 {
+    window().unwrap().performance().unwrap().now()
+}
+
+/// Waits until `done` holds, first a microtask at a time (the page's reactive updates run as
+/// microtasks, so this sees a repaint as soon as it is done), then a task at a time.
+pub async fn settle(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..100 {
+        if done() {
+            return;
+        }
+        let resolved = js_sys::Promise::resolve(&leptos::wasm_bindgen::JsValue::NULL);
+        wasm_bindgen_futures::JsFuture::from(resolved)
+            .await
+            .unwrap();
+    }
+    for _ in 0..6_000 {
+        if done() {
+            return;
+        }
+        next_task().await;
+    }
+    panic!("gave up waiting until {what}");
+}
+
+/// The median and the 95th percentile of some milliseconds.
+pub fn median_and_p95(mut samples: Vec<f64>) -> (f64, f64) {
+    samples.sort_by(f64::total_cmp);
+    let at = |share: f64| samples[((samples.len() - 1) as f64 * share).round() as usize];
+    (at(0.5), at(0.95))
+}

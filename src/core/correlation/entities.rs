@@ -5,8 +5,6 @@
 use std::collections::BTreeMap;
 
 use super::index::{AlertIx, CorrelationKey};
-use rustc_hash::FxHashMap;
-
 use super::{Correlation, KeyIx};
 use crate::core::entity::EntityKind;
 
@@ -77,20 +75,61 @@ impl Correlation {
         incidents: impl IntoIterator<Item = u64>,
         how_many: usize,
     ) -> Vec<(String, usize)> {
-        let mut counts: FxHashMap<KeyIx, usize> = FxHashMap::default();
+        // Walks each key's postings once, in order, rather than every incident's own table:
+        // the postings lie together, the incidents' tables all over the heap.
+        let mut wanted: Vec<bool> = Vec::new();
         for number in incidents {
-            if let Some(cluster) = self.clusters.get(&number) {
-                for key in cluster.entities.keys() {
-                    *counts.entry(*key).or_default() += 1;
-                }
+            let at = number as usize;
+            if at >= wanted.len() {
+                wanted.resize(at + 1, false);
             }
+            wanted[at] = true;
         }
-        let mut named: Vec<(String, usize)> = counts
-            .into_iter()
-            .filter_map(|(key, count)| match self.keys.key(key) {
-                CorrelationKey::Entity(entity) => Some((entity.to_string(), count)),
-                CorrelationKey::Grouping { .. } => None,
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        // Each alert's incident, in one compact table read in the walk below.
+        let incident_of: Vec<u64> = self
+            .slots
+            .iter()
+            .map(|slot| slot.place.as_ref().map_or(u64::MAX, |place| place.incident))
+            .collect();
+        // The last key each incident was counted under, so it counts once per key.
+        let mut counted_under: Vec<KeyIx> = vec![KeyIx::MAX; wanted.len()];
+        let is_entity = |key: KeyIx| matches!(self.keys.key(key), CorrelationKey::Entity(_));
+        let counts: Vec<usize> = (0..self.keys.len() as KeyIx)
+            .map(|key| {
+                let mut count = 0;
+                if !is_entity(key) {
+                    return count;
+                }
+                for posting in self.keys.postings(key) {
+                    let at = incident_of[posting.alert as usize] as usize;
+                    if wanted.get(at) == Some(&true) && counted_under[at] != key {
+                        counted_under[at] = key;
+                        count += 1;
+                    }
+                }
+                count
             })
+            .collect();
+        let mut counted: Vec<(usize, KeyIx)> = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, count)| **count > 0)
+            .map(|(key, count)| (*count, key as KeyIx))
+            .collect();
+        // Only the keys that can make the list are put in words: those counted at least as
+        // often as the last place.
+        counted.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        let Some(&(last_place, _)) = counted.get(how_many.saturating_sub(1)).or(counted.last())
+        else {
+            return Vec::new();
+        };
+        let mut named: Vec<(String, usize)> = counted
+            .into_iter()
+            .take_while(|(count, _)| *count >= last_place)
+            .map(|(count, key)| (self.keys.key(key).to_string(), count))
             .collect();
         named.sort_by(|(a, count_a), (b, count_b)| count_b.cmp(count_a).then_with(|| a.cmp(b)));
         named.truncate(how_many);

@@ -1,0 +1,119 @@
+//! The overview benchmark of the overview issue, in headless Chromium: a workspace of about
+//! 100,000 incidents (all created in the last week) is saved and opened, then the overview is
+//! timed from another page to its painted figures, and after a change of period. It prints
+//! figures and asserts no timing. Run by `scripts/bench.sh`.
+#![cfg(target_arch = "wasm32")]
+
+use chrono::{DateTime, Duration, Utc};
+use leptos::web_sys::{HtmlElement, window};
+use vigil::core::overview::{Overview, Period};
+use vigil::core::workspace::Workspace;
+use vigil::store::idb::IdbStore;
+use vigil::store::snapshot::records_of;
+use vigil::synthetic::AlertFeed;
+use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
+
+mod support;
+
+use support::{
+    choose, clear_local_storage, clock, fresh_name, ingest, median_and_p95, mount_app, next_task,
+    open_next, settle, text_of,
+};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Alerts correlated into about 100,000 incidents.
+const ALERTS: usize = 140_000;
+/// Paints timed per kind.
+const SAMPLES: usize = 20;
+
+/// The Created tile's count, empty while the overview is not on the page.
+fn created(container: &HtmlElement) -> String {
+    text_of(container, ".tiles li:nth-child(7) .tile-count")
+}
+
+#[wasm_bindgen_test]
+async fn overview_figures() {
+    let now = DateTime::<Utc>::from_timestamp_millis(js_sys::Date::now() as i64).unwrap();
+    let mut workspace = Workspace::default();
+    let start = now - Duration::days(33);
+    let feed = AlertFeed::new(42, 20_000, start, Duration::days(30)).batch(ALERTS, ALERTS);
+    // Taken in three days ago, so every incident was created in the last week.
+    ingest(&mut workspace, feed, now - Duration::days(3), 0);
+    let incidents = workspace.incidents().count();
+    let week = Period::ending(now, Duration::days(7));
+    let mut computing = Vec::with_capacity(SAMPLES);
+    let mut entities = Vec::with_capacity(SAMPLES);
+    for _ in 0..SAMPLES {
+        let started = clock();
+        std::hint::black_box(Overview::of(&workspace, week));
+        computing.push(clock() - started);
+        let started = clock();
+        std::hint::black_box(
+            workspace
+                .correlation()
+                .most_named_entities(workspace.incidents().map(|incident| incident.number), 5),
+        );
+        entities.push(clock() - started);
+    }
+    let (median, p95) = median_and_p95(computing);
+    let (entities, _) = median_and_p95(entities);
+    console_log!(
+        "overview: the week's figures computed in {median:.1} ms median, {p95:.1} ms p95 (top entities alone {entities:.1} ms)"
+    );
+    next_task().await;
+    let name = fresh_name("bench-overview");
+    let store = IdbStore::open(&name).await.unwrap();
+    store.replace(records_of(&workspace)).await.unwrap();
+    drop(store);
+    drop(workspace);
+    next_task().await;
+
+    open_next(&name);
+    let (container, _app) = mount_app("#/");
+    settle("the workspace is counted", || {
+        created(&container)
+            .parse::<usize>()
+            .is_ok_and(|count| count > 0)
+    })
+    .await;
+    console_log!(
+        "overview: {incidents} incidents saved and opened; Created says {}",
+        created(&container)
+    );
+
+    let mut paints = Vec::with_capacity(SAMPLES);
+    for _ in 0..SAMPLES {
+        window().unwrap().location().set_hash("#/import").unwrap();
+        settle("another page shows", || created(&container).is_empty()).await;
+        next_task().await;
+        let started = clock();
+        window().unwrap().location().set_hash("#/").unwrap();
+        settle("the overview is painted", || {
+            !created(&container).is_empty()
+        })
+        .await;
+        paints.push(clock() - started);
+    }
+    let (median, p95) = median_and_p95(paints);
+    console_log!(
+        "overview: computed and painted from another page: {median:.1} ms median, {p95:.1} ms p95"
+    );
+
+    let mut changes = Vec::with_capacity(SAMPLES);
+    for sample in 0..SAMPLES {
+        let before = created(&container);
+        let period = if sample % 2 == 0 { "24h" } else { "7d" };
+        let started = clock();
+        choose(&container, "#overview-range", period);
+        settle("the period's figures show", || {
+            created(&container) != before
+        })
+        .await;
+        changes.push(clock() - started);
+        next_task().await;
+    }
+    let (median, p95) = median_and_p95(changes);
+    console_log!("overview: change of period repainted in {median:.1} ms median, {p95:.1} ms p95");
+    clear_local_storage();
+}
