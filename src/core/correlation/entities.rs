@@ -121,7 +121,7 @@ impl Correlation {
             .collect();
         // Only the keys that can make the list are put in words: those counted at least as
         // often as the last place.
-        counted.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        counted.sort_unstable_by_key(|&(count, _)| std::cmp::Reverse(count));
         let Some(&(last_place, _)) = counted.get(how_many.saturating_sub(1)).or(counted.last())
         else {
             return Vec::new();
