@@ -6,6 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use rustc_hash::FxHashMap;
 
+use super::correlation::{Correlation, EntityId};
 use super::incident::{Incident, Tracked};
 use super::vocabulary::{Classification, IncidentStatus, Severity, Tactic};
 use super::workspace::Workspace;
@@ -245,33 +246,130 @@ pub struct Overview {
     pub recent: Vec<u64>,
 }
 
-/// Counts one more incident for `name`. A workspace has a few products, whose names share
-/// their beginnings ("Microsoft Defender for …"), so they are told apart by length and last
-/// byte before the whole names are compared: cheaper than hashing each name of each of
-/// 100,000 incidents.
-fn count_name<'a>(counts: &mut Vec<(&'a str, usize)>, name: &'a str) {
-    let same = |known: &str| {
-        known.len() == name.len()
-            && known.as_bytes().last() == name.as_bytes().last()
-            && known == name
-    };
-    match counts.iter_mut().find(|(known, _)| same(known)) {
-        Some((_, count)) => *count += 1,
-        None => counts.push((name, 1)),
-    }
-}
-
 /// The `TOP` largest counts, largest first; ties in the keys' order.
-fn top<K: Ord + Clone>(counts: FxHashMap<K, usize>) -> Vec<(K, usize)> {
-    let mut counted: Vec<(K, usize)> = counts.into_iter().collect();
+fn top<K: Ord>(counts: impl Iterator<Item = (K, usize)>) -> Vec<(K, usize)> {
+    let mut counted: Vec<(K, usize)> = counts.collect();
     counted.sort_by(|(a, count_a), (b, count_b)| count_b.cmp(count_a).then_with(|| a.cmp(b)));
     counted.truncate(TOP);
     counted
 }
 
-impl Overview {
-    /// The overview of `workspace` over `period`.
-    pub fn of(workspace: &Workspace, period: Period) -> Overview {
+/// One live incident as the overview counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Facts {
+    number: u64,
+    created: DateTime<Utc>,
+    acknowledged: Option<DateTime<Utc>>,
+    closed: Option<DateTime<Utc>>,
+    classification: Option<Classification>,
+    severity: Severity,
+    status: IncidentStatus,
+    owned: bool,
+    /// Its tactics, one bit each (`Tactic as u32`).
+    tactics: u32,
+    /// Its products, by their ids in the table.
+    products: Box<[u16]>,
+    /// The strong entities its alerts name.
+    entities: Box<[EntityId]>,
+}
+
+/// What the overview counts of every live incident, one compact row each in number order:
+/// kept up to date as incidents change and read for any period, so a change of period, or
+/// another visit to the page, reads a few bytes per incident rather than each incident's
+/// scattered fields.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OverviewTable {
+    facts: Vec<Facts>,
+    /// Product names by id; ids are never reused, so the rows' ids stay right.
+    product_names: Vec<String>,
+}
+
+impl OverviewTable {
+    /// The table of `workspace`'s live incidents (those merged away are left out).
+    pub fn of(workspace: &Workspace) -> OverviewTable {
+        let mut table = OverviewTable::default();
+        let live = workspace.incidents().filter(|i| i.merged_into.is_none());
+        for incident in live {
+            let facts = table.facts_of(incident, workspace.correlation());
+            table.facts.push(facts);
+        }
+        table
+    }
+
+    /// Brings the rows of these incidents up to date after a change (adding, replacing and
+    /// removing rows as they came, changed, went or were merged away). A change touching much
+    /// of the workspace is cheaper made again whole.
+    pub fn refresh(&mut self, workspace: &Workspace, numbers: &[u64]) {
+        if numbers.len() > self.facts.len() / 8 + 64 {
+            *self = OverviewTable::of(workspace);
+            return;
+        }
+        for &number in numbers {
+            let position = self
+                .facts
+                .binary_search_by_key(&number, |facts| facts.number);
+            let live = workspace
+                .incident(number)
+                .filter(|incident| incident.merged_into.is_none());
+            match (position, live) {
+                (Ok(at), Some(incident)) => {
+                    self.facts[at] = self.facts_of(incident, workspace.correlation());
+                }
+                (Ok(at), None) => {
+                    self.facts.remove(at);
+                }
+                (Err(at), Some(incident)) => {
+                    let facts = self.facts_of(incident, workspace.correlation());
+                    self.facts.insert(at, facts);
+                }
+                (Err(_), None) => {}
+            }
+        }
+    }
+
+    fn facts_of(&mut self, incident: &Incident, correlation: &Correlation) -> Facts {
+        Facts {
+            number: incident.number,
+            created: incident.created,
+            acknowledged: acknowledged_at(incident),
+            closed: closed_at(incident),
+            classification: incident.closing.as_ref().map(|c| c.classification()),
+            severity: incident.severity,
+            status: incident.status,
+            owned: incident.owner.is_some(),
+            tactics: incident
+                .tactics
+                .iter()
+                .fold(0, |bits, tactic| bits | 1 << (*tactic as u32)),
+            products: incident
+                .product_names
+                .iter()
+                .map(|name| self.product_id(name))
+                .collect(),
+            entities: correlation.entity_ids_of(incident.number).collect(),
+        }
+    }
+
+    /// The id of a product name, given the first time it is seen. A workspace has a few
+    /// products, whose names share their beginnings ("Microsoft Defender for …"), so they are
+    /// told apart by length and last byte before the whole names are compared.
+    fn product_id(&mut self, name: &str) -> u16 {
+        let same = |known: &String| {
+            known.len() == name.len()
+                && known.as_bytes().last() == name.as_bytes().last()
+                && known == name
+        };
+        match self.product_names.iter().position(same) {
+            Some(id) => id as u16,
+            None => {
+                self.product_names.push(name.to_owned());
+                (self.product_names.len() - 1) as u16
+            }
+        }
+    }
+
+    /// The overview over `period`; `correlation` names the top entities.
+    pub fn overview(&self, correlation: &Correlation, period: Period) -> Overview {
         let previous = period.previous();
         let buckets = period.buckets();
         let mut overview = Overview {
@@ -296,74 +394,77 @@ impl Overview {
         };
         let (mut acknowledge, mut acknowledge_before) = (Vec::new(), Vec::new());
         let (mut close, mut close_before) = (Vec::new(), Vec::new());
-        let mut classifications: FxHashMap<Classification, usize> = FxHashMap::default();
-        let mut products: Vec<(&str, usize)> = Vec::new();
-        let mut tactics: FxHashMap<Tactic, usize> = FxHashMap::default();
+        let mut classifications = [0usize; 4];
+        let mut products = vec![0usize; self.product_names.len()];
+        let mut tactics = [0usize; 32];
+        let mut entities: FxHashMap<EntityId, usize> = FxHashMap::default();
         let mut in_period: Vec<(DateTime<Utc>, u64)> = Vec::new();
-        for incident in workspace.incidents().filter(|i| i.merged_into.is_none()) {
-            let closed = closed_at(incident);
-            if let Some(at) = closed
+        for facts in &self.facts {
+            if let Some(at) = facts.closed
                 && period.contains(at)
             {
                 overview.closed += 1;
-                if let Some(closing) = &incident.closing {
-                    *classifications.entry(closing.classification()).or_default() += 1;
+                if let Some(classification) = facts.classification {
+                    classifications[classification as usize] += 1;
                 }
             }
-            let response = |until: Option<DateTime<Utc>>| until.map(|at| at - incident.created);
-            if previous.contains(incident.created) {
-                acknowledge_before.extend(response(acknowledged_at(incident)));
-                close_before.extend(response(closed));
+            let response = |until: Option<DateTime<Utc>>| until.map(|at| at - facts.created);
+            if previous.contains(facts.created) {
+                acknowledge_before.extend(response(facts.acknowledged));
+                close_before.extend(response(facts.closed));
                 continue;
             }
-            if !period.contains(incident.created) {
+            if !period.contains(facts.created) {
                 continue;
             }
-            in_period.push((incident.created, incident.number));
+            in_period.push((facts.created, facts.number));
             overview.created += 1;
-            acknowledge.extend(response(acknowledged_at(incident)));
-            close.extend(response(closed));
-            let bucket = buckets.partition_point(|bucket| bucket.end < incident.created);
+            acknowledge.extend(response(facts.acknowledged));
+            close.extend(response(facts.closed));
+            let bucket = buckets.partition_point(|bucket| bucket.end < facts.created);
             if let Some((_, counts)) = overview.over_time.get_mut(bucket) {
-                counts.add(incident.severity);
+                counts.add(facts.severity);
             }
-            match incident.status {
+            match facts.status {
                 IncidentStatus::New => overview.new += 1,
                 IncidentStatus::Active => overview.active += 1,
                 IncidentStatus::Closed => {}
             }
-            if incident.status != IncidentStatus::Closed {
-                overview.open_by_severity.add(incident.severity);
-                if incident.owner.is_none() {
+            if facts.status != IncidentStatus::Closed {
+                overview.open_by_severity.add(facts.severity);
+                if !facts.owned {
                     overview.unassigned += 1;
                 }
             }
-            for product in &incident.product_names {
-                count_name(&mut products, product);
+            for &id in &facts.products {
+                products[id as usize] += 1;
             }
-            for tactic in &incident.tactics {
-                *tactics.entry(*tactic).or_default() += 1;
+            for (bit, count) in tactics.iter_mut().enumerate() {
+                if facts.tactics & (1 << bit) != 0 {
+                    *count += 1;
+                }
+            }
+            for &id in &facts.entities {
+                *entities.entry(id).or_default() += 1;
             }
         }
         overview.acknowledge = ResponseTime::of(&acknowledge, &acknowledge_before);
         overview.close = ResponseTime::of(&close, &close_before);
         overview.classifications = Classification::ALL
             .iter()
-            .map(|classification| {
-                (
-                    *classification,
-                    classifications.get(classification).copied().unwrap_or(0),
-                )
-            })
+            .map(|classification| (*classification, classifications[*classification as usize]))
             .collect();
-        overview.top_products = top(products.into_iter().collect())
-            .into_iter()
-            .map(|(product, count)| (product.to_owned(), count))
-            .collect();
-        overview.top_tactics = top(tactics);
-        overview.top_entities = workspace
-            .correlation()
-            .most_named_entities(in_period.iter().map(|(_, number)| *number), TOP);
+        overview.top_products = top(self
+            .product_names
+            .iter()
+            .zip(products)
+            .filter(|(_, count)| *count > 0)
+            .map(|(name, count)| (name.clone(), count)));
+        overview.top_tactics = top(Tactic::ALL
+            .iter()
+            .map(|tactic| (*tactic, tactics[*tactic as usize]))
+            .filter(|(_, count)| *count > 0));
+        overview.top_entities = top_named(entities, |id| correlation.entity_name(id));
         // Only the newest few are wanted: selected, not the whole period sorted.
         let newest = in_period.len().min(RECENT);
         if in_period.len() > RECENT {
@@ -374,6 +475,30 @@ impl Overview {
         overview.recent = in_period.into_iter().map(|(_, number)| number).collect();
         overview
     }
+}
+
+impl Overview {
+    /// The overview of `workspace` over `period` (the page keeps the table between periods).
+    pub fn of(workspace: &Workspace, period: Period) -> Overview {
+        OverviewTable::of(workspace).overview(workspace.correlation(), period)
+    }
+}
+
+/// The `TOP` most counted of `counts` in words, most first, ties by name: only those that can
+/// make the list (counted at least as often as its last place) are put in words.
+fn top_named(
+    counts: FxHashMap<EntityId, usize>,
+    name: impl Fn(EntityId) -> String,
+) -> Vec<(String, usize)> {
+    let mut counted: Vec<(EntityId, usize)> = counts.into_iter().collect();
+    counted.sort_unstable_by_key(|&(_, count)| std::cmp::Reverse(count));
+    let Some(&(_, last_place)) = counted.get(TOP - 1).or(counted.last()) else {
+        return Vec::new();
+    };
+    top(counted
+        .into_iter()
+        .take_while(|(_, count)| *count >= last_place)
+        .map(|(id, count)| (name(id), count)))
 }
 
 #[cfg(test)]
@@ -574,6 +699,73 @@ mod tests {
         let incident = workspace.incident(owned).unwrap();
         assert_eq!(acknowledged_at(incident), Some(incident.created));
         assert_eq!(closed_at(incident), None, "still open");
+    }
+
+    #[test]
+    fn top_products_tactics_and_entities_count_the_periods_incidents_once_each() {
+        let mut workspace = Workspace::default();
+        let feed =
+            crate::synthetic::AlertFeed::new(3, 30, now() - Duration::days(2), Duration::days(1))
+                .batch(200, 200);
+        crate::core::correlation::ingest_at(&mut workspace, feed, now() - Duration::hours(1));
+        let overview = Overview::of(&workspace, week());
+        let live: Vec<&Incident> = workspace
+            .incidents()
+            .filter(|incident| incident.merged_into.is_none())
+            .collect();
+        assert_eq!(overview.created, live.len());
+        for (product, count) in &overview.top_products {
+            let naming = live
+                .iter()
+                .filter(|incident| incident.product_names.contains(product))
+                .count();
+            assert_eq!(*count, naming, "{product}");
+        }
+        for (tactic, count) in &overview.top_tactics {
+            let naming = live
+                .iter()
+                .filter(|incident| incident.tactics.contains(tactic))
+                .count();
+            assert_eq!(*count, naming, "{tactic:?}");
+        }
+        let correlation = workspace.correlation();
+        for (entity, count) in &overview.top_entities {
+            let naming = live
+                .iter()
+                .filter(|incident| {
+                    correlation
+                        .entity_ids_of(incident.number)
+                        .any(|id| correlation.entity_name(id) == *entity)
+                })
+                .count();
+            assert_eq!(*count, naming, "{entity}");
+        }
+        assert_eq!(overview.top_entities.len(), TOP);
+        assert!(
+            overview
+                .top_products
+                .windows(2)
+                .all(|pair| pair[0].1 >= pair[1].1)
+        );
+    }
+
+    #[test]
+    fn a_refreshed_table_is_the_table_made_again() {
+        let mut workspace = Workspace::default();
+        let a = create(&mut workspace, Duration::days(2), Severity::High);
+        let b = create(&mut workspace, Duration::days(1), Severity::Low);
+        let mut table = OverviewTable::of(&workspace);
+        change(&mut workspace, a, Duration::hours(1), |incident, edit| {
+            incident.set_status(edit, IncidentStatus::Active).unwrap()
+        });
+        let c = create(&mut workspace, Duration::hours(5), Severity::Medium);
+        workspace.delete(&[b]);
+        table.refresh(&workspace, &[a, b, c]);
+        assert_eq!(table, OverviewTable::of(&workspace));
+        assert_eq!(
+            table.overview(workspace.correlation(), week()),
+            Overview::of(&workspace, week())
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::core::closing::Closing;
 use crate::core::correlation::{Deleted, IngestContext, IngestReport, MoveTarget};
 use crate::core::draft::{IncidentDraft, ValidDraft};
 use crate::core::incident::{Edit, EditError, Incident};
+use crate::core::overview::OverviewTable;
 use crate::core::people::Actor;
 use crate::core::queue_index::QueueIndex;
 use crate::core::queue_row::QueueRow;
@@ -137,6 +138,9 @@ pub struct Desk {
     rows: RwSignal<Vec<QueueRow>>,
     /// The rows worked out for the queue's filters, kept here so that it outlives the page.
     queue_index: Memo<QueueIndex>,
+    /// What the overview counts of each incident: made when a workspace is shown, then kept
+    /// up to date per changed incident, as the rows are.
+    overview_table: RwSignal<OverviewTable>,
     status: RwSignal<StorageStatus>,
     store: StoredValue<Option<Rc<WorkspaceStore>>, LocalStorage>,
     channel: StoredValue<Option<TabChannel>, LocalStorage>,
@@ -159,6 +163,7 @@ impl Desk {
             workspace: RwSignal::new(Workspace::default()),
             rows,
             queue_index: Memo::new(move |_| rows.with(|rows| QueueIndex::of(rows))),
+            overview_table: RwSignal::new(OverviewTable::default()),
             status: RwSignal::new(StorageStatus::default()),
             store: StoredValue::new_local(None),
             channel: StoredValue::new_local(None),
@@ -209,6 +214,12 @@ impl Desk {
     /// rather than once per visit to the queue.
     pub fn queue_index(self) -> Memo<QueueIndex> {
         self.queue_index
+    }
+
+    /// What the overview counts of each incident, kept up to date per changed incident rather
+    /// than worked out again for each period or visit.
+    pub fn overview_table(self) -> ReadSignal<OverviewTable> {
+        self.overview_table.read_only()
     }
 
     /// How its storage stands.
@@ -553,6 +564,8 @@ impl Desk {
         self.workspace.with_untracked(|workspace| {
             self.rows
                 .update(|rows| refresh_rows(rows, workspace, &touched));
+            self.overview_table
+                .update(|table| table.refresh(workspace, &touched));
         });
         let Some(store) = self.store.get_value() else {
             return Ok(());
@@ -752,6 +765,7 @@ impl Desk {
                 .map(|incident| QueueRow::searchable(incident, workspace.correlation()))
                 .collect(),
         );
+        self.overview_table.set(OverviewTable::of(&workspace));
         self.workspace.set(workspace);
     }
 }

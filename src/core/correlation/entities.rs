@@ -8,6 +8,11 @@ use super::index::{AlertIx, CorrelationKey};
 use super::{Correlation, KeyIx};
 use crate::core::entity::EntityKind;
 
+/// A strong entity identifier of this workspace, as a number: counted cheaply, put in words by
+/// [`Correlation::entity_name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntityId(KeyIx);
+
 /// One entity of an incident, by one of its strong identifiers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncidentEntity {
@@ -68,72 +73,19 @@ impl Correlation {
             .collect()
     }
 
-    /// The strong entities named by the most of `incidents`, with how many name each, most
-    /// first (ties by name): the overview's top entities. Each incident counts once per entity.
-    pub fn most_named_entities(
-        &self,
-        incidents: impl IntoIterator<Item = u64>,
-        how_many: usize,
-    ) -> Vec<(String, usize)> {
-        // Walks each key's postings once, in order, rather than every incident's own table:
-        // the postings lie together, the incidents' tables all over the heap.
-        let mut wanted: Vec<bool> = Vec::new();
-        for number in incidents {
-            let at = number as usize;
-            if at >= wanted.len() {
-                wanted.resize(at + 1, false);
-            }
-            wanted[at] = true;
-        }
-        if wanted.is_empty() {
-            return Vec::new();
-        }
-        // Each alert's incident, in one compact table read in the walk below.
-        let incident_of: Vec<u64> = self
-            .slots
-            .iter()
-            .map(|slot| slot.place.as_ref().map_or(u64::MAX, |place| place.incident))
-            .collect();
-        // The last key each incident was counted under, so it counts once per key.
-        let mut counted_under: Vec<KeyIx> = vec![KeyIx::MAX; wanted.len()];
-        let is_entity = |key: KeyIx| matches!(self.keys.key(key), CorrelationKey::Entity(_));
-        let counts: Vec<usize> = (0..self.keys.len() as KeyIx)
-            .map(|key| {
-                let mut count = 0;
-                if !is_entity(key) {
-                    return count;
-                }
-                for posting in self.keys.postings(key) {
-                    let at = incident_of[posting.alert as usize] as usize;
-                    if wanted.get(at) == Some(&true) && counted_under[at] != key {
-                        counted_under[at] = key;
-                        count += 1;
-                    }
-                }
-                count
-            })
-            .collect();
-        let mut counted: Vec<(usize, KeyIx)> = counts
-            .iter()
-            .enumerate()
-            .filter(|(_, count)| **count > 0)
-            .map(|(key, count)| (*count, key as KeyIx))
-            .collect();
-        // Only the keys that can make the list are put in words: those counted at least as
-        // often as the last place.
-        counted.sort_unstable_by_key(|&(count, _)| std::cmp::Reverse(count));
-        let Some(&(last_place, _)) = counted.get(how_many.saturating_sub(1)).or(counted.last())
-        else {
-            return Vec::new();
-        };
-        let mut named: Vec<(String, usize)> = counted
+    /// The strong entities an incident's alerts name, as ids: what the overview counts.
+    pub fn entity_ids_of(&self, number: u64) -> impl Iterator<Item = EntityId> + '_ {
+        self.clusters
+            .get(&number)
             .into_iter()
-            .take_while(|(count, _)| *count >= last_place)
-            .map(|(count, key)| (self.keys.key(key).to_string(), count))
-            .collect();
-        named.sort_by(|(a, count_a), (b, count_b)| count_b.cmp(count_a).then_with(|| a.cmp(b)));
-        named.truncate(how_many);
-        named
+            .flat_map(|cluster| cluster.entities.keys())
+            .filter(|key| matches!(self.keys.key(**key), CorrelationKey::Entity(_)))
+            .map(|key| EntityId(*key))
+    }
+
+    /// An entity id in words ("host name web01").
+    pub fn entity_name(&self, id: EntityId) -> String {
+        self.keys.key(id.0).to_string()
     }
 
     /// The incidents other than `except` holding an alert filed under `key`.

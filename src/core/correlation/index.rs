@@ -94,11 +94,6 @@ impl KeyTable {
         index
     }
 
-    /// How many distinct keys it holds.
-    pub(super) fn len(&self) -> usize {
-        self.keys.len()
-    }
-
     /// The key behind an index.
     pub(super) fn key(&self, index: KeyIx) -> &CorrelationKey {
         &self.keys[index as usize]

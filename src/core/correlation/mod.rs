@@ -19,8 +19,30 @@ mod settings;
 #[cfg(test)]
 mod tests;
 
+/// Ingests a batch as of `now`, giving new incidents ids counted from 1: what tests of the core
+/// take alerts in with.
+#[cfg(test)]
+pub(crate) fn ingest_at(
+    workspace: &mut crate::core::workspace::Workspace,
+    batch: Vec<crate::core::alert::RawAlert>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> IngestReport {
+    let mut next = 0u128;
+    let mut new_id = move || {
+        next += 1;
+        uuid::Uuid::from_u128(next)
+    };
+    workspace.ingest(
+        batch,
+        &mut IngestContext {
+            now,
+            new_id: &mut new_id,
+        },
+    )
+}
+
 pub use engine::{IngestContext, IngestReport, Outcome, RecordOutcome};
-pub use entities::IncidentEntity;
+pub use entities::{EntityId, IncidentEntity};
 pub use index::CorrelationKey;
 pub use manual::{Deleted, MoveError, MoveTarget, Undo, UndoError};
 pub use portable::{

@@ -44,18 +44,7 @@ fn alert(id: &str, minutes: i64, entities: &[RawEntity]) -> RawAlert {
 }
 
 fn ingest(workspace: &mut Workspace, batch: Vec<RawAlert>) -> IngestReport {
-    let mut next = 0u128;
-    let mut new_id = move || {
-        next += 1;
-        Uuid::from_u128(next)
-    };
-    workspace.ingest(
-        batch,
-        &mut IngestContext {
-            now: now(),
-            new_id: &mut new_id,
-        },
-    )
+    ingest_at(workspace, batch, now())
 }
 
 fn analyst() -> Actor {
@@ -1332,7 +1321,7 @@ fn an_incidents_entities_count_its_alerts_and_name_the_other_incidents_sharing_t
 }
 
 #[test]
-fn the_most_named_entities_count_each_incident_once() {
+fn each_incident_names_each_entity_once_by_id() {
     let mut workspace = Workspace::default();
     // web01 in three incidents (one with two alerts naming it), alice in one.
     ingest(
@@ -1349,12 +1338,15 @@ fn the_most_named_entities_count_each_incident_once() {
         .map(|incident| incident.number)
         .collect();
     assert_eq!(numbers.len(), 3);
-    let top = workspace.correlation().most_named_entities(numbers, 5);
-    let counts: Vec<usize> = top.iter().map(|(_, count)| *count).collect();
-    assert_eq!(counts, [3, 1]);
-    assert!(
-        top[0].0.contains("web01") && top[1].0.contains("alice"),
-        "{top:?}"
-    );
-    assert_eq!(workspace.correlation().most_named_entities([1], 1).len(), 1);
+    let correlation = workspace.correlation();
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for number in numbers {
+        for id in correlation.entity_ids_of(number) {
+            *counts.entry(correlation.entity_name(id)).or_default() += 1;
+        }
+    }
+    let counted: Vec<usize> = counts.values().copied().collect();
+    assert_eq!(counted, [3, 1], "web01 then alice: {counts:?}");
+    assert!(counts.keys().last().unwrap().contains("alice"));
+    assert_eq!(correlation.entity_ids_of(99).count(), 0);
 }

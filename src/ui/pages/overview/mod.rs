@@ -96,10 +96,13 @@ pub fn OverviewPage() -> impl IntoView {
             }
         },
     });
+    let table = desk.overview_table();
     let overview = Memo::new(move |_| {
         let period = period.get();
-        desk.workspace()
-            .with(|workspace| Overview::of(workspace, period))
+        // The table follows every change; the correlation only puts entity ids in words.
+        desk.workspace().with_untracked(|workspace| {
+            table.with(|table| table.overview(workspace.correlation(), period))
+        })
     });
     let rows = desk.rows();
     let summary = move || {
