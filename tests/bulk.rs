@@ -56,7 +56,18 @@ async fn assign_severity_and_tags_reach_every_ticked_incident_and_the_store() {
         "2 incidents selected"
     );
 
+    let assign = container
+        .query_selector(".bulk-row button:nth-of-type(1)")
+        .unwrap()
+        .unwrap();
+    let disabled = js_sys::Reflect::get(&assign, &"disabled".into()).unwrap();
+    assert_eq!(
+        disabled.as_bool(),
+        Some(true),
+        "an empty owner would unassign everyone"
+    );
     type_into(&container, "#bulk-owner", "Ben Okafor");
+    support::next_task().await;
     click_button(&container, ".bulk-row button:nth-of-type(1)", "Assign");
     until("both are assigned", || {
         text_of(&container, ".bulk-outcome") == "2 of 2 incidents assigned."
@@ -165,12 +176,20 @@ async fn a_delete_says_what_goes_and_undo_brings_it_back_exactly() {
             == format!("Delete 2 incidents and their {alerts} alerts?")
     })
     .await;
+    // Ticked while the confirmation is open, a third incident is not what it named.
+    let third = queue_numbers(&container)
+        .into_iter()
+        .find(|number| !chosen.contains(number))
+        .unwrap();
+    tick(&container, &third);
+    support::next_task().await;
     click_button(&container, "[role=alertdialog] .actions button", "Delete");
     until("they leave the queue", || {
         let listed = queue_numbers(&container);
         chosen.iter().all(|number| !listed.contains(number))
     })
     .await;
+    assert!(queue_numbers(&container).contains(&third));
     let stored = reopened(&name).await.workspace;
     for number in &chosen {
         assert!(stored.incident(number.parse().unwrap()).is_none());

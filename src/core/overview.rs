@@ -11,7 +11,7 @@ use super::incident::{Incident, Tracked};
 use super::vocabulary::{Classification, IncidentStatus, Severity, Tactic};
 use super::workspace::Workspace;
 
-/// How many entries the top lists and the recent incidents hold.
+/// How many entries the top lists hold.
 pub const TOP: usize = 5;
 /// How many recent incidents the overview lists.
 pub const RECENT: usize = 10;
@@ -181,21 +181,29 @@ impl ResponseTime {
 }
 
 /// When an analyst first took an incident up: its status left New or it was given an owner.
-/// One created Active, Closed or with an owner was taken up when created; one still New and
-/// unowned has not been.
+/// One that started Active, Closed or with an owner (as the first change of each says, or as
+/// it is when nothing changed them) was taken up when created; one still New and unowned has
+/// not been.
 pub fn acknowledged_at(incident: &Incident) -> Option<DateTime<Utc>> {
-    let first = incident.activity.iter().find(|entry| match entry.what {
-        Tracked::Status => entry.to.as_deref() != Some(IncidentStatus::New.as_str()),
-        Tracked::Owner => entry.to.is_some(),
-        _ => false,
+    let first_of = |what: Tracked| incident.activity.iter().find(|entry| entry.what == what);
+    let (first_status, first_owner) = (first_of(Tracked::Status), first_of(Tracked::Owner));
+    let started_new = first_status.map_or(incident.status == IncidentStatus::New, |entry| {
+        entry.from.as_deref() == Some(IncidentStatus::New.as_str())
     });
-    match first {
-        Some(entry) => Some(entry.at),
-        None if incident.status != IncidentStatus::New || incident.owner.is_some() => {
-            Some(incident.created)
-        }
-        None => None,
+    let started_unowned =
+        first_owner.map_or(incident.owner.is_none(), |entry| entry.from.is_none());
+    if !started_new || !started_unowned {
+        return Some(incident.created);
     }
+    incident
+        .activity
+        .iter()
+        .find(|entry| match entry.what {
+            Tracked::Status => entry.to.as_deref() != Some(IncidentStatus::New.as_str()),
+            Tracked::Owner => entry.to.is_some(),
+            _ => false,
+        })
+        .map(|entry| entry.at)
 }
 
 /// When a closed incident was (last) closed: a reopened one counts from its latest closing, and
@@ -699,6 +707,25 @@ mod tests {
         let incident = workspace.incident(owned).unwrap();
         assert_eq!(acknowledged_at(incident), Some(incident.created));
         assert_eq!(closed_at(incident), None, "still open");
+        // Given to someone else later, and closed: still taken up when created.
+        change(
+            &mut workspace,
+            owned,
+            Duration::hours(1),
+            |incident, edit| {
+                incident
+                    .set_owner(edit, Some(Owner::person("Cy Diaz", "cy@contoso.com")))
+                    .unwrap()
+            },
+        );
+        change(
+            &mut workspace,
+            owned,
+            Duration::hours(2),
+            close(ClosingChoice::TruePositiveSuspiciousActivity),
+        );
+        let incident = workspace.incident(owned).unwrap();
+        assert_eq!(acknowledged_at(incident), Some(incident.created));
     }
 
     #[test]

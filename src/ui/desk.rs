@@ -196,7 +196,7 @@ impl Desk {
     }
 
     /// Who this desk signs changes as: the analyst, or a placeholder until they say who they
-    /// are. Tracked, so own comments are known again once the analyst is.
+    /// are (reading it in a reactive scope tracks the workspace).
     pub fn actor(self) -> Actor {
         self.workspace
             .with(|workspace| workspace.team().actor(ANONYMOUS_ANALYST))

@@ -46,7 +46,9 @@ pub fn Comments(number: u64, comments: Vec<Comment>, report: Report) -> impl Int
 #[component]
 fn CommentItem(number: u64, comment: Comment, report: Report) -> impl IntoView {
     let desk = Desk::get();
-    let own = comment.author == desk.actor();
+    let author = comment.author.clone();
+    // Tracked: the analyst may say who they are while the page is open.
+    let own = move || author == desk.actor();
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(comment.message.clone());
     let id = comment.id;
@@ -85,7 +87,7 @@ fn CommentItem(number: u64, comment: Comment, report: Report) -> impl IntoView {
                 ></textarea>
                 <button type="button" on:click=save>"Save comment"</button>
             </Show>
-            {own.then(|| view! {
+            {move || own().then(|| view! {
                 <div class="comment-actions">
                     <button type="button" on:click=move |_| editing.update(|on| *on = !*on)>
                         {move || if editing.get() { "Cancel edit" } else { "Edit" }}

@@ -40,6 +40,14 @@ pub fn BulkActions(
     let severity = RwSignal::new(Severity::High);
     let tags_text = RwSignal::new(String::new());
     let none_selected = move || selected.read().is_empty();
+    let ticked = move || selected.get_untracked().into_iter().collect::<Vec<u64>>();
+    // What a confirmation acts on: the incidents ticked when it opened, whatever is ticked
+    // while it is open.
+    let chosen = RwSignal::new(Vec::<u64>::new());
+    let ask = move |what: Asking| {
+        chosen.set(ticked());
+        asking.set(Some(what));
+    };
     let known_owners = Memo::new(move |_| desk.workspace().with(Workspace::known_owners));
 
     let assign = move |_| {
@@ -47,7 +55,7 @@ pub fn BulkActions(
         let owner = known_owners.with_untracked(|known| Owner::from_typed(&typed, known));
         edit_selected(
             desk,
-            selected,
+            ticked(),
             outcome,
             "assigned",
             move |incident, edit| incident.set_owner(edit, owner.clone()),
@@ -57,7 +65,7 @@ pub fn BulkActions(
         let chosen = status.get_untracked();
         edit_selected(
             desk,
-            selected,
+            ticked(),
             outcome,
             "set to that status",
             move |incident, edit| incident.set_status(edit, chosen),
@@ -67,7 +75,7 @@ pub fn BulkActions(
         let chosen = severity.get_untracked();
         edit_selected(
             desk,
-            selected,
+            ticked(),
             outcome,
             "set to that severity",
             move |incident, edit| incident.set_severity(edit, chosen),
@@ -80,20 +88,24 @@ pub fn BulkActions(
             .map(|tag| tag.trim().to_owned())
             .filter(|tag| !tag.is_empty())
             .collect();
-        edit_selected(desk, selected, outcome, "tagged", move |incident, edit| {
+        edit_selected(desk, ticked(), outcome, "tagged", move |incident, edit| {
             incident.add_tags(edit, &tags)
         });
     };
     let close = Callback::new(move |verdict: Closing| {
         asking.set(None);
-        edit_selected(desk, selected, outcome, "closed", move |incident, edit| {
-            incident.close(edit, verdict.clone())
-        });
+        edit_selected(
+            desk,
+            chosen.get_untracked(),
+            outcome,
+            "closed",
+            move |incident, edit| incident.close(edit, verdict.clone()),
+        );
         selected.set(BTreeSet::new());
     });
     let merge_reason = RwSignal::new(String::new());
     let merge = move |_| {
-        let numbers: Vec<u64> = selected.get_untracked().into_iter().collect();
+        let numbers = chosen.get_untracked();
         match desk.merge(&numbers, &merge_reason.get_untracked()) {
             Some(Ok(survivor)) => {
                 asking.set(None);
@@ -108,9 +120,9 @@ pub fn BulkActions(
             None => {}
         }
     };
-    let alerts_of_selected = move || {
+    let alerts_of_chosen = move || {
         desk.workspace().with(|workspace| {
-            selected
+            chosen
                 .read()
                 .iter()
                 .filter_map(|number| workspace.incident(*number))
@@ -120,7 +132,7 @@ pub fn BulkActions(
     };
     let delete = move |_| {
         asking.set(None);
-        let numbers: Vec<u64> = selected.get_untracked().into_iter().collect();
+        let numbers = chosen.get_untracked();
         if let Some(deleted) = desk.delete(&numbers) {
             selected.set(BTreeSet::new());
             outcome.set(vec![format!(
@@ -166,7 +178,11 @@ pub fn BulkActions(
                             .collect_view()
                     }}
                 </datalist>
-                <button type="button" prop:disabled=none_selected on:click=assign>
+                <button
+                    type="button"
+                    prop:disabled=move || none_selected() || owner_text.read().trim().is_empty()
+                    on:click=assign
+                >
                     "Assign"
                 </button>
                 <EnumSelect
@@ -204,21 +220,21 @@ pub fn BulkActions(
                 <button
                     type="button"
                     prop:disabled=none_selected
-                    on:click=move |_| asking.set(Some(Asking::Close))
+                    on:click=move |_| ask(Asking::Close)
                 >
                     "Close selected"
                 </button>
                 <button
                     type="button"
                     prop:disabled=move || selected.read().len() < 2
-                    on:click=move |_| asking.set(Some(Asking::Merge))
+                    on:click=move |_| ask(Asking::Merge)
                 >
                     "Merge selected"
                 </button>
                 <button
                     type="button"
                     prop:disabled=none_selected
-                    on:click=move |_| asking.set(Some(Asking::Delete))
+                    on:click=move |_| ask(Asking::Delete)
                 >
                     "Delete selected"
                 </button>
@@ -237,7 +253,7 @@ pub fn BulkActions(
             {move || match asking.get() {
                 Some(Asking::Close) => view! {
                     <ClosingDialog
-                        heading=format!("Close {}", count(selected.read_untracked().len(), "incident"))
+                        heading=format!("Close {}", count(chosen.read_untracked().len(), "incident"))
                         on_close=close
                         on_cancel=Callback::new(move |()| asking.set(None))
                     />
@@ -246,7 +262,7 @@ pub fn BulkActions(
                 Some(Asking::Merge) => view! {
                     <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="merge-heading">
                         <h2 id="merge-heading">
-                            {format!("Merge {}", count(selected.read_untracked().len(), "incident"))}
+                            {format!("Merge {}", count(chosen.read_untracked().len(), "incident"))}
                         </h2>
                         <p>"The oldest incident stays and takes the others' alerts and tags; the others close as Redirected."</p>
                         <label for="merge-reason">"Reason"</label>
@@ -267,8 +283,8 @@ pub fn BulkActions(
                         <h2 id="delete-heading">
                             {format!(
                                 "Delete {} and their {}?",
-                                count(selected.read_untracked().len(), "incident"),
-                                count(alerts_of_selected(), "alert"),
+                                count(chosen.read_untracked().len(), "incident"),
+                                count(alerts_of_chosen(), "alert"),
                             )}
                         </h2>
                         <p>"Undo brings them back until the next change."</p>
@@ -288,16 +304,15 @@ pub fn BulkActions(
     }
 }
 
-/// Applies `operation` to every selected incident, then reports how many it `changed` (a past
+/// Applies `operation` to each of `numbers`, then reports how many it `changed` (a past
 /// participle: "assigned") and why each refused one was not.
 fn edit_selected(
     desk: Desk,
-    selected: RwSignal<BTreeSet<u64>>,
+    numbers: Vec<u64>,
     outcome: RwSignal<Vec<String>>,
     changed: &'static str,
     operation: impl Fn(&mut Incident, Edit<'_>) -> Result<(), EditError> + 'static,
 ) {
-    let numbers: Vec<u64> = selected.get_untracked().into_iter().collect();
     spawn_local(async move {
         let asked = numbers.len();
         let refused = desk.edit_each(numbers, operation).await;

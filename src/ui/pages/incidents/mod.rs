@@ -1,7 +1,8 @@
 //! The incident queue: this workspace's incidents as a table, filtered by status, severity,
-//! owner and a search, and sorted by a column, all as the address says (New and Active, newest
-//! first by default, as in Sentinel), with how many match; the ticked incidents take the bulk
-//! actions (`bulk.rs`).
+//! owner, product, tag, how recently created and a search, and sorted by a column, all as the
+//! address says (New and Active, newest first by default, as in Sentinel), with how many match;
+//! the ticked incidents take the bulk actions (`bulk.rs`), and the keys move, open and tick
+//! (`keyboard.rs`).
 
 use std::collections::BTreeSet;
 
@@ -89,6 +90,11 @@ pub fn IncidentsPage() -> impl IntoView {
     let tags = Memo::new(move |_| index.with(|index| index.tags().to_vec()));
     let selected = RwSignal::new(BTreeSet::<u64>::new());
     let active = RwSignal::new(None::<usize>);
+    // A highlighted position means another incident once the order changes: start again.
+    Effect::new(move |_| {
+        matching.track();
+        active.set(None);
+    });
     let help = RwSignal::new(false);
     // The highlighted row leaves the window: scroll just far enough to show it.
     let reveal = move |position: usize| {

@@ -21,13 +21,10 @@ fn svg_title(text: String) -> impl IntoView {
     leptos::svg::title().child(text)
 }
 
-/// A bucket's label: its day, or its hour on a one-day chart.
-fn bucket_label(bucket: &Period, hourly: bool) -> String {
-    if hourly {
-        bucket.start.format("%b %-d %H:00").to_string()
-    } else {
-        bucket.start.format("%b %-d").to_string()
-    }
+/// A bar's label: when its span begins, to the minute (periods end now, so bars rarely begin
+/// on the hour or at midnight).
+fn bucket_label(bucket: &Period) -> String {
+    bucket.start.format("%b %-d %H:%M").to_string()
 }
 
 /// The class that colours a severity (`bar-high`…).
@@ -46,9 +43,6 @@ pub fn OverTime(
     /// The buckets and their counts, oldest first.
     buckets: Vec<(Period, BySeverity)>,
 ) -> impl IntoView {
-    let hourly = buckets
-        .first()
-        .is_some_and(|(bucket, _)| bucket.end - bucket.start <= chrono::Duration::hours(1));
     let tallest = buckets
         .iter()
         .map(|(_, counts)| counts.total())
@@ -60,7 +54,7 @@ pub fn OverTime(
         .iter()
         .enumerate()
         .map(|(position, (bucket, counts))| {
-            let label = bucket_label(bucket, hourly);
+            let label = bucket_label(bucket);
             let x = position as f64 * slot + slot * 0.1;
             let mut top = HEIGHT;
             // Informational at the bottom, High on top.
@@ -92,7 +86,7 @@ pub fn OverTime(
         .map(|(bucket, counts)| {
             view! {
                 <tr>
-                    <th scope="row">{bucket_label(bucket, hourly)}</th>
+                    <th scope="row">{bucket_label(bucket)}</th>
                     {Severity::ALL.iter().map(|severity| view! { <td>{counts.of(*severity)}</td> }).collect_view()}
                 </tr>
             }

@@ -74,29 +74,29 @@ pub fn OverviewPage() -> impl IntoView {
     let today = now().format("%Y-%m-%d").to_string();
     let from = RwSignal::new((now() - Duration::days(7)).format("%Y-%m-%d").to_string());
     let to = RwSignal::new(today);
-    let custom_problem = RwSignal::new(None::<String>);
-    let period = Memo::new(move |_| match range.get() {
-        Range::Day => Period::ending(now(), Duration::hours(24)),
-        Range::Week => Period::ending(now(), Duration::days(7)),
-        Range::Month => Period::ending(now(), Duration::days(30)),
-        Range::Custom => match (day_start(&from.get()), day_start(&to.get())) {
-            (Some(start), Some(last_day)) if start <= last_day => {
-                custom_problem.set(None);
-                Period {
-                    start,
-                    end: last_day + Duration::days(1) - Duration::milliseconds(1),
-                }
-            }
-            _ => {
-                custom_problem.set(Some(
-                    "Choose a first day on or before the last day; showing the last 7 days."
-                        .to_owned(),
-                ));
-                Period::ending(now(), Duration::days(7))
-            }
-        },
-    });
+    // The chosen custom days, when they make a period.
+    let custom = move || match (day_start(&from.get()), day_start(&to.get())) {
+        (Some(start), Some(last_day)) if start <= last_day => Some(Period {
+            start,
+            end: last_day + Duration::days(1) - Duration::milliseconds(1),
+        }),
+        _ => None,
+    };
+    let custom_problem = move || {
+        (range.get() == Range::Custom && custom().is_none())
+            .then_some("Choose a first day on or before the last day; showing the last 7 days.")
+    };
     let table = desk.overview_table();
+    let period = Memo::new(move |_| {
+        // Read again at each change of the workspace, so "the last 24 hours" ends now.
+        table.track();
+        match range.get() {
+            Range::Day => Period::ending(now(), Duration::hours(24)),
+            Range::Week => Period::ending(now(), Duration::days(7)),
+            Range::Month => Period::ending(now(), Duration::days(30)),
+            Range::Custom => custom().unwrap_or_else(|| Period::ending(now(), Duration::days(7))),
+        }
+    });
     let overview = Memo::new(move |_| {
         let period = period.get();
         // The table follows every change; the correlation only puts entity ids in words.
@@ -138,7 +138,7 @@ pub fn OverviewPage() -> impl IntoView {
                     <label for="overview-to">"To"</label>
                     <input id="overview-to" type="date" prop:value=to on:change:target=move |event| to.set(event.target().value()) />
                 </Show>
-                <p class="field-error" role="alert">{move || custom_problem.get()}</p>
+                <p class="field-error" role="alert">{custom_problem}</p>
             </div>
             {move || {
                 let overview = overview.get();
