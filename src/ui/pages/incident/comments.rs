@@ -11,7 +11,11 @@ use crate::ui::time_text::to_the_minute;
 
 /// The comments of incident `number`, and the box to add one.
 #[component]
-pub fn Comments(number: u64, comments: Vec<Comment>, report: Report) -> impl IntoView {
+pub fn Comments(
+    number: u64,
+    #[prop(into)] comments: Signal<Vec<Comment>>,
+    report: Report,
+) -> impl IntoView {
     let desk = Desk::get();
     let typed = RwSignal::new(String::new());
     let add = move |_| {
@@ -27,10 +31,13 @@ pub fn Comments(number: u64, comments: Vec<Comment>, report: Report) -> impl Int
     view! {
         <h2>"Comments"</h2>
         <ol class="comments">
-            {comments
-                .into_iter()
-                .map(|comment| view! { <CommentItem number comment report /> })
-                .collect_view()}
+            {move || {
+                comments
+                    .get()
+                    .into_iter()
+                    .map(|comment| view! { <CommentItem number comment report /> })
+                    .collect_view()
+            }}
         </ol>
         <label for="new-comment">"Comment"</label>
         <textarea

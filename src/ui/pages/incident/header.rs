@@ -15,13 +15,16 @@ use crate::ui::desk::Desk;
 /// The statuses set here directly: Closed goes through the closing dialog.
 const OPEN_STATUSES: [IncidentStatus; 2] = [IncidentStatus::New, IncidentStatus::Active];
 
-/// Title, severity, status and owner of `incident`, editable unless it was merged away.
+/// Title, severity, status and owner of `incident`, editable unless it was merged away. The
+/// page rebuilds it only when the incident is closed, reopened or merged.
 #[component]
-pub fn Header(incident: Incident, report: Report) -> impl IntoView {
+pub fn Header(incident: Memo<Incident>, report: Report) -> impl IntoView {
     let desk = Desk::get();
-    let number = incident.number;
-    let editable = incident.merged_into.is_none();
-    let title = RwSignal::new(incident.title.clone());
+    // Built once per incident and kept across its changes, so focus and typing survive a save.
+    let first = incident.get_untracked();
+    let number = first.number;
+    let editable = first.merged_into.is_none();
+    let title = RwSignal::new(first.title.clone());
     let save_title = move |_| {
         let typed = title.get_untracked();
         report.run(desk.edit_incident(number, |incident, edit| incident.set_title(edit, &typed)));
@@ -35,7 +38,7 @@ pub fn Header(incident: Incident, report: Report) -> impl IntoView {
         report.run(desk.edit_incident(number, |incident, edit| incident.set_status(edit, status)));
     });
     let owner_text = RwSignal::new(
-        incident
+        first
             .owner
             .as_ref()
             .map(Owner::display_name)
@@ -60,7 +63,8 @@ pub fn Header(incident: Incident, report: Report) -> impl IntoView {
             ))),
         }
     };
-    let (severity, status) = (incident.severity, incident.status);
+    let severity = Signal::derive(move || incident.read().severity);
+    let status = Signal::derive(move || incident.read().status);
     view! {
         <div class="incident-header" inert=!editable>
             <label for="incident-title">"Title"</label>
@@ -77,13 +81,13 @@ pub fn Header(incident: Incident, report: Report) -> impl IntoView {
                 id="incident-severity"
                 label="Severity"
                 options=Severity::ALL
-                value=Signal::stored(severity)
+                value=severity
                 on_change=set_severity
             />
-            {if status == IncidentStatus::Closed {
+            {if first.status == IncidentStatus::Closed {
                 view! {
                     <span class="field-label">"Status"</span>
-                    <span class="incident-status">{status.as_str()}</span>
+                    <span class="incident-status">{move || status.get().as_str()}</span>
                 }
                 .into_any()
             } else {
@@ -92,7 +96,7 @@ pub fn Header(incident: Incident, report: Report) -> impl IntoView {
                         id="incident-status"
                         label="Status"
                         options=&OPEN_STATUSES
-                        value=Signal::stored(status)
+                        value=status
                         on_change=set_status
                     />
                 }

@@ -67,23 +67,48 @@ pub fn IncidentPage(
             let _ = window().location().replace(&href);
         }
     });
+    // What decides the page's frame: whether the incident is there, closed, merged. Within
+    // one frame its parts follow the incident's changes without being rebuilt.
+    let frame = Memo::new(move |_| {
+        incident.with(|incident| {
+            incident
+                .as_ref()
+                .map(|incident| (incident.closing.is_some(), incident.merged_into))
+        })
+    });
     view! {
-        {move || match incident.get() {
+        {move || match frame.get() {
             None => view! { <Missing number /> }.into_any(),
-            Some(incident) => view! {
-                <Page heading=format!("Incident {}: {}", incident.number, incident.title)>
-                    <MergeBanner incident=incident.clone() />
-                    <Header incident=incident.clone() report />
-                    <p class="field-error" role="alert">{move || problem.get()}</p>
-                    <Actions incident=incident.clone() report />
-                    <Details incident=incident.clone() />
-                    <Alerts number report />
-                    <Entities number />
-                    <Comments number comments=incident.comments.clone() report />
-                    <ActivityLog incident />
-                </Page>
+            Some(_) => {
+                // The last version while the frame is up (the frame goes once it is deleted).
+                let shown = Memo::new(move |last: Option<&Incident>| {
+                    incident
+                        .get()
+                        .or_else(|| last.cloned())
+                        .expect("the frame shows only an incident that is there")
+                });
+                let heading = move || {
+                    shown.with(|incident| format!("Incident {}: {}", incident.number, incident.title))
+                };
+                view! {
+                    <Page heading=Signal::derive(heading)>
+                        <MergeBanner incident=shown.get_untracked() />
+                        <Header incident=shown report />
+                        <p class="field-error" role="alert">{move || problem.get()}</p>
+                        <Actions incident=shown.get_untracked() report />
+                        {move || view! { <Details incident=shown.get() /> }}
+                        <Alerts number report />
+                        <Entities number />
+                        <Comments
+                            number
+                            comments=Signal::derive(move || shown.read().comments.clone())
+                            report
+                        />
+                        {move || view! { <ActivityLog incident=shown.get() /> }}
+                    </Page>
+                }
+                .into_any()
             }
-            .into_any(),
         }}
     }
 }
@@ -167,7 +192,13 @@ fn Actions(incident: Incident, report: Report) -> impl IntoView {
         deleting.set(false);
         desk.delete(&[number]);
     };
-    let alerts = incident.alert_ids.len();
+    let alerts = move || {
+        desk.workspace().with(|workspace| {
+            workspace
+                .incident(number)
+                .map_or(0, |incident| incident.alert_ids.len())
+        })
+    };
     view! {
         <div class="actions">
             {if incident.closing.is_some() {
@@ -194,7 +225,7 @@ fn Actions(incident: Incident, report: Report) -> impl IntoView {
                 <h2 id="delete-heading">
                     {format!(
                         "Delete incident {number} and its {}?",
-                        match alerts {
+                        match alerts() {
                             1 => "1 alert".to_owned(),
                             count => format!("{count} alerts"),
                         }
