@@ -9,6 +9,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_perc
 
 use super::queue_index::QueueIndex;
 use super::queue_row::QueueRow;
+use super::validation;
 use super::vocabulary::{IncidentStatus, Severity};
 
 /// What a value in the address is encoded from: everything but letters, digits and `,-_.`, so
@@ -307,12 +308,6 @@ fn contains_ignoring_case(text: &str, wanted: &str) -> bool {
     }
 }
 
-/// Whether two names are the same but for case; without copying them when both are ASCII.
-fn same_ignoring_case(a: &str, b: &str) -> bool {
-    a.eq_ignore_ascii_case(b)
-        || (!(a.is_ascii() && b.is_ascii()) && a.to_lowercase() == b.to_lowercase())
-}
-
 /// Adds `value` to a sorted list, or takes it out when it is there.
 fn toggle_in<T: Ord>(values: &mut Vec<T>, value: T) {
     match values.binary_search(&value) {
@@ -460,7 +455,7 @@ impl QueueFilter {
     /// Whether the row passes every part but the search for `viewer`: it was not merged away,
     /// its status and severity are chosen, its owner is, it holds the chosen product's alerts
     /// and has the chosen tag, and it was created in the chosen range.
-    fn admits(&self, row: &QueueRow, viewer: Viewer<'_>) -> bool {
+    fn admits(&self, row: &QueueRow, viewer: Viewer<'_>, tag_key: Option<&str>) -> bool {
         row.merged_into.is_none()
             && self.shows_status(row.status)
             && (self.severities.is_empty() || self.chose_severity(row.severity))
@@ -469,10 +464,11 @@ impl QueueFilter {
                 .product
                 .as_ref()
                 .is_none_or(|product| row.product_names.contains(product))
-            && self
-                .tag
-                .as_ref()
-                .is_none_or(|wanted| row.tags.iter().any(|tag| same_ignoring_case(tag, wanted)))
+            && tag_key.is_none_or(|wanted| {
+                row.tags
+                    .iter()
+                    .any(|tag| validation::tag_key(tag) == wanted)
+            })
             && self
                 .created_within
                 .span()
@@ -495,6 +491,8 @@ impl QueueFilter {
         };
         let wanted = self.search.trim();
         let searching = !wanted.is_empty();
+        // Tags are the same tag whatever their case, by the model's own rule.
+        let tag_key = self.tag.as_deref().map(validation::tag_key);
         let hits = index.search(&self.search_folded);
         let number: Option<u64> = wanted.trim_start_matches('#').parse().ok();
         let in_details = memchr::memmem::Finder::new(self.search_folded.as_bytes());
@@ -510,7 +508,7 @@ impl QueueFilter {
                 || in_details.find(row.details_folded.as_bytes()).is_some()
         };
         let mut shown: Vec<(i64, u64, usize)> = (0..rows.len())
-            .filter(|&at| self.admits(&rows[at], viewer) && finds(at))
+            .filter(|&at| self.admits(&rows[at], viewer, tag_key.as_deref()) && finds(at))
             .map(|at| {
                 let (primary, number) = self.sort.column.key(&rows[at], index, at);
                 (primary, number, at)

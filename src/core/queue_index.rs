@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::queue_row::QueueRow;
+use super::validation;
 
 /// The id of a row without a value (an incident nobody owns).
 const NONE: u32 = u32::MAX;
@@ -87,6 +88,16 @@ pub struct QueueIndex {
     tags: Vec<String>,
 }
 
+/// The rows' tags, each once whatever its case (by the model's rule, the first spelling
+/// seen), sorted: what the tag picker lists.
+fn distinct_tags(rows: &[QueueRow]) -> Vec<String> {
+    let mut seen: HashMap<String, &str> = HashMap::new();
+    for tag in rows.iter().flat_map(|row| row.tags.iter()) {
+        seen.entry(validation::tag_key(tag)).or_insert(tag);
+    }
+    sorted_names(seen.into_values())
+}
+
 /// Each distinct name once, sorted: what a picker lists.
 fn sorted_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
     let distinct: HashSet<&str> = names.collect();
@@ -112,10 +123,7 @@ impl QueueIndex {
                 rows.iter()
                     .flat_map(|row| row.product_names.iter().map(String::as_str)),
             ),
-            tags: sorted_names(
-                rows.iter()
-                    .flat_map(|row| row.tags.iter().map(String::as_str)),
-            ),
+            tags: distinct_tags(rows),
         }
     }
 
@@ -177,7 +185,7 @@ mod tests {
         let mut rows = Vec::new();
         for (owner, products, tags) in [
             (Some("Zoe"), vec!["MDE", "MDI"], vec!["vip"]),
-            (None, vec!["MDE"], vec![]),
+            (None, vec!["MDE"], vec!["VIP"]),
             (Some("Ana"), vec![], vec!["vip", "Phish"]),
         ] {
             let mut row = QueueRow::numbered(rows.len() as u64 + 1);
@@ -189,7 +197,7 @@ mod tests {
         let index = QueueIndex::of(&rows);
         assert_eq!(index.owner_names(), ["Ana", "Zoe"]);
         assert_eq!(index.products(), ["MDE", "MDI"]);
-        assert_eq!(index.tags(), ["Phish", "vip"]);
+        assert_eq!(index.tags(), ["Phish", "vip"], "VIP is vip");
     }
 
     #[test]
