@@ -63,6 +63,14 @@ impl Route {
             Route::NotFound(path) => format!("#{path}"),
         }
     }
+
+    /// The link to this page with a query (a queue filter's), or without one when it is empty.
+    pub fn href_with(&self, query: &str) -> String {
+        match query {
+            "" => self.href(),
+            query => format!("{}?{query}", self.href()),
+        }
+    }
 }
 
 /// The query of the address's fragment (after its `?`), which pages keep their view in; empty
@@ -96,6 +104,19 @@ mod tests {
         ] {
             assert_eq!(Route::from_hash(&route.href()), route);
         }
+    }
+
+    #[test]
+    fn a_query_follows_the_page_and_an_empty_one_is_left_out() {
+        assert_eq!(Route::Incidents.href_with(""), "#/incidents");
+        assert_eq!(
+            Route::Incidents.href_with("status=New"),
+            "#/incidents?status=New"
+        );
+        assert_eq!(
+            Route::from_hash(&Route::Incident(7).href_with("stay")),
+            Route::Incident(7)
+        );
     }
 
     #[test]

@@ -172,7 +172,7 @@ async fn a_delete_says_what_goes_and_undo_brings_it_back_exactly() {
         "Delete selected",
     );
     until("the confirmation counts what goes", || {
-        text_of(&container, "#delete-heading")
+        text_of(&container, "#confirm-heading")
             == format!("Delete 2 incidents and their {alerts} alerts?")
     })
     .await;

@@ -354,7 +354,7 @@ async fn a_deleted_incident_comes_back_with_undo() {
     let (container, _app) = open_page(&name, number).await;
     click_button(&container, ".actions button:nth-child(2)", "Delete");
     until("the confirmation counts the alerts", || {
-        text_of(&container, "#delete-heading")
+        text_of(&container, "#confirm-heading")
             == format!(
                 "Delete incident {number} and its {}?",
                 match incident.alert_ids.len() {

@@ -316,7 +316,7 @@ async fn product_tag_and_age_narrow_the_queue_and_the_search_reaches_comments_an
         .unwrap();
     drop(store);
 
-    let (container, _app) = open_queue(&name).await;
+    let (container, app) = open_queue(&name).await;
     let everything = queue_numbers(&container);
     choose(&container, "#queue-product", &product);
     until("only that product's incidents", || {
@@ -354,5 +354,15 @@ async fn product_tag_and_age_narrow_the_queue_and_the_search_reaches_comments_an
     })
     .await;
     assert!(naming_it.contains(&with_entity.to_string()));
+
+    // A link naming a tag no incident has still says so in the picker.
+    drop(app);
+    open_next(&name);
+    let (container, _app) = mount_app("#/incidents?tag=Nowhere");
+    until("the picker names the linked tag", || {
+        support::value_of(&container, "#queue-tag") == "Nowhere"
+    })
+    .await;
+    assert!(queue_numbers(&container).is_empty());
     clear_local_storage();
 }

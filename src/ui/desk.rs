@@ -18,7 +18,7 @@ use crate::core::correlation::{Deleted, IngestContext, IngestReport, MoveTarget}
 use crate::core::draft::{IncidentDraft, ValidDraft};
 use crate::core::incident::{Edit, EditError, Incident};
 use crate::core::overview::OverviewTable;
-use crate::core::people::Actor;
+use crate::core::people::{Actor, Owner};
 use crate::core::queue_index::QueueIndex;
 use crate::core::queue_row::QueueRow;
 use crate::core::validation::ValidationErrors;
@@ -200,6 +200,13 @@ impl Desk {
     pub fn actor(self) -> Actor {
         self.workspace
             .with(|workspace| workspace.team().actor(ANONYMOUS_ANALYST))
+    }
+
+    /// The owner an owner field's text names: one of the workspace's known owners by name or
+    /// e-mail, or a new one; `None` for an empty field.
+    pub fn owner_from_typed(self, typed: &str) -> Option<Owner> {
+        self.workspace
+            .with_untracked(|workspace| Owner::from_typed(typed, &workspace.known_owners()))
     }
 
     /// The tags used in the workspace over the last two weeks, most used first: what tag

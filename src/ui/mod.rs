@@ -6,10 +6,12 @@ pub mod app;
 pub mod banners;
 pub mod components;
 pub mod desk;
+pub mod focus;
 pub mod leave_guard;
 pub mod nav;
 pub mod pages;
 pub mod time_text;
+pub mod words;
 pub mod workspace_switcher;
 
 pub use app::App;

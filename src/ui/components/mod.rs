@@ -3,13 +3,19 @@
 mod analyst_fields;
 mod closing_dialog;
 mod closing_fields;
+mod column_heads;
+mod confirm_dialog;
 mod enum_select;
 mod field_error;
+mod owner_suggestions;
 mod tag_editor;
 
 pub use analyst_fields::AnalystFields;
 pub use closing_dialog::ClosingDialog;
 pub use closing_fields::ClosingFields;
+pub use column_heads::ColumnHeads;
+pub use confirm_dialog::ConfirmDialog;
 pub use enum_select::EnumSelect;
 pub use field_error::{FieldErrorText, error_for};
+pub use owner_suggestions::OwnerSuggestions;
 pub use tag_editor::TagEditor;

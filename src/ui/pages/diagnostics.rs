@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::page::Page;
 use crate::store::records::SCHEMA_VERSION;
+use crate::ui::components::ColumnHeads;
 use crate::ui::desk::Desk;
 
 /// What an analyst (or whoever supports them) needs to see when storage misbehaves.
@@ -36,14 +37,7 @@ pub fn DiagnosticsPage() -> impl IntoView {
                 fallback=|| view! { <p>"None: every stored record was read."</p> }
             >
                 <table class="set-aside">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Store"</th>
-                            <th scope="col">"Key"</th>
-                            <th scope="col">"Why"</th>
-                            <th scope="col">"As stored"</th>
-                        </tr>
-                    </thead>
+                    <ColumnHeads labels=&["Store", "Key", "Why", "As stored"] />
                     <tbody>
                         {move || {
                             status

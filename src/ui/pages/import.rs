@@ -13,6 +13,7 @@ use super::page::Page;
 use crate::core::workspace::Workspace;
 use crate::importers::{ImportPlan, PlanContents, Planner};
 use crate::route::Route;
+use crate::ui::components::ColumnHeads;
 use crate::ui::desk::{Desk, now};
 
 /// Refused records listed in the report: a file of nothing but bad lines must not make the
@@ -329,12 +330,7 @@ fn report(stage: &Stage, apply: Callback<()>, cancel: Callback<()>) -> AnyView {
                 {(refused > 0).then(|| view! {
                     <p class="refused">{format!("{refused} records cannot be imported:")}</p>
                     <table class="set-aside">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Record"</th>
-                                <th scope="col">"Why"</th>
-                            </tr>
-                        </thead>
+                        <ColumnHeads labels=&["Record", "Why"] />
                         <tbody>
                             {problems
                                 .into_iter()

@@ -10,12 +10,13 @@ use crate::core::draft::IncidentDraft;
 use crate::core::people::Owner;
 use crate::core::validation::{self, Field, ValidationErrors, limits};
 use crate::core::vocabulary::{IncidentStatus, Severity};
-use crate::core::workspace::Workspace;
 use crate::route::Route;
 use crate::ui::components::{
-    AnalystFields, ClosingFields, EnumSelect, FieldErrorText, TagEditor, error_for,
+    AnalystFields, ClosingFields, EnumSelect, FieldErrorText, OwnerSuggestions, TagEditor,
+    error_for,
 };
 use crate::ui::desk::Desk;
+use crate::ui::focus::focus;
 use crate::ui::leave_guard::LeaveGuard;
 
 /// The control each field's errors send focus to.
@@ -91,10 +92,9 @@ pub fn NewIncidentPage() -> impl IntoView {
         draft.with(|draft| validation::description(&draft.description, &mut found));
         found.all().first().map(ToString::to_string)
     });
-    let known_owners = Memo::new(move |_| desk.workspace().with(Workspace::known_owners));
     let recent_tags = Memo::new(move |_| desk.recent_tags());
     let type_owner = move |text: String| {
-        let owner = known_owners.with_untracked(|known| Owner::from_typed(&text, known));
+        let owner = desk.owner_from_typed(&text);
         owner_text.set(text);
         draft.update(|draft| draft.owner = owner);
     };
@@ -176,7 +176,7 @@ pub fn NewIncidentPage() -> impl IntoView {
                     <ClosingOnCreate draft errors />
                 </Show>
 
-                <OwnerField owner_text type_owner=Callback::new(type_owner) known_owners error=error_of(Field::Owner) />
+                <OwnerField owner_text type_owner=Callback::new(type_owner) error=error_of(Field::Owner) />
 
                 <TagEditor
                     id_prefix="new"
@@ -232,7 +232,6 @@ fn ClosingOnCreate(
 fn OwnerField(
     owner_text: RwSignal<String>,
     type_owner: Callback<String>,
-    known_owners: Memo<Vec<Owner>>,
     error: Signal<Option<String>>,
 ) -> impl IntoView {
     let desk = Desk::get();
@@ -272,15 +271,7 @@ fn OwnerField(
             />
             <button type="button" on:click=assign_to_me>"Assign to me"</button>
         </div>
-        <datalist id="owner-suggestions">
-            {move || {
-                known_owners
-                    .get()
-                    .iter()
-                    .map(|owner| view! { <option value=owner.display_name()></option> })
-                    .collect_view()
-            }}
-        </datalist>
+        <OwnerSuggestions id="owner-suggestions" />
         <FieldErrorText id="incident-owner-error" message=error />
         <Show when=move || asking.get()>
             <div class="who-are-you" role="group" aria-labelledby="who-are-you">
@@ -308,13 +299,5 @@ fn confirmation(created: Created) -> impl IntoView {
                 </p>
             })}
         </div>
-    }
-}
-
-/// Moves focus to the control with this id, if it is on the page.
-fn focus(id: &str) {
-    if let Some(element) = document().get_element_by_id(id) {
-        let _ =
-            leptos::wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(element).focus();
     }
 }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::core::incident::Incident;
+use crate::ui::components::ColumnHeads;
 use crate::ui::time_text::to_the_minute;
 
 /// Every change with who, when, from and to, newest first.
@@ -12,15 +13,7 @@ pub fn ActivityLog(incident: Incident) -> impl IntoView {
     view! {
         <h2>"Activity"</h2>
         <table class="activity">
-            <thead>
-                <tr>
-                    <th scope="col">"When"</th>
-                    <th scope="col">"Who"</th>
-                    <th scope="col">"What"</th>
-                    <th scope="col">"From"</th>
-                    <th scope="col">"To"</th>
-                </tr>
-            </thead>
+            <ColumnHeads labels=&["When", "Who", "What", "From", "To"] />
             <tbody>
                 {incident
                     .activity

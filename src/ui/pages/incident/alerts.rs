@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::Report;
 use crate::core::correlation::MoveTarget;
+use crate::ui::components::ColumnHeads;
 use crate::ui::desk::Desk;
 use crate::ui::time_text::to_the_minute;
 
@@ -51,16 +52,7 @@ pub fn Alerts(number: u64, report: Report) -> impl IntoView {
             fallback=|| view! { <p>"No alerts: this incident was created by hand or its alerts moved on."</p> }
         >
             <table class="alerts">
-                <thead>
-                    <tr>
-                        <th scope="col">"Time"</th>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Severity"</th>
-                        <th scope="col">"Product"</th>
-                        <th scope="col">"Why it is here"</th>
-                        <th scope="col">"Move"</th>
-                    </tr>
-                </thead>
+                <ColumnHeads labels=&["Time", "Name", "Severity", "Product", "Why it is here", "Move"] />
                 <tbody>
                     {move || lines.get().into_iter().map(|line| alert_row(line, report)).collect_view()}
                 </tbody>

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::core::correlation::IncidentEntity;
 use crate::route::Route;
 use crate::ui::desk::Desk;
+use crate::ui::words::counted;
 
 /// The entities of incident `number`.
 #[component]
@@ -45,10 +46,7 @@ pub fn Entities(number: u64) -> impl IntoView {
 
 /// One entity: its name, its alert count, and its similar incidents.
 fn entity_item(entity: IncidentEntity) -> impl IntoView {
-    let alerts = match entity.alerts {
-        1 => "1 alert".to_owned(),
-        count => format!("{count} alerts"),
-    };
+    let alerts = counted(entity.alerts, "alert");
     view! {
         <li class="entity">
             <span class="entity-name">{entity.name}</span>

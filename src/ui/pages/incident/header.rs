@@ -8,8 +8,7 @@ use super::Report;
 use crate::core::incident::Incident;
 use crate::core::people::Owner;
 use crate::core::vocabulary::{IncidentStatus, Severity};
-use crate::core::workspace::Workspace;
-use crate::ui::components::EnumSelect;
+use crate::ui::components::{EnumSelect, OwnerSuggestions};
 use crate::ui::desk::Desk;
 
 /// The statuses set here directly: Closed goes through the closing dialog.
@@ -44,13 +43,12 @@ pub fn Header(incident: Memo<Incident>, report: Report) -> impl IntoView {
             .map(Owner::display_name)
             .unwrap_or_default(),
     );
-    let known_owners = Memo::new(move |_| desk.workspace().with(Workspace::known_owners));
     let assign = move |owner: Option<Owner>| {
         report.run(desk.edit_incident(number, |incident, edit| incident.set_owner(edit, owner)));
     };
     let assign_typed = move |_| {
         let typed = owner_text.get_untracked();
-        assign(known_owners.with_untracked(|known| Owner::from_typed(&typed, known)));
+        assign(desk.owner_from_typed(&typed));
     };
     let assign_to_me = move |_| {
         let me = desk
@@ -115,15 +113,7 @@ pub fn Header(incident: Memo<Incident>, report: Report) -> impl IntoView {
                 <button type="button" on:click=assign_typed>"Assign"</button>
                 <button type="button" on:click=assign_to_me>"Assign to me"</button>
             </div>
-            <datalist id="incident-owner-suggestions">
-                {move || {
-                    known_owners
-                        .get()
-                        .iter()
-                        .map(|owner| view! { <option value=owner.display_name()></option> })
-                        .collect_view()
-                }}
-            </datalist>
+            <OwnerSuggestions id="incident-owner-suggestions" />
         </div>
     }
 }

@@ -22,8 +22,9 @@ use super::page::Page;
 use crate::core::closing::Closing;
 use crate::core::incident::Incident;
 use crate::route::{Route, query_of};
-use crate::ui::components::ClosingDialog;
+use crate::ui::components::{ClosingDialog, ConfirmDialog};
 use crate::ui::desk::Desk;
+use crate::ui::words::counted;
 
 /// Hears what an action on the page came to: `None` when the workspace could not be written
 /// (the banner says why), the model's refusal in words, or success.
@@ -63,7 +64,7 @@ pub fn IncidentPage(
         if let Some(into) = incident.read().as_ref().and_then(|i| i.merged_into)
             && !stay
         {
-            let href = format!("{}?{MERGED_FROM}={number}", Route::Incident(into).href());
+            let href = Route::Incident(into).href_with(&format!("{MERGED_FROM}={number}"));
             let _ = window().location().replace(&href);
         }
     });
@@ -159,7 +160,7 @@ fn MergeBanner(incident: Incident) -> impl IntoView {
         Some(from) => view! {
             <div class="banner merged" role="status">
                 {format!("Incident {from} was merged into this one; you are seeing incident {number}. ")}
-                <a href=format!("{}?{STAY}", Route::Incident(from).href())>
+                <a href=Route::Incident(from).href_with(STAY)>
                     {format!("See incident {from} as it was closed")}
                 </a>
             </div>
@@ -188,7 +189,7 @@ fn Actions(incident: Incident, report: Report) -> impl IntoView {
             report.run(desk.reopen_incident(number));
         }
     };
-    let delete = move |_| {
+    let delete = move |()| {
         deleting.set(false);
         desk.delete(&[number]);
     };
@@ -221,22 +222,15 @@ fn Actions(incident: Incident, report: Report) -> impl IntoView {
             />
         </Show>
         <Show when=move || deleting.get()>
-            <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="delete-heading">
-                <h2 id="delete-heading">
-                    {format!(
-                        "Delete incident {number} and its {}?",
-                        match alerts() {
-                            1 => "1 alert".to_owned(),
-                            count => format!("{count} alerts"),
-                        }
-                    )}
-                </h2>
-                <p>"Undo brings it back until the next change."</p>
-                <div class="actions">
-                    <button type="button" on:click=delete>"Delete"</button>
-                    <button type="button" on:click=move |_| deleting.set(false)>"Cancel"</button>
-                </div>
-            </div>
+            <ConfirmDialog
+                heading=Signal::derive(move || {
+                    format!("Delete incident {number} and its {}?", counted(alerts(), "alert"))
+                })
+                detail="Undo brings it back until the next change."
+                action="Delete"
+                on_confirm=Callback::new(delete)
+                on_cancel=Callback::new(move |()| deleting.set(false))
+            />
         </Show>
     }
 }

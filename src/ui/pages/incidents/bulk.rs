@@ -9,11 +9,10 @@ use leptos::task::spawn_local;
 
 use crate::core::closing::Closing;
 use crate::core::incident::{Edit, EditError, Incident};
-use crate::core::people::Owner;
 use crate::core::vocabulary::{IncidentStatus, Severity};
-use crate::core::workspace::Workspace;
-use crate::ui::components::{ClosingDialog, EnumSelect};
+use crate::ui::components::{ClosingDialog, ConfirmDialog, EnumSelect, OwnerSuggestions};
 use crate::ui::desk::Desk;
+use crate::ui::words::counted;
 
 /// The statuses a bulk action sets directly: Closed goes through the closing dialog.
 const OPEN_STATUSES: [IncidentStatus; 2] = [IncidentStatus::New, IncidentStatus::Active];
@@ -48,11 +47,10 @@ pub fn BulkActions(
         chosen.set(ticked());
         asking.set(Some(what));
     };
-    let known_owners = Memo::new(move |_| desk.workspace().with(Workspace::known_owners));
 
     let assign = move |_| {
         let typed = owner_text.get_untracked();
-        let owner = known_owners.with_untracked(|known| Owner::from_typed(&typed, known));
+        let owner = desk.owner_from_typed(&typed);
         edit_selected(
             desk,
             ticked(),
@@ -130,15 +128,15 @@ pub fn BulkActions(
                 .sum::<usize>()
         })
     };
-    let delete = move |_| {
+    let delete = move |()| {
         asking.set(None);
         let numbers = chosen.get_untracked();
         if let Some(deleted) = desk.delete(&numbers) {
             selected.set(BTreeSet::new());
             outcome.set(vec![format!(
                 "{} deleted with {}.",
-                count(deleted.incidents.len(), "incident"),
-                count(deleted.alerts, "alert")
+                counted(deleted.incidents.len(), "incident"),
+                counted(deleted.alerts, "alert")
             )]);
         }
     };
@@ -158,7 +156,7 @@ pub fn BulkActions(
     view! {
         <section class="bulk-actions" aria-label="Bulk actions">
             <p class="selection-count">
-                {move || format!("{} selected", count(selected.read().len(), "incident"))}
+                {move || format!("{} selected", counted(selected.read().len(), "incident"))}
             </p>
             <div class="bulk-row">
                 <label for="bulk-owner">"Owner"</label>
@@ -169,15 +167,7 @@ pub fn BulkActions(
                     prop:value=owner_text
                     on:input:target=move |event| owner_text.set(event.target().value())
                 />
-                <datalist id="bulk-owner-suggestions">
-                    {move || {
-                        known_owners
-                            .get()
-                            .iter()
-                            .map(|owner| view! { <option value=owner.display_name()></option> })
-                            .collect_view()
-                    }}
-                </datalist>
+                <OwnerSuggestions id="bulk-owner-suggestions" />
                 <button
                     type="button"
                     prop:disabled=move || none_selected() || owner_text.read().trim().is_empty()
@@ -253,7 +243,7 @@ pub fn BulkActions(
             {move || match asking.get() {
                 Some(Asking::Close) => view! {
                     <ClosingDialog
-                        heading=format!("Close {}", count(chosen.read_untracked().len(), "incident"))
+                        heading=format!("Close {}", counted(chosen.read_untracked().len(), "incident"))
                         on_close=close
                         on_cancel=Callback::new(move |()| asking.set(None))
                     />
@@ -262,7 +252,7 @@ pub fn BulkActions(
                 Some(Asking::Merge) => view! {
                     <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="merge-heading">
                         <h2 id="merge-heading">
-                            {format!("Merge {}", count(chosen.read_untracked().len(), "incident"))}
+                            {format!("Merge {}", counted(chosen.read_untracked().len(), "incident"))}
                         </h2>
                         <p>"The oldest incident stays and takes the others' alerts and tags; the others close as Redirected."</p>
                         <label for="merge-reason">"Reason"</label>
@@ -279,20 +269,19 @@ pub fn BulkActions(
                 }
                 .into_any(),
                 Some(Asking::Delete) => view! {
-                    <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="delete-heading">
-                        <h2 id="delete-heading">
-                            {format!(
+                    <ConfirmDialog
+                        heading=Signal::derive(move || {
+                            format!(
                                 "Delete {} and their {}?",
-                                count(chosen.read_untracked().len(), "incident"),
-                                count(alerts_of_chosen(), "alert"),
-                            )}
-                        </h2>
-                        <p>"Undo brings them back until the next change."</p>
-                        <div class="actions">
-                            <button type="button" on:click=delete>"Delete"</button>
-                            <button type="button" on:click=move |_| asking.set(None)>"Cancel"</button>
-                        </div>
-                    </div>
+                                counted(chosen.read().len(), "incident"),
+                                counted(alerts_of_chosen(), "alert"),
+                            )
+                        })
+                        detail="Undo brings them back until the next change."
+                        action="Delete"
+                        on_confirm=Callback::new(delete)
+                        on_cancel=Callback::new(move |()| asking.set(None))
+                    />
                 }
                 .into_any(),
                 None => ().into_any(),
@@ -319,7 +308,7 @@ fn edit_selected(
         let mut lines = vec![format!(
             "{} of {} {changed}.",
             asked - refused.len(),
-            count(asked, "incident")
+            counted(asked, "incident")
         )];
         lines.extend(
             refused
@@ -328,12 +317,4 @@ fn edit_selected(
         );
         outcome.set(lines);
     });
-}
-
-/// "1 incident", "3 alerts".
-fn count(how_many: usize, noun: &str) -> String {
-    match how_many {
-        1 => format!("1 {noun}"),
-        _ => format!("{how_many} {noun}s"),
-    }
 }

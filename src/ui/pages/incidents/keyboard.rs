@@ -10,6 +10,7 @@ use leptos::web_sys::{HtmlElement, KeyboardEvent};
 
 use crate::route::Route;
 use crate::ui::desk::Desk;
+use crate::ui::focus::focus;
 
 /// What a key does in the queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,11 +118,7 @@ pub fn listen_for_queue_keys(
                 }),
                 None => return,
             },
-            QueueKey::Search => {
-                if let Some(search) = document().get_element_by_id("queue-search") {
-                    let _ = search.unchecked_into::<HtmlElement>().focus();
-                }
-            }
+            QueueKey::Search => focus("queue-search"),
             QueueKey::Help => help.update(|shown| *shown = !*shown),
             QueueKey::Dismiss if help.get_untracked() => help.set(false),
             _ => return,

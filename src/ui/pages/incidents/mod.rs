@@ -51,11 +51,7 @@ pub fn IncidentsPage() -> impl IntoView {
     let filter = RwSignal::new(filter_in_address());
     let change = move |edit: &dyn Fn(&mut QueueFilter)| {
         filter.update(|filter| edit(filter));
-        let query = filter.read_untracked().to_query();
-        let href = match query.as_str() {
-            "" => Route::Incidents.href(),
-            query => format!("{}?{query}", Route::Incidents.href()),
-        };
+        let href = Route::Incidents.href_with(&filter.read_untracked().to_query());
         // In place of the current entry: the back button leaves the queue, not a filter.
         let _ = window().location().replace(&href);
     };
@@ -322,11 +318,19 @@ fn name_select(
         >
             <option value="" selected=move || current().is_none()>{anything}</option>
             {move || {
-                options
-                    .get()
+                // A value the address names but no row has (a shared link) is still offered,
+                // so the picker says what the queue is filtered by.
+                let current = current();
+                let mut names = options.get();
+                if let Some(chosen) = &current
+                    && !names.contains(chosen)
+                {
+                    names.push(chosen.clone());
+                }
+                names
                     .into_iter()
                     .map(|name| {
-                        let selected = current().as_ref() == Some(&name);
+                        let selected = current.as_ref() == Some(&name);
                         view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
                     })
                     .collect_view()

@@ -15,6 +15,7 @@ use crate::core::overview::{Overview, Period, RESPONSE_BANDS, ResponseTime, in_w
 use crate::core::queue_filter::{CreatedWithin, OwnerFilter, QueueFilter};
 use crate::core::vocabulary::{IncidentStatus, Severity};
 use crate::route::Route;
+use crate::ui::components::ColumnHeads;
 use crate::ui::desk::{Desk, now};
 use crate::ui::time_text::to_the_minute;
 
@@ -188,10 +189,7 @@ fn queue_link(within: CreatedWithin, edit: impl FnOnce(&mut QueueFilter)) -> Str
     let mut filter = QueueFilter::default();
     filter.created_within = within;
     edit(&mut filter);
-    match filter.to_query().as_str() {
-        "" => Route::Incidents.href(),
-        query => format!("{}?{query}", Route::Incidents.href()),
-    }
+    Route::Incidents.href_with(&filter.to_query())
 }
 
 /// The counting tiles, each a link to the queue showing what it counts.
@@ -283,15 +281,7 @@ fn Recent(numbers: Vec<u64>) -> impl IntoView {
     }
     view! {
         <table class="recent">
-            <thead>
-                <tr>
-                    <th scope="col">"Number"</th>
-                    <th scope="col">"Title"</th>
-                    <th scope="col">"Severity"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Created"</th>
-                </tr>
-            </thead>
+            <ColumnHeads labels=&["Number", "Title", "Severity", "Status", "Created"] />
             <tbody>
                 {desk.workspace().with_untracked(|workspace| {
                     numbers
