@@ -614,14 +614,18 @@ impl Incident {
     /// Adds tags to those the analyst set, as the queue's bulk action does; a tag it has
     /// already (ignoring case) is not added twice.
     pub fn add_tags(&mut self, edit: Edit<'_>, tags: &[String]) -> Result<(), EditError> {
-        let all: Vec<String> = self
-            .labels
-            .iter()
-            .filter(|label| label.label_type == LabelType::User)
-            .map(|label| label.name.clone())
-            .chain(tags.iter().cloned())
-            .collect();
+        let mut all = self.tag_names(LabelType::User);
+        all.extend(tags.iter().cloned());
         self.set_tags(edit, &all)
+    }
+
+    /// The names of its tags of one kind: the analyst's own, or those Sentinel set itself.
+    pub fn tag_names(&self, kind: LabelType) -> Vec<String> {
+        self.labels
+            .iter()
+            .filter(|label| label.label_type == kind)
+            .map(|label| label.name.clone())
+            .collect()
     }
 
     /// Adds a comment.

@@ -15,18 +15,8 @@ use crate::ui::time_text::to_the_minute;
 pub fn Details(incident: Incident) -> impl IntoView {
     let desk = Desk::get();
     let number = incident.number;
-    let user_tags: Vec<String> = incident
-        .labels
-        .iter()
-        .filter(|label| label.label_type == LabelType::User)
-        .map(|label| label.name.clone())
-        .collect();
-    let automatic: Vec<String> = incident
-        .labels
-        .iter()
-        .filter(|label| label.label_type == LabelType::AutoAssigned)
-        .map(|label| label.name.clone())
-        .collect();
+    let user_tags = incident.tag_names(LabelType::User);
+    let automatic = incident.tag_names(LabelType::AutoAssigned);
     // A refused tag is named beside the tag field, not at the top of the page.
     let tag_error = RwSignal::new(None::<String>);
     let save_tags = move |tags: Vec<String>| {
