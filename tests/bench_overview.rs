@@ -5,25 +5,19 @@
 #![cfg(target_arch = "wasm32")]
 
 use chrono::{DateTime, Duration, Utc};
-use leptos::web_sys::{HtmlElement, window};
+use leptos::web_sys::HtmlElement;
 use vigil::core::overview::{OverviewTable, Period};
-use vigil::core::workspace::Workspace;
-use vigil::store::idb::IdbStore;
-use vigil::store::snapshot::records_of;
-use vigil::synthetic::AlertFeed;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
 mod support;
 
 use support::{
-    choose, clear_local_storage, clock, fresh_name, ingest, median_and_p95, mount_app, next_task,
-    open_next, settle, text_of,
+    arrivals, choose, clear_local_storage, clock, large_workspace, median_and_p95, mount_app,
+    next_task, open_next, repaints, save_fresh, settle, text_of,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Alerts correlated into about 100,000 incidents.
-const ALERTS: usize = 140_000;
 /// Paints timed per kind.
 const SAMPLES: usize = 20;
 
@@ -35,11 +29,8 @@ fn created(container: &HtmlElement) -> String {
 #[wasm_bindgen_test]
 async fn overview_figures() {
     let now = DateTime::<Utc>::from_timestamp_millis(js_sys::Date::now() as i64).unwrap();
-    let mut workspace = Workspace::default();
-    let start = now - Duration::days(33);
-    let feed = AlertFeed::new(42, 20_000, start, Duration::days(30)).batch(ALERTS, ALERTS);
     // Taken in three days ago, so every incident was created in the last week.
-    ingest(&mut workspace, feed, now - Duration::days(3), 0);
+    let workspace = large_workspace(now - Duration::days(33), now - Duration::days(3));
     let incidents = workspace.incidents().count();
     let week = Period::ending(now, Duration::days(7));
     let mut tables = Vec::with_capacity(SAMPLES);
@@ -71,10 +62,7 @@ async fn overview_figures() {
         "overview: the table made (when a workspace is shown) in {table_median:.1} ms median, {table_p95:.1} ms p95; one incident's row refreshed in {refresh:.2} ms median; the week's figures from it in {median:.1} ms median, {p95:.1} ms p95"
     );
     next_task().await;
-    let name = fresh_name("bench-overview");
-    let store = IdbStore::open(&name).await.unwrap();
-    store.replace(records_of(&workspace)).await.unwrap();
-    drop(store);
+    let name = save_fresh("bench-overview", &workspace).await;
     drop(workspace);
     next_task().await;
 
@@ -91,38 +79,24 @@ async fn overview_figures() {
         created(&container)
     );
 
-    let mut paints = Vec::with_capacity(SAMPLES);
-    for _ in 0..SAMPLES {
-        window().unwrap().location().set_hash("#/import").unwrap();
-        settle("another page shows", || created(&container).is_empty()).await;
-        next_task().await;
-        let started = clock();
-        window().unwrap().location().set_hash("#/").unwrap();
-        settle("the overview is painted", || {
-            !created(&container).is_empty()
-        })
-        .await;
-        paints.push(clock() - started);
-    }
-    let (median, p95) = median_and_p95(paints);
+    let (median, p95) = arrivals("#/import", "#/", SAMPLES, || {
+        !created(&container).is_empty()
+    })
+    .await;
     console_log!(
         "overview: computed and painted from another page: {median:.1} ms median, {p95:.1} ms p95"
     );
 
-    let mut changes = Vec::with_capacity(SAMPLES);
-    for sample in 0..SAMPLES {
-        let before = created(&container);
-        let period = if sample % 2 == 0 { "24h" } else { "7d" };
-        let started = clock();
-        choose(&container, "#overview-range", period);
-        settle("the period's figures show", || {
-            created(&container) != before
-        })
-        .await;
-        changes.push(clock() - started);
-        next_task().await;
-    }
-    let (median, p95) = median_and_p95(changes);
+    let (median, p95) = repaints(
+        "change of period",
+        SAMPLES,
+        || created(&container),
+        |sample| {
+            let period = if sample % 2 == 0 { "24h" } else { "7d" };
+            choose(&container, "#overview-range", period);
+        },
+    )
+    .await;
     console_log!("overview: change of period repainted in {median:.1} ms median, {p95:.1} ms p95");
     clear_local_storage();
 }

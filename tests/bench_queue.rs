@@ -5,47 +5,20 @@
 #![cfg(target_arch = "wasm32")]
 
 use chrono::Duration;
-use leptos::web_sys::{HtmlElement, window};
-use vigil::core::workspace::Workspace;
-use vigil::store::idb::IdbStore;
-use vigil::store::snapshot::records_of;
-use vigil::synthetic::AlertFeed;
+use leptos::web_sys::HtmlElement;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
 mod support;
 
 use support::{
-    clear_local_storage, click, clock, fresh_name, ingest, median_and_p95, mount_app, next_task,
-    open_next, settle, start, text_of, type_into,
+    arrivals, clear_local_storage, click, large_workspace, mount_app, next_task, open_next,
+    repaints, save_fresh, settle, start, text_of, type_into,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Alerts correlated into about 100,000 incidents.
-const ALERTS: usize = 140_000;
 /// Repaints timed per kind of change.
 const SAMPLES: usize = 20;
-
-/// Times `SAMPLES` repaints: each runs `change` and waits until the page shows something else
-/// than before, as `shown` reads it.
-async fn repaints(
-    what: &str,
-    container: &HtmlElement,
-    shown: impl Fn(&HtmlElement) -> String,
-    change: impl Fn(usize),
-) {
-    let mut samples = Vec::with_capacity(SAMPLES);
-    for sample in 0..SAMPLES {
-        let before = shown(container);
-        let started = clock();
-        change(sample);
-        settle(what, || shown(container) != before).await;
-        samples.push(clock() - started);
-        next_task().await;
-    }
-    let (median, p95) = median_and_p95(samples);
-    console_log!("queue: {what}: repainted in {median:.1} ms median, {p95:.1} ms p95");
-}
 
 fn row_count(container: &HtmlElement) -> u32 {
     container
@@ -60,15 +33,10 @@ fn first_number(container: &HtmlElement) -> String {
 
 #[wasm_bindgen_test]
 async fn queue_figures() {
-    let mut workspace = Workspace::default();
-    let feed = AlertFeed::new(42, 20_000, start(), Duration::days(30)).batch(ALERTS, ALERTS);
-    ingest(&mut workspace, feed, start() + Duration::days(31), 0);
+    let workspace = large_workspace(start(), start() + Duration::days(31));
     let incidents = workspace.incidents().count();
     next_task().await;
-    let name = fresh_name("bench-queue");
-    let store = IdbStore::open(&name).await.unwrap();
-    store.replace(records_of(&workspace)).await.unwrap();
-    drop(store);
+    let name = save_fresh("bench-queue", &workspace).await;
     drop(workspace);
     next_task().await;
 
@@ -79,39 +47,31 @@ async fn queue_figures() {
     console_log!("queue: {incidents} incidents saved and opened; the queue says \"{count}\"");
 
     // First paint with the rows in memory: from another page to the painted queue.
-    let mut paints = Vec::with_capacity(SAMPLES);
-    for _ in 0..SAMPLES {
-        window().unwrap().location().set_hash("#/").unwrap();
-        settle("the overview shows", || row_count(&container) == 0).await;
-        next_task().await;
-        let started = clock();
-        window()
-            .unwrap()
-            .location()
-            .set_hash("#/incidents")
-            .unwrap();
-        settle("the queue is painted", || row_count(&container) > 0).await;
-        paints.push(clock() - started);
-    }
-    let (median, p95) = median_and_p95(paints);
+    let (median, p95) = arrivals("#/", "#/incidents", SAMPLES, || row_count(&container) > 0).await;
     console_log!(
         "queue: first paint with the rows in memory: {median:.1} ms median, {p95:.1} ms p95"
     );
 
-    let count_text = |container: &HtmlElement| text_of(container, ".queue-count");
-    repaints("severity filter", &container, count_text, |_| {
+    let count_text = || text_of(&container, ".queue-count");
+    let report = |what: &str, (median, p95): (f64, f64)| {
+        console_log!("queue: {what}: repainted in {median:.1} ms median, {p95:.1} ms p95");
+    };
+    let severity = repaints("severity filter", SAMPLES, count_text, |_| {
         click(&container, "#severity-High")
-    })
-    .await;
-    repaints("sort by title", &container, first_number, |_| {
-        click(&container, "th:nth-child(3) button")
-    })
-    .await;
-    repaints("search", &container, count_text, |sample| {
+    });
+    report("severity filter", severity.await);
+    let sort = repaints(
+        "sort by title",
+        SAMPLES,
+        || first_number(&container),
+        |_| click(&container, "th:nth-child(3) button"),
+    );
+    report("sort by title", sort.await);
+    let search = repaints("search", SAMPLES, count_text, |sample| {
         let text = if sample % 2 == 0 { "phishing" } else { "" };
         type_into(&container, "#queue-search", text);
-    })
-    .await;
+    });
+    report("search", search.await);
     console_log!(
         "queue: {} row elements in the table for {incidents} incidents",
         row_count(&container)

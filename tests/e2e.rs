@@ -338,8 +338,14 @@ async fn expect_in_queue(client: &Client, title: &str, listed: bool) {
     }
 }
 
-/// Creates an incident of `title` through the form and waits for the confirmation.
-async fn create_incident(client: &Client, base: &str, title: &str) {
+/// Creates an incident through the form, typing `typed` and choosing `chosen` (each a field's
+/// CSS selector and its value), and waits for the confirmation.
+async fn create_incident(
+    client: &Client,
+    base: &str,
+    typed: &[(&str, &str)],
+    chosen: &[(&str, &str)],
+) {
     // From another page, so the form is a fresh one even right after a creation.
     client.goto(&format!("{base}#/")).await.unwrap();
     client
@@ -347,7 +353,12 @@ async fn create_incident(client: &Client, base: &str, title: &str) {
         .await
         .unwrap();
     expect_heading(client, "New incident").await;
-    type_in(client, "#incident-title", title).await;
+    for (css, text) in typed {
+        type_in(client, css, text).await;
+    }
+    for (css, value) in chosen {
+        choose(client, css, value).await;
+    }
     click_button(client, "Create").await;
     client
         .wait()
@@ -357,13 +368,24 @@ async fn create_incident(client: &Client, base: &str, title: &str) {
         .unwrap_or_else(|error| panic!("no confirmation: {error}"));
 }
 
+/// Clicks what `css` finds.
+async fn click_css(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|error| panic!("nothing at {css}: {error}"))
+        .click()
+        .await
+        .unwrap();
+}
+
 /// The whole triage flow: create two incidents, narrow the queue to them with the search, tick
 /// both and close them together, then reload: the same (filtered) queue, without them until
 /// Closed is chosen, and with them once it is, also after another reload.
 async fn create_filter_bulk_close_and_reload(client: &Client, base: &str) {
     const TITLES: [&str; 2] = ["Bulk flow printer beacon", "Bulk flow kiosk beacon"];
     for title in TITLES {
-        create_incident(client, base, title).await;
+        create_incident(client, base, &[("#incident-title", title)], &[]).await;
     }
     client.goto(&format!("{base}#/incidents")).await.unwrap();
     type_in(client, "#queue-search", "bulk flow").await;
@@ -385,13 +407,7 @@ async fn create_filter_bulk_close_and_reload(client: &Client, base: &str) {
     }
     click_button(client, "Close selected").await;
     choose(client, "#dialog-classification", "benign-positive").await;
-    client
-        .find(Locator::Css("[role=dialog] .actions button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_css(client, "[role=dialog] .actions button").await;
     expect_text(client, ".bulk-outcome", "2 of 2 incidents closed.").await;
     for title in TITLES {
         expect_in_queue(client, title, false).await;
@@ -409,13 +425,7 @@ async fn create_filter_bulk_close_and_reload(client: &Client, base: &str) {
         &format!("0 of {}", queue_total(client).await),
     )
     .await;
-    client
-        .find(Locator::Css("#status-Closed"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_css(client, "#status-Closed").await;
     for title in TITLES {
         expect_in_queue(client, title, true).await;
     }
@@ -450,40 +460,30 @@ async fn queue_total(client: &Client) -> String {
 /// create one Closed, which the default queue hides and the Closed filter shows, also after a
 /// reload (the filter is in the address).
 async fn create_incidents_and_find_them(client: &Client, base: &str) {
-    client
-        .goto(&format!("{base}#/incidents/new"))
-        .await
-        .unwrap();
-    expect_heading(client, "New incident").await;
-    type_in(
+    create_incident(
         client,
-        "#incident-title",
-        "Caller claims to be the IT helpdesk",
+        base,
+        &[
+            ("#incident-title", "Caller claims to be the IT helpdesk"),
+            ("#incident-description", "Reported by reception."),
+        ],
+        &[("#incident-severity", "High")],
     )
     .await;
-    type_in(client, "#incident-description", "Reported by reception.").await;
-    choose(client, "#incident-severity", "High").await;
-    click_button(client, "Create").await;
-    let created = "//div[contains(@class, 'created')]";
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::XPath(created))
-        .await
-        .unwrap_or_else(|error| panic!("no confirmation: {error}"));
     client.refresh().await.unwrap();
     client.goto(&format!("{base}#/incidents")).await.unwrap();
     expect_in_queue(client, "Caller claims to be the IT helpdesk", true).await;
 
-    client
-        .goto(&format!("{base}#/incidents/new"))
-        .await
-        .unwrap();
-    expect_heading(client, "New incident").await;
-    type_in(client, "#incident-title", "Badge reader false alarm").await;
-    choose(client, "#incident-status", "Closed").await;
-    choose(client, "#new-classification", "false-positive-data").await;
-    click_button(client, "Create").await;
+    create_incident(
+        client,
+        base,
+        &[("#incident-title", "Badge reader false alarm")],
+        &[
+            ("#incident-status", "Closed"),
+            ("#new-classification", "false-positive-data"),
+        ],
+    )
+    .await;
     expect_text(
         client,
         ".banner.created p:last-child",
@@ -493,13 +493,7 @@ async fn create_incidents_and_find_them(client: &Client, base: &str) {
     client.goto(&format!("{base}#/incidents")).await.unwrap();
     expect_in_queue(client, "Caller claims to be the IT helpdesk", true).await;
     expect_in_queue(client, "Badge reader false alarm", false).await;
-    client
-        .find(Locator::Css("#status-Closed"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_css(client, "#status-Closed").await;
     expect_in_queue(client, "Badge reader false alarm", true).await;
     client.refresh().await.unwrap();
     expect_in_queue(client, "Badge reader false alarm", true).await;

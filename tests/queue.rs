@@ -47,6 +47,19 @@ fn open_numbers<K: Ord>(
         .collect()
 }
 
+/// The queue's default order: newest first, then the higher number.
+fn newest_first(
+    incident: &vigil::core::incident::Incident,
+) -> (
+    std::cmp::Reverse<chrono::DateTime<chrono::Utc>>,
+    std::cmp::Reverse<u64>,
+) {
+    (
+        std::cmp::Reverse(incident.created),
+        std::cmp::Reverse(incident.number),
+    )
+}
+
 /// Opens `name` on the queue and waits until it lists something.
 async fn open_queue(name: &str) -> (HtmlElement, impl Drop + use<>) {
     open_next(name);
@@ -118,12 +131,6 @@ async fn a_header_sorts_the_queue_again_reverses_it_and_the_address_keeps_the_or
 #[wasm_bindgen_test]
 async fn severity_owner_and_search_narrow_the_queue_and_a_shared_link_shows_the_same() {
     let (name, workspace) = saved("queue-narrow").await;
-    let newest_first = |incident: &vigil::core::incident::Incident| {
-        (
-            std::cmp::Reverse(incident.created),
-            std::cmp::Reverse(incident.number),
-        )
-    };
     let high = open_numbers(
         &workspace,
         |incident| incident.severity == Severity::High,
@@ -193,12 +200,6 @@ async fn the_table_holds_only_the_rows_in_view_and_scrolling_brings_the_others()
         support::start() + chrono::Duration::days(31),
         0,
     );
-    let newest_first = |incident: &vigil::core::incident::Incident| {
-        (
-            std::cmp::Reverse(incident.created),
-            std::cmp::Reverse(incident.number),
-        )
-    };
     let order = open_numbers(&workspace, |_| true, newest_first);
     assert!(order.len() > 500, "{} open incidents", order.len());
     let name = support::fresh_name("queue-window");
@@ -290,23 +291,13 @@ async fn product_tag_and_age_narrow_the_queue_and_the_search_reaches_comments_an
                 .identifiers_of(incident.number)
                 .contains(&identifier.as_str())
         },
-        |incident| {
-            (
-                std::cmp::Reverse(incident.created),
-                std::cmp::Reverse(incident.number),
-            )
-        },
+        newest_first,
     );
     let product = workspace.incident(tagged).unwrap().product_names[0].clone();
     let of_product = open_numbers(
         &workspace,
         |incident| incident.product_names.contains(&product),
-        |incident| {
-            (
-                std::cmp::Reverse(incident.created),
-                std::cmp::Reverse(incident.number),
-            )
-        },
+        newest_first,
     );
     let name = support::fresh_name("queue-more-filters");
     let store = IdbStore::open(&name).await.unwrap();

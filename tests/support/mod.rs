@@ -91,10 +91,26 @@ pub fn workspace() -> Workspace {
 
 /// Saves [`workspace`] under a fresh name, which it returns; the store is closed again.
 pub async fn saved_workspace(test: &str) -> String {
+    save_fresh(test, &workspace()).await
+}
+
+/// Saves `workspace` whole under a fresh name for `test`, which it returns; the store is
+/// closed again.
+pub async fn save_fresh(test: &str, workspace: &Workspace) -> String {
     let name = fresh_name(test);
     let store = IdbStore::open(&name).await.unwrap();
-    store.replace(records_of(&workspace())).await.unwrap();
+    store.replace(records_of(workspace)).await.unwrap();
     name
+}
+
+/// The benchmarks' large workspace: 140,000 alerts of the seeded feed (20,000 entities) over
+/// the 30 days from `start`, taken in at `taken_in`; about 92,000 incidents.
+pub fn large_workspace(start: DateTime<Utc>, taken_in: DateTime<Utc>) -> Workspace {
+    const ALERTS: usize = 140_000;
+    let mut workspace = Workspace::default();
+    let feed = AlertFeed::new(42, 20_000, start, Duration::days(30)).batch(ALERTS, ALERTS);
+    ingest(&mut workspace, feed, taken_in, 0);
+    workspace
 }
 
 /// Writes one raw value straight into a store, as a damaged or foreign record would be.
@@ -390,4 +406,46 @@ pub fn median_and_p95(mut samples: Vec<f64>) -> (f64, f64) {
     samples.sort_by(f64::total_cmp);
     let at = |share: f64| samples[((samples.len() - 1) as f64 * share).round() as usize];
     (at(0.5), at(0.95))
+}
+
+/// Times `samples` repaints: each runs `change` (given the sample's index) and waits until
+/// `shown` reads something else than before. Returns the median and the 95th percentile.
+pub async fn repaints(
+    what: &str,
+    samples: usize,
+    shown: impl Fn() -> String,
+    change: impl Fn(usize),
+) -> (f64, f64) {
+    let mut timings = Vec::with_capacity(samples);
+    for sample in 0..samples {
+        let before = shown();
+        let started = clock();
+        change(sample);
+        settle(what, || shown() != before).await;
+        timings.push(clock() - started);
+        next_task().await;
+    }
+    median_and_p95(timings)
+}
+
+/// Times `samples` arrivals at the page at `page` from the one at `away`, each until `painted`
+/// holds (it must not hold on the other page). Returns the median and the 95th percentile.
+pub async fn arrivals(
+    away: &str,
+    page: &str,
+    samples: usize,
+    painted: impl Fn() -> bool,
+) -> (f64, f64) {
+    let location = window().unwrap().location();
+    let mut timings = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        location.set_hash(away).unwrap();
+        settle("the other page shows", || !painted()).await;
+        next_task().await;
+        let started = clock();
+        location.set_hash(page).unwrap();
+        settle("the page is painted", &painted).await;
+        timings.push(clock() - started);
+    }
+    median_and_p95(timings)
 }

@@ -47,6 +47,20 @@ fn ingest(workspace: &mut Workspace, batch: Vec<RawAlert>) -> IngestReport {
     ingest_at(workspace, batch, now())
 }
 
+/// Alerts a and b on web01 (incident 1) and c on db01 (incident 2).
+fn web01_twice_and_db01() -> Workspace {
+    let mut workspace = Workspace::default();
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01")]),
+            alert("b", 10, &[host("web01")]),
+            alert("c", 20, &[host("db01")]),
+        ],
+    );
+    workspace
+}
+
 fn analyst() -> Actor {
     Actor::named("Ana Silva")
 }
@@ -872,15 +886,7 @@ fn a_manual_merge_names_the_rule_it_breaks() {
 
 #[test]
 fn an_alert_moves_to_another_incident_or_a_new_one_and_back_by_undo() {
-    let mut workspace = Workspace::default();
-    ingest(
-        &mut workspace,
-        vec![
-            alert("a", 0, &[host("web01")]),
-            alert("b", 10, &[host("web01")]),
-            alert("c", 20, &[host("db01")]),
-        ],
-    );
+    let mut workspace = web01_twice_and_db01();
     let before = workspace.clone();
     assert_eq!(
         workspace.move_alert("b", MoveTarget::Incident(2), &analyst(), at(30)),
@@ -1013,15 +1019,7 @@ fn deleting_an_incident_deletes_its_alerts() {
 
 #[test]
 fn undoing_a_deletion_brings_incidents_and_alerts_back_and_they_correlate_again() {
-    let mut workspace = Workspace::default();
-    ingest(
-        &mut workspace,
-        vec![
-            alert("a", 0, &[host("web01")]),
-            alert("b", 10, &[host("web01")]),
-            alert("c", 20, &[host("db01")]),
-        ],
-    );
+    let mut workspace = web01_twice_and_db01();
     let before = workspace.clone();
     let deleted = workspace.delete(&[1, 2]);
     assert_eq!(deleted.alerts, 3);
