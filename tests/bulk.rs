@@ -18,18 +18,24 @@ use support::{
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// A fresh saved workspace open on the queue, once it lists at least `at_least` incidents.
+async fn queue_listing(test: &str, at_least: usize) -> (String, HtmlElement, impl Drop + use<>) {
+    let name = saved_workspace(test).await;
+    open_next(&name);
+    let (container, app) = mount_app("#/incidents");
+    until("the queue lists enough incidents", || {
+        queue_numbers(&container).len() >= at_least
+    })
+    .await;
+    (name, container, app)
+}
+
 /// A fresh saved workspace open on the queue, with the first `count` incidents it lists ticked.
 async fn queue_with_ticked(
     test: &str,
     count: usize,
 ) -> (String, Vec<String>, HtmlElement, impl Drop + use<>) {
-    let name = saved_workspace(test).await;
-    open_next(&name);
-    let (container, app) = mount_app("#/incidents");
-    until("the queue lists enough incidents", || {
-        queue_numbers(&container).len() >= count
-    })
-    .await;
+    let (name, container, app) = queue_listing(test, count).await;
     let chosen: Vec<String> = queue_numbers(&container).into_iter().take(count).collect();
     for number in &chosen {
         tick(&container, number);
@@ -225,7 +231,7 @@ fn chosen_sorted(chosen: &[String]) -> Vec<u64> {
 
 #[wasm_bindgen_test]
 async fn keys_move_between_rows_tick_search_open_and_show_their_help() {
-    let (_name, _chosen, container, _app) = queue_with_ticked("queue-keys", 0).await;
+    let (_name, container, _app) = queue_listing("queue-keys", 2).await;
     let listed = queue_numbers(&container);
     let active = || text_of(&container, ".queue tbody tr.active td:nth-child(2)");
     press(&container, ".queue", "j");
