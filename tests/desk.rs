@@ -136,7 +136,7 @@ async fn a_first_visit_opens_the_demo_and_each_workspace_keeps_its_own_incidents
 async fn unreadable_records_are_flagged_and_listed_as_stored_in_the_diagnostics() {
     let name = saved_workspace("diagnostics").await;
     let raw = "<img src=x onerror=alert(1)> not a record";
-    put_raw(&name, StoreName::Incidents, "77", raw).await;
+    put_raw(&name, StoreName::Incidents.as_str(), "77", raw).await;
     open_next(&name);
 
     let (container, _app) = mount_app("#/diagnostics");
@@ -160,7 +160,13 @@ async fn unreadable_records_are_flagged_and_listed_as_stored_in_the_diagnostics(
 #[wasm_bindgen_test]
 async fn a_workspace_saved_by_a_newer_vigil_says_it_is_read_only_and_refuses_edits() {
     let name = saved_workspace("newer").await;
-    put_raw(&name, StoreName::Meta, "meta", "{\"schemaVersion\": 7}").await;
+    put_raw(
+        &name,
+        StoreName::Meta.as_str(),
+        "meta",
+        "{\"schemaVersion\": 7}",
+    )
+    .await;
     open_next(&name);
 
     let (container, desk, _handle) = mount_desk();

@@ -26,8 +26,8 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 mod support;
 
 use support::{
-    clear_local_storage, fresh_name, next_task, put_raw, rename, reopened, saved_workspace, start,
-    workspace,
+    clear_local_storage, fresh_name, ingest, next_task, put_raw, rename, reopened, save_fresh,
+    saved_workspace, start, workspace,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -113,7 +113,7 @@ async fn a_broken_record_is_set_aside_and_the_rest_loads() {
     drop(store);
     put_raw(
         &name,
-        StoreName::Alerts,
+        StoreName::Alerts.as_str(),
         "zz-not-an-alert",
         "{\"schemaVersion\": 1, \"id\": 7}",
     )
@@ -141,7 +141,7 @@ async fn a_workspace_from_a_newer_vigil_opens_read_only_and_is_not_written() {
     store.replace(records_of(&original)).await.unwrap();
     drop(store);
     let newer_meta = "{\"schemaVersion\": 99, \"nextNumber\": 1, \"somethingNew\": true}";
-    put_raw(&name, StoreName::Meta, "meta", newer_meta).await;
+    put_raw(&name, StoreName::Meta.as_str(), "meta", newer_meta).await;
 
     let store = IdbStore::open(&name).await.unwrap();
     let loaded = store.load().await.unwrap();
@@ -329,18 +329,30 @@ async fn another_tab_hears_which_incidents_were_saved() {
     assert_eq!(*heard.borrow(), [vec![3, 7]]);
 }
 
-/// Creates a database as Vigil with schema 1 laid it out (three stores) holding the records of
-/// `tests/fixtures/store/schema-v1.json`, which that version saved.
-async fn schema_1_database(name: &str) {
-    let fixture: serde_json::Value =
-        serde_json::from_str(include_str!("fixtures/store/schema-v1.json")).unwrap();
+/// A stored value as a layout stored it: schema 1 wrote strings, later schemas UTF-8 bytes.
+#[derive(Clone, Copy)]
+enum Encoding {
+    Strings,
+    Bytes,
+}
+
+/// Creates a database laid out as Vigil's layout `layout` did, with these object stores, holding
+/// `records` (store name, key, text), each value encoded as that version did.
+async fn legacy_database(
+    name: &str,
+    layout: u32,
+    stores: &[&str],
+    records: &[(&str, String, String)],
+    encoding: Encoding,
+) {
     let factory = Factory::new().unwrap();
     let mut request = factory
-        .open(&IdbStore::database_name(name), Some(1))
+        .open(&IdbStore::database_name(name), Some(layout))
         .unwrap();
-    request.on_upgrade_needed(|event| {
+    let created: Vec<String> = stores.iter().map(|store| store.to_string()).collect();
+    request.on_upgrade_needed(move |event| {
         let database = event.database().unwrap();
-        for store in ["meta", "incidents", "alerts"] {
+        for store in &created {
             database
                 .create_object_store(store, ObjectStoreParams::new())
                 .unwrap();
@@ -348,32 +360,57 @@ async fn schema_1_database(name: &str) {
     });
     let database = request.await.unwrap();
     let transaction = database
-        .transaction(&["meta", "incidents", "alerts"], TransactionMode::ReadWrite)
+        .transaction(stores, TransactionMode::ReadWrite)
         .unwrap();
-    let put = |store: &str, text: &serde_json::Value| {
+    for (store, key, text) in records {
+        let value: JsValue = match encoding {
+            Encoding::Strings => JsValue::from_str(text),
+            Encoding::Bytes => js_sys::Uint8Array::from(text.as_bytes()).into(),
+        };
         transaction
             .object_store(store)
             .unwrap()
-            .put(
-                &JsValue::from_str(text["json"].as_str().unwrap()),
-                Some(&JsValue::from_str(text["key"].as_str().unwrap())),
-            )
+            .put(&value, Some(&JsValue::from_str(key)))
             .unwrap();
-    };
-    put("meta", &fixture["meta"]);
-    for store in ["incidents", "alerts"] {
-        for text in fixture[store].as_array().unwrap() {
-            put(store, text);
-        }
     }
     transaction.commit().unwrap().await.unwrap();
     database.close();
 }
 
+/// The records of a fixture saved by an older Vigil (`tests/fixtures/store/`), from these
+/// stores.
+fn fixture_records(fixture: &str, stores: &[&str]) -> Vec<(&'static str, String, String)> {
+    let fixture: serde_json::Value = serde_json::from_str(fixture).unwrap();
+    let text = |store: &'static str, text: &serde_json::Value| {
+        (
+            store,
+            text["key"].as_str().unwrap().to_owned(),
+            text["json"].as_str().unwrap().to_owned(),
+        )
+    };
+    let mut records = vec![text("meta", &fixture["meta"])];
+    for store in stores {
+        let store: &'static str = StoreName::ALL
+            .into_iter()
+            .map(StoreName::as_str)
+            .find(|name| name == store)
+            .unwrap();
+        for record in fixture[store].as_array().unwrap() {
+            records.push(text(store, record));
+        }
+    }
+    records
+}
+
+/// The object stores of layout 2, which kept one record per incident.
+const LAYOUT_2: [&str; 5] = ["meta", "incidents", "alerts", "clusters", "queue"];
+
 #[wasm_bindgen_test]
 async fn a_database_saved_by_schema_1_is_migrated_on_open_and_loses_nothing() {
     let name = fresh_name("schema-1");
-    schema_1_database(&name).await;
+    let stores = ["meta", "incidents", "alerts"];
+    let records = fixture_records(include_str!("fixtures/store/schema-v1.json"), &stores[1..]);
+    legacy_database(&name, 1, &stores, &records, Encoding::Strings).await;
     let workspace = migrates_once(&name, 1).await;
     let links = workspace.correlation().to_portable().clusters;
     assert_eq!(links[0].merges[0].absorbed, 2);
@@ -382,41 +419,117 @@ async fn a_database_saved_by_schema_1_is_migrated_on_open_and_loses_nothing() {
 #[wasm_bindgen_test]
 async fn a_database_saved_by_schema_2_is_migrated_on_open_and_loses_nothing() {
     let name = fresh_name("schema-2");
-    // Schema 2's layout is this build's; its records are the fixture's, as UTF-8 bytes.
-    drop(IdbStore::open(&name).await.unwrap());
-    let fixture: serde_json::Value =
-        serde_json::from_str(include_str!("fixtures/store/schema-v2.json")).unwrap();
-    let factory = Factory::new().unwrap();
-    let database = factory
-        .open(&IdbStore::database_name(&name), None)
+    let records = fixture_records(
+        include_str!("fixtures/store/schema-v2.json"),
+        &["incidents", "clusters", "queue"],
+    );
+    legacy_database(&name, 2, &LAYOUT_2, &records, Encoding::Bytes).await;
+    migrates_once(&name, 2).await;
+}
+
+/// How many records an object store of a workspace's database holds.
+async fn count_in(name: &str, store: &str) -> u32 {
+    let database = Factory::new()
+        .unwrap()
+        .open(&IdbStore::database_name(name), None)
         .unwrap()
         .await
         .unwrap();
-    let stores = ["meta", "incidents", "clusters", "queue"];
     let transaction = database
-        .transaction(&stores, TransactionMode::ReadWrite)
+        .transaction(&[store], TransactionMode::ReadOnly)
         .unwrap();
-    let put = |store: &str, text: &serde_json::Value| {
-        let bytes = js_sys::Uint8Array::from(text["json"].as_str().unwrap().as_bytes());
-        transaction
-            .object_store(store)
-            .unwrap()
-            .put(
-                &bytes,
-                Some(&JsValue::from_str(text["key"].as_str().unwrap())),
-            )
-            .unwrap();
-    };
-    put("meta", &fixture["meta"]);
-    for store in &stores[1..] {
-        for text in fixture[*store].as_array().unwrap() {
-            put(store, text);
-        }
-    }
-    transaction.commit().unwrap().await.unwrap();
+    let count = transaction
+        .object_store(store)
+        .unwrap()
+        .count(None)
+        .unwrap()
+        .await
+        .unwrap();
     database.close();
+    count
+}
 
-    migrates_once(&name, 2).await;
+#[wasm_bindgen_test]
+async fn records_stored_one_per_incident_move_into_chunks_on_open_damaged_ones_too() {
+    let name = fresh_name("layout-2");
+    let original = workspace();
+    let mut records: Vec<(&str, String, String)> = Vec::new();
+    let write = records_of(&original);
+    records.push(("meta", write.meta.key.clone(), write.meta.json.clone()));
+    for (store, texts) in [
+        ("incidents", &write.incidents),
+        ("clusters", &write.clusters),
+        ("queue", &write.queue),
+    ] {
+        records.extend(
+            texts
+                .iter()
+                .map(|text| (store, text.key.clone(), text.json.clone())),
+        );
+    }
+    let damaged = "{\"schemaVersion\": 3, \"incident\": 7}";
+    let damaged_number = original.next_number() + 5;
+    records.push(("incidents", damaged_number.to_string(), damaged.to_owned()));
+    legacy_database(&name, 2, &LAYOUT_2, &records, Encoding::Bytes).await;
+    assert_eq!(
+        count_in(&name, "incidents").await as usize,
+        write.incidents.len() + 1
+    );
+
+    let first = reopened(&name).await;
+    assert_eq!(first.workspace, original);
+    assert_eq!(first.set_aside.len(), 1, "{:?}", first.set_aside);
+    assert_eq!(first.set_aside[0].key, damaged_number.to_string());
+    assert_eq!(first.set_aside[0].raw, damaged);
+    for (one_each, chunks) in [
+        ("incidents", "incidentChunks"),
+        ("clusters", "clusterChunks"),
+    ] {
+        assert_eq!(count_in(&name, one_each).await, 0, "{one_each}");
+        assert!(count_in(&name, chunks).await > 0, "{chunks}");
+    }
+    // Read from the chunks, everything is as it was, the damaged record still set aside.
+    let again = reopened(&name).await;
+    assert_eq!(again.workspace, original);
+    assert_eq!(again.set_aside, first.set_aside);
+}
+
+#[wasm_bindgen_test]
+async fn a_damaged_chunk_is_set_aside_whole_and_never_written_over() {
+    // Enough incidents for two chunks at least.
+    let mut before = workspace();
+    let more = AlertFeed::new(3, 5_000, start(), Duration::days(2)).batch(60, 60);
+    ingest(&mut before, more, start() + Duration::days(3), 1_000);
+    assert!(before.next_number() > 40);
+    let name = save_fresh("damaged-chunk", &before).await;
+    put_raw(&name, "incidentChunks", "000000000000", "not a chunk").await;
+    let store = IdbStore::open(&name).await.unwrap();
+    let loaded = store.load().await.unwrap();
+    let aside: Vec<(&str, &str)> = loaded
+        .set_aside
+        .iter()
+        .map(|aside| (aside.key.as_str(), aside.raw.as_str()))
+        .collect();
+    assert_eq!(aside, [("chunk 000000000000", "not a chunk")]);
+    // The incidents of other chunks load; those of the damaged one are missing, not replaced.
+    let first = before.incidents().next().unwrap().number;
+    assert!(first < 32 && loaded.workspace.incident(first).is_none());
+    assert!(loaded.workspace.incidents().count() > 0);
+    let mut workspace = loaded.workspace;
+    let kept = workspace.incidents().next().unwrap().number;
+    let change = rename(&mut workspace, kept, "Kept apart", "Ana Silva");
+    store.save(records_for(&workspace, &change)).await.unwrap();
+    // A write into the damaged chunk (here, removing an incident of it) is refused whole, and
+    // the chunk stays as it was.
+    let into_damaged = records_for(&workspace, &Change::of(&workspace, [first]));
+    match store.save(into_damaged).await {
+        Err(StoreError::WriteFailed(why)) => assert!(why.contains("chunk 000000000000"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    drop(store);
+    let again = reopened(&name).await;
+    assert_eq!(again.set_aside, loaded.set_aside);
+    assert_eq!(again.workspace.incident(kept).unwrap().title, "Kept apart");
 }
 
 #[wasm_bindgen_test]

@@ -1,27 +1,45 @@
 //! A workspace in IndexedDB: one database per workspace (`vigil-<name>`), so nothing of one can
-//! show in another, with an object store per kind of record (`meta`, `incidents`, `clusters`,
-//! `queue`, and schema 1's `alerts`). Records are JSON (see `snapshot`) stored as UTF-8 bytes;
-//! each write is one read-write transaction, committed whole or not at all. Everything to write
-//! is computed before the transaction opens, since IndexedDB commits a transaction as soon as
-//! the event loop finds nothing pending in it.
+//! show in another, with an object store per kind of record (`meta`, `queue`; incidents and
+//! their links in chunks of consecutive numbers, `incidentChunks` and `clusterChunks`, see
+//! `record_chunks`; and the older layouts' `incidents`, `clusters` and `alerts`, read to move
+//! their records). Records are JSON (see `snapshot`) stored as UTF-8 bytes; each write is one
+//! read-write transaction, committed whole or not at all. Everything to write is computed before the transaction opens, since
+//! IndexedDB commits a transaction as soon as the event loop finds nothing pending in it.
+//! A request that is awaited is made a future (`into_future`) as it is issued: `idb` listens
+//! for its result from then on, and a result that arrived before would never be heard.
 
 use std::cell::Cell;
 use std::fmt;
+use std::future::IntoFuture;
 
 use idb::{
-    Database, DatabaseEvent, Factory, ObjectStoreParams, TransactionMode, TransactionResult,
+    Database, DatabaseEvent, Factory, ObjectStoreParams, Transaction, TransactionMode,
+    TransactionResult,
 };
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
+use super::record_chunks::{
+    CHUNKED, ChunkEdits, StoredChunks, chunk_store, key_of, stored_record, stored_text, texts_of,
+};
 use super::snapshot::{
     Loaded, META_KEY, StoreName, Stored, StoredQueue, StoredText, Write, assemble, read_queue,
     stored_etag, stored_next_number,
 };
 
 /// The version of the database layout (object stores), not of the records in it: 2 added the
-/// `clusters` and `queue` stores.
-const LAYOUT_VERSION: u32 = 2;
+/// `clusters` and `queue` stores, 3 the chunks of incidents and of links.
+const LAYOUT_VERSION: u32 = 3;
 const STORES: [StoreName; 5] = StoreName::ALL;
+/// Every object store of the layout: one per kind of record, and the chunks.
+const OBJECT_STORES: [&str; 7] = [
+    StoreName::Meta.as_str(),
+    StoreName::Incidents.as_str(),
+    StoreName::Alerts.as_str(),
+    StoreName::Clusters.as_str(),
+    StoreName::Queue.as_str(),
+    chunk_store(StoreName::Incidents).expect("incidents are chunked"),
+    chunk_store(StoreName::Clusters).expect("links are chunked"),
+];
 /// How long one write hands records over before it waits for the browser to take them, so
 /// that a large write never holds the page for long at a time on a slow machine either.
 const PAUSE_AFTER_MS: f64 = 15.0;
@@ -83,18 +101,6 @@ pub(super) fn write_error(error: impl fmt::Display) -> StoreError {
     }
 }
 
-/// The text of a stored value: the UTF-8 bytes Vigil writes, or a string (what schema 1
-/// wrote). Bytes are half the size of a JavaScript string of the same text and cross into the
-/// database without conversion, which is most of what a large write costs. `None` for any
-/// other value, and for bytes that are not UTF-8.
-fn stored_text(value: &JsValue) -> Option<String> {
-    if let Some(text) = value.as_string() {
-        return Some(text);
-    }
-    let bytes = value.dyn_ref::<js_sys::Uint8Array>()?.to_vec();
-    String::from_utf8(bytes).ok()
-}
-
 /// One workspace's database.
 pub struct IdbStore {
     database: Database,
@@ -120,13 +126,9 @@ impl IdbStore {
             let Ok(database) = event.database() else {
                 return;
             };
-            for store in STORES {
-                if !database
-                    .store_names()
-                    .iter()
-                    .any(|name| name == store.as_str())
-                {
-                    let _ = database.create_object_store(store.as_str(), ObjectStoreParams::new());
+            for store in OBJECT_STORES {
+                if !database.store_names().iter().any(|name| name == store) {
+                    let _ = database.create_object_store(store, ObjectStoreParams::new());
                 }
             }
         });
@@ -140,56 +142,113 @@ impl IdbStore {
     /// Reads the queue alone: what a large workspace shows first, before [`IdbStore::load`]
     /// has read and checked everything else.
     pub async fn load_queue(&self) -> Result<StoredQueue, StoreError> {
-        let stored = self.read(&[StoreName::Queue]).await?;
+        let (stored, _) = self.read(&[StoreName::Queue]).await?;
         Ok(read_queue(&stored.queue))
     }
 
     /// Reads the workspace back; records that fail to decode are set aside, the rest loads. A
     /// workspace written by a newer Vigil opens read-only; one written by an older one is
-    /// migrated first.
+    /// migrated first: its incident records into chunks as they are, then its records to this
+    /// schema.
     pub async fn load(&self) -> Result<Loaded, StoreError> {
-        let stored = self.read(&STORES).await?;
+        let (stored, unchunked) = self.read(&STORES).await?;
         let loaded = assemble(stored).map_err(|error| StoreError::Unreadable(error.to_string()))?;
         self.read_only.set(loaded.newer_schema);
+        if loaded.newer_schema.is_none() && !unchunked.is_empty() {
+            self.move_into_chunks(unchunked).await?;
+        }
         if let Some(migration) = loaded.migration() {
             self.save(migration).await?;
         }
         Ok(loaded)
     }
 
-    /// Every record of these stores, in one read-only transaction.
-    async fn read(&self, stores: &[StoreName]) -> Result<Stored, StoreError> {
+    /// Every record of these stores, in one read-only transaction, with the records layout 2
+    /// kept one per number, as they were stored, to move into chunks.
+    async fn read(&self, stores: &[StoreName]) -> Result<(Stored, Vec<Unchunked>), StoreError> {
         let read = |error: idb::Error| StoreError::Unreadable(error.to_string());
-        let names: Vec<&str> = stores.iter().map(|store| store.as_str()).collect();
+        let names: Vec<&str> = stores
+            .iter()
+            .flat_map(|store| [Some(store.as_str()), chunk_store(*store)])
+            .flatten()
+            .collect();
         let transaction = self
             .database
             .transaction(&names, TransactionMode::ReadOnly)
             .map_err(read)?;
         // Every read is issued before the first is awaited, so the browser serves them together.
-        let mut pending = Vec::with_capacity(stores.len());
-        for &store in stores {
-            let object_store = transaction.object_store(store.as_str()).map_err(read)?;
+        let mut pending = Vec::with_capacity(names.len());
+        for name in names {
+            let object_store = transaction.object_store(name).map_err(read)?;
             let keys = object_store.get_all_keys(None, None).map_err(read)?;
             let values = object_store.get_all(None, None).map_err(read)?;
-            pending.push((store, keys, values));
+            pending.push((name, keys.into_future(), values.into_future()));
         }
-        let mut stored = Stored::default();
-        for (store, keys, values) in pending {
+        let mut texts_by_store: Vec<(StoreName, Vec<StoredText>)> =
+            stores.iter().map(|store| (*store, Vec::new())).collect();
+        let mut unchunked = Vec::new();
+        for (name, keys, values) in pending {
             let keys = keys.await.map_err(read)?;
             let values = values.await.map_err(read)?;
-            let texts = keys
-                .iter()
-                .zip(values)
-                .map(|(key, value)| StoredText {
-                    key: key.as_string().unwrap_or_else(|| format!("{key:?}")),
-                    // A value that is not text cannot be a record: it fails to decode and is
-                    // set aside.
-                    json: stored_text(&value).unwrap_or_default(),
-                })
-                .collect();
+            let Some((store, texts)) = texts_by_store
+                .iter_mut()
+                .find(|(store, _)| store.as_str() == name || chunk_store(*store) == Some(name))
+            else {
+                continue;
+            };
+            if chunk_store(*store) == Some(name) {
+                for (key, value) in keys.iter().zip(&values) {
+                    texts_of(key, value, texts);
+                }
+                continue;
+            }
+            for (key, value) in keys.iter().zip(values) {
+                let key = key.as_string().unwrap_or_else(|| format!("{key:?}"));
+                // A value that is not text cannot be a record: it fails to decode and is set
+                // aside.
+                let json = stored_text(&value).unwrap_or_default();
+                if chunk_store(*store).is_some() && key.parse::<u64>().is_ok() {
+                    unchunked.push((*store, key.clone(), value));
+                }
+                texts.push(StoredText { key, json });
+            }
+        }
+        let mut stored = Stored::default();
+        for (store, texts) in texts_by_store {
             stored.add(store, texts);
         }
-        Ok(stored)
+        Ok((stored, unchunked))
+    }
+
+    /// Moves the records layout 2 kept one per number into chunks, each value as it was stored
+    /// (one that does not decode stays set aside, in its chunk), in one transaction. A record
+    /// whose key is not a number stays where it is, listed in the diagnostics.
+    async fn move_into_chunks(&self, records: Vec<Unchunked>) -> Result<(), StoreError> {
+        if let Some(schema) = self.read_only.get() {
+            return Err(StoreError::ReadOnly { schema });
+        }
+        let mut edits = CHUNKED.map(|store| (store, ChunkEdits::default()));
+        for (store, key, value) in &records {
+            if let Some((_, edits)) = edits.iter_mut().find(|(kind, _)| kind == store) {
+                edits.file(key, Some(value.clone()))?;
+            }
+        }
+        let transaction = self
+            .database
+            .transaction(&OBJECT_STORES, TransactionMode::ReadWrite)
+            .map_err(write_error)?;
+        for (store, edits) in edits {
+            let stored = read_chunks(&transaction, store, edits.chunks_with(std::iter::empty()));
+            put_chunks(&transaction, store, edits, &stored.await?).await?;
+        }
+        for (store, key, _) in records {
+            transaction
+                .object_store(store.as_str())
+                .map_err(write_error)?
+                .delete(JsValue::from_str(&key))
+                .map_err(write_error)?;
+        }
+        commit(transaction).await
     }
 
     /// Writes a whole workspace (`records_of`) in one transaction, replacing what was stored.
@@ -211,22 +270,29 @@ impl IdbStore {
         if let Some(schema) = self.read_only.get() {
             return Err(StoreError::ReadOnly { schema });
         }
+        let mut edits = CHUNKED.map(|store| (store, ChunkEdits::default()));
+        for (store, edits) in &mut edits {
+            for record in write.puts_into(*store) {
+                edits.put(&record)?;
+            }
+            for (_, key) in write.removed.iter().filter(|(name, _)| name == store) {
+                edits.file(key, None)?;
+            }
+        }
         let transaction = self
             .database
-            .transaction(&STORES.map(StoreName::as_str), TransactionMode::ReadWrite)
+            .transaction(&OBJECT_STORES, TransactionMode::ReadWrite)
             .map_err(write_error)?;
-        let stored_incidents = transaction
-            .object_store(StoreName::Incidents.as_str())
-            .map_err(write_error)?;
-        // Every read is issued before the first is awaited: the transaction serves them
-        // together instead of one event-loop turn each.
-        let mut pending = Vec::with_capacity(write.expected.len());
-        for (number, etag) in std::mem::take(&mut write.expected) {
-            let request = stored_incidents
-                .get(JsValue::from_str(&number.to_string()))
-                .map_err(write_error)?;
-            pending.push((number, etag, request));
+        if replace {
+            for store in OBJECT_STORES {
+                transaction
+                    .object_store(store)
+                    .map_err(write_error)?
+                    .clear()
+                    .map_err(write_error)?;
+            }
         }
+        let expected = std::mem::take(&mut write.expected);
         let meta_request = match write.expected_next_number {
             Some(next_number) => {
                 let request = transaction
@@ -234,19 +300,38 @@ impl IdbStore {
                     .map_err(write_error)?
                     .get(JsValue::from_str(META_KEY))
                     .map_err(write_error)?;
-                Some((next_number, request))
+                Some((next_number, request.into_future()))
             }
             None => None,
         };
-        for (number, etag, request) in pending {
-            let stored = request
-                .await
-                .map_err(write_error)?
-                .and_then(|value| stored_text(&value));
-            if stored.as_deref().and_then(stored_etag) != etag {
-                let _ = transaction.abort();
-                return Err(StoreError::Conflict { incident: number });
-            }
+        // Each chunk is read before it is written over; the incidents' chunks also hold the
+        // versions this write must still find. A replace finds nothing to read.
+        let mut stored_chunks = Vec::with_capacity(edits.len());
+        for (store, edits) in &edits {
+            let checked = expected
+                .iter()
+                .map(|(number, _)| *number)
+                .filter(|_| *store == StoreName::Incidents);
+            let chunks = if replace {
+                Vec::new()
+            } else {
+                edits.chunks_with(checked)
+            };
+            stored_chunks.push(read_chunks(&transaction, *store, chunks).await?);
+        }
+        let incident_chunks = &stored_chunks[CHUNKED
+            .iter()
+            .position(|store| *store == StoreName::Incidents)
+            .expect("incidents are chunked")];
+        let conflict = expected.into_iter().find(|(number, etag)| {
+            stored_record(incident_chunks, *number)
+                .as_deref()
+                .and_then(stored_etag)
+                != *etag
+        });
+        if let Some((incident, _)) = conflict {
+            let _ = transaction.abort();
+            return Err(StoreError::Conflict { incident });
         }
         if let Some((next_number, request)) = meta_request {
             let stored = request
@@ -260,20 +345,23 @@ impl IdbStore {
                 });
             }
         }
-        for store in STORES {
+        for ((store, edits), stored) in edits.into_iter().zip(&stored_chunks) {
+            if let Err(error) = put_chunks(&transaction, store, edits, stored).await {
+                let _ = transaction.abort();
+                return Err(error);
+            }
+        }
+        for store in STORES.into_iter().filter(|store| !CHUNKED.contains(store)) {
             let records = write.puts_into(store);
             let object_store = transaction
                 .object_store(store.as_str())
                 .map_err(write_error)?;
-            if replace {
-                object_store.clear().map_err(write_error)?;
-            }
             for (_, key) in write.removed.iter().filter(|(name, _)| *name == store) {
                 object_store
                     .delete(JsValue::from_str(key))
                     .map_err(write_error)?;
             }
-            let mut handing_since = js_sys::Date::now();
+            let mut pacing = Pacing::new();
             for record in records {
                 let request = object_store
                     .put(
@@ -281,22 +369,109 @@ impl IdbStore {
                         Some(&JsValue::from_str(&record.key)),
                     )
                     .map_err(write_error)?;
-                // A large write hands the browser its records a few milliseconds at a time and
-                // waits for them, so the page stays responsive; the transaction stays open
-                // meanwhile, since a request of it is pending.
-                if js_sys::Date::now() - handing_since >= PAUSE_AFTER_MS {
-                    request.await.map_err(write_error)?;
-                    handing_since = js_sys::Date::now();
-                }
+                pacing.after(request).await?;
             }
         }
-        match transaction.commit().map_err(write_error)?.await {
-            Ok(TransactionResult::Committed) => Ok(()),
-            Ok(TransactionResult::Aborted) => Err(StoreError::WriteFailed(
-                "the browser aborted the transaction".to_owned(),
-            )),
-            Err(error) => Err(write_error(error)),
+        commit(transaction).await
+    }
+}
+
+/// A record as layout 2 stored it, one per number: its kind, its key and its value untouched.
+type Unchunked = (StoreName, String, JsValue);
+
+/// Reads these chunks of a kind of record in a transaction, every request issued before the
+/// first is awaited.
+async fn read_chunks(
+    transaction: &Transaction,
+    store: StoreName,
+    chunks: Vec<u64>,
+) -> Result<StoredChunks, StoreError> {
+    let object_store = chunk_object_store(transaction, store)?;
+    let mut pending = Vec::with_capacity(chunks.len());
+    for chunk in chunks {
+        let request = object_store.get(key_of(chunk)).map_err(write_error)?;
+        pending.push((chunk, request.into_future()));
+    }
+    let mut stored = StoredChunks::new();
+    for (chunk, request) in pending {
+        stored.insert(chunk, request.await.map_err(write_error)?);
+    }
+    Ok(stored)
+}
+
+/// The object store of a chunked kind of record.
+fn chunk_object_store(
+    transaction: &Transaction,
+    store: StoreName,
+) -> Result<idb::ObjectStore, StoreError> {
+    let name = chunk_store(store).expect("only chunked kinds are read in chunks");
+    transaction.object_store(name).map_err(write_error)
+}
+
+/// Puts each chunk `edits` touch, as it stands after them over what was `stored`; removes those
+/// left empty.
+async fn put_chunks(
+    transaction: &Transaction,
+    store: StoreName,
+    edits: ChunkEdits,
+    stored: &StoredChunks,
+) -> Result<(), StoreError> {
+    if edits.is_empty() {
+        return Ok(());
+    }
+    let object_store = chunk_object_store(transaction, store)?;
+    let mut pacing = Pacing::new();
+    for (chunk, value) in edits.apply(store.as_str(), stored)? {
+        match value {
+            Some(value) => {
+                let request = object_store
+                    .put(&value, Some(&key_of(chunk)))
+                    .map_err(write_error)?;
+                pacing.after(request).await?;
+            }
+            None => {
+                let request = object_store.delete(key_of(chunk)).map_err(write_error)?;
+                pacing.after(request).await?;
+            }
         }
+    }
+    Ok(())
+}
+
+/// Waits for the browser now and then while a large write hands it records, so the page stays
+/// responsive: after [`PAUSE_AFTER_MS`] of handing over, the next request is awaited. The
+/// transaction stays open meanwhile, since a request of it is pending.
+struct Pacing {
+    since: f64,
+}
+
+impl Pacing {
+    fn new() -> Pacing {
+        Pacing {
+            since: js_sys::Date::now(),
+        }
+    }
+
+    async fn after<F: std::future::IntoFuture<Output = Result<T, idb::Error>>, T>(
+        &mut self,
+        request: F,
+    ) -> Result<(), StoreError> {
+        if js_sys::Date::now() - self.since >= PAUSE_AFTER_MS {
+            request.await.map_err(write_error)?;
+            self.since = js_sys::Date::now();
+        }
+        Ok(())
+    }
+}
+
+/// Commits a transaction, telling an abort apart.
+async fn commit(transaction: Transaction) -> Result<(), StoreError> {
+    match transaction.commit().map_err(write_error)?.await {
+        Ok(TransactionResult::Committed) => Ok(()),
+        Ok(TransactionResult::Aborted) => Err(StoreError::WriteFailed(
+            "the browser aborted the transaction".to_owned(),
+        )),
+        Err(error) => Err(write_error(error)),
     }
 }
 

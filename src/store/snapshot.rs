@@ -106,7 +106,7 @@ impl StoreName {
     ];
 
     /// The object store's name.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             StoreName::Meta => "meta",
             StoreName::Incidents => "incidents",
@@ -236,6 +236,12 @@ pub struct Change {
 }
 
 impl Change {
+    /// Whether the change opened this incident: no record of it can be stored yet (the write
+    /// is refused when another instance has opened incidents since), so none is removed.
+    fn opened(&self, number: u64, etag: Option<&Etag>) -> bool {
+        etag.is_none() && number >= self.next_number
+    }
+
     /// A change to these incidents of `before`, the workspace as it was read.
     pub fn of(before: &Workspace, numbers: impl IntoIterator<Item = u64>) -> Change {
         Change {
@@ -406,15 +412,20 @@ pub fn incident_records_for(workspace: &Workspace, change: &Change) -> Write {
             numbers.difference(&linked).copied().collect(),
         )
     };
+    // Removing a record that was never stored still costs the browser a request each, and a
+    // batch of alerts opens thousands of incidents without links.
+    let stored_before = |number: &u64| !change.opened(*number, change.incidents[number].as_ref());
     let removed = numbers
         .iter()
         .filter(|number| workspace.incident(**number).is_none())
-        .map(|number| (StoreName::Incidents, number.to_string()))
+        .map(|number| (StoreName::Incidents, *number))
         .chain(
             unlinked
                 .iter()
-                .map(|number: &u64| (StoreName::Clusters, number.to_string())),
+                .map(|number: &u64| (StoreName::Clusters, *number)),
         )
+        .filter(|(_, number)| stored_before(number))
+        .map(|(store, number)| (store, number.to_string()))
         .collect();
     Write {
         meta: meta_text(workspace),
@@ -430,13 +441,13 @@ pub fn incident_records_for(workspace: &Workspace, change: &Change) -> Write {
         expected: change
             .incidents
             .iter()
-            .filter(|(number, etag)| etag.is_some() || **number < change.next_number)
+            .filter(|(number, etag)| !change.opened(**number, etag.as_ref()))
             .map(|(number, etag)| (*number, etag.clone()))
             .collect(),
         expected_next_number: change
             .incidents
             .iter()
-            .any(|(number, etag)| etag.is_none() && *number >= change.next_number)
+            .any(|(number, etag)| change.opened(*number, etag.as_ref()))
             .then_some(change.next_number),
     }
 }
@@ -481,8 +492,8 @@ fn chunks_of(numbers: impl Iterator<Item = u64>) -> BTreeSet<u64> {
     numbers.map(|number| number / QUEUE_CHUNK).collect()
 }
 
-/// A chunk's key, zero-padded so the store lists chunks in number order.
-fn chunk_key(chunk: u64) -> String {
+/// A chunk's key, zero-padded so a store lists chunks in number order.
+pub fn chunk_key(chunk: u64) -> String {
     format!("{chunk:012}")
 }
 

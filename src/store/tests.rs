@@ -591,7 +591,7 @@ mod snapshots {
     }
 
     #[test]
-    fn new_incidents_are_checked_through_the_next_number_not_one_read_each() {
+    fn new_incidents_are_checked_through_the_next_number_not_one_read_or_removal_each() {
         let before = busy_workspace(11, 60);
         let edited = before.incidents().next().unwrap().number;
         let mut workspace = before.clone();
@@ -612,6 +612,15 @@ mod snapshots {
         let etag = before.incident(edited).unwrap().etag.clone();
         assert_eq!(write.expected, [(edited, Some(etag))]);
         assert_eq!(write.expected_next_number, Some(created));
+        // Nothing of the new incident can be stored yet, so nothing of it is removed either.
+        assert!(
+            write
+                .removed
+                .iter()
+                .all(|(_, key)| *key != created.to_string()),
+            "{:?}",
+            write.removed
+        );
         // An edit alone does not depend on the next number.
         let write = records_for(&before, &Change::of(&before, [edited]));
         assert_eq!(write.expected_next_number, None);

@@ -19,7 +19,7 @@ use vigil::core::people::Actor;
 use vigil::core::workspace::Workspace;
 use vigil::store::catalog::Catalog;
 use vigil::store::idb::IdbStore;
-use vigil::store::snapshot::{Change, StoreName, records_of};
+use vigil::store::snapshot::{Change, records_of};
 use vigil::store::workspace_store::save_catalog;
 use vigil::synthetic::AlertFeed;
 use vigil::ui::App;
@@ -113,8 +113,8 @@ pub fn large_workspace(start: DateTime<Utc>, taken_in: DateTime<Utc>) -> Workspa
     workspace
 }
 
-/// Writes one raw value straight into a store, as a damaged or foreign record would be.
-pub async fn put_raw(name: &str, store: StoreName, key: &str, value: &str) {
+/// Writes one raw value straight into an object store, as a damaged or foreign record would be.
+pub async fn put_raw(name: &str, store: &str, key: &str, value: &str) {
     let factory = Factory::new().unwrap();
     let database = factory
         .open(&IdbStore::database_name(name), None)
@@ -122,10 +122,10 @@ pub async fn put_raw(name: &str, store: StoreName, key: &str, value: &str) {
         .await
         .unwrap();
     let transaction = database
-        .transaction(&[store.as_str()], TransactionMode::ReadWrite)
+        .transaction(&[store], TransactionMode::ReadWrite)
         .unwrap();
     transaction
-        .object_store(store.as_str())
+        .object_store(store)
         .unwrap()
         .put(&JsValue::from_str(value), Some(&JsValue::from_str(key)))
         .unwrap();
