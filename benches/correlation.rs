@@ -8,11 +8,9 @@ use std::time::{Duration as Elapsed, Instant};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use uuid::Uuid;
 use vigil::core::alert::RawAlert;
-use vigil::core::correlation::IngestContext;
 use vigil::core::workspace::Workspace;
-use vigil::synthetic::AlertFeed;
+use vigil::synthetic::{self, AlertFeed};
 
 /// Distinct entities in the feed, as the issue sets it.
 const ENTITIES: usize = 20_000;
@@ -26,19 +24,12 @@ fn feed() -> AlertFeed {
 }
 
 fn ingest(workspace: &mut Workspace, alerts: Vec<RawAlert>) {
-    let mut next = 0u128;
-    let mut new_id = move || {
-        next += 1;
-        Uuid::from_u128(next)
-    };
-    let report = workspace.ingest(
+    black_box(synthetic::ingest(
+        workspace,
         alerts,
-        &mut IngestContext {
-            now: start() + Duration::days(31),
-            new_id: &mut new_id,
-        },
-    );
-    black_box(report);
+        start() + Duration::days(31),
+        0,
+    ));
 }
 
 fn whole_batches(c: &mut Criterion) {

@@ -7,12 +7,9 @@ use std::hint::black_box;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
-use uuid::Uuid;
-use vigil::core::alert::RawAlert;
-use vigil::core::correlation::{IngestContext, IngestReport};
 use vigil::core::workspace::Workspace;
 use vigil::store::snapshot::{Change, records_for};
-use vigil::synthetic::AlertFeed;
+use vigil::synthetic::{AlertFeed, ingest};
 
 /// As in `tests/bench_storage.rs`: the stored workspace, then one more batch.
 const ALERTS: usize = 300_000;
@@ -23,28 +20,23 @@ fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap()
 }
 
-fn ingest(workspace: &mut Workspace, alerts: Vec<RawAlert>, first_id: u128) -> IngestReport {
-    let mut next = first_id;
-    let mut new_id = move || {
-        next += 1;
-        Uuid::from_u128(next)
-    };
-    workspace.ingest(
-        alerts,
-        &mut IngestContext {
-            now: start() + Duration::days(31),
-            new_id: &mut new_id,
-        },
-    )
+/// When the alerts are ingested: a day after the feed ends.
+fn now() -> DateTime<Utc> {
+    start() + Duration::days(31)
 }
 
 fn batch_records(c: &mut Criterion) {
     let total = ALERTS + MORE_ALERTS;
     let mut feed = AlertFeed::new(42, ENTITIES, start(), Duration::days(30));
     let mut workspace = Workspace::default();
-    ingest(&mut workspace, feed.batch(ALERTS, total), 0);
+    ingest(&mut workspace, feed.batch(ALERTS, total), now(), 0);
     let next_number = workspace.next_number();
-    let report = ingest(&mut workspace, feed.batch(MORE_ALERTS, total), 1 << 64);
+    let report = ingest(
+        &mut workspace,
+        feed.batch(MORE_ALERTS, total),
+        now(),
+        1 << 64,
+    );
     let change = Change {
         incidents: report.touched,
         next_number,

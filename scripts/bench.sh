@@ -15,6 +15,7 @@ lscpu | grep -E '^(Model name|CPU\(s\))' || true
 
 step "native (criterion)"
 cargo bench --bench correlation
+cargo bench --bench storage
 
 step "wasm in headless Chromium (release build)"
 cargo test --release --target wasm32-unknown-unknown --test bench_wasm -- --nocapture

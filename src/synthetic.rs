@@ -2,9 +2,34 @@
 //! machine and in the browser, so native and Wasm figures measure the same work.
 
 use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
 
 use crate::core::alert::{AlertDetails, RawAlert, RawEntity};
+use crate::core::correlation::{IngestContext, IngestReport};
 use crate::core::vocabulary::{Severity, Tactic};
+use crate::core::workspace::Workspace;
+
+/// Ingests a batch as of `now`, numbering new incidents' ids from `first_id`, so that a
+/// benchmark or test opens the same incidents, ids included, natively and in Wasm.
+pub fn ingest(
+    workspace: &mut Workspace,
+    alerts: Vec<RawAlert>,
+    now: DateTime<Utc>,
+    first_id: u128,
+) -> IngestReport {
+    let mut next = first_id;
+    let mut new_id = move || {
+        next += 1;
+        Uuid::from_u128(next)
+    };
+    workspace.ingest(
+        alerts,
+        &mut IngestContext {
+            now,
+            new_id: &mut new_id,
+        },
+    )
+}
 
 /// Products the feed's alerts come from, with the id prefix each uses.
 const PRODUCTS: [(&str, &str); 6] = [

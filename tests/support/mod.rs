@@ -11,8 +11,6 @@ use leptos::web_sys::{
     window,
 };
 use uuid::Uuid;
-use vigil::core::alert::RawAlert;
-use vigil::core::correlation::{IngestContext, IngestReport};
 use vigil::core::draft::IncidentDraft;
 use vigil::core::incident::Edit;
 use vigil::core::people::Actor;
@@ -22,6 +20,7 @@ use vigil::store::idb::IdbStore;
 use vigil::store::snapshot::{Change, records_of};
 use vigil::store::workspace_store::save_catalog;
 use vigil::synthetic::AlertFeed;
+pub use vigil::synthetic::ingest;
 use vigil::ui::App;
 use wasm_bindgen::JsValue;
 
@@ -33,27 +32,6 @@ pub fn start() -> DateTime<Utc> {
 /// A workspace name no other test run uses.
 pub fn fresh_name(test: &str) -> String {
     format!("{test}-{}", js_sys::Math::random().to_bits())
-}
-
-/// Ingests a batch as of `now`, numbering new incidents' ids from `first_id`.
-pub fn ingest(
-    workspace: &mut Workspace,
-    alerts: Vec<RawAlert>,
-    now: DateTime<Utc>,
-    first_id: u128,
-) -> IngestReport {
-    let mut next = first_id;
-    let mut new_id = move || {
-        next += 1;
-        Uuid::from_u128(next)
-    };
-    workspace.ingest(
-        alerts,
-        &mut IngestContext {
-            now,
-            new_id: &mut new_id,
-        },
-    )
 }
 
 /// Correlated alerts with merges, a hand-made incident, and a manual merge.
