@@ -467,16 +467,12 @@ pub struct EntityRecord {
     related: Vec<EntityRecord>,
 }
 
-impl From<&Entity> for EntityRecord {
-    fn from(entity: &Entity) -> Self {
+impl From<Entity> for EntityRecord {
+    fn from(entity: Entity) -> Self {
         EntityRecord {
             kind: entity.kind.as_str().to_owned(),
-            properties: entity
-                .properties
-                .iter()
-                .map(|(name, value)| (name.to_owned(), value.to_owned()))
-                .collect(),
-            related: entity.related.iter().map(EntityRecord::from).collect(),
+            properties: entity.properties.into_pairs(),
+            related: entity.related.into_iter().map(EntityRecord::from).collect(),
         }
     }
 }
@@ -657,46 +653,55 @@ pub struct AlertRecord {
     reason: ReasonRecord,
 }
 
-impl From<&PortableAlert> for AlertRecord {
-    fn from(stored: &PortableAlert) -> Self {
-        let alert = &stored.alert;
-        let details = &alert.details;
+/// Takes the alert's own copy apart rather than copying it again: a batch of alerts encodes
+/// thousands of them on the way to the store.
+impl From<PortableAlert> for AlertRecord {
+    fn from(stored: PortableAlert) -> Self {
+        let PortableAlert {
+            alert,
+            time_ms,
+            grouping,
+            incident,
+            first_incident,
+            reason,
+        } = stored;
+        let details = alert.details;
         AlertRecord {
             schema_version: SCHEMA_VERSION,
-            id: alert.id.clone(),
+            id: alert.id,
             start: alert.start,
-            time_ms: stored.time_ms,
-            entities: alert.entities.iter().map(EntityRecord::from).collect(),
-            display_name: details.display_name.clone(),
-            alert_type: details.alert_type.clone(),
-            description: details.description.clone(),
+            time_ms,
+            entities: alert.entities.into_iter().map(EntityRecord::from).collect(),
+            display_name: details.display_name,
+            alert_type: details.alert_type,
+            description: details.description,
             severity: details.severity.to_string(),
             status: details.status.to_string(),
             end: details.end,
             generated: details.generated,
-            product_name: details.product_name.clone(),
-            provider_name: details.provider_name.clone(),
-            vendor_name: details.vendor_name.clone(),
+            product_name: details.product_name,
+            provider_name: details.provider_name,
+            vendor_name: details.vendor_name,
             tactics: details.tactics.iter().map(ToString::to_string).collect(),
-            techniques: details.techniques.clone(),
-            remediation_steps: details.remediation_steps.clone(),
-            compromised_entity: details.compromised_entity.clone(),
-            extended_properties: details.extended_properties.clone(),
-            rule_ids: details.rule_ids.clone(),
-            groups_by_entities: stored.grouping == PortableGrouping::Entities,
-            grouping_key: match &stored.grouping {
+            techniques: details.techniques,
+            remediation_steps: details.remediation_steps,
+            compromised_entity: details.compromised_entity,
+            extended_properties: details.extended_properties,
+            rule_ids: details.rule_ids,
+            groups_by_entities: grouping == PortableGrouping::Entities,
+            grouping_key: match &grouping {
                 PortableGrouping::Key(key) => Some(key.into()),
                 PortableGrouping::Nothing | PortableGrouping::Entities => None,
             },
-            incident: stored.incident,
-            first_incident: stored.first_incident,
-            reason: match &stored.reason {
+            incident,
+            first_incident,
+            reason: match reason {
                 PortableReason::Opened {
                     matching,
                     lookback_minutes,
                 } => ReasonRecord::Opened {
-                    matching: matching.clone(),
-                    lookback_minutes: *lookback_minutes,
+                    matching,
+                    lookback_minutes,
                 },
                 PortableReason::Joined {
                     key,
@@ -706,21 +711,15 @@ impl From<&PortableAlert> for AlertRecord {
                     matching,
                     reopened,
                 } => ReasonRecord::Joined {
-                    key: key.into(),
-                    with: with.clone(),
-                    with_title: with_title.clone(),
-                    gap_ms: *gap_ms,
-                    matching: matching.clone(),
-                    reopened: *reopened,
+                    key: (&key).into(),
+                    with,
+                    with_title,
+                    gap_ms,
+                    matching,
+                    reopened,
                 },
-                PortableReason::Overflow { full, cap } => ReasonRecord::Overflow {
-                    full: *full,
-                    cap: *cap,
-                },
-                PortableReason::Moved { from, by } => ReasonRecord::Moved {
-                    from: *from,
-                    by: by.clone(),
-                },
+                PortableReason::Overflow { full, cap } => ReasonRecord::Overflow { full, cap },
+                PortableReason::Moved { from, by } => ReasonRecord::Moved { from, by },
             },
         }
     }

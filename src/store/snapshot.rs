@@ -369,8 +369,8 @@ pub fn records_of(workspace: &Workspace) -> Write {
     let portable = workspace.correlation().to_portable();
     Write {
         meta: meta_text(workspace),
-        incidents: incident_texts(workspace.incidents(), &portable.alerts),
         clusters: portable.clusters.iter().map(cluster_text).collect(),
+        incidents: incident_texts(workspace.incidents(), portable.alerts),
         queue: queue_chunks(
             workspace,
             chunks_of(workspace.incidents().map(|i| i.number)),
@@ -433,7 +433,7 @@ pub fn incident_records_for(workspace: &Workspace, change: &Change) -> Write {
             numbers
                 .iter()
                 .filter_map(|number| workspace.incident(*number)),
-            &portable.alerts,
+            portable.alerts,
         ),
         clusters,
         queue: Vec::new(),
@@ -566,7 +566,7 @@ fn cluster_text(cluster: &PortableCluster) -> StoredText {
 /// The records of these incidents, each with its alerts out of `alerts`.
 fn incident_texts<'a>(
     incidents: impl Iterator<Item = &'a Incident>,
-    alerts: &[PortableAlert],
+    alerts: Vec<PortableAlert>,
 ) -> Vec<StoredText> {
     let mut by_incident: BTreeMap<u64, Vec<AlertRecord>> = BTreeMap::new();
     for alert in alerts {

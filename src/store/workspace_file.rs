@@ -51,7 +51,7 @@ pub fn export_workspace(workspace: &Workspace) -> String {
             settings: (&portable.settings).into(),
             team: workspace.team().into(),
             incidents: workspace.incidents().map(IncidentRecord::from).collect(),
-            alerts: portable.alerts.iter().map(AlertRecord::from).collect(),
+            alerts: portable.alerts.into_iter().map(AlertRecord::from).collect(),
             clusters: portable.clusters.iter().map(ClusterRecord::from).collect(),
         },
     };
