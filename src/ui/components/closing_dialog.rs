@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{ClosingFields, error_for};
+use super::{ClosingFields, ModalDialog, error_for};
 use crate::core::closing::{Closing, ClosingChoice};
 use crate::core::validation::{self, Field, ValidationErrors};
 use crate::core::vocabulary::IncidentStatus;
@@ -36,7 +36,7 @@ pub fn ClosingDialog(
         }
     };
     view! {
-        <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="closing-dialog-heading">
+        <ModalDialog labelled_by="closing-dialog-heading" on_cancel>
             <h2 id="closing-dialog-heading">{heading}</h2>
             <ClosingFields
                 id_prefix="dialog"
@@ -51,6 +51,6 @@ pub fn ClosingDialog(
                 <button type="button" on:click=close>"Close"</button>
                 <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
             </div>
-        </div>
+        </ModalDialog>
     }
 }

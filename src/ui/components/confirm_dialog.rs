@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::{DialogRole, ModalDialog};
+
 /// An alert dialog asking to confirm `action`.
 #[component]
 pub fn ConfirmDialog(
@@ -19,13 +21,13 @@ pub fn ConfirmDialog(
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     view! {
-        <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="confirm-heading">
+        <ModalDialog labelled_by="confirm-heading" role=DialogRole::Alert on_cancel>
             <h2 id="confirm-heading">{heading}</h2>
             <p>{detail}</p>
             <div class="actions">
                 <button type="button" on:click=move |_| on_confirm.run(())>{action}</button>
                 <button type="button" on:click=move |_| on_cancel.run(())>"Cancel"</button>
             </div>
-        </div>
+        </ModalDialog>
     }
 }

@@ -7,6 +7,7 @@ mod column_heads;
 mod confirm_dialog;
 mod enum_select;
 mod field_error;
+mod modal_dialog;
 mod owner_suggestions;
 mod tag_editor;
 
@@ -17,5 +18,6 @@ pub use column_heads::ColumnHeads;
 pub use confirm_dialog::ConfirmDialog;
 pub use enum_select::EnumSelect;
 pub use field_error::{FieldErrorText, error_for};
+pub use modal_dialog::{DialogRole, ModalDialog};
 pub use owner_suggestions::OwnerSuggestions;
 pub use tag_editor::TagEditor;

@@ -10,7 +10,9 @@ use leptos::task::spawn_local;
 use crate::core::closing::Closing;
 use crate::core::incident::{Edit, EditError, Incident};
 use crate::core::vocabulary::{IncidentStatus, Severity};
-use crate::ui::components::{ClosingDialog, ConfirmDialog, EnumSelect, OwnerSuggestions};
+use crate::ui::components::{
+    ClosingDialog, ConfirmDialog, EnumSelect, ModalDialog, OwnerSuggestions,
+};
 use crate::ui::desk::Desk;
 use crate::ui::words::counted;
 
@@ -250,7 +252,7 @@ pub fn BulkActions(
                 }
                 .into_any(),
                 Some(Asking::Merge) => view! {
-                    <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="merge-heading">
+                    <ModalDialog labelled_by="merge-heading" on_cancel=Callback::new(move |()| asking.set(None))>
                         <h2 id="merge-heading">
                             {format!("Merge {}", counted(chosen.read_untracked().len(), "incident"))}
                         </h2>
@@ -265,7 +267,7 @@ pub fn BulkActions(
                             <button type="button" on:click=merge>"Merge"</button>
                             <button type="button" on:click=move |_| asking.set(None)>"Cancel"</button>
                         </div>
-                    </div>
+                    </ModalDialog>
                 }
                 .into_any(),
                 Some(Asking::Delete) => view! {

@@ -9,6 +9,7 @@ use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{HtmlElement, KeyboardEvent};
 
 use crate::route::Route;
+use crate::ui::components::ModalDialog;
 use crate::ui::desk::Desk;
 use crate::ui::focus::focus;
 
@@ -136,13 +137,13 @@ pub fn KeyboardHelp(
 ) -> impl IntoView {
     view! {
         <Show when=move || shown.get()>
-            <div class="dialog keyboard-help" role="dialog" aria-modal="true" aria-labelledby="keys-heading">
+            <ModalDialog labelled_by="keys-heading" class="keyboard-help" on_cancel=Callback::new(move |()| shown.set(false))>
                 <h2 id="keys-heading">"Keyboard"</h2>
                 <dl>
                     {KEYS.iter().map(|(keys, what)| view! { <dt><kbd>{*keys}</kbd></dt><dd>{*what}</dd> }).collect_view()}
                 </dl>
                 <button type="button" on:click=move |_| shown.set(false)>"Close"</button>
-            </div>
+            </ModalDialog>
         </Show>
     }
 }
