@@ -13,16 +13,18 @@ mod support;
 
 use support::{
     choose, clear_local_storage, click_button, mount_app, open_next, press, queue_numbers,
-    reopened, saved_workspace, text_of, tick, type_into, until,
+    reopened, saved_workspace, text_of, tick, type_into, until, until_opened,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A fresh saved workspace open on the queue, once it lists at least `at_least` incidents.
+/// A fresh saved workspace open on the queue, once it has loaded and lists at least `at_least`
+/// incidents.
 async fn queue_listing(test: &str, at_least: usize) -> (String, HtmlElement, impl Drop + use<>) {
     let name = saved_workspace(test).await;
     open_next(&name);
     let (container, app) = mount_app("#/incidents");
+    until_opened(&container).await;
     until("the queue lists enough incidents", || {
         queue_numbers(&container).len() >= at_least
     })

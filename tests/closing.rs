@@ -16,7 +16,7 @@ mod support;
 
 use support::{
     answer_confirm, choose, clear_local_storage, click_button, mount_app, open_next, queue_numbers,
-    reopened, saved_workspace, text_of, until,
+    reopened, saved_workspace, text_of, until, until_opened,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -170,6 +170,7 @@ async fn closing_several_reports_the_one_another_tab_saved_first_and_closes_the_
     let name = saved_workspace("bulk-close").await;
     open_next(&name);
     let (container, _app) = mount_app("#/incidents");
+    until_opened(&container).await;
     until("the queue lists three incidents", || {
         queue_numbers(&container).len() >= 3
     })

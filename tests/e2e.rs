@@ -353,6 +353,8 @@ async fn create_incident(
         .await
         .unwrap();
     expect_heading(client, "New incident").await;
+    // The form shows before the workspace has loaded; it can be written only once it has.
+    expect_opened(client).await;
     for (css, text) in typed {
         type_in(client, css, text).await;
     }
@@ -366,6 +368,51 @@ async fn create_incident(
         .for_element(Locator::XPath("//div[contains(@class, 'created')]"))
         .await
         .unwrap_or_else(|error| panic!("no confirmation: {error}"));
+}
+
+/// Waits until the workspace has loaded: no "Opening the workspace…" banner any more.
+async fn expect_opened(client: &Client) {
+    let opening = "//p[contains(@class, 'banner') and contains(., 'Opening the workspace')]";
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while client.find(Locator::XPath(opening)).await.is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "the workspace never finished opening"
+        );
+        sleep(Duration::from_millis(100));
+    }
+}
+
+/// Waits until every save the app has begun in workspace `name` is durable: a read-write
+/// transaction over all its stores starts only after those of the app's saves have finished.
+async fn expect_saved(client: &Client, name: &str) {
+    let script = r#"
+        const [name, done] = arguments;
+        const opened = indexedDB.open("vigil-" + name);
+        opened.onerror = () => done("the database did not open");
+        opened.onsuccess = () => {
+            const database = opened.result;
+            const transaction = database.transaction(database.objectStoreNames, "readwrite");
+            transaction.oncomplete = () => { database.close(); done(null); };
+            transaction.onerror = () => { database.close(); done("the transaction failed"); };
+        };
+    "#;
+    let outcome = client
+        .execute_async(script, vec![Value::from(name)])
+        .await
+        .unwrap();
+    assert_eq!(outcome, Value::Null, "waiting for the saves of {name}");
+}
+
+/// Finds what `css` finds once it is on the page (after a reload, the app mounts only once its
+/// Wasm has compiled).
+async fn wait_for_css(client: &Client, css: &str) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|error| panic!("nothing at {css}: {error}"))
 }
 
 /// Clicks what `css` finds.
@@ -388,6 +435,7 @@ async fn create_filter_bulk_close_and_reload(client: &Client, base: &str) {
         create_incident(client, base, &[("#incident-title", title)], &[]).await;
     }
     client.goto(&format!("{base}#/incidents")).await.unwrap();
+    wait_for_css(client, "#queue-search").await;
     type_in(client, "#queue-search", "bulk flow").await;
     for title in TITLES {
         expect_in_queue(client, title, true).await;
@@ -406,6 +454,7 @@ async fn create_filter_bulk_close_and_reload(client: &Client, base: &str) {
         checkbox.click().await.unwrap();
     }
     click_button(client, "Close selected").await;
+    wait_for_css(client, "#dialog-classification").await;
     choose(client, "#dialog-classification", "benign-positive").await;
     click_css(client, "[role=dialog] .actions button").await;
     expect_text(client, ".bulk-outcome", "2 of 2 incidents closed.").await;
@@ -413,8 +462,9 @@ async fn create_filter_bulk_close_and_reload(client: &Client, base: &str) {
         expect_in_queue(client, title, false).await;
     }
 
+    expect_saved(client, "Demo").await;
     client.refresh().await.unwrap();
-    let search = client.find(Locator::Css("#queue-search")).await.unwrap();
+    let search = wait_for_css(client, "#queue-search").await;
     assert_eq!(
         search.prop("value").await.unwrap().as_deref(),
         Some("bulk flow")
@@ -470,6 +520,7 @@ async fn create_incidents_and_find_them(client: &Client, base: &str) {
         &[("#incident-severity", "High")],
     )
     .await;
+    expect_saved(client, "Demo").await;
     client.refresh().await.unwrap();
     client.goto(&format!("{base}#/incidents")).await.unwrap();
     expect_in_queue(client, "Caller claims to be the IT helpdesk", true).await;

@@ -172,6 +172,7 @@ async fn an_empty_workspace_says_so_rather_than_drawing_nothing() {
     drop(store);
     open_next(&name);
     let (container, _app) = mount_app("#/");
+    support::until_opened(&container).await;
     until("the overview shows", || {
         text_of(&container, ".workspace-summary")
             == "0 incidents, 0 of them open, holding 0 alerts."

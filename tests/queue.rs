@@ -350,6 +350,7 @@ async fn product_tag_and_age_narrow_the_queue_and_the_search_reaches_comments_an
     drop(app);
     open_next(&name);
     let (container, _app) = mount_app("#/incidents?tag=Nowhere");
+    support::until_opened(&container).await;
     until("the picker names the linked tag", || {
         support::value_of(&container, "#queue-tag") == "Nowhere"
     })

@@ -191,14 +191,20 @@ pub fn open_next(name: &str) {
     save_catalog(&catalog).unwrap();
 }
 
+/// Waits until the mounted app has loaded its workspace: until then the queue and overview
+/// show the stored queue's rows, and every change is refused as "still opening".
+pub async fn until_opened(container: &HtmlElement) {
+    until("the workspace opens", || {
+        !text_of(container, ".banners").contains("Opening")
+    })
+    .await;
+}
+
 /// Mounts the app on the Import page once `name`, made the open workspace, has opened.
 pub async fn mount_at_import(name: &str) -> (HtmlElement, impl Drop) {
     open_next(name);
     let (container, app) = mount_app("#/import");
-    until("the workspace opens", || {
-        !text_of(&container, ".banners").contains("Opening")
-    })
-    .await;
+    until_opened(&container).await;
     (container, app)
 }
 
