@@ -123,6 +123,12 @@ async fn a_merge_asks_for_a_reason_shows_the_cores_refusal_and_then_merges() {
         text_of(&container, "#merge-heading") == "Merge 2 incidents"
     })
     .await;
+    // Modal: the browser keeps focus inside it and the queue behind it is inert meanwhile.
+    let open_modal = container.query_selector("dialog:modal").unwrap();
+    assert_eq!(
+        open_modal.map(|dialog| dialog.get_attribute("aria-labelledby")),
+        Some(Some("merge-heading".to_owned()))
+    );
     click_button(&container, "[role=dialog] .actions button", "Merge");
     until("the missing reason is named", || {
         text_of(&container, ".bulk-outcome").starts_with("Not merged: ")

@@ -373,14 +373,7 @@ async fn create_incident(
 /// Waits until the workspace has loaded: no "Opening the workspace…" banner any more.
 async fn expect_opened(client: &Client) {
     let opening = "//p[contains(@class, 'banner') and contains(., 'Opening the workspace')]";
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while client.find(Locator::XPath(opening)).await.is_ok() {
-        assert!(
-            Instant::now() < deadline,
-            "the workspace never finished opening"
-        );
-        sleep(Duration::from_millis(100));
-    }
+    expect_gone(client, Locator::XPath(opening)).await;
 }
 
 /// Waits until every save the app has begun in workspace `name` is durable: a read-write
@@ -413,6 +406,18 @@ async fn wait_for_css(client: &Client, css: &str) -> fantoccini::elements::Eleme
         .for_element(Locator::Css(css))
         .await
         .unwrap_or_else(|error| panic!("nothing at {css}: {error}"))
+}
+
+/// Waits until nothing on the page matches `locator`.
+async fn expect_gone(client: &Client, locator: Locator<'_>) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while client.find(locator).await.is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "{locator:?} is still on the page"
+        );
+        sleep(Duration::from_millis(100));
+    }
 }
 
 /// Clicks what `css` finds.
@@ -453,6 +458,26 @@ async fn create_filter_bulk_close_and_reload(client: &Client, base: &str) {
     {
         checkbox.click().await.unwrap();
     }
+    click_button(client, "Close selected").await;
+    wait_for_css(client, "#dialog-classification").await;
+    // The dialog is modal: focus is inside it, and Escape cancels it as Cancel does.
+    let focus_in_dialog = client
+        .execute(
+            "return document.activeElement.closest('dialog') !== null",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(focus_in_dialog, Value::Bool(true));
+    const ESCAPE: &str = "\u{e00c}";
+    client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(ESCAPE)
+        .await
+        .unwrap();
+    expect_gone(client, Locator::Css("#dialog-classification")).await;
     click_button(client, "Close selected").await;
     wait_for_css(client, "#dialog-classification").await;
     choose(client, "#dialog-classification", "benign-positive").await;
