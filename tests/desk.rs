@@ -303,3 +303,38 @@ async fn the_analyst_says_who_they_are_once_and_the_workspace_keeps_it() {
     assert_eq!(analyst.email.as_deref(), Some("ana@contoso.com"));
     clear_local_storage();
 }
+
+/// Whether the browser would ask before leaving the page now: a cancelable `beforeunload`,
+/// as the browser sends on a reload, comes back cancelled.
+fn leaving_asks() -> bool {
+    let event = Event::new("beforeunload").unwrap();
+    event.init_event_with_bubbles_and_cancelable("beforeunload", false, true);
+    window().unwrap().dispatch_event(&event).unwrap();
+    event.default_prevented()
+}
+
+#[wasm_bindgen_test]
+async fn leaving_while_a_change_is_being_saved_asks_first_and_not_once_it_is_saved() {
+    let name = saved_workspace("leaving").await;
+    open_next(&name);
+    let (_, desk, _tab) = mount_desk();
+    until("the workspace opens", || opened(desk)).await;
+    assert!(!leaving_asks(), "nothing is being saved yet");
+    let number = first_incident(desk);
+    desk.apply([number], |workspace| {
+        rename(workspace, number, "Saved before leaving", "Ana");
+    })
+    .unwrap();
+    assert!(leaving_asks(), "the rename is not durable yet");
+    until("the rename is saved", || {
+        desk.status().read_untracked().saving == 0
+    })
+    .await;
+    assert!(!leaving_asks());
+    let stored = reopened(&name).await.workspace;
+    assert_eq!(
+        stored.incident(number).unwrap().title,
+        "Saved before leaving"
+    );
+    clear_local_storage();
+}

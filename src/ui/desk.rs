@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
 use gloo_timers::future::TimeoutFuture;
+use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -101,6 +102,9 @@ pub struct StorageStatus {
     pub conflict: Option<u64>,
     /// The last thing that went wrong, worded for the analyst.
     pub problem: Option<String>,
+    /// Changes made and not yet durable: leaving the page meanwhile would lose them, so the
+    /// browser asks first.
+    pub saving: usize,
 }
 
 impl Default for StorageStatus {
@@ -112,7 +116,28 @@ impl Default for StorageStatus {
             set_aside: Vec::new(),
             conflict: None,
             problem: None,
+            saving: 0,
         }
+    }
+}
+
+/// One change counted in [`StorageStatus::saving`] from when it is made until its write has
+/// finished, however that ends.
+struct InFlight(RwSignal<StorageStatus>);
+
+impl InFlight {
+    fn begin(status: RwSignal<StorageStatus>) -> InFlight {
+        status.update(|status| status.saving += 1);
+        InFlight(status)
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        // The desk may be gone (its tab closed a page); then nobody is counting.
+        let _ = self
+            .0
+            .try_update(|status| status.saving = status.saving.saturating_sub(1));
     }
 }
 
@@ -171,7 +196,23 @@ impl Desk {
         };
         provide_context(desk);
         desk.open_current();
+        desk.ask_before_leaving_unsaved();
         desk
+    }
+
+    /// Has the browser ask before the page is left (reloaded, closed, navigated away) while a
+    /// change is still being saved, which leaving would lose.
+    fn ask_before_leaving_unsaved(self) {
+        let listener = window_event_listener(ev::beforeunload, move |event| {
+            if self
+                .status
+                .try_with_untracked(|status| status.saving > 0)
+                .unwrap_or(false)
+            {
+                event.prevent_default();
+            }
+        });
+        on_cleanup(move || listener.remove());
     }
 
     /// The desk provided by an ancestor.
@@ -261,11 +302,13 @@ impl Desk {
     pub fn import_workspace(self, raw_name: &str, workspace: Workspace) -> Result<(), NameError> {
         let name = self.catalog.read_untracked().check_name(raw_name)?;
         let catalog = self.catalog;
+        let in_flight = InFlight::begin(self.status);
         spawn_local(async move {
             let saved = match WorkspaceStore::open(&name).await {
                 Ok(store) => store.replace(records_of(&workspace)).await,
                 Err(error) => Err(error),
             };
+            drop(in_flight);
             match saved {
                 Ok(()) => {
                     // Checked above; a workspace of that name made meanwhile keeps its own.
@@ -496,6 +539,8 @@ impl Desk {
     /// holds incidents until they hold [`ALERTS_PER_ENCODING_SLICE`] alerts, since encoding
     /// costs by the alert and one incident can hold hundreds.
     async fn commit_in_slices(self, change: Change) {
+        // Counted from now: the change is made, and leaving while it is encoded would lose it.
+        let _in_flight = InFlight::begin(self.status);
         let slices = self.workspace.with_untracked(|workspace| {
             let mut slices: Vec<Vec<u64>> = Vec::new();
             let mut alerts_in_last = usize::MAX;
@@ -544,8 +589,10 @@ impl Desk {
     /// Shows the rows of a change's incidents and saves its records in one transaction.
     fn save(self, change: Change, write: Write) {
         let opening = self.opening.get_value();
+        let in_flight = InFlight::begin(self.status);
         spawn_local(async move {
             let saved = self.save_now(change, write).await;
+            drop(in_flight);
             if self.opening.try_get_value() != Some(opening) {
                 return;
             }
@@ -659,7 +706,10 @@ impl Desk {
             let write = self
                 .workspace
                 .with_untracked(|workspace| records_for(workspace, &change));
-            if let Err(error) = self.save_now(change, write).await {
+            let in_flight = InFlight::begin(self.status);
+            let saved = self.save_now(change, write).await;
+            drop(in_flight);
+            if let Err(error) = saved {
                 stale = true;
                 refused.push((number, error.to_string()));
             }
