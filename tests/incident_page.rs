@@ -310,6 +310,19 @@ async fn comments_keep_their_line_breaks_and_their_author_edits_and_deletes_them
             None
         )
     );
+    // The log words each: newest first, deleted, edited, added.
+    let headlines: Vec<String> = (1..=3)
+        .map(|row| {
+            text_of(
+                &container,
+                &format!(".activity tbody tr:nth-child({row}) td:nth-child(3)"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        headlines,
+        ["Comment deleted", "Comment edited", "Comment added"]
+    );
     clear_local_storage();
 }
 

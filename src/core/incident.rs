@@ -171,6 +171,19 @@ pub struct ActivityEntry {
     pub to: Option<String>,
 }
 
+impl ActivityEntry {
+    /// How the activity log heads the line: the kind of change, and for a comment whether it
+    /// was added, edited or deleted, which what it held before and after tells apart (the
+    /// stored kind is one for all three, so records of every schema read alike).
+    pub fn headline(&self) -> &'static str {
+        match (self.what, &self.from, &self.to) {
+            (Tracked::Comment, Some(_), Some(_)) => "Comment edited",
+            (Tracked::Comment, Some(_), None) => "Comment deleted",
+            (what, _, _) => what.label(),
+        }
+    }
+}
+
 /// Everything an incident holds, readable by anyone; only [`Incident`]'s methods change it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncidentData {
@@ -1261,6 +1274,7 @@ mod tests {
         assert_eq!(incident.comments[0].modified, at(11));
         let entry = incident.activity.last().unwrap();
         assert_eq!(entry.from.as_deref(), Some("Host isolated."));
+        assert_eq!(entry.headline(), "Comment edited");
 
         let edited = incident.clone();
         incident
@@ -1272,6 +1286,8 @@ mod tests {
             (entry.what, entry.from.as_deref(), entry.to.as_deref()),
             (Tracked::Comment, Some("Host isolated at 11:00."), None)
         );
+        assert_eq!(entry.headline(), "Comment deleted");
+        assert_eq!(incident.activity[1].headline(), "Comment added");
     }
 
     #[test]

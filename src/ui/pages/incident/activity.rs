@@ -23,7 +23,7 @@ pub fn ActivityLog(incident: Incident) -> impl IntoView {
                         <tr>
                             <td>{to_the_minute(entry.at)}</td>
                             <td>{entry.by.name.clone()}</td>
-                            <td>{entry.what.label()}</td>
+                            <td>{entry.headline()}</td>
                             <td>{entry.from.clone().unwrap_or_default()}</td>
                             <td>{entry.to.clone().unwrap_or_default()}</td>
                         </tr>
