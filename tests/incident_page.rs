@@ -395,3 +395,28 @@ async fn a_deleted_incident_comes_back_with_undo() {
     assert_eq!(reopened(&name).await.workspace, workspace);
     clear_local_storage();
 }
+
+#[wasm_bindgen_test]
+async fn a_refused_choice_leaves_the_select_showing_what_the_incident_holds() {
+    let (name, workspace) = saved_with_analyst("page-refused").await;
+    let incident = open_with_alerts(&workspace, 1);
+    let (number, severity) = (incident.number, incident.severity);
+    // Saved by a newer Vigil: the page opens read-only and refuses every change.
+    support::put_raw(&name, "meta", "meta", "{\"schemaVersion\": 7}").await;
+    let (container, _app) = open_page(&name, number).await;
+    let other = Severity::ALL
+        .iter()
+        .copied()
+        .find(|other| *other != severity)
+        .unwrap();
+    choose(&container, "#incident-severity", &other.to_string());
+    assert_eq!(
+        support::value_of(&container, "#incident-severity"),
+        severity.to_string()
+    );
+    until("the refusal shows", || {
+        text_of(&container, ".banners").contains("read-only")
+    })
+    .await;
+    clear_local_storage();
+}

@@ -30,9 +30,13 @@ where
             id=id
             prop:value=move || value.get().to_string()
             on:change:target=move |event| {
-                if let Ok(chosen) = event.target().value().parse::<T>() {
+                let select = event.target();
+                if let Ok(chosen) = select.value().parse::<T>() {
                     on_change.run(chosen);
                 }
+                // A choice that was refused leaves the value as it was: show that, never the
+                // refused one (an accepted choice is the value by now).
+                select.set_value(&value.get_untracked().to_string());
             }
         >
             {options
