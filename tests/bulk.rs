@@ -238,6 +238,31 @@ fn chosen_sorted(chosen: &[String]) -> Vec<u64> {
 }
 
 #[wasm_bindgen_test]
+async fn what_the_filter_hides_does_not_stay_ticked() {
+    let (_name, chosen, container, _app) = queue_with_ticked("bulk-hidden", 2).await;
+    type_into(&container, "#queue-search", &format!("#{}", chosen[0]));
+    until("the search shows the first alone", || {
+        queue_numbers(&container) == chosen[..1]
+    })
+    .await;
+    assert_eq!(
+        text_of(&container, ".selection-count"),
+        "1 incident selected"
+    );
+    // Showing it again does not tick it again: ticking is the analyst's.
+    type_into(&container, "#queue-search", "");
+    until("both show again", || {
+        queue_numbers(&container).contains(&chosen[1])
+    })
+    .await;
+    assert_eq!(
+        text_of(&container, ".selection-count"),
+        "1 incident selected"
+    );
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
 async fn keys_move_between_rows_tick_search_open_and_show_their_help() {
     let (_name, container, _app) = queue_listing("queue-keys", 2).await;
     let listed = queue_numbers(&container);

@@ -85,6 +85,26 @@ pub fn IncidentsPage() -> impl IntoView {
     let products = Memo::new(move |_| index.with(|index| index.products().to_vec()));
     let tags = Memo::new(move |_| index.with(|index| index.tags().to_vec()));
     let selected = RwSignal::new(BTreeSet::<u64>::new());
+    // Bulk actions act on what is ticked, so nothing the filter hides stays ticked: a Delete
+    // selected must never take an incident the analyst cannot see.
+    Effect::new(move |_| {
+        matching.with(|order| {
+            let ticked = selected.get_untracked();
+            if ticked.is_empty() {
+                return;
+            }
+            let still_shown: BTreeSet<u64> = desk.rows().with_untracked(|rows| {
+                order
+                    .iter()
+                    .map(|&index| rows[index].number)
+                    .filter(|number| ticked.contains(number))
+                    .collect()
+            });
+            if still_shown.len() < ticked.len() {
+                selected.set(still_shown);
+            }
+        });
+    });
     let active = RwSignal::new(None::<usize>);
     // A highlighted position means another incident once the order changes: start again.
     Effect::new(move |_| {
