@@ -185,6 +185,14 @@ async fn severity_owner_and_search_narrow_the_queue_and_a_shared_link_shows_the_
     })
     .await;
     assert_eq!(support::value_of(&container, "#queue-search"), "RECEPTION");
+
+    // A queue link followed while the queue shows (pasted, or from the history): it follows.
+    window().unwrap().location().set_hash("/incidents").unwrap();
+    until("the queue follows the address", || {
+        queue_numbers(&container) == everything
+    })
+    .await;
+    assert_eq!(support::value_of(&container, "#queue-search"), "");
     clear_local_storage();
 }
 

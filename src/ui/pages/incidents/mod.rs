@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 mod bulk;
 mod keyboard;
 
+use leptos::ev;
 use leptos::prelude::*;
 
 use self::bulk::BulkActions;
@@ -55,6 +56,17 @@ pub fn IncidentsPage() -> impl IntoView {
         // In place of the current entry: the back button leaves the queue, not a filter.
         let _ = window().location().replace(&href);
     };
+    // A queue link followed while the queue shows (pasted into the address bar, or from the
+    // history): the queue follows it. Its own changes leave the address as the filter says.
+    let listener = window_event_listener(ev::hashchange, move |_| {
+        let addressed = filter_in_address();
+        if filter.with_untracked(|filter| filter.to_query() != addressed.to_query())
+            && Route::from_hash(&window().location().hash().unwrap_or_default()) == Route::Incidents
+        {
+            filter.set(addressed);
+        }
+    });
+    on_cleanup(move || listener.remove());
     let me = Memo::new(move |_| {
         desk.workspace()
             .with(|workspace| workspace.team().analyst().map(|owner| owner.display_name()))
