@@ -148,8 +148,8 @@ impl IdbStore {
 
     /// Reads the workspace back; records that fail to decode are set aside, the rest loads. A
     /// workspace written by a newer Vigil opens read-only; one written by an older one is
-    /// migrated first: its incident records into chunks as they are, then its records to this
-    /// schema.
+    /// migrated first: its incident and link records into chunks as they are, then its records
+    /// to this schema.
     pub async fn load(&self) -> Result<Loaded, StoreError> {
         let (stored, unchunked) = self.read(&STORES).await?;
         let loaded = assemble(stored).map_err(|error| StoreError::Unreadable(error.to_string()))?;
