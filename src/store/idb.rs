@@ -3,12 +3,14 @@
 //! their links in chunks of consecutive numbers, `incidentChunks` and `clusterChunks`, see
 //! `record_chunks`; and the older layouts' `incidents`, `clusters` and `alerts`, read to move
 //! their records). Records are JSON (see `snapshot`) stored as UTF-8 bytes; each write is one
-//! read-write transaction, committed whole or not at all. Everything to write is computed before the transaction opens, since
-//! IndexedDB commits a transaction as soon as the event loop finds nothing pending in it.
-//! A request that is awaited is made a future (`into_future`) as it is issued: `idb` listens
-//! for its result from then on, and a result that arrived before would never be heard.
+//! read-write transaction, committed whole or not at all. Everything to write is computed
+//! before the transaction opens, since IndexedDB commits a transaction as soon as the event
+//! loop finds nothing pending in it. A request that is awaited is made a future
+//! (`into_future`) as it is issued: `idb` listens for its result from then on, and a result
+//! that arrived before would never be heard.
 
 use std::cell::Cell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::future::IntoFuture;
 
@@ -19,7 +21,8 @@ use idb::{
 use wasm_bindgen::JsValue;
 
 use super::record_chunks::{
-    CHUNKED, ChunkEdits, StoredChunks, chunk_store, key_of, stored_record, stored_text, texts_of,
+    CHUNKED, ChunkEdits, ChunkId, StoredChunks, chunk_holding, chunk_store, key_of, stored_record,
+    stored_text, texts_of,
 };
 use super::snapshot::{
     Loaded, META_KEY, StoreName, Stored, StoredQueue, StoredText, Write, assemble, read_queue,
@@ -167,54 +170,51 @@ impl IdbStore {
     /// kept one per number, as they were stored, to move into chunks.
     async fn read(&self, stores: &[StoreName]) -> Result<(Stored, Vec<Unchunked>), StoreError> {
         let read = |error: idb::Error| StoreError::Unreadable(error.to_string());
-        let names: Vec<&str> = stores
+        // Each kind's own object store and, for a chunked kind, its chunks.
+        let sources: Vec<(StoreName, &str, bool)> = stores
             .iter()
-            .flat_map(|store| [Some(store.as_str()), chunk_store(*store)])
+            .flat_map(|&store| {
+                let chunks = chunk_store(store).map(|name| (store, name, true));
+                [Some((store, store.as_str(), false)), chunks]
+            })
             .flatten()
             .collect();
+        let names: Vec<&str> = sources.iter().map(|(_, name, _)| *name).collect();
         let transaction = self
             .database
             .transaction(&names, TransactionMode::ReadOnly)
             .map_err(read)?;
         // Every read is issued before the first is awaited, so the browser serves them together.
-        let mut pending = Vec::with_capacity(names.len());
-        for name in names {
+        let mut pending = Vec::with_capacity(sources.len());
+        for (store, name, chunked) in sources {
             let object_store = transaction.object_store(name).map_err(read)?;
             let keys = object_store.get_all_keys(None, None).map_err(read)?;
             let values = object_store.get_all(None, None).map_err(read)?;
-            pending.push((name, keys.into_future(), values.into_future()));
+            pending.push((store, chunked, keys.into_future(), values.into_future()));
         }
-        let mut texts_by_store: Vec<(StoreName, Vec<StoredText>)> =
-            stores.iter().map(|store| (*store, Vec::new())).collect();
+        let mut by_store: BTreeMap<StoreName, Vec<StoredText>> = BTreeMap::new();
         let mut unchunked = Vec::new();
-        for (name, keys, values) in pending {
+        for (store, chunked, keys, values) in pending {
             let keys = keys.await.map_err(read)?;
             let values = values.await.map_err(read)?;
-            let Some((store, texts)) = texts_by_store
-                .iter_mut()
-                .find(|(store, _)| store.as_str() == name || chunk_store(*store) == Some(name))
-            else {
-                continue;
-            };
-            if chunk_store(*store) == Some(name) {
-                for (key, value) in keys.iter().zip(&values) {
-                    texts_of(key, value, texts);
-                }
-                continue;
-            }
+            let texts = by_store.entry(store).or_default();
             for (key, value) in keys.iter().zip(values) {
+                if chunked {
+                    texts_of(key, &value, texts);
+                    continue;
+                }
                 let key = key.as_string().unwrap_or_else(|| format!("{key:?}"));
                 // A value that is not text cannot be a record: it fails to decode and is set
                 // aside.
                 let json = stored_text(&value).unwrap_or_default();
-                if chunk_store(*store).is_some() && key.parse::<u64>().is_ok() {
-                    unchunked.push((*store, key.clone(), value));
+                if chunk_store(store).is_some() && key.parse::<u64>().is_ok() {
+                    unchunked.push((store, key.clone(), value));
                 }
                 texts.push(StoredText { key, json });
             }
         }
         let mut stored = Stored::default();
-        for (store, texts) in texts_by_store {
+        for (store, texts) in by_store {
             stored.add(store, texts);
         }
         Ok((stored, unchunked))
@@ -224,23 +224,16 @@ impl IdbStore {
     /// (one that does not decode stays set aside, in its chunk), in one transaction. A record
     /// whose key is not a number stays where it is, listed in the diagnostics.
     async fn move_into_chunks(&self, records: Vec<Unchunked>) -> Result<(), StoreError> {
-        if let Some(schema) = self.read_only.get() {
-            return Err(StoreError::ReadOnly { schema });
-        }
-        let mut edits = CHUNKED.map(|store| (store, ChunkEdits::default()));
+        let mut edits = ChunkEdits::default();
         for (store, key, value) in &records {
-            if let Some((_, edits)) = edits.iter_mut().find(|(kind, _)| kind == store) {
-                edits.file(key, Some(value.clone()))?;
-            }
+            edits.file(*store, key, Some(value.clone()))?;
         }
         let transaction = self
             .database
             .transaction(&OBJECT_STORES, TransactionMode::ReadWrite)
             .map_err(write_error)?;
-        for (store, edits) in edits {
-            let stored = read_chunks(&transaction, store, edits.chunks_with(std::iter::empty()));
-            put_chunks(&transaction, store, edits, &stored.await?).await?;
-        }
+        let stored = read_chunks(&transaction, edits.chunks().collect()).await?;
+        put_chunks(&transaction, edits, &stored).await?;
         for (store, key, _) in records {
             transaction
                 .object_store(store.as_str())
@@ -270,13 +263,13 @@ impl IdbStore {
         if let Some(schema) = self.read_only.get() {
             return Err(StoreError::ReadOnly { schema });
         }
-        let mut edits = CHUNKED.map(|store| (store, ChunkEdits::default()));
-        for (store, edits) in &mut edits {
-            for record in write.puts_into(*store) {
-                edits.put(&record)?;
+        let mut edits = ChunkEdits::default();
+        for store in CHUNKED {
+            for record in write.puts_into(store) {
+                edits.put(store, &record)?;
             }
-            for (_, key) in write.removed.iter().filter(|(name, _)| name == store) {
-                edits.file(key, None)?;
+            for (_, key) in write.removed.iter().filter(|(name, _)| *name == store) {
+                edits.file(store, key, None)?;
             }
         }
         let transaction = self
@@ -306,25 +299,21 @@ impl IdbStore {
         };
         // Each chunk is read before it is written over; the incidents' chunks also hold the
         // versions this write must still find. A replace finds nothing to read.
-        let mut stored_chunks = Vec::with_capacity(edits.len());
-        for (store, edits) in &edits {
-            let checked = expected
-                .iter()
-                .map(|(number, _)| *number)
-                .filter(|_| *store == StoreName::Incidents);
-            let chunks = if replace {
-                Vec::new()
-            } else {
-                edits.chunks_with(checked)
-            };
-            stored_chunks.push(read_chunks(&transaction, *store, chunks).await?);
-        }
-        let incident_chunks = &stored_chunks[CHUNKED
-            .iter()
-            .position(|store| *store == StoreName::Incidents)
-            .expect("incidents are chunked")];
+        let wanted = if replace {
+            BTreeSet::new()
+        } else {
+            edits
+                .chunks()
+                .chain(
+                    expected
+                        .iter()
+                        .map(|(number, _)| chunk_holding(StoreName::Incidents, *number)),
+                )
+                .collect()
+        };
+        let stored = read_chunks(&transaction, wanted).await?;
         let conflict = expected.into_iter().find(|(number, etag)| {
-            stored_record(incident_chunks, *number)
+            stored_record(&stored, StoreName::Incidents, *number)
                 .as_deref()
                 .and_then(stored_etag)
                 != *etag
@@ -345,11 +334,9 @@ impl IdbStore {
                 });
             }
         }
-        for ((store, edits), stored) in edits.into_iter().zip(&stored_chunks) {
-            if let Err(error) = put_chunks(&transaction, store, edits, stored).await {
-                let _ = transaction.abort();
-                return Err(error);
-            }
+        if let Err(error) = put_chunks(&transaction, edits, &stored).await {
+            let _ = transaction.abort();
+            return Err(error);
         }
         for store in STORES.into_iter().filter(|store| !CHUNKED.contains(store)) {
             let records = write.puts_into(store);
@@ -379,18 +366,17 @@ impl IdbStore {
 /// A record as layout 2 stored it, one per number: its kind, its key and its value untouched.
 type Unchunked = (StoreName, String, JsValue);
 
-/// Reads these chunks of a kind of record in a transaction, every request issued before the
-/// first is awaited.
+/// Reads these chunks in a transaction, every request issued before the first is awaited.
 async fn read_chunks(
     transaction: &Transaction,
-    store: StoreName,
-    chunks: Vec<u64>,
+    wanted: BTreeSet<ChunkId>,
 ) -> Result<StoredChunks, StoreError> {
-    let object_store = chunk_object_store(transaction, store)?;
-    let mut pending = Vec::with_capacity(chunks.len());
-    for chunk in chunks {
-        let request = object_store.get(key_of(chunk)).map_err(write_error)?;
-        pending.push((chunk, request.into_future()));
+    let mut pending = Vec::with_capacity(wanted.len());
+    for (store, chunk) in wanted {
+        let request = chunk_object_store(transaction, store)?
+            .get(key_of(chunk))
+            .map_err(write_error)?;
+        pending.push(((store, chunk), request.into_future()));
     }
     let mut stored = StoredChunks::new();
     for (chunk, request) in pending {
@@ -404,7 +390,7 @@ fn chunk_object_store(
     transaction: &Transaction,
     store: StoreName,
 ) -> Result<idb::ObjectStore, StoreError> {
-    let name = chunk_store(store).expect("only chunked kinds are read in chunks");
+    let name = chunk_store(store).expect("only chunked kinds are kept in chunks");
     transaction.object_store(name).map_err(write_error)
 }
 
@@ -412,16 +398,12 @@ fn chunk_object_store(
 /// left empty.
 async fn put_chunks(
     transaction: &Transaction,
-    store: StoreName,
     edits: ChunkEdits,
     stored: &StoredChunks,
 ) -> Result<(), StoreError> {
-    if edits.is_empty() {
-        return Ok(());
-    }
-    let object_store = chunk_object_store(transaction, store)?;
     let mut pacing = Pacing::new();
-    for (chunk, value) in edits.apply(store.as_str(), stored)? {
+    for ((store, chunk), value) in edits.apply(stored)? {
+        let object_store = chunk_object_store(transaction, store)?;
         match value {
             Some(value) => {
                 let request = object_store

@@ -30,9 +30,12 @@ pub(super) const fn chunk_store(store: StoreName) -> Option<&'static str> {
     }
 }
 
-/// The chunk holding a number's record.
-fn chunk_of(number: u64) -> u64 {
-    number / RECORDS_PER_CHUNK
+/// A chunk of one kind of record: the kind, and the chunk's number.
+pub(super) type ChunkId = (StoreName, u64);
+
+/// The chunk holding the record of `number` of kind `store`.
+pub(super) fn chunk_holding(store: StoreName, number: u64) -> ChunkId {
+    (store, number / RECORDS_PER_CHUNK)
 }
 
 /// The database key of a chunk, in the store's listing order.
@@ -41,7 +44,8 @@ pub(super) fn key_of(chunk: u64) -> JsValue {
 }
 
 /// The text of a stored value: the UTF-8 bytes Vigil writes, or a string (what schema 1 wrote).
-/// `None` for any other value, and for bytes that are not UTF-8.
+/// Bytes are half the size of a JavaScript string of the same text and cross into the database
+/// without conversion. `None` for any other value, and for bytes that are not UTF-8.
 pub(super) fn stored_text(value: &JsValue) -> Option<String> {
     if let Some(text) = value.as_string() {
         return Some(text);
@@ -79,58 +83,55 @@ fn as_chunk(value: &JsValue) -> Option<&Object> {
     is_chunk.then(|| value.unchecked_ref::<Object>())
 }
 
-/// The record of one number in the chunk values read for a write, if it is stored.
-pub(super) fn stored_record(chunks: &StoredChunks, number: u64) -> Option<String> {
-    let chunk = chunks.get(&chunk_of(number))?.as_ref()?;
+/// Chunk values as a write read them: `None` for a chunk not stored yet.
+pub(super) type StoredChunks = BTreeMap<ChunkId, Option<JsValue>>;
+
+/// The record of `number` of kind `store` in the chunk values read for a write, if it is
+/// stored.
+pub(super) fn stored_record(
+    chunks: &StoredChunks,
+    store: StoreName,
+    number: u64,
+) -> Option<String> {
+    let chunk = chunks.get(&chunk_holding(store, number))?.as_ref()?;
     let entry = Reflect::get(as_chunk(chunk)?, &JsValue::from_str(&number.to_string())).ok()?;
     stored_text(&entry)
 }
 
-/// Chunk values as a write read them: `None` for a chunk not stored yet.
-pub(super) type StoredChunks = BTreeMap<u64, Option<JsValue>>;
-
-/// What a write does to each chunk it touches: per number, the value to store or `None` to
-/// remove it.
+/// What a write does to the chunks of every chunked kind it touches: per number, the value to
+/// store or `None` to remove it.
 #[derive(Default)]
 pub(super) struct ChunkEdits {
-    by_chunk: BTreeMap<u64, Vec<(u64, Option<JsValue>)>>,
+    by_chunk: BTreeMap<ChunkId, Vec<(u64, Option<JsValue>)>>,
 }
 
 impl ChunkEdits {
-    /// Files one record to put (its stored value) or, with `None`, to remove.
-    pub(super) fn file(&mut self, key: &str, value: Option<JsValue>) -> Result<(), StoreError> {
+    /// Files one record of kind `store` to put (its stored value) or, with `None`, to remove.
+    pub(super) fn file(
+        &mut self,
+        store: StoreName,
+        key: &str,
+        value: Option<JsValue>,
+    ) -> Result<(), StoreError> {
         let number: u64 = key.parse().map_err(|_| {
             StoreError::WriteFailed(format!("a record's key {key:?} is not a number"))
         })?;
         self.by_chunk
-            .entry(chunk_of(number))
+            .entry(chunk_holding(store, number))
             .or_default()
             .push((number, value));
         Ok(())
     }
 
     /// Files a record's text to put.
-    pub(super) fn put(&mut self, record: &StoredText) -> Result<(), StoreError> {
+    pub(super) fn put(&mut self, store: StoreName, record: &StoredText) -> Result<(), StoreError> {
         let bytes = Uint8Array::from(record.json.as_bytes());
-        self.file(&record.key, Some(bytes.into()))
+        self.file(store, &record.key, Some(bytes.into()))
     }
 
-    /// Whether the write touches no record of this kind.
-    pub(super) fn is_empty(&self) -> bool {
-        self.by_chunk.is_empty()
-    }
-
-    /// The chunks touched, with those holding `numbers` too (whose records a write checks).
-    pub(super) fn chunks_with(&self, numbers: impl Iterator<Item = u64>) -> Vec<u64> {
-        let mut chunks: Vec<u64> = self
-            .by_chunk
-            .keys()
-            .copied()
-            .chain(numbers.map(chunk_of))
-            .collect();
-        chunks.sort_unstable();
-        chunks.dedup();
-        chunks
+    /// The chunks touched.
+    pub(super) fn chunks(&self) -> impl Iterator<Item = ChunkId> + '_ {
+        self.by_chunk.keys().copied()
     }
 
     /// Each touched chunk with its new value (`None`: it holds nothing now and is removed),
@@ -138,18 +139,18 @@ impl ChunkEdits {
     /// something else than Vigil: it is refused rather than written over, so nothing is lost.
     pub(super) fn apply(
         self,
-        store: &str,
         stored: &StoredChunks,
-    ) -> Result<Vec<(u64, Option<Object>)>, StoreError> {
+    ) -> Result<Vec<(ChunkId, Option<Object>)>, StoreError> {
         self.by_chunk
             .into_iter()
-            .map(|(chunk, entries)| {
-                let value = match stored.get(&chunk).and_then(Option::as_ref) {
+            .map(|((store, chunk), entries)| {
+                let value = match stored.get(&(store, chunk)).and_then(Option::as_ref) {
                     None => Object::new(),
                     Some(value) => as_chunk(value).cloned().ok_or_else(|| {
                         StoreError::WriteFailed(format!(
-                            "the saved record \"chunk {}\" of {store} is damaged and in the way; see Storage diagnostics",
-                            chunk_key(chunk)
+                            "the saved record \"chunk {}\" of {} is damaged and in the way; see Storage diagnostics",
+                            chunk_key(chunk),
+                            store.as_str()
                         ))
                     })?,
                 };
@@ -162,7 +163,7 @@ impl ChunkEdits {
                     applied.map_err(|error| StoreError::WriteFailed(format!("{error:?}")))?;
                 }
                 let holds_any = Object::keys(&value).length() > 0;
-                Ok((chunk, holds_any.then_some(value)))
+                Ok(((store, chunk), holds_any.then_some(value)))
             })
             .collect()
     }

@@ -80,7 +80,7 @@ pub struct StoredText {
 }
 
 /// Which store a record lives in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StoreName {
     /// The workspace's meta record.
     Meta,
