@@ -326,10 +326,7 @@ async fn leaving_while_a_change_is_being_saved_asks_first_and_not_once_it_is_sav
     })
     .unwrap();
     assert!(leaving_asks(), "the rename is not durable yet");
-    until("the rename is saved", || {
-        desk.status().read_untracked().saving == 0
-    })
-    .await;
+    until("the rename is saved", || !desk.saving()).await;
     assert!(!leaving_asks());
     let stored = reopened(&name).await.workspace;
     assert_eq!(

@@ -102,9 +102,6 @@ pub struct StorageStatus {
     pub conflict: Option<u64>,
     /// The last thing that went wrong, worded for the analyst.
     pub problem: Option<String>,
-    /// Changes made and not yet durable: leaving the page meanwhile would lose them, so the
-    /// browser asks first.
-    pub saving: usize,
 }
 
 impl Default for StorageStatus {
@@ -116,19 +113,18 @@ impl Default for StorageStatus {
             set_aside: Vec::new(),
             conflict: None,
             problem: None,
-            saving: 0,
         }
     }
 }
 
-/// One change counted in [`StorageStatus::saving`] from when it is made until its write has
-/// finished, however that ends.
-struct InFlight(RwSignal<StorageStatus>);
+/// One change counted in [`Desk::saving`] from when it is made until its write has finished,
+/// however that ends. The count is no signal: nothing shows it, so a save re-renders nothing.
+struct InFlight(StoredValue<usize>);
 
 impl InFlight {
-    fn begin(status: RwSignal<StorageStatus>) -> InFlight {
-        status.update(|status| status.saving += 1);
-        InFlight(status)
+    fn begin(count: StoredValue<usize>) -> InFlight {
+        count.update_value(|count| *count += 1);
+        InFlight(count)
     }
 }
 
@@ -137,7 +133,7 @@ impl Drop for InFlight {
         // The desk may be gone (its tab closed a page); then nobody is counting.
         let _ = self
             .0
-            .try_update(|status| status.saving = status.saving.saturating_sub(1));
+            .try_update_value(|count| *count = count.saturating_sub(1));
     }
 }
 
@@ -171,6 +167,8 @@ pub struct Desk {
     channel: StoredValue<Option<TabChannel>, LocalStorage>,
     /// Counts openings, so a slow open that a switch overtook does not land.
     opening: StoredValue<u64>,
+    /// Changes made and not yet durable: leaving the page meanwhile would lose them.
+    in_flight: StoredValue<usize>,
 }
 
 /// Now, by the browser's clock.
@@ -193,6 +191,7 @@ impl Desk {
             store: StoredValue::new_local(None),
             channel: StoredValue::new_local(None),
             opening: StoredValue::new(0),
+            in_flight: StoredValue::new(0),
         };
         provide_context(desk);
         desk.open_current();
@@ -204,15 +203,18 @@ impl Desk {
     /// change is still being saved, which leaving would lose.
     fn ask_before_leaving_unsaved(self) {
         let listener = window_event_listener(ev::beforeunload, move |event| {
-            if self
-                .status
-                .try_with_untracked(|status| status.saving > 0)
-                .unwrap_or(false)
-            {
+            if self.saving() {
                 event.prevent_default();
             }
         });
         on_cleanup(move || listener.remove());
+    }
+
+    /// Whether a change is still being saved, which leaving the page now would lose.
+    pub fn saving(self) -> bool {
+        self.in_flight
+            .try_get_value()
+            .is_some_and(|count| count > 0)
     }
 
     /// The desk provided by an ancestor.
@@ -302,7 +304,7 @@ impl Desk {
     pub fn import_workspace(self, raw_name: &str, workspace: Workspace) -> Result<(), NameError> {
         let name = self.catalog.read_untracked().check_name(raw_name)?;
         let catalog = self.catalog;
-        let in_flight = InFlight::begin(self.status);
+        let in_flight = InFlight::begin(self.in_flight);
         spawn_local(async move {
             let saved = match WorkspaceStore::open(&name).await {
                 Ok(store) => store.replace(records_of(&workspace)).await,
@@ -540,7 +542,7 @@ impl Desk {
     /// costs by the alert and one incident can hold hundreds.
     async fn commit_in_slices(self, change: Change) {
         // Counted from now: the change is made, and leaving while it is encoded would lose it.
-        let _in_flight = InFlight::begin(self.status);
+        let _in_flight = InFlight::begin(self.in_flight);
         let slices = self.workspace.with_untracked(|workspace| {
             let mut slices: Vec<Vec<u64>> = Vec::new();
             let mut alerts_in_last = usize::MAX;
@@ -589,10 +591,10 @@ impl Desk {
     /// Shows the rows of a change's incidents and saves its records in one transaction.
     fn save(self, change: Change, write: Write) {
         let opening = self.opening.get_value();
-        let in_flight = InFlight::begin(self.status);
+        // Counted from now, not from when the task first runs.
+        let in_flight = InFlight::begin(self.in_flight);
         spawn_local(async move {
-            let saved = self.save_now(change, write).await;
-            drop(in_flight);
+            let saved = self.save_now(change, write, in_flight).await;
             if self.opening.try_get_value() != Some(opening) {
                 return;
             }
@@ -612,8 +614,14 @@ impl Desk {
 
     /// Shows the rows of a change's incidents, saves its records in one transaction and, once
     /// saved, tells the other tabs; what the store refused otherwise. Without a store (the
-    /// workspace lives in memory) there is nothing to wait for.
-    async fn save_now(self, change: Change, write: Write) -> Result<(), StoreError> {
+    /// workspace lives in memory) there is nothing to wait for. The change stays counted as in
+    /// flight until this returns.
+    async fn save_now(
+        self,
+        change: Change,
+        write: Write,
+        _in_flight: InFlight,
+    ) -> Result<(), StoreError> {
         let touched: Vec<u64> = change.incidents.keys().copied().collect();
         self.workspace.with_untracked(|workspace| {
             self.rows
@@ -706,9 +714,9 @@ impl Desk {
             let write = self
                 .workspace
                 .with_untracked(|workspace| records_for(workspace, &change));
-            let in_flight = InFlight::begin(self.status);
-            let saved = self.save_now(change, write).await;
-            drop(in_flight);
+            let saved = self
+                .save_now(change, write, InFlight::begin(self.in_flight))
+                .await;
             if let Err(error) = saved {
                 stale = true;
                 refused.push((number, error.to_string()));
