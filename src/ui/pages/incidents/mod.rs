@@ -40,16 +40,21 @@ fn window_of(count: usize, scrolled: f64, viewport: f64) -> std::ops::Range<usiz
     start..end.max(start)
 }
 
-/// The queue's filter in the address bar right now.
-fn filter_in_address() -> QueueFilter {
-    QueueFilter::from_query(query_of(&window().location().hash().unwrap_or_default()))
+/// The address bar's fragment right now.
+fn address() -> String {
+    window().location().hash().unwrap_or_default()
+}
+
+/// The queue's filter an address names.
+fn filter_in(address: &str) -> QueueFilter {
+    QueueFilter::from_query(query_of(address))
 }
 
 /// Where analysts triage.
 #[component]
 pub fn IncidentsPage() -> impl IntoView {
     let desk = Desk::get();
-    let filter = RwSignal::new(filter_in_address());
+    let filter = RwSignal::new(filter_in(&address()));
     let change = move |edit: &dyn Fn(&mut QueueFilter)| {
         filter.update(|filter| edit(filter));
         let href = Route::Incidents.href_with(&filter.read_untracked().to_query());
@@ -59,10 +64,12 @@ pub fn IncidentsPage() -> impl IntoView {
     // A queue link followed while the queue shows (pasted into the address bar, or from the
     // history): the queue follows it. Its own changes leave the address as the filter says.
     let listener = window_event_listener(ev::hashchange, move |_| {
-        let addressed = filter_in_address();
-        if filter.with_untracked(|filter| filter.to_query() != addressed.to_query())
-            && Route::from_hash(&window().location().hash().unwrap_or_default()) == Route::Incidents
-        {
+        let address = address();
+        if Route::from_hash(&address) != Route::Incidents {
+            return;
+        }
+        let addressed = filter_in(&address);
+        if filter.with_untracked(|filter| filter.to_query() != addressed.to_query()) {
             filter.set(addressed);
         }
     });
