@@ -21,7 +21,7 @@ mod support;
 
 use support::{
     choose, clear_local_storage, click_button, mount_app, new_container, open_next, put_raw,
-    rename, reopened, saved_workspace, text_of, type_into, until, value_of,
+    rename, reopened, saved_workspace, text_of, type_into, until, until_opened, value_of,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -266,9 +266,9 @@ async fn the_analyst_says_who_they_are_once_and_the_workspace_keeps_it() {
     let name = saved_workspace("analyst").await;
     open_next(&name);
     let (container, app) = mount_app("#/workspaces");
-    until("the workspace opens", || {
-        !text_of(&container, ".banners").contains("Opening")
-            && container.query_selector("#analyst-name").unwrap().is_some()
+    until_opened(&container).await;
+    until("the analyst's fields show", || {
+        container.query_selector("#analyst-name").unwrap().is_some()
     })
     .await;
     type_into(&container, "#analyst-name", "  ");

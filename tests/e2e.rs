@@ -169,14 +169,27 @@ async fn read_log(client: &Client, kind: &'static str) -> Vec<Value> {
 }
 
 /// Waits for the page's `<h1>` to read `text`.
-async fn expect_heading(client: &Client, text: &str) {
-    let xpath = format!("//h1[normalize-space()='{text}']");
+/// How long a step waits for the page before the test gives up.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// What `locator` finds once it is on the page, waiting up to `within` (after a reload, the app
+/// mounts only once its Wasm has compiled).
+async fn wait_for(
+    client: &Client,
+    locator: Locator<'_>,
+    within: Duration,
+) -> fantoccini::elements::Element {
     client
         .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::XPath(&xpath))
+        .at_most(within)
+        .for_element(locator)
         .await
-        .unwrap_or_else(|error| panic!("no heading {text:?}: {error}"));
+        .unwrap_or_else(|error| panic!("nothing at {locator:?}: {error}"))
+}
+
+async fn expect_heading(client: &Client, text: &str) {
+    let xpath = format!("//h1[normalize-space()='{text}']");
+    wait_for(client, Locator::XPath(&xpath), PATIENCE).await;
 }
 
 async fn click_link(client: &Client, text: &str) {
@@ -192,14 +205,8 @@ async fn click_link(client: &Client, text: &str) {
 async fn walk_through_the_shell(client: &Client, base: &str) {
     // A shared link to an incident opens that incident, straight from the static server.
     client.goto(&format!("{base}#/incidents/42")).await.unwrap();
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::XPath(
-            "//h1[starts-with(normalize-space(), 'Incident 42')]",
-        ))
-        .await
-        .unwrap_or_else(|error| panic!("no heading for incident 42: {error}"));
+    let heading = "//h1[starts-with(normalize-space(), 'Incident 42')]";
+    wait_for(client, Locator::XPath(heading), PATIENCE).await;
     assert_eq!(client.title().await.unwrap(), "Incident 42 · Vigil");
 
     click_link(client, "Incidents").await;
@@ -220,7 +227,7 @@ async fn walk_through_the_shell(client: &Client, base: &str) {
 
 /// Waits for the element `css` finds to read `text`.
 async fn expect_text(client: &Client, css: &str, text: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + PATIENCE;
     loop {
         let shown = match client.find(Locator::Css(css)).await {
             Ok(element) => element.text().await.unwrap_or_default(),
@@ -317,7 +324,7 @@ async fn click_button(client: &Client, text: &str) {
 /// when it never does, says what the address and the queue's count were.
 async fn expect_in_queue(client: &Client, title: &str, listed: bool) {
     let xpath = format!("//table[contains(@class, 'queue')]//td[normalize-space()='{title}']");
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + PATIENCE;
     while client.find(Locator::XPath(&xpath)).await.is_ok() != listed {
         if Instant::now() >= deadline {
             let address = client.current_url().await.map(|url| url.to_string());
@@ -362,12 +369,8 @@ async fn create_incident(
         choose(client, css, value).await;
     }
     click_button(client, "Create").await;
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::XPath("//div[contains(@class, 'created')]"))
-        .await
-        .unwrap_or_else(|error| panic!("no confirmation: {error}"));
+    let confirmation = "//div[contains(@class, 'created')]";
+    wait_for(client, Locator::XPath(confirmation), PATIENCE).await;
 }
 
 /// Waits until the workspace has loaded: no "Opening the workspace…" banner any more.
@@ -397,20 +400,9 @@ async fn expect_saved(client: &Client, name: &str) {
     assert_eq!(outcome, Value::Null, "waiting for the saves of {name}");
 }
 
-/// Finds what `css` finds once it is on the page (after a reload, the app mounts only once its
-/// Wasm has compiled).
-async fn wait_for_css(client: &Client, css: &str) -> fantoccini::elements::Element {
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|error| panic!("nothing at {css}: {error}"))
-}
-
 /// Waits until nothing on the page matches `locator`.
 async fn expect_gone(client: &Client, locator: Locator<'_>) {
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + PATIENCE;
     while client.find(locator).await.is_ok() {
         assert!(
             Instant::now() < deadline,
@@ -440,7 +432,7 @@ async fn create_filter_bulk_close_and_reload(client: &Client, base: &str) {
         create_incident(client, base, &[("#incident-title", title)], &[]).await;
     }
     client.goto(&format!("{base}#/incidents")).await.unwrap();
-    wait_for_css(client, "#queue-search").await;
+    wait_for(client, Locator::Css("#queue-search"), PATIENCE).await;
     type_in(client, "#queue-search", "bulk flow").await;
     for title in TITLES {
         expect_in_queue(client, title, true).await;
@@ -459,7 +451,7 @@ async fn create_filter_bulk_close_and_reload(client: &Client, base: &str) {
         checkbox.click().await.unwrap();
     }
     click_button(client, "Close selected").await;
-    wait_for_css(client, "#dialog-classification").await;
+    wait_for(client, Locator::Css("#dialog-classification"), PATIENCE).await;
     // The dialog is modal: focus is inside it, and Escape cancels it as Cancel does.
     let focus_in_dialog = client
         .execute(
@@ -479,7 +471,7 @@ async fn create_filter_bulk_close_and_reload(client: &Client, base: &str) {
         .unwrap();
     expect_gone(client, Locator::Css("#dialog-classification")).await;
     click_button(client, "Close selected").await;
-    wait_for_css(client, "#dialog-classification").await;
+    wait_for(client, Locator::Css("#dialog-classification"), PATIENCE).await;
     choose(client, "#dialog-classification", "benign-positive").await;
     click_css(client, "[role=dialog] .actions button").await;
     expect_text(client, ".bulk-outcome", "2 of 2 incidents closed.").await;
@@ -489,7 +481,7 @@ async fn create_filter_bulk_close_and_reload(client: &Client, base: &str) {
 
     expect_saved(client, "Demo").await;
     client.refresh().await.unwrap();
-    let search = wait_for_css(client, "#queue-search").await;
+    let search = wait_for(client, Locator::Css("#queue-search"), PATIENCE).await;
     assert_eq!(
         search.prop("value").await.unwrap().as_deref(),
         Some("bulk flow")
@@ -512,7 +504,7 @@ async fn create_filter_bulk_close_and_reload(client: &Client, base: &str) {
 
 /// The "of N" of the queue's count: how many incidents the workspace has, once it has loaded.
 async fn queue_total(client: &Client) -> String {
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + PATIENCE;
     loop {
         let text = client
             .find(Locator::Css(".queue-count"))
@@ -578,12 +570,9 @@ async fn create_incidents_and_find_them(client: &Client, base: &str) {
 /// Waits until the demo workspace has been filled and shown, and returns its summary line.
 async fn wait_for_demo(client: &Client) -> String {
     let xpath = "//p[contains(@class, 'workspace-summary') and contains(., '1965 alerts')]";
-    client
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::XPath(xpath))
+    // Filling the demo workspace takes longer than a step.
+    wait_for(client, Locator::XPath(xpath), Duration::from_secs(30))
         .await
-        .unwrap_or_else(|error| panic!("the demo workspace did not show: {error}"))
         .text()
         .await
         .unwrap()

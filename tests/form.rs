@@ -14,7 +14,7 @@ mod support;
 
 use support::{
     answer_confirm, choose, clear_local_storage, click_button, mount_app, open_next, reopened,
-    saved_workspace, text_of, type_into, until, value_of,
+    saved_workspace, text_of, type_into, until, until_opened, value_of,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -24,12 +24,12 @@ async fn form(test: &str) -> (String, HtmlElement, impl Drop) {
     let name = saved_workspace(test).await;
     open_next(&name);
     let (container, app) = mount_app("#/incidents/new");
-    until("the workspace opens", || {
-        !text_of(&container, ".banners").contains("Opening")
-            && container
-                .query_selector("#incident-title")
-                .unwrap()
-                .is_some()
+    until_opened(&container).await;
+    until("the form shows", || {
+        container
+            .query_selector("#incident-title")
+            .unwrap()
+            .is_some()
     })
     .await;
     (name, container, app)

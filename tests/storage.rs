@@ -379,7 +379,7 @@ async fn legacy_database(
 
 /// The records of a fixture saved by an older Vigil (`tests/fixtures/store/`), from these
 /// stores.
-fn fixture_records(fixture: &str, stores: &[&str]) -> Vec<(&'static str, String, String)> {
+fn fixture_records(fixture: &str, stores: &[&'static str]) -> Vec<(&'static str, String, String)> {
     let fixture: serde_json::Value = serde_json::from_str(fixture).unwrap();
     let text = |store: &'static str, text: &serde_json::Value| {
         (
@@ -389,12 +389,7 @@ fn fixture_records(fixture: &str, stores: &[&str]) -> Vec<(&'static str, String,
         )
     };
     let mut records = vec![text("meta", &fixture["meta"])];
-    for store in stores {
-        let store: &'static str = StoreName::ALL
-            .into_iter()
-            .map(StoreName::as_str)
-            .find(|name| name == store)
-            .unwrap();
+    for &store in stores {
         for record in fixture[store].as_array().unwrap() {
             records.push(text(store, record));
         }
