@@ -85,20 +85,32 @@ impl EntityKind {
     /// Reads a kind as either API spells it: the REST `kind` (`Account`, `FileHash`) or the Log
     /// Analytics `Type` (`account`, `filehash`, `mailMessage`, `dns`, `cloud-application`).
     pub fn parse(text: &str) -> Option<EntityKind> {
-        let folded: String = text
-            .chars()
-            .filter(|character| !matches!(character, '-' | '_' | ' '))
-            .flat_map(char::to_lowercase)
-            .collect();
-        match folded.as_str() {
-            "dns" => Some(EntityKind::DnsResolution),
-            "azureresource" | "resource" => Some(EntityKind::AzureResource),
-            "cloudapplication" | "cloudapp" => Some(EntityKind::CloudApplication),
-            "securitygroup" | "group" => Some(EntityKind::SecurityGroup),
-            other => EntityKind::ALL
-                .into_iter()
-                .find(|kind| kind.as_str().eq_ignore_ascii_case(other)),
-        }
+        // Compared without building a folded copy: this runs for every entity of every alert.
+        let spelled = |name: &str| {
+            let mut letters = text
+                .bytes()
+                .filter(|byte| !matches!(byte, b'-' | b'_' | b' '))
+                .map(|byte| byte.to_ascii_lowercase());
+            name.bytes()
+                .map(|byte| byte.to_ascii_lowercase())
+                .all(|expected| letters.next() == Some(expected))
+                && letters.next().is_none()
+        };
+        const ALIASES: [(&str, EntityKind); 4] = [
+            ("dns", EntityKind::DnsResolution),
+            ("resource", EntityKind::AzureResource),
+            ("cloudapp", EntityKind::CloudApplication),
+            ("group", EntityKind::SecurityGroup),
+        ];
+        EntityKind::ALL
+            .into_iter()
+            .find(|kind| spelled(kind.as_str()))
+            .or_else(|| {
+                ALIASES
+                    .into_iter()
+                    .find(|(alias, _)| spelled(alias))
+                    .map(|(_, kind)| kind)
+            })
     }
 }
 
@@ -276,14 +288,17 @@ pub fn fold(text: &str) -> String {
     folded
 }
 
-/// Appends `text` trimmed and case-folded; ASCII (nearly every name) needs no second buffer.
+/// Appends `text` trimmed and case-folded.
 fn push_folded(out: &mut String, text: &str) {
-    let text = text.trim();
+    push_lowercase(out, text.trim());
+}
+
+/// Appends `text` lower-cased; ASCII (nearly every name) is copied and lowered in place.
+fn push_lowercase(out: &mut String, text: &str) {
     if text.is_ascii() {
-        out.extend(
-            text.bytes()
-                .map(|byte| char::from(byte.to_ascii_lowercase())),
-        );
+        let start = out.len();
+        out.push_str(text);
+        out[start..].make_ascii_lowercase();
     } else {
         out.push_str(&text.to_lowercase());
     }
@@ -340,13 +355,13 @@ pub fn normalize_url(text: &str) -> Option<String> {
     if host.is_empty() {
         return None;
     }
-    Some(format!(
-        "{}://{}{}{}",
-        scheme.to_ascii_lowercase(),
-        user_info,
-        host.to_lowercase(),
-        tail
-    ))
+    let mut url = String::with_capacity(trimmed.len());
+    push_lowercase(&mut url, scheme);
+    url.push_str("://");
+    url.push_str(user_info);
+    push_lowercase(&mut url, host);
+    url.push_str(tail);
+    Some(url)
 }
 
 /// Hash algorithms Sentinel names, with the hex length of their digests.
@@ -356,13 +371,18 @@ const HASH_ALGORITHMS: [(&str, usize); 4] =
 /// A hash as `ALGORITHM:hex`, hex lower-cased; `None` for an unknown algorithm or a value that
 /// is not hex of the algorithm's length.
 pub fn normalize_hash(algorithm: &str, value: &str) -> Option<String> {
-    let algorithm = algorithm.trim().to_ascii_uppercase();
+    let algorithm = algorithm.trim();
     let (name, length) = HASH_ALGORITHMS
         .into_iter()
-        .find(|(name, _)| *name == algorithm)?;
+        .find(|(name, _)| name.eq_ignore_ascii_case(algorithm))?;
     let value = value.trim();
-    (value.len() == length && value.bytes().all(|byte| byte.is_ascii_hexdigit()))
-        .then(|| format!("{name}:{}", value.to_ascii_lowercase()))
+    (value.len() == length && value.bytes().all(|byte| byte.is_ascii_hexdigit())).then(|| {
+        let mut key = String::with_capacity(name.len() + 1 + length);
+        key.push_str(name);
+        key.push(':');
+        push_lowercase(&mut key, value);
+        key
+    })
 }
 
 /// An entity as an alert reports it: its kind and the properties Sentinel's entity schema gives
@@ -454,6 +474,13 @@ impl Entity {
     /// the entity is shown but never used to correlate.
     pub fn strong_keys(&self) -> Vec<EntityKey> {
         let mut keys = Vec::new();
+        self.push_strong_keys(&mut keys);
+        keys
+    }
+
+    /// Appends [`Entity::strong_keys`] to `keys`: the correlation core gathers an alert's keys
+    /// into one list rather than one list per entity.
+    pub fn push_strong_keys(&self, keys: &mut Vec<EntityKey>) {
         let mut add = |identifier: Identifier, value: Option<String>| {
             if let Some(value) = value {
                 keys.push(EntityKey {
@@ -584,7 +611,6 @@ impl Entity {
                 );
             }
         }
-        keys
     }
 
     /// The first strong key of each related entity of a kind (a host's best identifier, each of
@@ -631,7 +657,16 @@ mod tests {
             EntityKind::parse("cloud-application"),
             Some(EntityKind::CloudApplication)
         );
+        assert_eq!(
+            EntityKind::parse("Security Group"),
+            Some(EntityKind::SecurityGroup)
+        );
+        assert_eq!(EntityKind::parse("FILE_HASH"), Some(EntityKind::FileHash));
         assert_eq!(EntityKind::parse("spaceship"), None);
+        // The whole name must match, not a part of it or more than it.
+        assert_eq!(EntityKind::parse("accounts"), None);
+        assert_eq!(EntityKind::parse("accoun"), None);
+        assert_eq!(EntityKind::parse(""), None);
     }
 
     #[test]

@@ -706,12 +706,12 @@ fn own_comment<'a>(
 
 /// `text` cut to at most `max` characters, so a long alert name still makes a valid title.
 fn clip(text: &str, max: usize) -> String {
-    text.trim()
-        .chars()
-        .take(max)
-        .collect::<String>()
-        .trim_end()
-        .to_owned()
+    let text = text.trim();
+    let end = text
+        .char_indices()
+        .nth(max)
+        .map_or(text.len(), |(index, _)| index);
+    text[..end].trim_end().to_owned()
 }
 
 /// The changes the correlation core makes. They quote no etag: they happen inside one workspace

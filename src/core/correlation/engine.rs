@@ -137,15 +137,16 @@ type Settled = Result<Outcome, (AlertIx, bool)>;
 /// Every strong key of an alert's entities and of the entities they refer to.
 fn entity_keys(entities: &[Entity], into: &mut Vec<EntityKey>) {
     for entity in entities {
-        into.extend(entity.strong_keys());
+        entity.push_strong_keys(into);
         entity_keys(&entity.related, into);
     }
 }
 
-/// The readable parts a grouping compares, or `None` when the source does not group.
-fn grouping_parts(
+/// The readable parts a grouping compares, or `None` when it compares entities themselves
+/// (`SharedEntity`). The alert's keys are gathered only for a grouping that compares them.
+fn grouping_parts<'k>(
     alert: &Alert,
-    keys: &[&EntityKey],
+    keys: impl FnOnce() -> Vec<&'k EntityKey>,
     grouping: &GroupingSettings,
 ) -> Option<String> {
     let joined = |keys: &mut dyn Iterator<Item = &&EntityKey>| {
@@ -156,8 +157,9 @@ fn grouping_parts(
     match &grouping.matching {
         Matching::SharedEntity => None,
         Matching::AnyAlert => Some(String::new()),
-        Matching::AllEntities => Some(format!("entities [{}]", joined(&mut keys.iter()))),
+        Matching::AllEntities => Some(format!("entities [{}]", joined(&mut keys().iter()))),
         Matching::Selected(selection) => {
+            let keys = keys();
             let mut parts: Vec<String> = selection
                 .kinds
                 .iter()
@@ -183,21 +185,23 @@ impl Correlation {
     /// strong identifier (shown, never correlated).
     fn register(&mut self, alert: Alert, warnings: &mut Vec<Warning>) -> AlertIx {
         let (entity_keys, unidentified) = self.intern_entity_keys(&alert);
-        // Positions are the record's own, counting the entities left out for an unknown kind.
-        let left_out: Vec<usize> = warnings.iter().map(Warning::position).collect();
-        let positions: Vec<usize> = (1..)
-            .filter(|position| !left_out.contains(position))
-            .take(alert.entities.len())
-            .collect();
-        warnings.extend(
-            unidentified
-                .into_iter()
-                .map(|index| Warning::NotIdentifying {
-                    position: positions[index],
-                    kind: alert.entities[index].kind,
-                }),
-        );
-        warnings.sort_by_key(Warning::position);
+        if !unidentified.is_empty() {
+            // Positions are the record's own, counting the entities left out for an unknown kind.
+            let left_out: Vec<usize> = warnings.iter().map(Warning::position).collect();
+            let positions: Vec<usize> = (1..)
+                .filter(|position| !left_out.contains(position))
+                .take(alert.entities.len())
+                .collect();
+            warnings.extend(
+                unidentified
+                    .into_iter()
+                    .map(|index| Warning::NotIdentifying {
+                        position: positions[index],
+                        kind: alert.entities[index].kind,
+                    }),
+            );
+            warnings.sort_by_key(Warning::position);
+        }
         let grouping = self.group_by(&alert, &entity_keys);
         let time = alert.start.timestamp_millis();
         self.file(alert, time, entity_keys, grouping)
@@ -210,7 +214,7 @@ impl Correlation {
         let mut unidentified = Vec::new();
         for (index, entity) in alert.entities.iter().enumerate() {
             let before = strong.len();
-            strong.extend(entity.strong_keys());
+            entity.push_strong_keys(&mut strong);
             if strong.len() == before {
                 unidentified.push(index);
             }
@@ -231,14 +235,16 @@ impl Correlation {
         if !grouping.enabled {
             return GroupBy::Nothing;
         }
-        let strong: Vec<&EntityKey> = entity_keys
-            .iter()
-            .filter_map(|key| match self.keys.key(*key) {
-                CorrelationKey::Entity(key) => Some(key),
-                CorrelationKey::Grouping { .. } => None,
-            })
-            .collect();
-        let Some(parts) = grouping_parts(alert, &strong, grouping) else {
+        let strong = || {
+            entity_keys
+                .iter()
+                .filter_map(|key| match self.keys.key(*key) {
+                    CorrelationKey::Entity(key) => Some(key),
+                    CorrelationKey::Grouping { .. } => None,
+                })
+                .collect()
+        };
+        let Some(parts) = grouping_parts(alert, strong, grouping) else {
             return GroupBy::Entities;
         };
         let detection = [&alert.details.alert_type, &alert.details.display_name]
@@ -382,7 +388,7 @@ impl Workspace {
             first_opened: self.next_number,
         };
         let mut first_record: FxHashMap<String, usize> = FxHashMap::default();
-        let mut fresh = Vec::new();
+        let mut fresh = Vec::with_capacity(batch.len());
         let mut settled: Vec<(usize, String, Settled)> = Vec::new();
         for (position, raw) in batch.into_iter().enumerate() {
             let record = position + 1;
@@ -401,7 +407,7 @@ impl Workspace {
                 Ok((alert, warnings)) => match self.correlation.by_id.get(&alert.id) {
                     Some(&known) => Err((known, self.update_alert(known, alert, &mut run))),
                     None => {
-                        fresh.push(Some((record, alert, warnings)));
+                        fresh.push(Some((record, given_id, alert, warnings)));
                         continue;
                     }
                 },
@@ -409,7 +415,7 @@ impl Workspace {
             settled.push((record, given_id, outcome));
         }
         // Canonical order, sorting positions rather than moving whole alerts around.
-        let alert_at = |position: usize| &fresh[position].as_ref().expect("not yet taken").1;
+        let alert_at = |position: usize| &fresh[position].as_ref().expect("not yet taken").2;
         let mut order: Vec<(DateTime<Utc>, usize)> = (0..fresh.len())
             .map(|position| (alert_at(position).start, position))
             .collect();
@@ -422,8 +428,7 @@ impl Workspace {
         let mut late = Vec::new();
         let mut accepted = Vec::with_capacity(fresh.len());
         for (_, position) in order {
-            let (record, alert, mut warnings) = fresh[position].take().expect("each once");
-            let id = alert.id.clone();
+            let (record, id, alert, mut warnings) = fresh[position].take().expect("each once");
             let index = self.correlation.register(alert, &mut warnings);
             if self.correlation.is_late(index) {
                 late.push(index);
