@@ -228,36 +228,56 @@ const SOURCE_PREFIXES: [(&str, &str); 12] = [
     ("sn", "Microsoft Sentinel"),
 ];
 
-impl Alert {
-    /// Checks a raw alert: refused outright for a missing id or time, a time too far ahead of
-    /// `now` or an absurd number of entities; otherwise taken with warnings for entities of an
-    /// unknown kind (left out). Entities without a strong identifier are found when the
-    /// correlation core computes the keys, which it does once.
-    pub fn check(raw: RawAlert, now: DateTime<Utc>) -> Result<(Alert, Vec<Warning>), Rejection> {
-        let RawAlert {
-            id,
-            start,
-            entities,
-            details,
-        } = raw;
-        let id = if id.trim().len() == id.len() {
-            id
-        } else {
-            id.trim().to_owned()
-        };
+impl RawAlert {
+    /// Its start time if it can be taken in, else why not: a missing id or time, a time too
+    /// far ahead of `now` or an absurd number of entities. Read without taking anything from
+    /// it, so a batch can be sorted and checked for repeated ids before any alert is built.
+    pub fn admission(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>, Rejection> {
+        let id = self.checked_id();
         if id.is_empty() {
             return Err(Rejection::MissingId);
         }
         if id.chars().count() > MAX_ID_CHARS {
             return Err(Rejection::IdTooLong);
         }
-        let start = start.ok_or(Rejection::MissingTime)?;
+        let start = self.start.ok_or(Rejection::MissingTime)?;
         if start > now + Duration::hours(FUTURE_TOLERANCE_HOURS) {
             return Err(Rejection::FutureTime { start });
         }
-        let count = entities.iter().map(RawEntity::count).sum();
+        let count = self.entities.iter().map(RawEntity::count).sum();
         if count > MAX_ENTITIES_PER_ALERT {
             return Err(Rejection::TooManyEntities { count });
+        }
+        Ok(start)
+    }
+
+    /// The id the alert is known by once checked: the given one, trimmed.
+    pub fn checked_id(&self) -> &str {
+        self.id.trim()
+    }
+}
+
+impl Alert {
+    /// Checks a raw alert: refused outright for the reasons of [`RawAlert::admission`];
+    /// otherwise taken with warnings for entities of an unknown kind (left out). Entities
+    /// without a strong identifier are found when the correlation core computes the keys,
+    /// which it does once.
+    pub fn check(raw: RawAlert, now: DateTime<Utc>) -> Result<(Alert, Vec<Warning>), Rejection> {
+        let start = raw.admission(now)?;
+        Ok(Alert::admit(raw, start))
+    }
+
+    /// Builds the alert from a raw one that [`RawAlert::admission`] took in at `start`, with
+    /// warnings for entities of an unknown kind (left out).
+    pub(crate) fn admit(raw: RawAlert, start: DateTime<Utc>) -> (Alert, Vec<Warning>) {
+        let RawAlert {
+            mut id,
+            entities,
+            details,
+            ..
+        } = raw;
+        if id.trim().len() != id.len() {
+            id = id.trim().to_owned();
         }
         let mut warnings = Vec::new();
         let mut checked = Vec::with_capacity(entities.len());
@@ -270,15 +290,13 @@ impl Alert {
                 }),
             }
         }
-        Ok((
-            Alert {
-                id,
-                start,
-                entities: checked,
-                details,
-            },
-            warnings,
-        ))
+        let alert = Alert {
+            id,
+            start,
+            entities: checked,
+            details,
+        };
+        (alert, warnings)
     }
 
     /// The product named by the id's prefix (`da…` is Defender for Endpoint), when it has one.

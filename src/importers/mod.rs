@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::core::alert::{Alert, RawAlert};
+use crate::core::alert::RawAlert;
 use crate::core::incident::Incident;
 use crate::core::workspace::Workspace;
 use crate::sentinel::{ImportContext, import_incidents};
@@ -404,12 +404,13 @@ impl AlertChecker {
     fn take(&mut self, parsed: Parsed) {
         self.problems.extend(parsed.problems);
         for (record, alert) in parsed.alerts {
-            let refusal = match Alert::check(alert.clone(), self.now) {
+            let refusal = match alert.admission(self.now) {
                 Err(rejection) => Some(rejection.to_string()),
-                Ok((checked, _)) => match self.first_record.get(&checked.id) {
+                Ok(_) => match self.first_record.get(alert.checked_id()) {
                     Some(first) => Some(format!("the same alert id as record {first}")),
                     None => {
-                        self.first_record.insert(checked.id, record);
+                        self.first_record
+                            .insert(alert.checked_id().to_owned(), record);
                         None
                     }
                 },

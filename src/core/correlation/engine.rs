@@ -134,6 +134,16 @@ impl Run<'_> {
 /// A record settled before placement: refused, or a known id and whether it changed.
 type Settled = Result<Outcome, (AlertIx, bool)>;
 
+/// What a record of a batch is, decided before anything is taken from it.
+enum Admission {
+    /// Refused.
+    Rejected(Rejection),
+    /// An alert already stored (at this index), to be updated; it starts then.
+    Known(AlertIx, DateTime<Utc>),
+    /// A new alert, starting then.
+    Fresh(DateTime<Utc>),
+}
+
 /// Every strong key of an alert's entities and of the entities they refer to.
 fn entity_keys(entities: &[Entity], into: &mut Vec<EntityKey>) {
     for entity in entities {
@@ -387,55 +397,48 @@ impl Workspace {
             settled_refusals: FxHashSet::default(),
             first_opened: self.next_number,
         };
-        let mut first_record: FxHashMap<String, usize> = FxHashMap::default();
-        let mut fresh = Vec::with_capacity(batch.len());
+        let mut batch = batch;
+        let admissions = self.admit_in_batch_order(&batch, context.now);
+        // Refused and known records are settled in batch order; new alerts wait, as positions
+        // in the batch, to be built one at a time in canonical order.
         let mut settled: Vec<(usize, String, Settled)> = Vec::new();
-        for (position, raw) in batch.into_iter().enumerate() {
+        let mut fresh: Vec<(DateTime<Utc>, usize)> = Vec::with_capacity(batch.len());
+        for (position, admission) in admissions.into_iter().enumerate() {
             let record = position + 1;
-            let given_id = raw.id.clone();
-            let checked = Alert::check(raw, context.now).and_then(|(alert, warnings)| {
-                match first_record.get(&alert.id) {
-                    Some(&first_record) => Err(Rejection::DuplicateInBatch { first_record }),
-                    None => {
-                        first_record.insert(alert.id.clone(), record);
-                        Ok((alert, warnings))
-                    }
+            match admission {
+                Admission::Rejected(rejection) => {
+                    let given_id = std::mem::take(&mut batch[position].id);
+                    settled.push((record, given_id, Ok(Outcome::Rejected(rejection))));
                 }
-            });
-            let outcome = match checked {
-                Err(rejection) => Ok(Outcome::Rejected(rejection)),
-                Ok((alert, warnings)) => match self.correlation.by_id.get(&alert.id) {
-                    Some(&known) => Err((known, self.update_alert(known, alert, &mut run))),
-                    None => {
-                        fresh.push(Some((record, given_id, alert, warnings)));
-                        continue;
-                    }
-                },
-            };
-            settled.push((record, given_id, outcome));
+                Admission::Known(known, start) => {
+                    let raw = std::mem::take(&mut batch[position]);
+                    let given_id = raw.id.clone();
+                    let (alert, _) = Alert::admit(raw, start);
+                    let changed = self.update_alert(known, alert, &mut run);
+                    settled.push((record, given_id, Err((known, changed))));
+                }
+                Admission::Fresh(start) => fresh.push((start, position)),
+            }
         }
-        // Canonical order, sorting positions rather than moving whole alerts around.
-        let alert_at = |position: usize| &fresh[position].as_ref().expect("not yet taken").2;
-        let mut order: Vec<(DateTime<Utc>, usize)> = (0..fresh.len())
-            .map(|position| (alert_at(position).start, position))
-            .collect();
-        order.sort_unstable_by(|(start_a, a), (start_b, b)| {
+        fresh.sort_unstable_by(|(start_a, a), (start_b, b)| {
             start_a
                 .cmp(start_b)
-                .then_with(|| alert_at(*a).id.cmp(&alert_at(*b).id))
+                .then_with(|| batch[*a].checked_id().cmp(batch[*b].checked_id()))
         });
         self.correlation.reserve(fresh.len());
         let mut late = Vec::new();
         let mut accepted = Vec::with_capacity(fresh.len());
-        for (_, position) in order {
-            let (record, id, alert, mut warnings) = fresh[position].take().expect("each once");
+        for (start, position) in fresh {
+            let raw = std::mem::take(&mut batch[position]);
+            let given_id = raw.id.clone();
+            let (alert, mut warnings) = Alert::admit(raw, start);
             let index = self.correlation.register(alert, &mut warnings);
             if self.correlation.is_late(index) {
                 late.push(index);
             } else {
                 self.place_alert(index, &mut run);
             }
-            accepted.push((record, id, index, warnings));
+            accepted.push((position + 1, given_id, index, warnings));
         }
         if !late.is_empty() {
             self.regroup(&late, &mut run);
@@ -477,6 +480,36 @@ impl Workspace {
         records.sort_unstable_by_key(|record| record.record);
         run.report.records = records;
         run.report
+    }
+
+    /// Decides every record of a batch in its order, reading the records in place: refused,
+    /// a repeat of an earlier record's id (the first one is kept), known, or new.
+    fn admit_in_batch_order(&self, batch: &[RawAlert], now: DateTime<Utc>) -> Vec<Admission> {
+        let mut first_record: FxHashMap<&str, usize> = FxHashMap::default();
+        first_record.reserve(batch.len());
+        let mut admissions = Vec::with_capacity(batch.len());
+        for (position, raw) in batch.iter().enumerate() {
+            let admission = match raw.admission(now) {
+                Err(rejection) => Admission::Rejected(rejection),
+                Ok(start) => {
+                    let id = raw.checked_id();
+                    match first_record.get(id) {
+                        Some(&first_record) => {
+                            Admission::Rejected(Rejection::DuplicateInBatch { first_record })
+                        }
+                        None => {
+                            first_record.insert(id, position + 1);
+                            match self.correlation.by_id.get(id) {
+                                Some(&known) => Admission::Known(known, start),
+                                None => Admission::Fresh(start),
+                            }
+                        }
+                    }
+                }
+            };
+            admissions.push(admission);
+        }
+        admissions
     }
 
     /// A known id again: unchanged is a no-op; otherwise its fields are replaced and its
