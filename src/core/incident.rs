@@ -707,6 +707,10 @@ fn own_comment<'a>(
 /// `text` cut to at most `max` characters, so a long alert name still makes a valid title.
 fn clip(text: &str, max: usize) -> String {
     let text = text.trim();
+    if text.len() <= max {
+        // No more bytes than the limit, so no more characters either.
+        return text.to_owned();
+    }
     let end = text
         .char_indices()
         .nth(max)

@@ -251,6 +251,23 @@ fn an_incident_shows_what_its_alerts_say() {
 }
 
 #[test]
+fn an_alert_name_too_long_for_a_title_is_cut_at_a_character() {
+    use crate::core::validation::limits::TITLE_MAX_CHARS;
+    let mut workspace = Workspace::default();
+    let mut long = alert("a", 0, &[host("web01")]);
+    // Two bytes a character, so a cut by bytes would land inside one or keep too few.
+    long.details.display_name = format!("  {} tail", "é".repeat(TITLE_MAX_CHARS - 2));
+    let mut short = alert("b", 0, &[host("db01")]);
+    short.details.display_name = format!(" {} ", "é".repeat(TITLE_MAX_CHARS));
+    ingest(&mut workspace, vec![long, short]);
+    let cut = &workspace.incident(1).unwrap().title;
+    assert_eq!(*cut, format!("{} t", "é".repeat(TITLE_MAX_CHARS - 2)));
+    assert_eq!(cut.chars().count(), TITLE_MAX_CHARS);
+    let whole = &workspace.incident(2).unwrap().title;
+    assert_eq!(*whole, "é".repeat(TITLE_MAX_CHARS));
+}
+
+#[test]
 fn an_analysts_severity_is_kept_when_alerts_arrive() {
     let mut workspace = Workspace::default();
     ingest(&mut workspace, vec![alert("a", 0, &[host("web01")])]);
