@@ -2,7 +2,7 @@
 //! instance, an edit writes its incident only, a broken record is set aside while the rest
 //! loads, a workspace from a newer Vigil opens read-only; without IndexedDB the same happens in
 //! localStorage, where a write over the quota is refused whole; a second instance's stale write
-//! is refused; another tab hears what was saved.
+//! is refused; another tab hears what was saved; a tab lets a newer Vigil upgrade the database.
 #![cfg(target_arch = "wasm32")]
 
 use chrono::Duration;
@@ -442,6 +442,35 @@ async fn count_in(name: &str, store: &str) -> u32 {
         .unwrap();
     database.close();
     count
+}
+
+#[wasm_bindgen_test]
+async fn a_newer_vigil_in_another_tab_is_let_upgrade_and_this_tab_stops_saving() {
+    let name = fresh_name("superseded");
+    let store = IdbStore::open(&name).await.unwrap();
+    store.replace(records_of(&workspace())).await.unwrap();
+    let chunks = count_in(&name, "incidentChunks").await;
+    // Another tab opens the database with a newer layout. Without this tab letting go, its
+    // open would wait for as long as this tab stays open, and the test would time out.
+    let factory = Factory::new().unwrap();
+    let database_name = IdbStore::database_name(&name);
+    let current = factory.open(&database_name, None).unwrap().await.unwrap();
+    let layout = current.version().unwrap();
+    current.close();
+    let newer = factory
+        .open(&database_name, Some(layout + 1))
+        .unwrap()
+        .await
+        .unwrap();
+    newer.close();
+    assert_eq!(
+        store.save(records_of(&Workspace::default())).await,
+        Err(StoreError::Superseded)
+    );
+    assert!(matches!(store.load().await, Err(StoreError::Superseded)));
+    // What was saved before is all still there for the newer tab.
+    assert_eq!(count_in(&name, "incidentChunks").await, chunks);
+    assert!(chunks > 0);
 }
 
 #[wasm_bindgen_test]

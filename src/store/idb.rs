@@ -13,6 +13,7 @@ use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::future::IntoFuture;
+use std::rc::Rc;
 
 use idb::{
     Database, DatabaseEvent, Factory, ObjectStoreParams, Transaction, TransactionMode,
@@ -69,6 +70,9 @@ pub enum StoreError {
         /// The incident.
         incident: u64,
     },
+    /// Another tab opened this workspace with a newer Vigil, which upgrades the database, so
+    /// this tab let go of it; nothing more is read or written here until it is reloaded.
+    Superseded,
 }
 
 impl fmt::Display for StoreError {
@@ -87,6 +91,9 @@ impl fmt::Display for StoreError {
             StoreError::Conflict { incident } => write!(
                 f,
                 "incident #{incident} was changed in another tab since you opened it; your change was not saved: reload to see theirs, then make it again"
+            ),
+            StoreError::Superseded => f.write_str(
+                "a newer Vigil opened this workspace in another tab and upgraded its database; nothing more can be saved in this tab: reload it to go on (what was saved before is intact)",
             ),
         }
     }
@@ -109,6 +116,9 @@ pub struct IdbStore {
     database: Database,
     /// Set by `load` when a newer Vigil wrote the records: every write is then refused.
     read_only: Cell<Option<u32>>,
+    /// Set when another tab asked to upgrade the database (`versionchange`) and this one closed
+    /// its connection to let it: otherwise that tab would wait as long as this one stays open.
+    superseded: Rc<Cell<bool>>,
 }
 
 impl IdbStore {
@@ -135,11 +145,32 @@ impl IdbStore {
                 }
             }
         });
-        let database = request.await.map_err(unavailable)?;
+        let mut database = request.await.map_err(unavailable)?;
+        let superseded = Rc::new(Cell::new(false));
+        let noticed = Rc::clone(&superseded);
+        database.on_version_change(move |event| {
+            noticed.set(true);
+            if let Some(target) = event.target()
+                && let Ok(database) = Database::try_from(target)
+            {
+                // Closing waits for this tab's transactions to finish, then lets the upgrade in.
+                database.close();
+            }
+        });
         Ok(IdbStore {
             database,
             read_only: Cell::new(None),
+            superseded,
         })
+    }
+
+    /// Refuses to go on once the database was let go for another tab's upgrade.
+    fn still_held(&self) -> Result<(), StoreError> {
+        if self.superseded.get() {
+            Err(StoreError::Superseded)
+        } else {
+            Ok(())
+        }
     }
 
     /// Reads the queue alone: what a large workspace shows first, before [`IdbStore::load`]
@@ -169,6 +200,7 @@ impl IdbStore {
     /// Every record of these stores, in one read-only transaction, with the records layout 2
     /// kept one per number, as they were stored, to move into chunks.
     async fn read(&self, stores: &[StoreName]) -> Result<(Stored, Vec<Unchunked>), StoreError> {
+        self.still_held()?;
         let read = |error: idb::Error| StoreError::Unreadable(error.to_string());
         // Each kind's own object store and, for a chunked kind, its chunks.
         let sources: Vec<(StoreName, &str, bool)> = stores
@@ -224,6 +256,7 @@ impl IdbStore {
     /// (one that does not decode stays set aside, in its chunk), in one transaction. A record
     /// whose key is not a number stays where it is, listed in the diagnostics.
     async fn move_into_chunks(&self, records: Vec<Unchunked>) -> Result<(), StoreError> {
+        self.still_held()?;
         let mut edits = ChunkEdits::default();
         for (store, key, value) in &records {
             edits.file(*store, key, Some(value.clone()))?;
@@ -260,6 +293,7 @@ impl IdbStore {
     /// Puts and removes the records of `write` in one transaction, emptying the stores first
     /// when `replace`.
     async fn write(&self, mut write: Write, replace: bool) -> Result<(), StoreError> {
+        self.still_held()?;
         if let Some(schema) = self.read_only.get() {
             return Err(StoreError::ReadOnly { schema });
         }
