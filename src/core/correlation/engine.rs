@@ -382,7 +382,7 @@ impl Workspace {
     /// allow. Never panics on bad input: each record gets an outcome in the report.
     pub fn ingest(
         &mut self,
-        batch: Vec<RawAlert>,
+        mut batch: Vec<RawAlert>,
         context: &mut IngestContext<'_>,
     ) -> IngestReport {
         self.undo = None;
@@ -397,7 +397,6 @@ impl Workspace {
             settled_refusals: FxHashSet::default(),
             first_opened: self.next_number,
         };
-        let mut batch = batch;
         let admissions = self.admit_in_batch_order(&batch, context.now);
         // Refused and known records are settled in batch order; new alerts wait, as positions
         // in the batch, to be built one at a time in canonical order.
@@ -487,29 +486,25 @@ impl Workspace {
     fn admit_in_batch_order(&self, batch: &[RawAlert], now: DateTime<Utc>) -> Vec<Admission> {
         let mut first_record: FxHashMap<&str, usize> = FxHashMap::default();
         first_record.reserve(batch.len());
-        let mut admissions = Vec::with_capacity(batch.len());
-        for (position, raw) in batch.iter().enumerate() {
-            let admission = match raw.admission(now) {
-                Err(rejection) => Admission::Rejected(rejection),
-                Ok(start) => {
-                    let id = raw.checked_id();
-                    match first_record.get(id) {
-                        Some(&first_record) => {
-                            Admission::Rejected(Rejection::DuplicateInBatch { first_record })
-                        }
-                        None => {
-                            first_record.insert(id, position + 1);
-                            match self.correlation.by_id.get(id) {
-                                Some(&known) => Admission::Known(known, start),
-                                None => Admission::Fresh(start),
-                            }
-                        }
-                    }
+        batch
+            .iter()
+            .enumerate()
+            .map(|(position, raw)| {
+                let start = match raw.admission(now) {
+                    Ok(start) => start,
+                    Err(rejection) => return Admission::Rejected(rejection),
+                };
+                let id = raw.checked_id();
+                if let Some(&first_record) = first_record.get(id) {
+                    return Admission::Rejected(Rejection::DuplicateInBatch { first_record });
                 }
-            };
-            admissions.push(admission);
-        }
-        admissions
+                first_record.insert(id, position + 1);
+                match self.correlation.by_id.get(id) {
+                    Some(&known) => Admission::Known(known, start),
+                    None => Admission::Fresh(start),
+                }
+            })
+            .collect()
     }
 
     /// A known id again: unchanged is a no-op; otherwise its fields are replaced and its
