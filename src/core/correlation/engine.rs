@@ -281,8 +281,10 @@ impl Correlation {
         grouping: GroupBy,
     ) -> AlertIx {
         let index = AlertIx::try_from(self.alerts.len()).expect("fewer than 2^32 alerts");
-        self.by_id.insert(alert.id.clone(), index);
         self.alerts.push(alert);
+        let alerts = &self.alerts;
+        self.ids
+            .insert(index, |index| alerts[index as usize].id.as_str());
         self.neighbourhoods.add(index);
         let slot = Slot {
             time,
@@ -321,7 +323,9 @@ impl Correlation {
     pub(in crate::core) fn reserve(&mut self, count: usize) {
         self.alerts.reserve(count);
         self.slots.reserve(count);
-        self.by_id.reserve(count);
+        let alerts = &self.alerts;
+        self.ids
+            .reserve(count, |index| alerts[index as usize].id.as_str());
         self.neighbourhoods.reserve(count);
     }
 
@@ -333,7 +337,7 @@ impl Correlation {
 
     /// Whether this index still holds the alert (it was not deleted with its incident).
     fn is_live(&self, alert: AlertIx) -> bool {
-        self.by_id.get(&self.alerts[alert as usize].id) == Some(&alert)
+        self.index_of(&self.alerts[alert as usize].id) == Some(alert)
     }
 
     /// Takes every alert of an incident out of the index, for when the incident is deleted.
@@ -347,7 +351,10 @@ impl Correlation {
             for key in self.slots[alert as usize].all_keys() {
                 self.keys.remove(key, alert);
             }
-            self.by_id.remove(&self.alerts[alert as usize].id);
+            let alerts = &self.alerts;
+            self.ids.remove(alerts[alert as usize].id.as_str(), |index| {
+                alerts[index as usize].id.as_str()
+            });
         }
     }
 
@@ -357,12 +364,12 @@ impl Correlation {
             alerts,
             slots,
             keys,
-            by_id,
+            ids,
             ..
         } = self;
         let slot = &slots[alert as usize];
-        by_id.insert(alerts[alert as usize].id.clone(), alert);
         let id_of = |alert: AlertIx| alerts[alert as usize].id.as_str();
+        ids.insert(alert, id_of);
         for key in slot.all_keys() {
             keys.insert(
                 key,
@@ -499,8 +506,8 @@ impl Workspace {
                     return Admission::Rejected(Rejection::DuplicateInBatch { first_record });
                 }
                 first_record.insert(id, position + 1);
-                match self.correlation.by_id.get(id) {
-                    Some(&known) => Admission::Known(known, start),
+                match self.correlation.index_of(id) {
+                    Some(known) => Admission::Known(known, start),
                     None => Admission::Fresh(start),
                 }
             })

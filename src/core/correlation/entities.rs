@@ -63,9 +63,9 @@ impl Correlation {
         let Some(cluster) = self.clusters.get(&number) else {
             return Vec::new();
         };
-        let mut keys: Vec<KeyIx> = cluster.entities.keys().copied().collect();
-        keys.sort_unstable();
-        keys.into_iter()
+        cluster
+            .entities
+            .keys()
             .filter_map(|key| match self.keys.key(key) {
                 CorrelationKey::Entity(entity) => Some(entity.value.as_str()),
                 CorrelationKey::Grouping { .. } => None,
@@ -79,8 +79,8 @@ impl Correlation {
             .get(&number)
             .into_iter()
             .flat_map(|cluster| cluster.entities.keys())
-            .filter(|key| matches!(self.keys.key(**key), CorrelationKey::Entity(_)))
-            .map(|key| EntityId(*key))
+            .filter(|&key| matches!(self.keys.key(key), CorrelationKey::Entity(_)))
+            .map(EntityId)
     }
 
     /// An entity id in words ("host name web01").

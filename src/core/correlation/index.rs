@@ -3,9 +3,11 @@
 //! alert's related alerts costs a few binary searches per key, never a scan of the workspace.
 
 use std::fmt;
+use std::hash::{BuildHasher, Hash};
 
 use chrono::Duration;
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 
 use crate::core::entity::EntityKey;
 
@@ -73,10 +75,81 @@ impl Posting {
     }
 }
 
+/// Positions in a table kept elsewhere, found by the key each of its entries carries. The table
+/// stays the only copy of every key, where a map would hold a second one (an allocation and its
+/// bytes per entry). Each method takes `key_at`, which reads the key at a position of that table;
+/// the key at a position must not change while the position is listed here.
+#[derive(Debug, Clone, Default)]
+pub(super) struct PositionTable {
+    positions: HashTable<u32>,
+}
+
+fn hash_of<K: Hash + ?Sized>(key: &K) -> u64 {
+    FxBuildHasher.hash_one(key)
+}
+
+impl PositionTable {
+    /// The position whose key is `key`.
+    pub(super) fn find<'a, K: Hash + Eq + ?Sized + 'a>(
+        &self,
+        key: &K,
+        key_at: impl Fn(u32) -> &'a K,
+    ) -> Option<u32> {
+        self.positions
+            .find(hash_of(key), |&position| key_at(position) == key)
+            .copied()
+    }
+
+    /// Lists a position, whose key is not listed yet.
+    pub(super) fn insert<'a, K: Hash + ?Sized + 'a>(
+        &mut self,
+        position: u32,
+        key_at: impl Fn(u32) -> &'a K,
+    ) {
+        self.positions
+            .insert_unique(hash_of(key_at(position)), position, |&listed| {
+                hash_of(key_at(listed))
+            });
+    }
+
+    /// Takes out the position whose key is `key`, returning it.
+    pub(super) fn remove<'a, K: Hash + Eq + ?Sized + 'a>(
+        &mut self,
+        key: &K,
+        key_at: impl Fn(u32) -> &'a K,
+    ) -> Option<u32> {
+        let entry = self
+            .positions
+            .find_entry(hash_of(key), |&position| key_at(position) == key)
+            .ok()?;
+        Some(entry.remove().0)
+    }
+
+    /// Makes room for `additional` more positions.
+    pub(super) fn reserve<'a, K: Hash + ?Sized + 'a>(
+        &mut self,
+        additional: usize,
+        key_at: impl Fn(u32) -> &'a K,
+    ) {
+        self.positions
+            .reserve(additional, |&listed| hash_of(key_at(listed)));
+    }
+
+    /// How many positions are listed.
+    pub(super) fn len(&self) -> usize {
+        self.positions.len()
+    }
+
+    /// Bytes held, counting allocated capacity: a position and a control byte per bucket.
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.positions.capacity() * (std::mem::size_of::<u32>() + 1)
+    }
+}
+
 /// Interned keys and, per key, its alerts in canonical order (time, then alert id).
 #[derive(Debug, Clone, Default)]
 pub(super) struct KeyTable {
-    interned: FxHashMap<CorrelationKey, KeyIx>,
+    interned: PositionTable,
     keys: Vec<CorrelationKey>,
     postings: Vec<Vec<Posting>>,
 }
@@ -84,12 +157,14 @@ pub(super) struct KeyTable {
 impl KeyTable {
     /// The key's index, interning it the first time.
     pub(super) fn intern(&mut self, key: CorrelationKey) -> KeyIx {
-        if let Some(&index) = self.interned.get(&key) {
+        let keys = &self.keys;
+        if let Some(index) = self.interned.find(&key, |index| &keys[index as usize]) {
             return index;
         }
         let index = KeyIx::try_from(self.keys.len()).expect("fewer than 2^32 distinct keys");
-        self.keys.push(key.clone());
-        self.interned.insert(key, index);
+        self.keys.push(key);
+        let keys = &self.keys;
+        self.interned.insert(index, |index| &keys[index as usize]);
         self.postings.push(Vec::new());
         index
     }
@@ -150,9 +225,8 @@ impl KeyTable {
             .iter()
             .map(|list| list.capacity() * std::mem::size_of::<Posting>())
             .sum();
-        // Each key is held twice (table and map); the map adds its index and control bytes.
-        2 * key_bytes
-            + self.interned.capacity() * (std::mem::size_of::<KeyIx>() + 1)
+        key_bytes
+            + self.interned.heap_bytes()
             + self.postings.capacity() * std::mem::size_of::<Vec<Posting>>()
             + postings
     }

@@ -184,9 +184,8 @@ impl Workspace {
         at: DateTime<Utc>,
     ) -> Result<u64, MoveError> {
         let correlation = &self.correlation;
-        let alert = *correlation
-            .by_id
-            .get(alert_id)
+        let alert = correlation
+            .index_of(alert_id)
             .ok_or_else(|| MoveError::UnknownAlert(alert_id.to_owned()))?;
         let source = correlation.slots[alert as usize]
             .place

@@ -59,7 +59,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::core::alert::Alert;
 use crate::core::incident::Incident;
 use crate::core::people::Actor;
-use index::{AlertIx, KeyIx, KeyTable, Neighbourhoods, Posting};
+use index::{AlertIx, KeyIx, KeyTable, Neighbourhoods, PositionTable, Posting};
 use reason::Reason;
 
 /// The name the correlation core signs its changes with in activity logs.
@@ -144,33 +144,69 @@ struct Cluster {
     merges: Vec<MergeRecord>,
     /// Its distinct strong keys, each with how many of its alerts name it: kept as alerts come
     /// and go, so the merge cap is checked without walking every alert of a large incident.
-    entities: FxHashMap<KeyIx, u32>,
+    entities: KeyCounts,
 }
 
 impl Cluster {
     /// Empties it for a merge or a regroup, returning its alerts and its anchor.
     fn take_alerts(&mut self) -> (Vec<AlertIx>, Option<AlertIx>) {
-        self.entities.clear();
+        self.entities.counts.clear();
         (std::mem::take(&mut self.alerts), self.anchor.take())
     }
+}
 
+/// Distinct keys with a count each, sorted by key. Most incidents hold a handful of keys, so a
+/// sorted list costs one small allocation where a hash map costs a table and its control bytes;
+/// the largest (a full incident, a few hundred keys) still insert by a binary search.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct KeyCounts {
+    counts: Vec<(KeyIx, u32)>,
+}
+
+impl KeyCounts {
     /// Counts an alert's keys in.
-    fn name_entities(&mut self, keys: &[KeyIx]) {
+    fn add(&mut self, keys: &[KeyIx]) {
         for &key in keys {
-            *self.entities.entry(key).or_default() += 1;
+            match self.position(key) {
+                Ok(position) => self.counts[position].1 += 1,
+                Err(position) => self.counts.insert(position, (key, 1)),
+            }
         }
     }
 
     /// Counts an alert's keys out.
-    fn unname_entities(&mut self, keys: &[KeyIx]) {
-        for key in keys {
-            if let Some(count) = self.entities.get_mut(key) {
-                *count -= 1;
-                if *count == 0 {
-                    self.entities.remove(key);
+    fn subtract(&mut self, keys: &[KeyIx]) {
+        for &key in keys {
+            if let Ok(position) = self.position(key) {
+                self.counts[position].1 -= 1;
+                if self.counts[position].1 == 0 {
+                    self.counts.remove(position);
                 }
             }
         }
+    }
+
+    fn position(&self, key: KeyIx) -> Result<usize, usize> {
+        self.counts.binary_search_by_key(&key, |&(listed, _)| listed)
+    }
+
+    fn contains(&self, key: KeyIx) -> bool {
+        self.position(key).is_ok()
+    }
+
+    /// How many distinct keys.
+    fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// The keys, in key order.
+    fn keys(&self) -> impl Iterator<Item = KeyIx> + '_ {
+        self.counts.iter().map(|&(key, _)| key)
+    }
+
+    /// Bytes held, counting allocated capacity.
+    fn heap_bytes(&self) -> usize {
+        self.counts.capacity() * std::mem::size_of::<(KeyIx, u32)>()
     }
 }
 
@@ -187,7 +223,7 @@ fn distinct_entities(clusters: &[&Cluster]) -> usize {
                 cluster
                     .entities
                     .keys()
-                    .filter(|key| !largest.entities.contains_key(key)),
+                    .filter(|&key| !largest.entities.contains(key)),
             );
         }
     }
@@ -207,7 +243,8 @@ pub struct Correlation {
     settings: CorrelationSettings,
     alerts: Vec<Alert>,
     slots: Vec<Slot>,
-    by_id: FxHashMap<String, AlertIx>,
+    /// Each live alert's position, found by its id (read from `alerts`, never copied).
+    ids: PositionTable,
     keys: KeyTable,
     neighbourhoods: Neighbourhoods,
     clusters: FxHashMap<u64, Cluster>,
@@ -218,10 +255,12 @@ impl PartialEq for Correlation {
     /// index's internal layout (interning order, union-find shape) does not count.
     fn eq(&self, other: &Correlation) -> bool {
         self.settings == other.settings
-            && self.by_id.len() == other.by_id.len()
+            && self.ids.len() == other.ids.len()
             && self.alerts().all(|alert| {
-                let mine = self.by_id[&alert.id];
-                other.by_id.get(&alert.id).is_some_and(|&theirs| {
+                let Some(mine) = self.index_of(&alert.id) else {
+                    return false;
+                };
+                other.index_of(&alert.id).is_some_and(|theirs| {
                     other.alerts[theirs as usize] == *alert
                         && self.describe_place(mine) == other.describe_place(theirs)
                 })
@@ -278,15 +317,21 @@ impl Correlation {
             .map(|(alert, _)| alert)
     }
 
+    /// The position of the live alert with this id.
+    fn index_of(&self, id: &str) -> Option<AlertIx> {
+        self.ids
+            .find(id, |index| self.alerts[index as usize].id.as_str())
+    }
+
     /// The alert with this id.
     pub fn alert(&self, id: &str) -> Option<&Alert> {
-        let &index = self.by_id.get(id)?;
+        let index = self.index_of(id)?;
         Some(&self.alerts[index as usize])
     }
 
     /// The number of the incident the alert belongs to.
     pub fn incident_of(&self, id: &str) -> Option<u64> {
-        let &index = self.by_id.get(id)?;
+        let index = self.index_of(id)?;
         self.slots[index as usize]
             .place
             .as_ref()
@@ -330,21 +375,16 @@ impl Correlation {
                 std::mem::size_of::<Slot>() + slot.entity_keys.len() * std::mem::size_of::<KeyIx>()
             })
             .sum();
-        let ids: usize = self
-            .by_id
-            .keys()
-            .map(|id| id.capacity() + std::mem::size_of::<(String, AlertIx)>() + 1)
-            .sum();
         let clusters: usize = self
             .clusters
             .values()
             .map(|cluster| {
                 std::mem::size_of::<(u64, Cluster)>()
                     + cluster.alerts.capacity() * std::mem::size_of::<AlertIx>()
-                    + cluster.entities.capacity() * (std::mem::size_of::<(KeyIx, u32)>() + 1)
+                    + cluster.entities.heap_bytes()
             })
             .sum();
-        slots + ids + clusters + self.keys.heap_bytes() + self.neighbourhoods.heap_bytes()
+        slots + self.ids.heap_bytes() + clusters + self.keys.heap_bytes() + self.neighbourhoods.heap_bytes()
     }
 
     /// Canonical order (start, then id) as an ordering, for sorting.
@@ -404,7 +444,7 @@ impl Correlation {
     fn add_to_cluster(&mut self, number: u64, alert: AlertIx) {
         let before = |a: AlertIx, b: AlertIx| canonical_before(&self.slots, &self.alerts, a, b);
         let cluster = self.clusters.entry(number).or_default();
-        cluster.name_entities(&self.slots[alert as usize].entity_keys);
+        cluster.entities.add(&self.slots[alert as usize].entity_keys);
         cluster.alerts.push(alert);
         if cluster.anchor.is_none_or(|anchor| before(alert, anchor)) {
             cluster.anchor = Some(alert);
@@ -416,7 +456,7 @@ impl Correlation {
             return;
         };
         cluster.alerts.retain(|&member| member != alert);
-        cluster.unname_entities(&self.slots[alert as usize].entity_keys);
+        cluster.entities.subtract(&self.slots[alert as usize].entity_keys);
         let alerts = cluster.alerts.clone();
         let anchor = alerts.into_iter().min_by(|&a, &b| self.canonical_cmp(a, b));
         if let Some(cluster) = self.clusters.get_mut(&number) {
@@ -436,6 +476,6 @@ impl Correlation {
 
     /// Why the alert is in its incident.
     pub fn explain(&self, id: &str) -> Option<Explanation> {
-        self.describe_place(*self.by_id.get(id)?)
+        self.describe_place(self.index_of(id)?)
     }
 }

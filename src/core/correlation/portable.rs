@@ -211,7 +211,7 @@ impl Correlation {
         correlation.reserve(alerts.len());
         let mut reasons = Vec::with_capacity(alerts.len());
         for stored in alerts {
-            if correlation.by_id.contains_key(&stored.alert.id) {
+            if correlation.index_of(&stored.alert.id).is_some() {
                 return Err(format!("alert {} is stored twice", stored.alert.id));
             }
             let grouping = match stored.grouping {
@@ -265,8 +265,8 @@ impl Correlation {
                 reopened,
             } => Reason::Joined {
                 key: self.keys.intern(key),
-                with: match self.by_id.get(&with) {
-                    Some(&stored) => Matched::Stored(stored),
+                with: match self.index_of(&with) {
+                    Some(stored) => Matched::Stored(stored),
                     None => Matched::Gone(Box::new((with_title, with))),
                 },
                 gap_ms,
