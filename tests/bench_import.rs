@@ -214,7 +214,7 @@ async fn import_figures() {
     let longest_correlating = tasks.longest_since(applying_from);
     let ingested_at = LongTasks::clock() - applying_from;
     // Stored once the queue rows, written in the same transaction, can be read.
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     let mut rows = 0;
     while rows == 0 {
         next_task().await;

@@ -87,7 +87,7 @@ async fn storage_figures() {
     next_task().await;
 
     let name = format!("bench-{}", js_sys::Math::random().to_bits());
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     let started = now_ms();
     store.replace(records).await.unwrap();
     console_log!("storage: written whole in {:.0} ms", now_ms() - started);
@@ -96,7 +96,7 @@ async fn storage_figures() {
 
     // As the app opens a workspace: the queue's rows first, then everything else.
     let started = now_ms();
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     let queue = store.load_queue().await.unwrap();
     let rows_ready = now_ms() - started;
     assert_eq!(queue.rows.len(), incidents);

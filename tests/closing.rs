@@ -24,7 +24,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// An open incident of a fresh saved workspace, and the workspace's name.
 async fn open_incident(test: &str) -> (String, u64) {
     let name = saved_workspace(test).await;
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     let workspace = store.load().await.unwrap().workspace;
     let number = workspace
         .incidents()
@@ -114,7 +114,7 @@ async fn an_incident_is_closed_with_a_classification_and_reopened_after_asking()
 #[wasm_bindgen_test]
 async fn the_queue_hides_closed_incidents_until_the_filter_includes_closed() {
     let name = saved_workspace("queue-filter").await;
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     let mut workspace = store.load().await.unwrap().workspace;
     let open: Vec<u64> = workspace
         .incidents()
@@ -179,7 +179,7 @@ async fn closing_several_reports_the_one_another_tab_saved_first_and_closes_the_
     let first: u64 = chosen[0].parse().unwrap();
 
     // Another tab saves the first of them after this one read it.
-    let other = IdbStore::open(&name).await.unwrap();
+    let other = IdbStore::open(&name, |_| {}).await.unwrap();
     let mut theirs = other.load().await.unwrap().workspace;
     let change = support::rename(&mut theirs, first, "Renamed in another tab", "Bo");
     other.save(records_for(&theirs, &change)).await.unwrap();

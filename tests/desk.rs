@@ -1,7 +1,7 @@
 //! The desk and its storage as an analyst meets them in headless Chromium: the demo workspace on
 //! a first visit, creating and switching workspaces, the banners for records set aside, a
-//! workspace from a newer Vigil and a change another tab saved first, and a second tab that
-//! sees a saved change.
+//! workspace from a newer Vigil, a newer Vigil taking it over and an older one holding it up in
+//! another tab, and a change another tab saved first, and a second tab that sees a saved change.
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::Cell;
@@ -20,8 +20,9 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 mod support;
 
 use support::{
-    choose, clear_local_storage, click_button, mount_app, new_container, open_next, put_raw,
-    rename, reopened, saved_workspace, text_of, type_into, until, until_opened, value_of,
+    choose, clear_local_storage, click_button, fresh_name, mount_app, new_container,
+    open_newer_layout, open_next, open_older_layout, put_raw, rename, reopened, saved_workspace,
+    text_of, type_into, until, until_opened, value_of,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -189,9 +190,61 @@ async fn a_workspace_saved_by_a_newer_vigil_says_it_is_read_only_and_refuses_edi
 }
 
 #[wasm_bindgen_test]
+async fn a_newer_vigil_taking_the_workspace_over_is_told_at_once_and_edits_are_refused() {
+    let name = saved_workspace("taken-over").await;
+    open_next(&name);
+    let (container, desk, _handle) = mount_desk();
+    until("the workspace opens", || opened(desk)).await;
+    assert!(!text_of(&container, ".banners").contains("newer version"));
+
+    open_newer_layout(&name).await;
+    until("the banner says so", || {
+        text_of(&container, ".banners")
+            .contains("A newer version of Vigil opened this workspace in another tab")
+    })
+    .await;
+    assert!(
+        container
+            .query_selector(".banners button")
+            .unwrap()
+            .is_some_and(|button| button.text_content().unwrap() == "Reload this tab")
+    );
+    let number = first_incident(desk);
+    let edited = desk.apply([number], |workspace| {
+        rename(workspace, number, "Changed", "Ana");
+    });
+    assert_eq!(edited, None);
+    until("the refusal shows", || {
+        text_of(&container, ".banners").contains("nothing more can be saved in this tab")
+    })
+    .await;
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
+async fn an_older_vigil_tab_holding_the_workspace_is_named_until_it_lets_go() {
+    let name = fresh_name("held-up");
+    let older_tab = open_older_layout(&name).await;
+    open_next(&name);
+    let (container, desk, _handle) = mount_desk();
+    until("the banner names the other tab", || {
+        text_of(&container, ".banners")
+            .contains("Another tab has this workspace open in an older version of Vigil")
+    })
+    .await;
+    assert!(!opened(desk));
+    older_tab.close();
+    until("the workspace opens", || opened(desk)).await;
+    let banners = text_of(&container, ".banners");
+    assert!(!banners.contains("Another tab"), "{banners}");
+    assert!(!banners.contains("Opening"), "{banners}");
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
 async fn a_change_another_tab_saved_first_is_refused_and_the_fresh_version_offered() {
     let name = saved_workspace("conflict").await;
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     open_next(&name);
     let (container, desk, _handle) = mount_desk();
     until("the workspace opens", || opened(desk)).await;

@@ -41,7 +41,7 @@ fn create(container: &HtmlElement) {
 
 /// The number the workspace's next incident gets: unchanged while nothing is saved.
 async fn stored_next_number(name: &str) -> u64 {
-    let store = IdbStore::open(name).await.unwrap();
+    let store = IdbStore::open(name, |_| {}).await.unwrap();
     store.load().await.unwrap().workspace.next_number()
 }
 

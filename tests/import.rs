@@ -24,7 +24,7 @@ CEF:0|Contoso|Edge Firewall|2.1|c2-beacon|Command and control beacon|8|externalI
 ";
 
 async fn stored_alerts(name: &str) -> usize {
-    let store = IdbStore::open(name).await.unwrap();
+    let store = IdbStore::open(name, |_| {}).await.unwrap();
     store
         .load()
         .await
@@ -111,7 +111,7 @@ async fn an_exported_workspace_file_comes_back_as_a_new_workspace_leaving_the_op
             .starts_with("Imported as the workspace \"night shift\", now open.")
     })
     .await;
-    let imported = IdbStore::open("night shift")
+    let imported = IdbStore::open("night shift", |_| {})
         .await
         .unwrap()
         .load()

@@ -31,7 +31,7 @@ async fn saved_with_analyst(test: &str) -> (String, Workspace) {
         .set_analyst("Ana Silva", "ana@contoso.com")
         .unwrap();
     let name = fresh_name(test);
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     store.replace(records_of(&workspace)).await.unwrap();
     (name, workspace)
 }

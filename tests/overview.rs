@@ -104,7 +104,7 @@ fn tile(container: &HtmlElement, label: &str) -> String {
 async fn tiles_count_the_period_and_lead_to_the_queue_with_that_filter() {
     let (workspace, numbers) = recent_workspace();
     let name = fresh_name("overview");
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     store.replace(records_of(&workspace)).await.unwrap();
     drop(store);
     open_next(&name);
@@ -164,7 +164,7 @@ async fn tiles_count_the_period_and_lead_to_the_queue_with_that_filter() {
 #[wasm_bindgen_test]
 async fn an_empty_workspace_says_so_rather_than_drawing_nothing() {
     let name = fresh_name("overview-empty");
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     store
         .replace(records_of(&Workspace::default()))
         .await

@@ -23,7 +23,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// A saved workspace's name, with the workspace as saved.
 async fn saved(test: &str) -> (String, Workspace) {
     let name = saved_workspace(test).await;
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     (name.clone(), store.load().await.unwrap().workspace)
 }
 
@@ -211,7 +211,7 @@ async fn the_table_holds_only_the_rows_in_view_and_scrolling_brings_the_others()
     let order = open_numbers(&workspace, |_| true, newest_first);
     assert!(order.len() > 500, "{} open incidents", order.len());
     let name = support::fresh_name("queue-window");
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     store
         .replace(vigil::store::snapshot::records_of(&workspace))
         .await
@@ -308,7 +308,7 @@ async fn product_tag_and_age_narrow_the_queue_and_the_search_reaches_comments_an
         newest_first,
     );
     let name = support::fresh_name("queue-more-filters");
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     store
         .replace(vigil::store::snapshot::records_of(&workspace))
         .await

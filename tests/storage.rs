@@ -2,8 +2,12 @@
 //! instance, an edit writes its incident only, a broken record is set aside while the rest
 //! loads, a workspace from a newer Vigil opens read-only; without IndexedDB the same happens in
 //! localStorage, where a write over the quota is refused whole; a second instance's stale write
-//! is refused; another tab hears what was saved; a tab lets a newer Vigil upgrade the database.
+//! is refused; another tab hears what was saved; a tab lets a newer Vigil upgrade the database
+//! and says so, and an open held up by an older Vigil's tab says so too.
 #![cfg(target_arch = "wasm32")]
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use chrono::Duration;
 use idb::{DatabaseEvent, Factory, ObjectStoreParams, TransactionMode};
@@ -14,20 +18,21 @@ use vigil::core::incident::Edit;
 use vigil::core::people::Actor;
 use vigil::core::queue_row::QueueRow;
 use vigil::core::workspace::Workspace;
-use vigil::store::idb::{IdbStore, StoreError};
+use vigil::store::idb::{IdbStore, StoreError, StoreNotice};
 use vigil::store::local::LocalStore;
 use vigil::store::snapshot::{Change, StoreName, records_for, records_of};
 use vigil::store::tabs::TabChannel;
 use vigil::store::workspace_store::WorkspaceStore;
 use vigil::synthetic::AlertFeed;
 use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::spawn_local;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 mod support;
 
 use support::{
-    clear_local_storage, fresh_name, ingest, next_task, put_raw, rename, reopened, save_fresh,
-    saved_workspace, start, workspace,
+    clear_local_storage, fresh_name, ingest, next_task, open_newer_layout, open_older_layout,
+    put_raw, rename, reopened, save_fresh, saved_workspace, start, until, workspace,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -50,14 +55,14 @@ async fn migrates_once(name: &str, schema: u32) -> Workspace {
 async fn a_saved_workspace_comes_back_identical_in_a_fresh_instance() {
     let name = fresh_name("round-trip");
     let original = workspace();
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     store.replace(records_of(&original)).await.unwrap();
     drop(store);
     let loaded = reopened(&name).await;
     assert!(loaded.set_aside.is_empty());
     assert_eq!(loaded.workspace, original);
     // The queue alone reads back as the rows of the same incidents.
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     let queue = store.load_queue().await.unwrap();
     let rows: Vec<QueueRow> = original.incidents().map(QueueRow::of).collect();
     assert_eq!((queue.rows, queue.unreadable), (rows, 0));
@@ -67,7 +72,7 @@ async fn a_saved_workspace_comes_back_identical_in_a_fresh_instance() {
 async fn an_edit_and_a_delete_are_saved_by_what_they_touched() {
     let name = fresh_name("edit");
     let mut workspace = workspace();
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     store.replace(records_of(&workspace)).await.unwrap();
 
     let number = workspace.incidents().next().unwrap().number;
@@ -108,7 +113,7 @@ async fn an_edit_and_a_delete_are_saved_by_what_they_touched() {
 async fn a_broken_record_is_set_aside_and_the_rest_loads() {
     let name = fresh_name("corrupt");
     let original = workspace();
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     store.replace(records_of(&original)).await.unwrap();
     drop(store);
     put_raw(
@@ -137,13 +142,13 @@ async fn a_broken_record_is_set_aside_and_the_rest_loads() {
 async fn a_workspace_from_a_newer_vigil_opens_read_only_and_is_not_written() {
     let name = fresh_name("newer");
     let original = workspace();
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     store.replace(records_of(&original)).await.unwrap();
     drop(store);
     let newer_meta = "{\"schemaVersion\": 99, \"nextNumber\": 1, \"somethingNew\": true}";
     put_raw(&name, StoreName::Meta.as_str(), "meta", newer_meta).await;
 
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     let loaded = store.load().await.unwrap();
     assert_eq!(loaded.newer_schema, Some(99));
     assert_eq!(
@@ -176,7 +181,7 @@ async fn without_indexed_db_the_workspace_lives_in_local_storage() {
     let name = fresh_name("fallback");
     let original = workspace();
     let original_factory = replace_indexed_db(&JsValue::UNDEFINED);
-    let store = WorkspaceStore::open(&name).await;
+    let store = WorkspaceStore::open(&name, |_| {}).await;
     replace_indexed_db(&original_factory);
     let store = store.unwrap();
     assert!(store.capacity_limited());
@@ -188,7 +193,7 @@ async fn without_indexed_db_the_workspace_lives_in_local_storage() {
     assert!(loaded.set_aside.is_empty());
     assert_eq!(loaded.workspace, original);
     assert!(
-        !WorkspaceStore::open(&name)
+        !WorkspaceStore::open(&name, |_| {})
             .await
             .unwrap()
             .capacity_limited()
@@ -249,8 +254,8 @@ async fn a_write_over_the_quota_is_refused_whole_and_keeps_what_was_stored() {
 async fn the_later_of_two_instances_editing_one_incident_is_refused_and_sees_the_first() {
     let name = saved_workspace("tabs").await;
 
-    let first = IdbStore::open(&name).await.unwrap();
-    let second = IdbStore::open(&name).await.unwrap();
+    let first = IdbStore::open(&name, |_| {}).await.unwrap();
+    let second = IdbStore::open(&name, |_| {}).await.unwrap();
     let mut first_view = first.load().await.unwrap().workspace;
     let mut second_view = second.load().await.unwrap().workspace;
     let number = first_view.incidents().next().unwrap().number;
@@ -272,8 +277,8 @@ async fn the_later_of_two_instances_editing_one_incident_is_refused_and_sees_the
 #[wasm_bindgen_test]
 async fn a_stale_edit_stays_refused_after_the_same_instance_saved_something_else() {
     let name = saved_workspace("stale-later").await;
-    let first = IdbStore::open(&name).await.unwrap();
-    let second = IdbStore::open(&name).await.unwrap();
+    let first = IdbStore::open(&name, |_| {}).await.unwrap();
+    let second = IdbStore::open(&name, |_| {}).await.unwrap();
     let mut first_view = first.load().await.unwrap().workspace;
     let mut second_view = second.load().await.unwrap().workspace;
     let numbers: Vec<u64> = first_view
@@ -296,7 +301,7 @@ async fn a_stale_edit_stays_refused_after_the_same_instance_saved_something_else
         first.save(records_for(&first_view, &change)).await,
         Err(StoreError::Conflict { incident: shared })
     );
-    let fresh = IdbStore::open(&name)
+    let fresh = IdbStore::open(&name, |_| {})
         .await
         .unwrap()
         .load()
@@ -447,13 +452,17 @@ async fn count_in(name: &str, store: &str) -> u32 {
 #[wasm_bindgen_test]
 async fn a_newer_vigil_in_another_tab_is_let_upgrade_and_this_tab_stops_saving() {
     let name = fresh_name("superseded");
-    let store = IdbStore::open(&name).await.unwrap();
+    let (notices, heard) = heard_notices();
+    let store = IdbStore::open(&name, notices).await.unwrap();
     store.replace(records_of(&workspace())).await.unwrap();
     let chunks = count_in(&name, "incidentChunks").await;
     assert!(chunks > 0);
+    assert!(heard.borrow().is_empty());
     // Another tab opens the database with a newer layout. Without this tab letting go, its
     // open would wait for as long as this tab stays open, and the test would time out.
     open_newer_layout(&name).await;
+    // The tab hears of it at once, before it next tries to save.
+    assert_eq!(*heard.borrow(), [StoreNotice::Superseded]);
     assert_eq!(
         store.save(records_of(&Workspace::default())).await,
         Err(StoreError::Superseded)
@@ -464,30 +473,46 @@ async fn a_newer_vigil_in_another_tab_is_let_upgrade_and_this_tab_stops_saving()
 }
 
 #[wasm_bindgen_test]
+async fn an_open_held_up_by_an_older_vigil_tab_says_so_and_goes_on_once_that_tab_closes() {
+    let name = fresh_name("blocked");
+    let older_tab = open_older_layout(&name).await;
+    let (notices, heard) = heard_notices();
+    let opened = Rc::new(Cell::new(false));
+    let done = Rc::clone(&opened);
+    spawn_local(async move {
+        let store = IdbStore::open(&name, notices).await.unwrap();
+        store.save(records_of(&workspace())).await.unwrap();
+        done.set(true);
+    });
+    until("the open says it is held up", || {
+        *heard.borrow() == [StoreNotice::Blocked]
+    })
+    .await;
+    assert!(!opened.get());
+    older_tab.close();
+    until("the open goes on and saves", || opened.get()).await;
+    assert_eq!(*heard.borrow(), [StoreNotice::Blocked]);
+}
+
+/// A store's notices, and the list they are kept in, in the order they came.
+fn heard_notices() -> (
+    impl Fn(StoreNotice) + 'static,
+    Rc<RefCell<Vec<StoreNotice>>>,
+) {
+    let heard = Rc::new(RefCell::new(Vec::new()));
+    let list = Rc::clone(&heard);
+    (move |notice| list.borrow_mut().push(notice), heard)
+}
+
+#[wasm_bindgen_test]
 async fn a_store_no_longer_used_holds_up_no_upgrade() {
     let name = fresh_name("dropped");
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     store.replace(records_of(&workspace())).await.unwrap();
     // As when the tab switches to another workspace: the store goes, and with it its
     // connection, rather than when the browser collects it (which could be never).
     drop(store);
     open_newer_layout(&name).await;
-}
-
-/// Opens a workspace's database as a Vigil of the next layout would, in another tab; it
-/// completes only once every connection of this one has let go.
-async fn open_newer_layout(name: &str) {
-    let factory = Factory::new().unwrap();
-    let database_name = IdbStore::database_name(name);
-    let current = factory.open(&database_name, None).unwrap().await.unwrap();
-    let layout = current.version().unwrap();
-    current.close();
-    let newer = factory
-        .open(&database_name, Some(layout + 1))
-        .unwrap()
-        .await
-        .unwrap();
-    newer.close();
 }
 
 #[wasm_bindgen_test]
@@ -544,7 +569,7 @@ async fn a_damaged_chunk_is_set_aside_whole_and_never_written_over() {
     assert!(before.next_number() > 40);
     let name = save_fresh("damaged-chunk", &before).await;
     put_raw(&name, "incidentChunks", "000000000000", "not a chunk").await;
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     let loaded = store.load().await.unwrap();
     let aside: Vec<(&str, &str)> = loaded
         .set_aside
@@ -576,8 +601,8 @@ async fn a_damaged_chunk_is_set_aside_whole_and_never_written_over() {
 #[wasm_bindgen_test]
 async fn two_instances_opening_the_same_new_incident_number_do_not_overwrite_each_other() {
     let name = saved_workspace("numbers").await;
-    let first = IdbStore::open(&name).await.unwrap();
-    let second = IdbStore::open(&name).await.unwrap();
+    let first = IdbStore::open(&name, |_| {}).await.unwrap();
+    let second = IdbStore::open(&name, |_| {}).await.unwrap();
     let mut views = [
         first.load().await.unwrap().workspace,
         second.load().await.unwrap().workspace,

@@ -51,7 +51,7 @@ const PAUSE_AFTER_MS: f64 = 15.0;
 /// Why storage failed; what was stored before is untouched.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreError {
-    /// IndexedDB could not be opened (blocked, private mode, disabled).
+    /// IndexedDB could not be opened (private mode, disabled).
     Unavailable(String),
     /// The browser refused the space the write needed; nothing of the write was kept.
     QuotaExceeded,
@@ -111,6 +111,18 @@ pub(super) fn write_error(error: impl fmt::Display) -> StoreError {
     }
 }
 
+/// What a workspace's database says of other tabs, as it happens: the desk shows it at once,
+/// rather than when this tab next reads or writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreNotice {
+    /// Opening waits for a tab of an older Vigil that holds the database at its older layout
+    /// and does not let go; it goes on once that tab closes or reloads.
+    Blocked,
+    /// A newer Vigil opened the workspace in another tab and this tab let go of the database:
+    /// from now on it refuses reads and writes with [`StoreError::Superseded`].
+    Superseded,
+}
+
 /// One workspace's database.
 pub struct IdbStore {
     database: Database,
@@ -127,8 +139,13 @@ impl IdbStore {
         format!("vigil-{workspace}")
     }
 
-    /// Opens (creating on first use) the database of a workspace.
-    pub async fn open(workspace: &str) -> Result<IdbStore, StoreError> {
+    /// Opens (creating on first use) the database of a workspace; `notices` hears of other
+    /// tabs holding up the opening or taking the database over, for as long as it is open.
+    pub async fn open(
+        workspace: &str,
+        notices: impl Fn(StoreNotice) + 'static,
+    ) -> Result<IdbStore, StoreError> {
+        let notices: Rc<dyn Fn(StoreNotice)> = Rc::new(notices);
         let unavailable = |error: idb::Error| StoreError::Unavailable(error.to_string());
         let factory = Factory::new().map_err(unavailable)?;
         let mut request = factory
@@ -145,6 +162,8 @@ impl IdbStore {
                 }
             }
         });
+        let on_blocked = Rc::clone(&notices);
+        request.on_blocked(move |_| on_blocked(StoreNotice::Blocked));
         let mut database = request.await.map_err(unavailable)?;
         let superseded = Rc::new(Cell::new(false));
         let noticed = Rc::clone(&superseded);
@@ -156,6 +175,7 @@ impl IdbStore {
                 // Closing waits for this tab's transactions to finish, then lets the upgrade in.
                 database.close();
             }
+            notices(StoreNotice::Superseded);
         });
         Ok(IdbStore {
             database,

@@ -4,7 +4,7 @@
 use gloo_storage::{LocalStorage, Storage};
 
 use super::catalog::Catalog;
-use super::idb::{IdbStore, StoreError, write_error};
+use super::idb::{IdbStore, StoreError, StoreNotice, write_error};
 use super::local::LocalStore;
 use super::records::{draft_from_json, draft_to_json};
 use super::snapshot::{Loaded, StoredQueue, Write};
@@ -19,10 +19,14 @@ pub enum WorkspaceStore {
 }
 
 impl WorkspaceStore {
-    /// Opens IndexedDB, falling back to localStorage when it cannot be opened (blocked, private
-    /// mode, an error). Fails only when neither can be used.
-    pub async fn open(workspace: &str) -> Result<WorkspaceStore, StoreError> {
-        match IdbStore::open(workspace).await {
+    /// Opens IndexedDB, falling back to localStorage when it cannot be opened (private mode,
+    /// an error). Fails only when neither can be used. `notices` hears what IndexedDB says of
+    /// other tabs ([`IdbStore::open`]); localStorage says nothing.
+    pub async fn open(
+        workspace: &str,
+        notices: impl Fn(StoreNotice) + 'static,
+    ) -> Result<WorkspaceStore, StoreError> {
+        match IdbStore::open(workspace, notices).await {
             Ok(store) => Ok(WorkspaceStore::IndexedDb(store)),
             Err(_) => LocalStore::open(workspace).map(WorkspaceStore::Local),
         }

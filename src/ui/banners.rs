@@ -1,6 +1,7 @@
 //! The banners above every page: that the open workspace is the demo (with a way out of it),
 //! and how its storage stands when it is anything but normal: limited capacity, read-only,
-//! records set aside, a change another tab won, a failed save.
+//! held up or taken over by another tab, records set aside, a change another tab won, a failed
+//! save.
 
 use leptos::prelude::*;
 
@@ -35,8 +36,25 @@ pub fn StorageBanners() -> impl IntoView {
                     </button>
                 </div>
             </Show>
-            <Show when=move || status.read().opening>
+            <Show when=move || status.read().opening && !status.read().blocked>
                 <p class="banner" role="status">"Opening the workspace…"</p>
+            </Show>
+            <Show when=move || status.read().opening && status.read().blocked>
+                <p class="banner warning" role="alert">
+                    "Another tab has this workspace open in an older version of Vigil, which keeps it from opening here. "
+                    "Close or reload that tab, and this one goes on by itself."
+                </p>
+            </Show>
+            <Show when=move || status.read().superseded>
+                <div class="banner danger" role="alert">
+                    <p>
+                        "A newer version of Vigil opened this workspace in another tab, so this tab has stopped saving. "
+                        "Everything saved until now is kept."
+                    </p>
+                    <button type="button" on:click=|_| reload_page()>
+                        "Reload this tab"
+                    </button>
+                </div>
             </Show>
             <Show when=move || status.read().backend == Backend::LocalStorage>
                 <p class="banner warning" role="status">
@@ -106,6 +124,12 @@ pub fn StorageBanners() -> impl IntoView {
             }}
         </div>
     }
+}
+
+/// Reloads the tab, which then runs the newer Vigil that took the workspace over.
+fn reload_page() {
+    // Reloading fails only in a document that is being torn down anyway.
+    let _ = window().location().reload();
 }
 
 /// The set-aside banner's sentence.

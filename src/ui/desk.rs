@@ -26,7 +26,7 @@ use crate::core::validation::ValidationErrors;
 use crate::core::workspace::{AdoptError, Workspace};
 use crate::demo::demo_workspace;
 use crate::store::catalog::{Catalog, DEMO_WORKSPACE, NameError};
-use crate::store::idb::StoreError;
+use crate::store::idb::{StoreError, StoreNotice};
 use crate::store::snapshot::{
     Change, SetAside, Write, incident_records_for, queue_chunks_of, records_for, records_of,
 };
@@ -92,6 +92,10 @@ impl Backend {
 pub struct StorageStatus {
     /// The workspace is still being read.
     pub opening: bool,
+    /// Opening waits for a tab of an older Vigil to let go of the workspace's database.
+    pub blocked: bool,
+    /// A newer Vigil took the workspace over in another tab: nothing more is saved here.
+    pub superseded: bool,
     /// Where it is kept.
     pub backend: Backend,
     /// The schema of the newer Vigil that wrote it, when it did: nothing is saved then.
@@ -108,6 +112,8 @@ impl Default for StorageStatus {
     fn default() -> Self {
         StorageStatus {
             opening: true,
+            blocked: false,
+            superseded: false,
             backend: Backend::IndexedDb,
             read_only: None,
             set_aside: Vec::new(),
@@ -306,7 +312,9 @@ impl Desk {
         let catalog = self.catalog;
         let in_flight = InFlight::begin(self.in_flight);
         spawn_local(async move {
-            let saved = match WorkspaceStore::open(&name).await {
+            // A workspace of a new name: no other tab holds its database, and this store is
+            // dropped once it is written, so there is nothing to hear of other tabs.
+            let saved = match WorkspaceStore::open(&name, |_| {}).await {
                 Ok(store) => store.replace(records_of(&workspace)).await,
                 Err(error) => Err(error),
             };
@@ -507,9 +515,9 @@ impl Desk {
 
     /// Whether changes can be made now; when not, the banner says why.
     fn writable(self) -> bool {
-        let (opening, read_only) = {
+        let (opening, read_only, superseded) = {
             let status = self.status.read_untracked();
-            (status.opening, status.read_only)
+            (status.opening, status.read_only, status.superseded)
         };
         if opening {
             self.status.update(|status| {
@@ -522,6 +530,10 @@ impl Desk {
         }
         if let Some(schema) = read_only {
             self.report(StoreError::ReadOnly { schema });
+            return false;
+        }
+        if superseded {
+            self.report(StoreError::Superseded);
             return false;
         }
         true
@@ -783,7 +795,15 @@ impl Desk {
         let name = self.catalog.read_untracked().current().to_owned();
         spawn_local(async move {
             let current = move || self.opening.try_get_value() == Some(opening);
-            let store = match WorkspaceStore::open(&name).await {
+            let notices = move |notice| {
+                if current() {
+                    self.status.update(|status| match notice {
+                        StoreNotice::Blocked => status.blocked = true,
+                        StoreNotice::Superseded => status.superseded = true,
+                    });
+                }
+            };
+            let store = match WorkspaceStore::open(&name, notices).await {
                 Ok(store) => Rc::new(store),
                 Err(error) => {
                     if current() {
@@ -806,7 +826,12 @@ impl Desk {
             match loaded {
                 Ok((workspace, status)) => {
                     self.show(workspace);
-                    self.status.set(status);
+                    // A newer tab may have taken the database over while it was being read.
+                    let superseded = self.status.read_untracked().superseded;
+                    self.status.set(StorageStatus {
+                        superseded,
+                        ..status
+                    });
                 }
                 Err(error) => {
                     self.rows.set(Vec::new());

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use idb::{Factory, TransactionMode};
+use idb::{Database, Factory, TransactionMode};
 use leptos::mount::mount_to;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{
@@ -76,7 +76,7 @@ pub async fn saved_workspace(test: &str) -> String {
 /// closed again.
 pub async fn save_fresh(test: &str, workspace: &Workspace) -> String {
     let name = fresh_name(test);
-    let store = IdbStore::open(&name).await.unwrap();
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
     store.replace(records_of(workspace)).await.unwrap();
     name
 }
@@ -353,7 +353,7 @@ pub fn answer_confirm(yes: bool) {
 
 /// Everything stored for a workspace, read by a fresh store instance that is closed again.
 pub async fn reopened(name: &str) -> vigil::store::snapshot::Loaded {
-    let store = IdbStore::open(name).await.unwrap();
+    let store = IdbStore::open(name, |_| {}).await.unwrap();
     let loaded = store.load().await.unwrap();
     drop(store);
     loaded
@@ -432,4 +432,31 @@ pub async fn arrivals(
         timings.push(clock() - started);
     }
     median_and_p95(timings)
+}
+
+/// Opens a workspace's database as a Vigil of the next layout would, in another tab; it
+/// completes only once every connection of this one has let go.
+pub async fn open_newer_layout(name: &str) {
+    let factory = Factory::new().unwrap();
+    let database_name = IdbStore::database_name(name);
+    let current = factory.open(&database_name, None).unwrap().await.unwrap();
+    let layout = current.version().unwrap();
+    current.close();
+    let newer = factory
+        .open(&database_name, Some(layout + 1))
+        .unwrap()
+        .await
+        .unwrap();
+    newer.close();
+}
+
+/// A connection to a new workspace's database at layout 1, as a tab of an older Vigil holds
+/// it: it never lets go for an upgrade, so it holds up this Vigil's open until it is closed.
+pub async fn open_older_layout(name: &str) -> Database {
+    Factory::new()
+        .unwrap()
+        .open(&IdbStore::database_name(name), Some(1))
+        .unwrap()
+        .await
+        .unwrap()
 }

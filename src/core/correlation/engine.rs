@@ -352,9 +352,10 @@ impl Correlation {
                 self.keys.remove(key, alert);
             }
             let alerts = &self.alerts;
-            self.ids.remove(alerts[alert as usize].id.as_str(), |index| {
-                alerts[index as usize].id.as_str()
-            });
+            self.ids
+                .remove(alerts[alert as usize].id.as_str(), |index| {
+                    alerts[index as usize].id.as_str()
+                });
         }
     }
 

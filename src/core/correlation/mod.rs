@@ -187,7 +187,8 @@ impl KeyCounts {
     }
 
     fn position(&self, key: KeyIx) -> Result<usize, usize> {
-        self.counts.binary_search_by_key(&key, |&(listed, _)| listed)
+        self.counts
+            .binary_search_by_key(&key, |&(listed, _)| listed)
     }
 
     fn contains(&self, key: KeyIx) -> bool {
@@ -384,7 +385,11 @@ impl Correlation {
                     + cluster.entities.heap_bytes()
             })
             .sum();
-        slots + self.ids.heap_bytes() + clusters + self.keys.heap_bytes() + self.neighbourhoods.heap_bytes()
+        slots
+            + self.ids.heap_bytes()
+            + clusters
+            + self.keys.heap_bytes()
+            + self.neighbourhoods.heap_bytes()
     }
 
     /// Canonical order (start, then id) as an ordering, for sorting.
@@ -444,7 +449,9 @@ impl Correlation {
     fn add_to_cluster(&mut self, number: u64, alert: AlertIx) {
         let before = |a: AlertIx, b: AlertIx| canonical_before(&self.slots, &self.alerts, a, b);
         let cluster = self.clusters.entry(number).or_default();
-        cluster.entities.add(&self.slots[alert as usize].entity_keys);
+        cluster
+            .entities
+            .add(&self.slots[alert as usize].entity_keys);
         cluster.alerts.push(alert);
         if cluster.anchor.is_none_or(|anchor| before(alert, anchor)) {
             cluster.anchor = Some(alert);
@@ -456,7 +463,9 @@ impl Correlation {
             return;
         };
         cluster.alerts.retain(|&member| member != alert);
-        cluster.entities.subtract(&self.slots[alert as usize].entity_keys);
+        cluster
+            .entities
+            .subtract(&self.slots[alert as usize].entity_keys);
         let alerts = cluster.alerts.clone();
         let anchor = alerts.into_iter().min_by(|&a, &b| self.canonical_cmp(a, b));
         if let Some(cluster) = self.clusters.get_mut(&number) {
