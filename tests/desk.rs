@@ -15,26 +15,30 @@ use vigil::store::idb::IdbStore;
 use vigil::store::snapshot::{StoreName, records_for};
 use vigil::ui::banners::StorageBanners;
 use vigil::ui::desk::Desk;
+use vigil::ui::save_status::SaveStatus;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 mod support;
 
 use support::{
-    choose, clear_local_storage, click_button, fresh_name, mount_app, new_container,
+    choose, clear_local_storage, click_button, fresh_name, microtasks, mount_app, new_container,
     open_newer_layout, open_next, open_older_layout, put_raw, rename, reopened, saved_workspace,
     text_of, type_into, until, until_opened, value_of,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts a desk with its banners alone, as a tab of the app would hold it.
+/// Mounts a desk with its banners and its save status alone, as a tab of the app would hold it.
 fn mount_desk() -> (HtmlElement, Desk, impl Drop) {
     let container = new_container();
     let captured = Rc::new(Cell::new(None));
     let slot = captured.clone();
     let handle = mount_to(container.clone(), move || {
         slot.set(Some(Desk::provide()));
-        view! { <StorageBanners /> }
+        view! {
+            <StorageBanners />
+            <SaveStatus />
+        }
     });
     (container, captured.get().unwrap(), handle)
 }
@@ -367,20 +371,29 @@ fn leaving_asks() -> bool {
 }
 
 #[wasm_bindgen_test]
-async fn leaving_while_a_change_is_being_saved_asks_first_and_not_once_it_is_saved() {
+async fn a_change_being_saved_is_shown_and_leaving_meanwhile_asks_first() {
     let name = saved_workspace("leaving").await;
     open_next(&name);
-    let (_, desk, _tab) = mount_desk();
+    let (container, desk, _tab) = mount_desk();
     until("the workspace opens", || opened(desk)).await;
     assert!(!leaving_asks(), "nothing is being saved yet");
+    assert_eq!(text_of(&container, ".save-status"), "");
     let number = first_incident(desk);
     desk.apply([number], |workspace| {
         rename(workspace, number, "Saved before leaving", "Ana");
     })
     .unwrap();
     assert!(leaving_asks(), "the rename is not durable yet");
+    // The top bar says so before the write can have finished: no task runs meanwhile.
+    microtasks().await;
+    assert!(desk.saving());
+    assert_eq!(text_of(&container, ".save-status"), "Saving…");
     until("the rename is saved", || !desk.saving()).await;
     assert!(!leaving_asks());
+    until("the top bar stops saying so", || {
+        text_of(&container, ".save-status").is_empty()
+    })
+    .await;
     let stored = reopened(&name).await.workspace;
     assert_eq!(
         stored.incident(number).unwrap().title,

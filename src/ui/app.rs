@@ -11,6 +11,7 @@ use super::pages::{
     DiagnosticsPage, ImportPage, IncidentPage, IncidentsPage, NewIncidentPage, NotFoundPage,
     OverviewPage, WorkspacesPage,
 };
+use super::save_status::SaveStatus;
 use super::workspace_switcher::WorkspaceSwitcher;
 use crate::route::Route;
 
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
             <a class="brand" href=Route::Overview.href()>"Vigil"</a>
             <NavBar route=route.read_only() />
             <WorkspaceSwitcher />
+            <SaveStatus />
         </header>
         <main class="content">
             <StorageBanners />

@@ -124,12 +124,12 @@ impl Default for StorageStatus {
 }
 
 /// One change counted in [`Desk::saving`] from when it is made until its write has finished,
-/// however that ends. The count is no signal: nothing shows it, so a save re-renders nothing.
-struct InFlight(StoredValue<usize>);
+/// however that ends.
+struct InFlight(RwSignal<usize>);
 
 impl InFlight {
-    fn begin(count: StoredValue<usize>) -> InFlight {
-        count.update_value(|count| *count += 1);
+    fn begin(count: RwSignal<usize>) -> InFlight {
+        count.update(|count| *count += 1);
         InFlight(count)
     }
 }
@@ -137,9 +137,7 @@ impl InFlight {
 impl Drop for InFlight {
     fn drop(&mut self) {
         // The desk may be gone (its tab closed a page); then nobody is counting.
-        let _ = self
-            .0
-            .try_update_value(|count| *count = count.saturating_sub(1));
+        let _ = self.0.try_update(|count| *count = count.saturating_sub(1));
     }
 }
 
@@ -174,7 +172,7 @@ pub struct Desk {
     /// Counts openings, so a slow open that a switch overtook does not land.
     opening: StoredValue<u64>,
     /// Changes made and not yet durable: leaving the page meanwhile would lose them.
-    in_flight: StoredValue<usize>,
+    in_flight: RwSignal<usize>,
 }
 
 /// Now, by the browser's clock.
@@ -197,7 +195,7 @@ impl Desk {
             store: StoredValue::new_local(None),
             channel: StoredValue::new_local(None),
             opening: StoredValue::new(0),
-            in_flight: StoredValue::new(0),
+            in_flight: RwSignal::new(0),
         };
         provide_context(desk);
         desk.open_current();
@@ -219,8 +217,15 @@ impl Desk {
     /// Whether a change is still being saved, which leaving the page now would lose.
     pub fn saving(self) -> bool {
         self.in_flight
-            .try_get_value()
+            .try_get_untracked()
             .is_some_and(|count| count > 0)
+    }
+
+    /// [`Desk::saving`], followed: what the top bar's save status shows. It changes only when
+    /// saving starts or ends, not at every change counted in or out meanwhile.
+    pub fn saving_followed(self) -> Memo<bool> {
+        let in_flight = self.in_flight;
+        Memo::new(move |_| in_flight.get() > 0)
     }
 
     /// The desk provided by an ancestor.

@@ -10,6 +10,7 @@ pub mod focus;
 pub mod leave_guard;
 pub mod nav;
 pub mod pages;
+pub mod save_status;
 pub mod time_text;
 pub mod words;
 pub mod workspace_switcher;

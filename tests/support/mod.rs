@@ -147,6 +147,17 @@ pub async fn next_task() {
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
+/// Lets the microtasks queued so far run (the views' reactive updates among them) and no task:
+/// nothing the browser delivers as a task, such as a storage request finishing, comes between.
+pub async fn microtasks() {
+    for _ in 0..8 {
+        let resolved = js_sys::Promise::resolve(&JsValue::UNDEFINED);
+        wasm_bindgen_futures::JsFuture::from(resolved)
+            .await
+            .unwrap();
+    }
+}
+
 /// Waits, a task at a time, until `done` holds: storage answers asynchronously. Gives up after
 /// a bound of tasks (a failure, not a timing assertion) and says what it waited for.
 pub async fn until(what: &str, done: impl Fn() -> bool) {
