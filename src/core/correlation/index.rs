@@ -77,8 +77,8 @@ impl Posting {
 
 /// Positions in a table kept elsewhere, found by the key each of its entries carries. The table
 /// stays the only copy of every key, where a map would hold a second one (an allocation and its
-/// bytes per entry). Each method takes `key_at`, which reads the key at a position of that table;
-/// the key at a position must not change while the position is listed here.
+/// bytes per entry). Finding and listing take `key_at`, which reads the key at a position of that
+/// table; the key at a position must not change while the position is listed here.
 #[derive(Debug, Clone, Default)]
 pub(super) struct PositionTable {
     positions: HashTable<u32>,
@@ -101,11 +101,12 @@ impl PositionTable {
     }
 
     /// Lists a position, whose key is not listed yet.
-    pub(super) fn insert<'a, K: Hash + ?Sized + 'a>(
+    pub(super) fn insert<'a, K: Hash + Eq + ?Sized + 'a>(
         &mut self,
         position: u32,
         key_at: impl Fn(u32) -> &'a K,
     ) {
+        debug_assert!(self.find(key_at(position), &key_at).is_none());
         self.positions
             .insert_unique(hash_of(key_at(position)), position, |&listed| {
                 hash_of(key_at(listed))
@@ -140,7 +141,8 @@ impl PositionTable {
         self.positions.len()
     }
 
-    /// Bytes held, counting allocated capacity: a position and a control byte per bucket.
+    /// Bytes held, about: a position and a control byte for each entry it has room for (the
+    /// table's spare buckets and trailing control bytes are left out).
     pub(super) fn heap_bytes(&self) -> usize {
         self.positions.capacity() * (std::mem::size_of::<u32>() + 1)
     }

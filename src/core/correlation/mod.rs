@@ -150,7 +150,7 @@ struct Cluster {
 impl Cluster {
     /// Empties it for a merge or a regroup, returning its alerts and its anchor.
     fn take_alerts(&mut self) -> (Vec<AlertIx>, Option<AlertIx>) {
-        self.entities.counts.clear();
+        self.entities.clear();
         (std::mem::take(&mut self.alerts), self.anchor.take())
     }
 }
@@ -184,6 +184,11 @@ impl KeyCounts {
                 }
             }
         }
+    }
+
+    /// Forgets every key.
+    fn clear(&mut self) {
+        self.counts.clear();
     }
 
     fn position(&self, key: KeyIx) -> Result<usize, usize> {
@@ -366,8 +371,9 @@ impl Correlation {
         })
     }
 
-    /// Bytes the index holds for correlation (keys, postings, neighbourhoods, placements, the id
-    /// map), counting allocated capacity; the alerts' own fields are not included.
+    /// Bytes the index holds for correlation (keys, postings, neighbourhoods, placements, the
+    /// table of ids), counting allocated capacity; the alerts' own fields, ids among them, are
+    /// not included.
     pub fn index_bytes(&self) -> usize {
         let slots: usize = self
             .slots
