@@ -7,6 +7,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use idb::Factory;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -214,14 +215,50 @@ async fn a_newer_vigil_taking_the_workspace_over_is_told_at_once_and_edits_are_r
             .is_some_and(|button| button.text_content().unwrap() == "Reload this tab")
     );
     let number = first_incident(desk);
+    let title = move || {
+        let workspace = desk.workspace().read_untracked();
+        workspace.incident(number).unwrap().title.clone()
+    };
+    let before = title();
     let edited = desk.apply([number], |workspace| {
         rename(workspace, number, "Changed", "Ana");
     });
     assert_eq!(edited, None);
-    until("the refusal shows", || {
-        text_of(&container, ".banners").contains("nothing more can be saved in this tab")
+    assert_eq!(title(), before);
+    // The banner already says why; the refusal adds no second one.
+    assert_eq!(desk.status().read_untracked().problem, None);
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
+async fn a_workspace_whose_stored_data_is_deleted_while_open_says_to_export_it() {
+    let name = saved_workspace("deleted").await;
+    open_next(&name);
+    let (container, desk, _handle) = mount_desk();
+    until("the workspace opens", || opened(desk)).await;
+    // As when the site's data is cleared while the tab is open.
+    Factory::new()
+        .unwrap()
+        .delete(&IdbStore::database_name(&name))
+        .unwrap()
+        .await
+        .unwrap();
+    until("the banner says so", || {
+        text_of(&container, ".banners").contains("stored data was deleted outside Vigil")
     })
     .await;
+    assert_eq!(
+        text_of(&container, ".banners a"),
+        "Export it from the Workspaces page"
+    );
+    // What the tab shows is kept for the export.
+    assert!(
+        desk.workspace()
+            .read_untracked()
+            .incidents()
+            .next()
+            .is_some()
+    );
     clear_local_storage();
 }
 

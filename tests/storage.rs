@@ -18,7 +18,7 @@ use vigil::core::incident::Edit;
 use vigil::core::people::Actor;
 use vigil::core::queue_row::QueueRow;
 use vigil::core::workspace::Workspace;
-use vigil::store::idb::{IdbStore, StoreError, StoreNotice};
+use vigil::store::idb::{IdbStore, LetGo, StoreError, StoreNotice};
 use vigil::store::local::LocalStore;
 use vigil::store::snapshot::{Change, StoreName, records_for, records_of};
 use vigil::store::tabs::TabChannel;
@@ -462,14 +462,43 @@ async fn a_newer_vigil_in_another_tab_is_let_upgrade_and_this_tab_stops_saving()
     // open would wait for as long as this tab stays open, and the test would time out.
     open_newer_layout(&name).await;
     // The tab hears of it at once, before it next tries to save.
-    assert_eq!(*heard.borrow(), [StoreNotice::Superseded]);
+    let upgraded = StoreError::LetGo(LetGo::Upgraded);
+    assert_eq!(*heard.borrow(), [StoreNotice::LetGo(LetGo::Upgraded)]);
     assert_eq!(
         store.save(records_of(&Workspace::default())).await,
-        Err(StoreError::Superseded)
+        Err(upgraded.clone())
     );
-    assert!(matches!(store.load().await, Err(StoreError::Superseded)));
+    assert_eq!(store.load().await.err(), Some(upgraded.clone()));
     // What was saved before is all still there for the newer tab.
     assert_eq!(count_in(&name, "incidentChunks").await, chunks);
+    // Opened again here (switching back to it, or a reload that still runs this Vigil), it
+    // says the same rather than showing an empty workspace kept in localStorage.
+    assert_eq!(
+        IdbStore::open(&name, |_| {}).await.err(),
+        Some(upgraded.clone())
+    );
+    let reopened = WorkspaceStore::open(&name, |_| {}).await;
+    assert_eq!(reopened.err(), Some(upgraded));
+}
+
+#[wasm_bindgen_test]
+async fn a_database_deleted_while_open_is_let_go_and_nothing_more_is_written() {
+    let name = fresh_name("deleted");
+    let (notices, heard) = heard_notices();
+    let store = IdbStore::open(&name, notices).await.unwrap();
+    store.replace(records_of(&workspace())).await.unwrap();
+    // As when the site's data is cleared: the deletion waits until this tab lets go.
+    Factory::new()
+        .unwrap()
+        .delete(&IdbStore::database_name(&name))
+        .unwrap()
+        .await
+        .unwrap();
+    assert_eq!(*heard.borrow(), [StoreNotice::LetGo(LetGo::Deleted)]);
+    assert_eq!(
+        store.save(records_of(&workspace())).await,
+        Err(StoreError::LetGo(LetGo::Deleted))
+    );
 }
 
 #[wasm_bindgen_test]

@@ -19,7 +19,8 @@ use idb::{
     Database, DatabaseEvent, Factory, ObjectStoreParams, Transaction, TransactionMode,
     TransactionResult,
 };
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::IdbVersionChangeEvent;
 
 use super::record_chunks::{
     CHUNKED, ChunkEdits, ChunkId, StoredChunks, chunk_holding, chunk_store, key_of, stored_record,
@@ -70,9 +71,9 @@ pub enum StoreError {
         /// The incident.
         incident: u64,
     },
-    /// Another tab opened this workspace with a newer Vigil, which upgrades the database, so
-    /// this tab let go of it; nothing more is read or written here until it is reloaded.
-    Superseded,
+    /// This tab let go of the database while the workspace was open (see [`LetGo`]); nothing
+    /// more is read or written here.
+    LetGo(LetGo),
 }
 
 impl fmt::Display for StoreError {
@@ -92,8 +93,11 @@ impl fmt::Display for StoreError {
                 f,
                 "incident #{incident} was changed in another tab since you opened it; your change was not saved: reload to see theirs, then make it again"
             ),
-            StoreError::Superseded => f.write_str(
+            StoreError::LetGo(LetGo::Upgraded) => f.write_str(
                 "a newer Vigil opened this workspace in another tab and upgraded its database; nothing more can be saved in this tab: reload it to go on (what was saved before is intact)",
+            ),
+            StoreError::LetGo(LetGo::Deleted) => f.write_str(
+                "this workspace's stored data was deleted outside Vigil while it was open; nothing more can be saved in this tab: export the workspace from the Workspaces page to keep what it shows",
             ),
         }
     }
@@ -118,9 +122,21 @@ pub enum StoreNotice {
     /// Opening waits for a tab of an older Vigil that holds the database at its older layout
     /// and does not let go; it goes on once that tab closes or reloads.
     Blocked,
-    /// A newer Vigil opened the workspace in another tab and this tab let go of the database:
-    /// from now on it refuses reads and writes with [`StoreError::Superseded`].
-    Superseded,
+    /// This tab let go of the database: from now on it refuses reads and writes with
+    /// [`StoreError::LetGo`].
+    LetGo(LetGo),
+}
+
+/// Why a tab let go of its workspace's database while the workspace was open. Holding on would
+/// make the other side wait for as long as this tab stays open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LetGo {
+    /// A newer Vigil opened the workspace in another tab to upgrade its layout. What was saved
+    /// is intact, for that Vigil: a reload runs it here too.
+    Upgraded,
+    /// The database was deleted from outside Vigil (the site's data cleared, developer tools):
+    /// what this tab shows is the only copy left.
+    Deleted,
 }
 
 /// One workspace's database.
@@ -128,9 +144,9 @@ pub struct IdbStore {
     database: Database,
     /// Set by `load` when a newer Vigil wrote the records: every write is then refused.
     read_only: Cell<Option<u32>>,
-    /// Set when another tab asked to upgrade the database (`versionchange`) and this one closed
-    /// its connection to let it: otherwise that tab would wait as long as this one stays open.
-    superseded: Rc<Cell<bool>>,
+    /// Set when the database was to be upgraded or deleted (`versionchange`) and this tab closed
+    /// its connection to let that happen.
+    let_go: Rc<Cell<Option<LetGo>>>,
 }
 
 impl IdbStore {
@@ -164,32 +180,47 @@ impl IdbStore {
         });
         let on_blocked = Rc::clone(&notices);
         request.on_blocked(move |_| on_blocked(StoreNotice::Blocked));
-        let mut database = request.await.map_err(unavailable)?;
-        let superseded = Rc::new(Cell::new(false));
-        let noticed = Rc::clone(&superseded);
+        let mut database = request.await.map_err(|error| match error {
+            // The database is at a newer layout than this Vigil knows: a newer Vigil took it
+            // over, perhaps while this tab had it open. Falling back to another store would
+            // show an empty workspace as if it were this one.
+            idb::Error::DomException(exception) if exception.name() == "VersionError" => {
+                StoreError::LetGo(LetGo::Upgraded)
+            }
+            error => unavailable(error),
+        })?;
+        let let_go = Rc::new(Cell::new(None));
+        let noticed = Rc::clone(&let_go);
         database.on_version_change(move |event| {
-            noticed.set(true);
+            // No new version: the database is being deleted.
+            let new_version = event
+                .dyn_ref::<IdbVersionChangeEvent>()
+                .map(IdbVersionChangeEvent::new_version);
+            let why = match new_version {
+                Some(None) => LetGo::Deleted,
+                _ => LetGo::Upgraded,
+            };
+            noticed.set(Some(why));
             if let Some(target) = event.target()
                 && let Ok(database) = Database::try_from(target)
             {
-                // Closing waits for this tab's transactions to finish, then lets the upgrade in.
+                // Closing waits for this tab's transactions to finish, then lets the other in.
                 database.close();
             }
-            notices(StoreNotice::Superseded);
+            notices(StoreNotice::LetGo(why));
         });
         Ok(IdbStore {
             database,
             read_only: Cell::new(None),
-            superseded,
+            let_go,
         })
     }
 
-    /// Refuses to go on once the database was let go for another tab's upgrade.
+    /// Refuses to go on once this tab let go of the database.
     fn still_held(&self) -> Result<(), StoreError> {
-        if self.superseded.get() {
-            Err(StoreError::Superseded)
-        } else {
-            Ok(())
+        match self.let_go.get() {
+            Some(why) => Err(StoreError::LetGo(why)),
+            None => Ok(()),
         }
     }
 

@@ -20,7 +20,7 @@ pub enum WorkspaceStore {
 
 impl WorkspaceStore {
     /// Opens IndexedDB, falling back to localStorage when it cannot be opened (private mode,
-    /// an error). Fails only when neither can be used. `notices` hears what IndexedDB says of
+    /// an error). Fails when neither can be used, or when a newer Vigil has the database. `notices` hears what IndexedDB says of
     /// other tabs ([`IdbStore::open`]); localStorage says nothing.
     pub async fn open(
         workspace: &str,
@@ -28,6 +28,9 @@ impl WorkspaceStore {
     ) -> Result<WorkspaceStore, StoreError> {
         match IdbStore::open(workspace, notices).await {
             Ok(store) => Ok(WorkspaceStore::IndexedDb(store)),
+            // The workspace is in IndexedDB, taken over by a newer Vigil: localStorage would
+            // show another, empty workspace under its name.
+            Err(error @ StoreError::LetGo(_)) => Err(error),
             Err(_) => LocalStore::open(workspace).map(WorkspaceStore::Local),
         }
     }

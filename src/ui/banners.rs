@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use super::desk::{Backend, Desk};
 use crate::route::Route;
 use crate::store::catalog::DEMO_WORKSPACE;
+use crate::store::idb::LetGo;
 
 /// The name a workspace started from the demo banner gets (or the first free one like it).
 const EMPTY_WORKSPACE: &str = "My workspace";
@@ -45,17 +46,7 @@ pub fn StorageBanners() -> impl IntoView {
                     "Close or reload that tab, and this one goes on by itself."
                 </p>
             </Show>
-            <Show when=move || status.read().superseded>
-                <div class="banner danger" role="alert">
-                    <p>
-                        "A newer version of Vigil opened this workspace in another tab, so this tab has stopped saving. "
-                        "Everything saved until now is kept."
-                    </p>
-                    <button type="button" on:click=|_| reload_page()>
-                        "Reload this tab"
-                    </button>
-                </div>
-            </Show>
+            {move || status.read().let_go.map(let_go_banner)}
             <Show when=move || status.read().backend == Backend::LocalStorage>
                 <p class="banner warning" role="status">
                     "This browser would not open its database, so this workspace is kept in localStorage, "
@@ -122,6 +113,32 @@ pub fn StorageBanners() -> impl IntoView {
                         }
                     })
             }}
+        </div>
+    }
+}
+
+/// What the tab says once it let go of the workspace's database, with the way on.
+fn let_go_banner(why: LetGo) -> impl IntoView {
+    let (said, way_on) = match why {
+        LetGo::Upgraded => (
+            "A newer version of Vigil opened this workspace in another tab, so this tab has stopped saving. Everything saved until now is kept.",
+            view! {
+                <button type="button" on:click=|_| reload_page()>
+                    "Reload this tab"
+                </button>
+            }
+            .into_any(),
+        ),
+        LetGo::Deleted => (
+            "This workspace's stored data was deleted outside Vigil, so this tab has stopped saving. What it shows is the only copy left: export it to keep it.",
+            view! { <a href=Route::Workspaces.href()>"Export it from the Workspaces page"</a> }
+                .into_any(),
+        ),
+    };
+    view! {
+        <div class="banner danger" role="alert">
+            <p>{said}</p>
+            {way_on}
         </div>
     }
 }

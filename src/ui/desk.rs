@@ -26,7 +26,7 @@ use crate::core::validation::ValidationErrors;
 use crate::core::workspace::{AdoptError, Workspace};
 use crate::demo::demo_workspace;
 use crate::store::catalog::{Catalog, DEMO_WORKSPACE, NameError};
-use crate::store::idb::{StoreError, StoreNotice};
+use crate::store::idb::{LetGo, StoreError, StoreNotice};
 use crate::store::snapshot::{
     Change, SetAside, Write, incident_records_for, queue_chunks_of, records_for, records_of,
 };
@@ -94,8 +94,8 @@ pub struct StorageStatus {
     pub opening: bool,
     /// Opening waits for a tab of an older Vigil to let go of the workspace's database.
     pub blocked: bool,
-    /// A newer Vigil took the workspace over in another tab: nothing more is saved here.
-    pub superseded: bool,
+    /// Why this tab let go of the workspace's database, when it did: nothing more is saved here.
+    pub let_go: Option<LetGo>,
     /// Where it is kept.
     pub backend: Backend,
     /// The schema of the newer Vigil that wrote it, when it did: nothing is saved then.
@@ -113,7 +113,7 @@ impl Default for StorageStatus {
         StorageStatus {
             opening: true,
             blocked: false,
-            superseded: false,
+            let_go: None,
             backend: Backend::IndexedDb,
             read_only: None,
             set_aside: Vec::new(),
@@ -145,6 +145,14 @@ impl StorageStatus {
     /// A workspace that cannot be kept (its store would not open or be read): the tab works
     /// in memory and says why.
     fn unstored(error: &StoreError) -> StorageStatus {
+        if let StoreError::LetGo(why) = *error {
+            // The database is there, for a newer Vigil (or was deleted): its banner says so.
+            return StorageStatus {
+                opening: false,
+                let_go: Some(why),
+                ..StorageStatus::default()
+            };
+        }
         StorageStatus {
             opening: false,
             backend: Backend::Memory,
@@ -223,7 +231,7 @@ impl Desk {
 
     /// [`Desk::saving`], followed: what the top bar's save status shows. It changes only when
     /// saving starts or ends, not at every change counted in or out meanwhile.
-    pub fn saving_followed(self) -> Memo<bool> {
+    pub fn saving_status(self) -> Memo<bool> {
         let in_flight = self.in_flight;
         Memo::new(move |_| in_flight.get() > 0)
     }
@@ -520,9 +528,9 @@ impl Desk {
 
     /// Whether changes can be made now; when not, the banner says why.
     fn writable(self) -> bool {
-        let (opening, read_only, superseded) = {
+        let (opening, read_only, let_go) = {
             let status = self.status.read_untracked();
-            (status.opening, status.read_only, status.superseded)
+            (status.opening, status.read_only, status.let_go)
         };
         if opening {
             self.status.update(|status| {
@@ -537,8 +545,8 @@ impl Desk {
             self.report(StoreError::ReadOnly { schema });
             return false;
         }
-        if superseded {
-            self.report(StoreError::Superseded);
+        if let_go.is_some() {
+            // Its banner already says that nothing more is saved, and why.
             return false;
         }
         true
@@ -751,6 +759,10 @@ impl Desk {
         let Some(store) = self.store.get_value() else {
             return;
         };
+        if self.status.read_untracked().let_go.is_some() {
+            // Nothing can be read any more, and the banner says why.
+            return;
+        }
         let opening = self.opening.get_value();
         spawn_local(async move {
             let loaded = store.load().await;
@@ -804,7 +816,7 @@ impl Desk {
                 if current() {
                     self.status.update(|status| match notice {
                         StoreNotice::Blocked => status.blocked = true,
-                        StoreNotice::Superseded => status.superseded = true,
+                        StoreNotice::LetGo(why) => status.let_go = Some(why),
                     });
                 }
             };
@@ -831,12 +843,9 @@ impl Desk {
             match loaded {
                 Ok((workspace, status)) => {
                     self.show(workspace);
-                    // A newer tab may have taken the database over while it was being read.
-                    let superseded = self.status.read_untracked().superseded;
-                    self.status.set(StorageStatus {
-                        superseded,
-                        ..status
-                    });
+                    // The database may have been let go of while it was being read.
+                    let let_go = self.status.read_untracked().let_go;
+                    self.status.set(StorageStatus { let_go, ..status });
                 }
                 Err(error) => {
                     self.rows.set(Vec::new());

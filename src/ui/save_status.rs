@@ -10,7 +10,7 @@ use super::desk::Desk;
 /// bar does not move as it comes and goes.
 #[component]
 pub fn SaveStatus() -> impl IntoView {
-    let saving = Desk::get().saving_followed();
+    let saving = Desk::get().saving_status();
     view! {
         <p class="save-status" role="status">
             {move || if saving.get() { "Saving…" } else { "" }}

@@ -149,6 +149,8 @@ pub async fn next_task() {
 
 /// Lets the microtasks queued so far run (the views' reactive updates among them) and no task:
 /// nothing the browser delivers as a task, such as a storage request finishing, comes between.
+/// A reactive update can queue another microtask as it runs (an effect spawning its view's
+/// update), so several rounds are let through; eight is far more than any chain here.
 pub async fn microtasks() {
     for _ in 0..8 {
         let resolved = js_sys::Promise::resolve(&JsValue::UNDEFINED);
