@@ -7,7 +7,6 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use idb::Factory;
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -22,9 +21,9 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 mod support;
 
 use support::{
-    choose, clear_local_storage, click_button, fresh_name, microtasks, mount_app, new_container,
-    open_newer_layout, open_next, open_older_layout, put_raw, rename, reopened, saved_workspace,
-    text_of, type_into, until, until_opened, value_of,
+    choose, clear_local_storage, click_button, delete_database, fresh_name, microtasks, mount_app,
+    new_container, open_newer_layout, open_next, open_older_layout, put_raw, rename, reopened,
+    saved_workspace, text_of, type_into, until, until_opened, value_of,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -236,13 +235,7 @@ async fn a_workspace_whose_stored_data_is_deleted_while_open_says_to_export_it()
     open_next(&name);
     let (container, desk, _handle) = mount_desk();
     until("the workspace opens", || opened(desk)).await;
-    // As when the site's data is cleared while the tab is open.
-    Factory::new()
-        .unwrap()
-        .delete(&IdbStore::database_name(&name))
-        .unwrap()
-        .await
-        .unwrap();
+    delete_database(&name).await;
     until("the banner says so", || {
         text_of(&container, ".banners").contains("stored data was deleted outside Vigil")
     })

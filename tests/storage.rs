@@ -31,8 +31,9 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 mod support;
 
 use support::{
-    clear_local_storage, fresh_name, ingest, next_task, open_newer_layout, open_older_layout,
-    put_raw, rename, reopened, save_fresh, saved_workspace, start, until, workspace,
+    clear_local_storage, delete_database, fresh_name, ingest, next_task, open_newer_layout,
+    open_older_layout, put_raw, rename, reopened, save_fresh, saved_workspace, start, until,
+    workspace,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -487,13 +488,7 @@ async fn a_database_deleted_while_open_is_let_go_and_nothing_more_is_written() {
     let (notices, heard) = heard_notices();
     let store = IdbStore::open(&name, notices).await.unwrap();
     store.replace(records_of(&workspace())).await.unwrap();
-    // As when the site's data is cleared: the deletion waits until this tab lets go.
-    Factory::new()
-        .unwrap()
-        .delete(&IdbStore::database_name(&name))
-        .unwrap()
-        .await
-        .unwrap();
+    delete_database(&name).await;
     assert_eq!(*heard.borrow(), [StoreNotice::LetGo(LetGo::Deleted)]);
     assert_eq!(
         store.save(records_of(&workspace())).await,

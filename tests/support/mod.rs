@@ -463,6 +463,17 @@ pub async fn open_newer_layout(name: &str) {
     newer.close();
 }
 
+/// Deletes a workspace's database, as clearing the site's data does; it completes only once
+/// every connection of this tab has let go.
+pub async fn delete_database(name: &str) {
+    Factory::new()
+        .unwrap()
+        .delete(&IdbStore::database_name(name))
+        .unwrap()
+        .await
+        .unwrap();
+}
+
 /// A connection to a new workspace's database at layout 1, as a tab of an older Vigil holds
 /// it: it never lets go for an upgrade, so it holds up this Vigil's open until it is closed.
 pub async fn open_older_layout(name: &str) -> Database {
