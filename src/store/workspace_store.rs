@@ -20,8 +20,9 @@ pub enum WorkspaceStore {
 
 impl WorkspaceStore {
     /// Opens IndexedDB, falling back to localStorage when it cannot be opened (private mode,
-    /// an error). Fails when neither can be used, or when a newer Vigil has the database. `notices` hears what IndexedDB says of
-    /// other tabs ([`IdbStore::open`]); localStorage says nothing.
+    /// an error). Fails when neither can be used, or when a newer Vigil has the database.
+    /// `notices` hears what IndexedDB says of other tabs ([`IdbStore::open`]); localStorage
+    /// says nothing.
     pub async fn open(
         workspace: &str,
         notices: impl Fn(StoreNotice) + 'static,
