@@ -35,8 +35,9 @@ fn document_title(route: &Route) -> String {
     format!("{page} · Vigil")
 }
 
-/// The whole app: the desk that holds the open workspace, then the shell. The route lives in one signal fed by the address bar's `hashchange` event, so
-/// links, the back button and a pasted link all go through the same path.
+/// The whole app: the desk that holds the open workspace, then the shell. The route lives in
+/// one signal fed by the address bar's `hashchange` event, so links, the back button and a
+/// pasted link all go through the same path.
 #[component]
 pub fn App() -> impl IntoView {
     Desk::provide();
