@@ -1,5 +1,6 @@
 //! The overview through the DOM in headless Chromium: its tiles count what the model counts
-//! for the chosen period and link to the queue with that filter; its charts carry their
+//! for the chosen period and link to the queue with that filter (Closed by when they were
+//! closed, the others by when they were created); its charts carry their
 //! numbers as text; its recent incidents link to their pages.
 #![cfg(target_arch = "wasm32")]
 
@@ -156,6 +157,48 @@ async fn tiles_count_the_period_and_lead_to_the_queue_with_that_filter() {
     until("the queue shows the unassigned of the last day", || {
         window().unwrap().location().hash().unwrap() == "#/incidents?owner=%40unassigned&range=24h"
             && queue_numbers(&container) == [numbers[0].to_string()]
+    })
+    .await;
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
+async fn the_closed_tile_leads_to_the_incidents_closed_in_the_period_whenever_created() {
+    // Created ten days ago, before the week; closed two days ago, in it.
+    let mut workspace = Workspace::default();
+    let ana = Actor::named("Ana Silva");
+    let created = browser_now() - Duration::days(10);
+    let draft = IncidentDraft {
+        title: "Suspicious inbox rule".into(),
+        ..IncidentDraft::default()
+    };
+    let number = workspace.next_number();
+    workspace.create(Uuid::from_u128(7), draft.validate().unwrap(), &ana, created);
+    let incident = workspace.incident_mut(number).unwrap();
+    let etag = incident.etag.clone();
+    incident
+        .close(
+            Edit {
+                by: &ana,
+                at: browser_now() - Duration::days(2),
+                etag: &etag,
+            },
+            Closing::from_choice(ClosingChoice::BenignPositiveSuspiciousButExpected, ""),
+        )
+        .unwrap();
+    let name = fresh_name("overview-closed");
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
+    store.replace(records_of(&workspace)).await.unwrap();
+    drop(store);
+    open_next(&name);
+    let (container, _app) = mount_app("#/");
+    until("the week is counted", || tile(&container, "Closed") == "1").await;
+    assert_eq!(tile(&container, "Created"), "0");
+
+    click(&container, ".tiles li:nth-child(8) a");
+    until("the queue shows what was closed in the week", || {
+        window().unwrap().location().hash().unwrap() == "#/incidents?status=Closed&closed=7d"
+            && queue_numbers(&container) == [number.to_string()]
     })
     .await;
     clear_local_storage();

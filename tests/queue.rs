@@ -341,6 +341,18 @@ async fn product_tag_and_age_narrow_the_queue_and_the_search_reaches_comments_an
         queue_numbers(&container) == everything
     })
     .await;
+    // None of the open incidents shown was ever closed.
+    choose(&container, "#queue-closed", "7d");
+    until("none was closed in the last week", || {
+        queue_numbers(&container).is_empty()
+    })
+    .await;
+    assert_eq!(hash(), "#/incidents?closed=7d");
+    choose(&container, "#queue-closed", "");
+    until("every incident again", || {
+        queue_numbers(&container) == everything
+    })
+    .await;
 
     type_into(&container, "#queue-search", "helpdesk");
     until("the search finds the comment", || {

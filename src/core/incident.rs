@@ -632,6 +632,21 @@ impl Incident {
         self.set_tags(edit, &all)
     }
 
+    /// When it was (last) closed, while it is closed: a reopened one counts from its latest
+    /// closing, and one still open has none. What the overview counts as closed in a period and
+    /// the queue's "closed within" read. A merged incident was closed by the merge, not by a
+    /// verdict, so it has none.
+    pub fn last_closed(&self) -> Option<DateTime<Utc>> {
+        if self.status != IncidentStatus::Closed || self.merged_into.is_some() {
+            return None;
+        }
+        let closing = self.activity.iter().rev().find(|entry| {
+            entry.what == Tracked::Status
+                && entry.to.as_deref() == Some(IncidentStatus::Closed.as_str())
+        });
+        Some(closing.map_or(self.created, |entry| entry.at))
+    }
+
     /// The names of its tags of one kind: the analyst's own, or those Sentinel set itself.
     pub fn tag_names(&self, kind: LabelType) -> Vec<String> {
         self.labels

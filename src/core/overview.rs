@@ -206,19 +206,6 @@ pub fn acknowledged_at(incident: &Incident) -> Option<DateTime<Utc>> {
         .map(|entry| entry.at)
 }
 
-/// When a closed incident was (last) closed: a reopened one counts from its latest closing, and
-/// one still open has none. Merged incidents are closed by the merge, not by a verdict.
-pub fn closed_at(incident: &Incident) -> Option<DateTime<Utc>> {
-    if incident.status != IncidentStatus::Closed || incident.merged_into.is_some() {
-        return None;
-    }
-    let closing = incident.activity.iter().rev().find(|entry| {
-        entry.what == Tracked::Status
-            && entry.to.as_deref() == Some(IncidentStatus::Closed.as_str())
-    });
-    Some(closing.map_or(incident.created, |entry| entry.at))
-}
-
 /// Everything the overview shows for one period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Overview {
@@ -340,7 +327,7 @@ impl OverviewTable {
             number: incident.number,
             created: incident.created,
             acknowledged: acknowledged_at(incident),
-            closed: closed_at(incident),
+            closed: incident.last_closed(),
             classification: incident.closing.as_ref().map(|c| c.classification()),
             severity: incident.severity,
             status: incident.status,
@@ -706,7 +693,7 @@ mod tests {
         };
         let incident = workspace.incident(owned).unwrap();
         assert_eq!(acknowledged_at(incident), Some(incident.created));
-        assert_eq!(closed_at(incident), None, "still open");
+        assert_eq!(incident.last_closed(), None, "still open");
         // Given to someone else later, and closed: still taken up when created.
         change(
             &mut workspace,

@@ -1,5 +1,5 @@
 //! Which incidents the queue shows and in what order, as the address holds it
-//! (`#/incidents?status=New,Active&severity=High&owner=%40me&product=…&tag=…&range=7d&q=phish&sort=title&dir=asc`),
+//! (`#/incidents?status=New,Active&severity=High&owner=%40me&product=…&tag=…&range=7d&closed=24h&q=phish&sort=title&dir=asc`),
 //! so a reload or a shared link gives the same view. By default the queue shows New and Active
 //! incidents of any severity, owner, product, tag and age, newest first, as Sentinel's does: a
 //! Closed one appears once the filter includes Closed.
@@ -67,9 +67,10 @@ impl OwnerFilter {
     }
 }
 
-/// How recently the incidents the queue shows were created.
+/// How recently something happened to the incidents the queue shows: they were created, or
+/// closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum CreatedWithin {
+pub enum Within {
     /// Any time.
     #[default]
     AnyTime,
@@ -83,54 +84,61 @@ pub enum CreatedWithin {
     Quarter,
 }
 
-impl CreatedWithin {
+impl Within {
     /// Every choice, in the order the picker lists them.
-    pub const ALL: [CreatedWithin; 5] = [
-        CreatedWithin::AnyTime,
-        CreatedWithin::Day,
-        CreatedWithin::Week,
-        CreatedWithin::Month,
-        CreatedWithin::Quarter,
+    pub const ALL: [Within; 5] = [
+        Within::AnyTime,
+        Within::Day,
+        Within::Week,
+        Within::Month,
+        Within::Quarter,
     ];
 
     /// The word the address uses (empty for any time).
     pub fn as_str(self) -> &'static str {
         match self {
-            CreatedWithin::AnyTime => "",
-            CreatedWithin::Day => "24h",
-            CreatedWithin::Week => "7d",
-            CreatedWithin::Month => "30d",
-            CreatedWithin::Quarter => "90d",
+            Within::AnyTime => "",
+            Within::Day => "24h",
+            Within::Week => "7d",
+            Within::Month => "30d",
+            Within::Quarter => "90d",
         }
     }
 
     /// What the picker says.
     pub fn label(self) -> &'static str {
         match self {
-            CreatedWithin::AnyTime => "Any time",
-            CreatedWithin::Day => "Last 24 hours",
-            CreatedWithin::Week => "Last 7 days",
-            CreatedWithin::Month => "Last 30 days",
-            CreatedWithin::Quarter => "Last 90 days",
+            Within::AnyTime => "Any time",
+            Within::Day => "Last 24 hours",
+            Within::Week => "Last 7 days",
+            Within::Month => "Last 30 days",
+            Within::Quarter => "Last 90 days",
         }
     }
 
     /// The choice an address word names; any time for a word it does not know.
-    pub fn from_word(word: &str) -> CreatedWithin {
-        CreatedWithin::ALL
+    pub fn from_word(word: &str) -> Within {
+        Within::ALL
             .into_iter()
             .find(|choice| choice.as_str() == word)
             .unwrap_or_default()
     }
 
+    /// Whether something that happened `at` (or never, `None`) falls in it as of `now`: any
+    /// time admits even what never happened.
+    fn admits(self, at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+        self.span()
+            .is_none_or(|span| at.is_some_and(|at| at >= now - span))
+    }
+
     /// How far back it reaches, `None` for any time.
     fn span(self) -> Option<Duration> {
         match self {
-            CreatedWithin::AnyTime => None,
-            CreatedWithin::Day => Some(Duration::hours(24)),
-            CreatedWithin::Week => Some(Duration::days(7)),
-            CreatedWithin::Month => Some(Duration::days(30)),
-            CreatedWithin::Quarter => Some(Duration::days(90)),
+            Within::AnyTime => None,
+            Within::Day => Some(Duration::hours(24)),
+            Within::Week => Some(Duration::days(7)),
+            Within::Month => Some(Duration::days(30)),
+            Within::Quarter => Some(Duration::days(90)),
         }
     }
 }
@@ -256,7 +264,10 @@ pub struct QueueFilter {
     /// Only incidents with this tag (compared ignoring case).
     pub tag: Option<String>,
     /// Only incidents created this recently.
-    pub created_within: CreatedWithin,
+    pub created_within: Within,
+    /// Only incidents closed this recently (and still closed): what the overview's Closed tile
+    /// counts.
+    pub closed_within: Within,
     search: String,
     /// The search folded to lower case once, for the rows' folded details.
     search_folded: String,
@@ -272,7 +283,8 @@ impl Default for QueueFilter {
             owner: OwnerFilter::Anyone,
             product: None,
             tag: None,
-            created_within: CreatedWithin::AnyTime,
+            created_within: Within::AnyTime,
+            closed_within: Within::AnyTime,
             search: String::new(),
             search_folded: String::new(),
             sort: Sort::default(),
@@ -333,7 +345,8 @@ impl QueueFilter {
                 "owner" => filter.owner = OwnerFilter::from_word(&value),
                 "product" => filter.product = chosen(&value),
                 "tag" => filter.tag = chosen(&value),
-                "range" => filter.created_within = CreatedWithin::from_word(&value),
+                "range" => filter.created_within = Within::from_word(&value),
+                "closed" => filter.closed_within = Within::from_word(&value),
                 "q" => filter.set_search(&value),
                 "sort" => {
                     if let Some(&column) = SortColumn::ALL
@@ -382,8 +395,11 @@ impl QueueFilter {
         if let Some(tag) = &self.tag {
             parts.push(("tag", tag.clone()));
         }
-        if self.created_within != CreatedWithin::AnyTime {
+        if self.created_within != Within::AnyTime {
             parts.push(("range", self.created_within.as_str().to_owned()));
+        }
+        if self.closed_within != Within::AnyTime {
+            parts.push(("closed", self.closed_within.as_str().to_owned()));
         }
         if !self.search.trim().is_empty() {
             parts.push(("q", self.search.trim().to_owned()));
@@ -454,7 +470,7 @@ impl QueueFilter {
 
     /// Whether the row passes every part but the search for `viewer`: it was not merged away,
     /// its status and severity are chosen, its owner is, it holds the chosen product's alerts
-    /// and has the chosen tag, and it was created in the chosen range.
+    /// and has the chosen tag, and it was created and closed in the chosen ranges.
     fn admits(&self, row: &QueueRow, viewer: Viewer<'_>, tag_key: Option<&str>) -> bool {
         row.merged_into.is_none()
             && self.shows_status(row.status)
@@ -469,10 +485,8 @@ impl QueueFilter {
                     .iter()
                     .any(|tag| validation::tag_key(tag) == wanted)
             })
-            && self
-                .created_within
-                .span()
-                .is_none_or(|span| row.created >= viewer.now - span)
+            && self.created_within.admits(Some(row.created), viewer.now)
+            && self.closed_within.admits(row.closed, viewer.now)
     }
 
     /// The positions in `rows` of the rows it shows, in its order. The search finds a row's
@@ -664,6 +678,45 @@ mod tests {
     }
 
     #[test]
+    fn closed_within_counts_the_closing_not_the_creation_and_reads_back_from_the_address() {
+        let closed = |number: u64, created_days_ago: i64, closed_days_ago: Option<i64>| QueueRow {
+            created: now() - Duration::days(created_days_ago),
+            closed: closed_days_ago.map(|days| now() - Duration::days(days)),
+            ..row(number, IncidentStatus::Closed, None)
+        };
+        let rows = [
+            // Created long ago, closed this week: the overview's Closed tile counts it.
+            closed(1, 40, Some(2)),
+            // Created and closed this week.
+            closed(2, 3, Some(1)),
+            // Closed before the week.
+            closed(3, 60, Some(20)),
+            // Closed, but its closing time is not known yet (a stored row before the load).
+            closed(4, 5, None),
+            row(5, IncidentStatus::Active, None),
+        ];
+        let mut filter = QueueFilter::from_query("status=Closed,Active&closed=7d");
+        assert_eq!(filter.closed_within, Within::Week);
+        assert_eq!(
+            numbers(&filter, &rows, None),
+            [2, 1],
+            "an open one was never closed"
+        );
+        filter.closed_within = Within::AnyTime;
+        filter.created_within = Within::Week;
+        assert_eq!(
+            numbers(&filter, &rows, None),
+            [5, 2, 4],
+            "by creation instead"
+        );
+        filter.created_within = Within::AnyTime;
+        filter.closed_within = Within::Day;
+        assert_eq!(numbers(&filter, &rows, None), [2]);
+        assert_eq!(filter.to_query(), "status=Active,Closed&closed=24h");
+        assert_eq!(QueueFilter::from_query(&filter.to_query()), filter);
+    }
+
+    #[test]
     fn product_tag_and_age_narrow_the_queue_and_read_back_from_the_address() {
         let mut rows: Vec<QueueRow> = (1..=4).map(|n| row(n, IncidentStatus::New, None)).collect();
         rows[0].product_names = vec!["Microsoft Defender for Endpoint".into()];
@@ -681,9 +734,9 @@ mod tests {
         filter.tag = Some("RANSOMWARE".into());
         assert_eq!(numbers(&filter, &rows, None), [3, 2], "any case");
         filter.tag = None;
-        filter.created_within = CreatedWithin::Day;
+        filter.created_within = Within::Day;
         assert_eq!(numbers(&filter, &rows, None), [3, 2, 1]);
-        filter.created_within = CreatedWithin::Week;
+        filter.created_within = Within::Week;
         assert_eq!(numbers(&filter, &rows, None).len(), 4);
 
         filter.product = Some("Palo Alto Networks PAN-OS".into());

@@ -31,6 +31,10 @@ pub struct QueueRow {
     pub created: DateTime<Utc>,
     /// When it last changed.
     pub modified: DateTime<Utc>,
+    /// When it was last closed, while it is closed ([`Incident::last_closed`]). Not stored, like
+    /// `details_folded`: `None` in rows read from the stored queue until the workspace has
+    /// loaded.
+    pub closed: Option<DateTime<Utc>>,
     /// The incident it was merged into, if it was: the queue hides it like Sentinel does.
     pub merged_into: Option<u64>,
     /// Its description, comments and entity identifiers folded to lower case, for the search.
@@ -56,6 +60,7 @@ impl QueueRow {
                 .collect(),
             created: incident.created,
             modified: incident.modified,
+            closed: incident.last_closed(),
             merged_into: incident.merged_into,
             details_folded: String::new(),
         }
@@ -103,6 +108,7 @@ impl QueueRow {
             tags: Vec::new(),
             created: DateTime::UNIX_EPOCH + chrono::Duration::minutes(number as i64),
             modified: DateTime::UNIX_EPOCH,
+            closed: None,
             merged_into: None,
             details_folded: String::new(),
         }

@@ -1132,6 +1132,8 @@ impl QueueRowRecord {
             tags: self.g,
             created: self.c,
             modified: self.m,
+            // Not stored: read from the incident once the workspace has loaded.
+            closed: None,
             merged_into: self.r,
             details_folded: String::new(),
         })

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use self::bulk::BulkActions;
 use self::keyboard::{KeyboardHelp, listen_for_queue_keys};
 use super::page::Page;
-use crate::core::queue_filter::{CreatedWithin, OwnerFilter, QueueFilter, SortColumn, Viewer};
+use crate::core::queue_filter::{OwnerFilter, QueueFilter, SortColumn, Viewer, Within};
 use crate::core::queue_row::QueueRow;
 use crate::core::vocabulary::{IncidentStatus, Severity};
 use crate::route::{Route, query_of};
@@ -218,26 +218,18 @@ pub fn IncidentsPage() -> impl IntoView {
                     move || filter.read().tag.clone(),
                     move |chosen| change(&|filter| filter.tag = chosen.clone()),
                 )}
-                <label for="queue-range">"Created"</label>
-                <select
-                    id="queue-range"
-                    on:change=move |event| {
-                        let chosen = CreatedWithin::from_word(&event_target_value(&event));
-                        change(&|filter| filter.created_within = chosen);
-                    }
-                >
-                    {CreatedWithin::ALL
-                        .into_iter()
-                        .map(|choice| view! {
-                            <option
-                                value=choice.as_str()
-                                selected=move || filter.read().created_within == choice
-                            >
-                                {choice.label()}
-                            </option>
-                        })
-                        .collect_view()}
-                </select>
+                {within_select(
+                    "queue-range",
+                    "Created",
+                    move || filter.read().created_within,
+                    move |chosen| change(&|filter| filter.created_within = chosen),
+                )}
+                {within_select(
+                    "queue-closed",
+                    "Closed",
+                    move || filter.read().closed_within,
+                    move |chosen| change(&|filter| filter.closed_within = chosen),
+                )}
                 <label for="queue-search">"Search"</label>
                 <input
                     id="queue-search"
@@ -333,6 +325,29 @@ fn checkbox_group<T: Copy + Send + Sync + 'static>(
                 })
                 .collect_view()}
         </fieldset>
+    }
+}
+
+/// A labelled select of how recently something happened (created, closed), showing `current`
+/// and telling `choose` of a new choice.
+fn within_select(
+    id: &'static str,
+    label: &'static str,
+    current: impl Fn() -> Within + Copy + Send + Sync + 'static,
+    choose: impl Fn(Within) + 'static,
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <select id=id on:change=move |event| choose(Within::from_word(&event_target_value(&event)))>
+            {Within::ALL
+                .into_iter()
+                .map(|choice| view! {
+                    <option value=choice.as_str() selected=move || current() == choice>
+                        {choice.label()}
+                    </option>
+                })
+                .collect_view()}
+        </select>
     }
 }
 

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use self::charts::{CountBars, OverTime};
 use super::page::Page;
 use crate::core::overview::{Overview, Period, RESPONSE_BANDS, ResponseTime, in_words};
-use crate::core::queue_filter::{CreatedWithin, OwnerFilter, QueueFilter};
+use crate::core::queue_filter::{OwnerFilter, QueueFilter, Within};
 use crate::core::vocabulary::{IncidentStatus, Severity};
 use crate::route::Route;
 use crate::ui::components::ColumnHeads;
@@ -51,12 +51,12 @@ impl Range {
 
     /// The queue's matching filter on creation time; a custom period has none, so its tiles
     /// link to the queue without one.
-    fn created_within(self) -> CreatedWithin {
+    fn created_within(self) -> Within {
         match self {
-            Range::Day => CreatedWithin::Day,
-            Range::Week => CreatedWithin::Week,
-            Range::Month => CreatedWithin::Month,
-            Range::Custom => CreatedWithin::AnyTime,
+            Range::Day => Within::Day,
+            Range::Week => Within::Week,
+            Range::Month => Within::Month,
+            Range::Custom => Within::AnyTime,
         }
     }
 }
@@ -185,7 +185,7 @@ pub fn OverviewPage() -> impl IntoView {
 }
 
 /// The queue's address with `edit` applied to its default filter and the period's range.
-fn queue_link(within: CreatedWithin, edit: impl FnOnce(&mut QueueFilter)) -> String {
+fn queue_link(within: Within, edit: impl FnOnce(&mut QueueFilter)) -> String {
     let mut filter = QueueFilter::default();
     filter.created_within = within;
     edit(&mut filter);
@@ -194,7 +194,7 @@ fn queue_link(within: CreatedWithin, edit: impl FnOnce(&mut QueueFilter)) -> Str
 
 /// The counting tiles, each a link to the queue showing what it counts.
 #[component]
-fn Tiles(overview: Overview, within: CreatedWithin) -> impl IntoView {
+fn Tiles(overview: Overview, within: Within) -> impl IntoView {
     let only = |status: IncidentStatus| move |filter: &mut QueueFilter| filter.show_only(status);
     let mut tiles = vec![
         (
@@ -224,7 +224,11 @@ fn Tiles(overview: Overview, within: CreatedWithin) -> impl IntoView {
         (
             "Closed",
             overview.closed,
-            queue_link(within, only(IncidentStatus::Closed)),
+            // Closed in the period, as the tile counts, whenever they were created.
+            queue_link(Within::AnyTime, |filter| {
+                filter.show_only(IncidentStatus::Closed);
+                filter.closed_within = within;
+            }),
         ),
         (
             "Unassigned",
