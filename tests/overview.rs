@@ -20,8 +20,8 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 mod support;
 
 use support::{
-    choose, clear_local_storage, click, fresh_name, mount_app, open_next, queue_numbers, text_of,
-    until,
+    choose, clear_local_storage, click, fresh_name, mount_app, open_next, queue_numbers,
+    save_fresh, text_of, until,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -104,10 +104,7 @@ fn tile(container: &HtmlElement, label: &str) -> String {
 #[wasm_bindgen_test]
 async fn tiles_count_the_period_and_lead_to_the_queue_with_that_filter() {
     let (workspace, numbers) = recent_workspace();
-    let name = fresh_name("overview");
-    let store = IdbStore::open(&name, |_| {}).await.unwrap();
-    store.replace(records_of(&workspace)).await.unwrap();
-    drop(store);
+    let name = save_fresh("overview", &workspace).await;
     open_next(&name);
     let (container, _app) = mount_app("#/");
     until("the week is counted", || tile(&container, "Created") == "4").await;
@@ -186,10 +183,7 @@ async fn the_closed_tile_leads_to_the_incidents_closed_in_the_period_whenever_cr
             Closing::from_choice(ClosingChoice::BenignPositiveSuspiciousButExpected, ""),
         )
         .unwrap();
-    let name = fresh_name("overview-closed");
-    let store = IdbStore::open(&name, |_| {}).await.unwrap();
-    store.replace(records_of(&workspace)).await.unwrap();
-    drop(store);
+    let name = save_fresh("overview-closed", &workspace).await;
     open_next(&name);
     let (container, _app) = mount_app("#/");
     until("the week is counted", || tile(&container, "Closed") == "1").await;
