@@ -12,7 +12,7 @@ use super::reason::{Matched, MergeCause, MergeRecord, MergeRefusal, Reason};
 use super::settings::{GroupingSettings, Matching};
 use super::{
     Cluster, Correlation, GroupBy, Placement, Slot, canonical_before, correlation_actor,
-    distinct_entities,
+    distinct_entities, id_at,
 };
 use crate::core::alert::{Alert, RawAlert, Rejection, Warning};
 use crate::core::entity::{Entity, EntityKey};
@@ -282,9 +282,7 @@ impl Correlation {
     ) -> AlertIx {
         let index = AlertIx::try_from(self.alerts.len()).expect("fewer than 2^32 alerts");
         self.alerts.push(alert);
-        let alerts = &self.alerts;
-        self.ids
-            .insert(index, |index| alerts[index as usize].id.as_str());
+        self.ids.insert(index, id_at(&self.alerts));
         self.neighbourhoods.add(index);
         let slot = Slot {
             time,
@@ -303,7 +301,7 @@ impl Correlation {
             ..
         } = self;
         let before = |a: AlertIx, b: AlertIx| canonical_before(slots, alerts, a, b);
-        let id_of = |alert: AlertIx| alerts[alert as usize].id.as_str();
+        let id_of = id_at(alerts);
         for key in all_keys {
             let position = keys.insert(key, Posting { time, alert: index }, id_of);
             let postings = keys.postings(key);
@@ -323,9 +321,7 @@ impl Correlation {
     pub(in crate::core) fn reserve(&mut self, count: usize) {
         self.alerts.reserve(count);
         self.slots.reserve(count);
-        let alerts = &self.alerts;
-        self.ids
-            .reserve(count, |index| alerts[index as usize].id.as_str());
+        self.ids.reserve(count, id_at(&self.alerts));
         self.neighbourhoods.reserve(count);
     }
 
@@ -351,11 +347,8 @@ impl Correlation {
             for key in self.slots[alert as usize].all_keys() {
                 self.keys.remove(key, alert);
             }
-            let alerts = &self.alerts;
-            self.ids
-                .remove(alerts[alert as usize].id.as_str(), |index| {
-                    alerts[index as usize].id.as_str()
-                });
+            let id_of = id_at(&self.alerts);
+            self.ids.remove(id_of(alert), id_of);
         }
     }
 
@@ -369,7 +362,7 @@ impl Correlation {
             ..
         } = self;
         let slot = &slots[alert as usize];
-        let id_of = |alert: AlertIx| alerts[alert as usize].id.as_str();
+        let id_of = id_at(alerts);
         ids.insert(alert, id_of);
         for key in slot.all_keys() {
             keys.insert(

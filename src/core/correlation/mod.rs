@@ -236,6 +236,12 @@ fn distinct_entities(clusters: &[&Cluster]) -> usize {
     largest.entities.len() + others.len()
 }
 
+/// Reads an alert's id by its position: how the id table and the posting lists, which hold
+/// positions only, reach the ids they order and find by.
+fn id_at<'a>(alerts: &'a [Alert]) -> impl Fn(AlertIx) -> &'a str + Copy {
+    move |alert| alerts[alert as usize].id.as_str()
+}
+
 /// Whether alert `a` comes before `b` in canonical order (start, then id). The ids live in the
 /// alert table, far from the times, so they are read only when the times are equal.
 fn canonical_before(slots: &[Slot], alerts: &[Alert], a: AlertIx, b: AlertIx) -> bool {
@@ -325,8 +331,7 @@ impl Correlation {
 
     /// The position of the live alert with this id.
     fn index_of(&self, id: &str) -> Option<AlertIx> {
-        self.ids
-            .find(id, |index| self.alerts[index as usize].id.as_str())
+        self.ids.find(id, id_at(&self.alerts))
     }
 
     /// The alert with this id.
@@ -442,7 +447,7 @@ impl Correlation {
         let postings = self.keys.postings(key);
         let time = self.slots[alert as usize].time;
         let this = Posting { time, alert };
-        let id_of = |alert: AlertIx| self.alerts[alert as usize].id.as_str();
+        let id_of = id_at(&self.alerts);
         let position = postings.partition_point(|posting| posting.sorts_before(&this, id_of));
         postings[..position]
             .iter()
