@@ -37,15 +37,10 @@ pub fn StorageBanners() -> impl IntoView {
                     </button>
                 </div>
             </Show>
-            <Show when=move || status.read().opening && !status.read().blocked>
-                <p class="banner" role="status">"Opening the workspace…"</p>
-            </Show>
-            <Show when=move || status.read().opening && status.read().blocked>
-                <p class="banner warning" role="alert">
-                    "Another tab has this workspace open in an older version of Vigil, which keeps it from opening here. "
-                    "Close or reload that tab, and this one goes on by itself."
-                </p>
-            </Show>
+            {move || {
+                let status = status.read();
+                status.opening.then(|| opening_banner(status.blocked))
+            }}
             {move || status.read().let_go.map(let_go_banner)}
             <Show when=move || status.read().backend == Backend::LocalStorage>
                 <p class="banner warning" role="status">
@@ -114,6 +109,21 @@ pub fn StorageBanners() -> impl IntoView {
                     })
             }}
         </div>
+    }
+}
+
+/// What the tab says while the workspace opens: that it is, or what holds it up.
+fn opening_banner(blocked: bool) -> impl IntoView {
+    if blocked {
+        view! {
+            <p class="banner warning" role="alert">
+                "Another tab has this workspace open in an older version of Vigil, which keeps it from opening here. "
+                "Close or reload that tab, and this one goes on by itself."
+            </p>
+        }
+        .into_any()
+    } else {
+        view! { <p class="banner" role="status">"Opening the workspace…"</p> }.into_any()
     }
 }
 
