@@ -43,6 +43,16 @@ fn mount_desk() -> (HtmlElement, Desk, impl Drop) {
     (container, captured.get().unwrap(), handle)
 }
 
+/// Saves a realistic workspace under a fresh name for `test`, makes it the one to open, and
+/// mounts a desk that has opened it: its name, the desk's container, the desk, and its handle.
+async fn open_saved(test: &str) -> (String, HtmlElement, Desk, impl Drop) {
+    let name = saved_workspace(test).await;
+    open_next(&name);
+    let (container, desk, handle) = mount_desk();
+    until("the workspace opens", || opened(desk)).await;
+    (name, container, desk, handle)
+}
+
 /// The number of the desk's first incident.
 fn first_incident(desk: Desk) -> u64 {
     desk.workspace()
@@ -195,10 +205,7 @@ async fn a_workspace_saved_by_a_newer_vigil_says_it_is_read_only_and_refuses_edi
 
 #[wasm_bindgen_test]
 async fn a_newer_vigil_taking_the_workspace_over_is_told_at_once_and_edits_are_refused() {
-    let name = saved_workspace("taken-over").await;
-    open_next(&name);
-    let (container, desk, _handle) = mount_desk();
-    until("the workspace opens", || opened(desk)).await;
+    let (name, container, desk, _handle) = open_saved("taken-over").await;
     assert!(!text_of(&container, ".banners").contains("newer version"));
 
     open_newer_layout(&name).await;
@@ -231,10 +238,7 @@ async fn a_newer_vigil_taking_the_workspace_over_is_told_at_once_and_edits_are_r
 
 #[wasm_bindgen_test]
 async fn a_workspace_whose_stored_data_is_deleted_while_open_says_to_export_it() {
-    let name = saved_workspace("deleted").await;
-    open_next(&name);
-    let (container, desk, _handle) = mount_desk();
-    until("the workspace opens", || opened(desk)).await;
+    let (name, container, desk, _handle) = open_saved("deleted").await;
     delete_database(&name).await;
     until("the banner says so", || {
         text_of(&container, ".banners").contains("stored data was deleted outside Vigil")
@@ -402,10 +406,7 @@ fn leaving_asks() -> bool {
 
 #[wasm_bindgen_test]
 async fn a_change_being_saved_is_shown_and_leaving_meanwhile_asks_first() {
-    let name = saved_workspace("leaving").await;
-    open_next(&name);
-    let (container, desk, _tab) = mount_desk();
-    until("the workspace opens", || opened(desk)).await;
+    let (name, container, desk, _tab) = open_saved("leaving").await;
     assert!(!leaving_asks(), "nothing is being saved yet");
     assert_eq!(text_of(&container, ".save-status"), "");
     let number = first_incident(desk);

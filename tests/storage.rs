@@ -452,10 +452,7 @@ async fn count_in(name: &str, store: &str) -> u32 {
 
 #[wasm_bindgen_test]
 async fn a_newer_vigil_in_another_tab_is_let_upgrade_and_this_tab_stops_saving() {
-    let name = fresh_name("superseded");
-    let (notices, heard) = heard_notices();
-    let store = IdbStore::open(&name, notices).await.unwrap();
-    store.replace(records_of(&workspace())).await.unwrap();
+    let (name, store, heard) = saved_and_heard("superseded").await;
     let chunks = count_in(&name, "incidentChunks").await;
     assert!(chunks > 0);
     assert!(heard.borrow().is_empty());
@@ -484,10 +481,7 @@ async fn a_newer_vigil_in_another_tab_is_let_upgrade_and_this_tab_stops_saving()
 
 #[wasm_bindgen_test]
 async fn a_database_deleted_while_open_is_let_go_and_nothing_more_is_written() {
-    let name = fresh_name("deleted");
-    let (notices, heard) = heard_notices();
-    let store = IdbStore::open(&name, notices).await.unwrap();
-    store.replace(records_of(&workspace())).await.unwrap();
+    let (name, store, heard) = saved_and_heard("deleted").await;
     delete_database(&name).await;
     assert_eq!(*heard.borrow(), [StoreNotice::LetGo(LetGo::Deleted)]);
     assert_eq!(
@@ -516,6 +510,16 @@ async fn an_open_held_up_by_an_older_vigil_tab_says_so_and_goes_on_once_that_tab
     older_tab.close();
     until("the open goes on and saves", || opened.get()).await;
     assert_eq!(*heard.borrow(), [StoreNotice::Blocked]);
+}
+
+/// A realistic workspace saved under a fresh name for `test`: its name, its store left open,
+/// and the notices that store hears.
+async fn saved_and_heard(test: &str) -> (String, IdbStore, Rc<RefCell<Vec<StoreNotice>>>) {
+    let name = fresh_name(test);
+    let (notices, heard) = heard_notices();
+    let store = IdbStore::open(&name, notices).await.unwrap();
+    store.replace(records_of(&workspace())).await.unwrap();
+    (name, store, heard)
 }
 
 /// A store's notices, and the list they are kept in, in the order they came.
