@@ -539,12 +539,19 @@ impl Generator {
                 name: name.to_owned(),
                 email: Some(email.to_owned()),
             };
-            let at = (incident.created + Duration::hours(2)).min(self.now);
+            // Picked up two hours after it opened, and never before its last automatic change,
+            // so that the activity log reads in time order.
+            let at = (incident.created + Duration::hours(2))
+                .max(incident.modified + Duration::minutes(10))
+                .min(self.now);
             let roll = self.rng.u8(..10);
+            let closed_at = (at + Duration::hours(3 + i64::from(roll))).min(self.now);
             if !(attack || old || roll < 3) {
                 continue;
             }
-            let change = |workspace: &mut Workspace, act: &dyn Fn(&mut Incident, Edit<'_>)| {
+            let change = |workspace: &mut Workspace,
+                          at: DateTime<Utc>,
+                          act: &dyn Fn(&mut Incident, Edit<'_>)| {
                 let incident = workspace.incident_mut(number).expect("listed");
                 let etag = incident.etag.clone();
                 act(
@@ -556,7 +563,7 @@ impl Generator {
                     },
                 );
             };
-            change(workspace, &|incident, edit| {
+            change(workspace, at, &|incident, edit| {
                 let _ = incident.set_owner(edit, Some(Owner::person(name, email)));
             });
             let note = if attack {
@@ -565,11 +572,11 @@ impl Generator {
                 "Looked at the sign-in logs and the device timeline; nothing else stands out."
             };
             let id = Uuid::from_u128(self.rng.u128(..));
-            change(workspace, &|incident, edit| {
+            change(workspace, at, &|incident, edit| {
                 let _ = incident.comment(edit, id, note);
             });
             if attack && !old {
-                change(workspace, &|incident, edit| {
+                change(workspace, at, &|incident, edit| {
                     let _ = incident.set_status(edit, IncidentStatus::Active);
                 });
                 continue;
@@ -581,12 +588,12 @@ impl Generator {
                     ClosingChoice::ALL[closed % ClosingChoice::ALL.len()]
                 };
                 closed += 1;
-                change(workspace, &|incident, edit| {
+                change(workspace, closed_at, &|incident, edit| {
                     let _ =
                         incident.close(edit, Closing::from_choice(choice, "Closed after review."));
                 });
             } else {
-                change(workspace, &|incident, edit| {
+                change(workspace, at, &|incident, edit| {
                     let _ = incident.set_status(edit, IncidentStatus::Active);
                 });
             }
@@ -607,15 +614,50 @@ pub fn demo_workspace(now: DateTime<Utc>) -> Workspace {
     let mut ids = fastrand::Rng::with_seed(SEED ^ 1);
     let mut new_id = move || Uuid::from_u128(ids.u128(..));
     let mut workspace = Workspace::default();
-    workspace.ingest(
-        alerts,
-        &mut IngestContext {
-            now,
-            new_id: &mut new_id,
-        },
-    );
+    for (arrived, batch) in arrivals(alerts, now) {
+        workspace.ingest(
+            batch,
+            &mut IngestContext {
+                now: arrived,
+                new_id: &mut new_id,
+            },
+        );
+    }
     generator.triage(&mut workspace);
     workspace
+}
+
+/// How often the demo's connectors deliver alerts, and how long after the end of each period.
+const DELIVERY_PERIOD_MINUTES: i64 = 15;
+const DELIVERY_DELAY_MINUTES: i64 = 2;
+
+/// The alerts in the batches a connector would have delivered them in, each with the time it
+/// arrived (never after `now`): incidents are then created when their first alert came in, as
+/// in Sentinel, rather than all at the moment the demo is made.
+fn arrivals(mut alerts: Vec<RawAlert>, now: DateTime<Utc>) -> Vec<(DateTime<Utc>, Vec<RawAlert>)> {
+    let period_ms = DELIVERY_PERIOD_MINUTES * 60_000;
+    let period_of = |alert: &RawAlert| {
+        alert
+            .start
+            .map_or(0, |start| start.timestamp_millis().div_euclid(period_ms))
+    };
+    alerts.sort_by_key(period_of);
+    let mut batches: Vec<(i64, Vec<RawAlert>)> = Vec::new();
+    for alert in alerts {
+        let period = period_of(&alert);
+        match batches.last_mut() {
+            Some((last, batch)) if *last == period => batch.push(alert),
+            _ => batches.push((period, vec![alert])),
+        }
+    }
+    batches
+        .into_iter()
+        .map(|(period, batch)| {
+            let delivered = DateTime::from_timestamp_millis((period + 1) * period_ms)
+                .map_or(now, |end| end + Duration::minutes(DELIVERY_DELAY_MINUTES));
+            (delivered.min(now), batch)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -715,5 +757,31 @@ mod tests {
         assert!(demo.incidents().any(|i| i.status == IncidentStatus::Active));
         assert!(demo.incidents().any(|i| i.status == IncidentStatus::New));
         assert!(demo.incidents().any(|i| !i.comments.is_empty()));
+    }
+
+    #[test]
+    fn incidents_open_as_their_first_alerts_arrive_and_their_logs_read_in_time_order() {
+        let demo = demo();
+        let days: BTreeSet<i64> = demo
+            .incidents()
+            .map(|incident| incident.created.timestamp().div_euclid(86_400))
+            .collect();
+        assert!(days.len() >= 28, "created on {} days only", days.len());
+        for incident in demo.incidents() {
+            let first = incident.first_activity.expect("opened for alerts");
+            let waited = incident.created - first;
+            assert!(
+                waited >= Duration::zero() && waited <= Duration::minutes(20),
+                "#{} created {waited} after its first alert",
+                incident.number
+            );
+            let times: Vec<DateTime<Utc>> =
+                incident.activity.iter().map(|entry| entry.at).collect();
+            assert!(
+                times.is_sorted(),
+                "#{} logs out of time order: {times:?}",
+                incident.number
+            );
+        }
     }
 }
