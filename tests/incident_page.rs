@@ -1,7 +1,8 @@
 //! The incident page through the DOM in headless Chromium: the header fields edited in place
 //! and Assign to me; tags added and removed; each alert with why it is here, moved to a new
 //! incident; entities with the incidents that share them; comments added, edited and deleted;
-//! a merged incident's number leading to its survivor; delete and Undo.
+//! a merged incident's number leading to its survivor, both saying why they were merged; delete
+//! and Undo.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::wasm_bindgen::JsCast;
@@ -348,11 +349,25 @@ async fn a_merged_incidents_number_leads_to_its_survivor_which_links_back() {
         text_of(&container, ".banner.merged")
             .starts_with(&format!("Incident {number} was merged into this one")),
     );
+    // The survivor lists the merge with the core's reason for it, and so does the banner of
+    // the merged incident.
+    let record = workspace
+        .correlation()
+        .merges_into(survivor)
+        .iter()
+        .find(|record| record.absorbed == number)
+        .expect("the survivor records the merge")
+        .to_string();
+    assert!(record.contains(" shares "), "{record}");
+    assert!(
+        text_of(&container, ".merges").contains(&record),
+        "{}",
+        text_of(&container, ".merges")
+    );
     click(&container, ".banner.merged a");
     until("the merged incident shows with its banner", || {
-        text_of(&container, ".banner.merged").starts_with(&format!(
-            "This incident was merged into incident {survivor}."
-        ))
+        text_of(&container, ".banner.merged")
+            .starts_with(&format!("{record}. Go to incident {survivor}"))
     })
     .await;
     assert!(text_of(&container, "h1").starts_with(&format!("Incident {number}: ")));

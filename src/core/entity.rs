@@ -82,6 +82,28 @@ impl EntityKind {
         }
     }
 
+    /// The kind as a heading names it for an analyst ("IP address", "File hash"), where the API's
+    /// name ("Ip", "FileHash") is a code.
+    pub fn label(self) -> &'static str {
+        match self {
+            EntityKind::Account => "Account",
+            EntityKind::Host => "Host",
+            EntityKind::Ip => "IP address",
+            EntityKind::Url => "URL",
+            EntityKind::File => "File",
+            EntityKind::FileHash => "File hash",
+            EntityKind::Process => "Process",
+            EntityKind::Mailbox => "Mailbox",
+            EntityKind::MailMessage => "Mail message",
+            EntityKind::CloudApplication => "Cloud application",
+            EntityKind::AzureResource => "Azure resource",
+            EntityKind::RegistryKey => "Registry key",
+            EntityKind::DnsResolution => "DNS resolution",
+            EntityKind::Malware => "Malware",
+            EntityKind::SecurityGroup => "Security group",
+        }
+    }
+
     /// Reads a kind as either API spells it: the REST `kind` (`Account`, `FileHash`) or the Log
     /// Analytics `Type` (`account`, `filehash`, `mailMessage`, `dns`, `cloud-application`).
     pub fn parse(text: &str) -> Option<EntityKind> {

@@ -7,3 +7,14 @@ pub fn counted(how_many: usize, noun: &str) -> String {
         _ => format!("{how_many} {noun}s"),
     }
 }
+
+/// Numbered things named with their numbers: "incident 56", "incidents 56 and 57",
+/// "incidents 56, 57 and 58".
+pub fn numbered(numbers: &[u64], noun: &str) -> String {
+    let texts: Vec<String> = numbers.iter().map(u64::to_string).collect();
+    match texts.as_slice() {
+        [] => format!("no {noun}s"),
+        [one] => format!("{noun} {one}"),
+        [rest @ .., last] => format!("{noun}s {} and {last}", rest.join(", ")),
+    }
+}

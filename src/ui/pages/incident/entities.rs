@@ -20,8 +20,8 @@ pub fn Entities(number: u64) -> impl IntoView {
         let mut groups: Vec<(&'static str, Vec<IncidentEntity>)> = Vec::new();
         for entity in entities.get() {
             match groups.last_mut() {
-                Some((kind, members)) if *kind == entity.kind.as_str() => members.push(entity),
-                _ => groups.push((entity.kind.as_str(), vec![entity])),
+                Some((kind, members)) if *kind == entity.kind.label() => members.push(entity),
+                _ => groups.push((entity.kind.label(), vec![entity])),
             }
         }
         groups

@@ -1,5 +1,5 @@
 //! One incident, by number: its header fields edited in place, its details and tags, its
-//! alerts and why each is here, its entities and the incidents that share them, comments, and
+//! alerts and why each is here, the incidents merged into it and why, its entities and the incidents that share them, comments, and
 //! the activity log; Close, Reopen and Delete (with Undo). A merged incident's number leads to
 //! the incident it was merged into.
 
@@ -9,6 +9,7 @@ mod comments;
 mod details;
 mod entities;
 mod header;
+mod merges;
 
 use leptos::prelude::*;
 
@@ -18,6 +19,7 @@ use self::comments::Comments;
 use self::details::Details;
 use self::entities::Entities;
 use self::header::Header;
+use self::merges::Merges;
 use super::page::Page;
 use crate::core::closing::Closing;
 use crate::core::incident::Incident;
@@ -99,6 +101,7 @@ pub fn IncidentPage(
                         <Actions incident=shown.get_untracked() report />
                         {move || view! { <Details incident=shown.get() /> }}
                         <Alerts number report />
+                        <Merges number />
                         <Entities number />
                         <Comments
                             number
@@ -148,9 +151,17 @@ fn Missing(number: u64) -> impl IntoView {
 fn MergeBanner(incident: Incident) -> impl IntoView {
     let number = incident.number;
     if let Some(into) = incident.merged_into {
+        let why = Desk::get().workspace().with_untracked(|workspace| {
+            workspace
+                .correlation()
+                .merges_into(into)
+                .iter()
+                .find(|record| record.absorbed == number)
+                .map(|record| format!("{record}. "))
+        });
         return view! {
             <div class="banner merged" role="status">
-                {format!("This incident was merged into incident {into}. ")}
+                {why.unwrap_or_else(|| format!("This incident was merged into incident {into}. "))}
                 <a href=Route::Incident(into).href()>{format!("Go to incident {into}")}</a>
             </div>
         }

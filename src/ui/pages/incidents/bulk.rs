@@ -14,7 +14,7 @@ use crate::ui::components::{
     ClosingDialog, ConfirmDialog, EnumSelect, ModalDialog, OwnerSuggestions,
 };
 use crate::ui::desk::Desk;
-use crate::ui::words::counted;
+use crate::ui::words::{counted, numbered};
 
 /// The statuses a bulk action sets directly: Closed goes through the closing dialog.
 const OPEN_STATUSES: [IncidentStatus; 2] = [IncidentStatus::New, IncidentStatus::Active];
@@ -104,21 +104,32 @@ pub fn BulkActions(
         selected.set(BTreeSet::new());
     });
     let merge_reason = RwSignal::new(String::new());
+    // A refusal is shown in the dialog, where the analyst is looking, and the dialog stays.
+    let merge_refused = RwSignal::new(None::<String>);
     let merge = move |_| {
         let numbers = chosen.get_untracked();
         match desk.merge(&numbers, &merge_reason.get_untracked()) {
             Some(Ok(survivor)) => {
                 asking.set(None);
                 merge_reason.set(String::new());
+                merge_refused.set(None);
                 selected.set(BTreeSet::new());
+                let absorbed: Vec<u64> = numbers
+                    .into_iter()
+                    .filter(|number| *number != survivor)
+                    .collect();
                 outcome.set(vec![format!(
-                    "{} incidents merged into incident {survivor}.",
-                    numbers.len()
+                    "Merged {} into incident {survivor}.",
+                    numbered(&absorbed, "incident")
                 )]);
             }
-            Some(Err(refused)) => outcome.set(vec![format!("Not merged: {refused}.")]),
-            None => {}
+            Some(Err(refused)) => merge_refused.set(Some(format!("Not merged: {refused}."))),
+            None => asking.set(None),
         }
+    };
+    let cancel_merge = move || {
+        merge_refused.set(None);
+        asking.set(None);
     };
     let alerts_of_chosen = move || {
         desk.workspace().with(|workspace| {
@@ -252,7 +263,10 @@ pub fn BulkActions(
                 }
                 .into_any(),
                 Some(Asking::Merge) => view! {
-                    <ModalDialog labelled_by="merge-heading" on_cancel=Callback::new(move |()| asking.set(None))>
+                    <ModalDialog
+                        labelled_by="merge-heading"
+                        on_cancel=Callback::new(move |()| cancel_merge())
+                    >
                         <h2 id="merge-heading">
                             {format!("Merge {}", counted(chosen.read_untracked().len(), "incident"))}
                         </h2>
@@ -263,9 +277,10 @@ pub fn BulkActions(
                             prop:value=merge_reason
                             on:input:target=move |event| merge_reason.set(event.target().value())
                         ></textarea>
+                        <p class="field-error" role="alert">{move || merge_refused.get()}</p>
                         <div class="actions">
                             <button type="button" on:click=merge>"Merge"</button>
-                            <button type="button" on:click=move |_| asking.set(None)>"Cancel"</button>
+                            <button type="button" on:click=move |_| cancel_merge()>"Cancel"</button>
                         </div>
                     </ModalDialog>
                 }
