@@ -1,7 +1,8 @@
 //! The incident queue's sorting and filters through the DOM in headless Chromium: a header
 //! sorts and reverses, severity, owner and Search narrow the list, and the address keeps all of
 //! it, so the same address gives the same queue after a reload; the table holds only the rows
-//! in view, and scrolling brings the others.
+//! in view, scrolling brings the others, a new order starts from its top, and the keys keep the
+//! highlighted row in sight.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::wasm_bindgen::JsCast;
@@ -196,8 +197,8 @@ async fn severity_owner_and_search_narrow_the_queue_and_a_shared_link_shows_the_
     clear_local_storage();
 }
 
-#[wasm_bindgen_test]
-async fn the_table_holds_only_the_rows_in_view_and_scrolling_brings_the_others() {
+/// A saved workspace of more than 500 open incidents, with their queue order (newest first).
+async fn saved_long_queue(test: &str) -> (String, Vec<String>) {
     let mut workspace = Workspace::default();
     let feed =
         vigil::synthetic::AlertFeed::new(7, 5_000, support::start(), chrono::Duration::days(30))
@@ -210,33 +211,52 @@ async fn the_table_holds_only_the_rows_in_view_and_scrolling_brings_the_others()
     );
     let order = open_numbers(&workspace, |_| true, newest_first);
     assert!(order.len() > 500, "{} open incidents", order.len());
-    let name = support::fresh_name("queue-window");
+    let name = support::fresh_name(test);
     let store = IdbStore::open(&name, |_| {}).await.unwrap();
     store
         .replace(vigil::store::snapshot::records_of(&workspace))
         .await
         .unwrap();
-    drop(store);
+    (name, order)
+}
 
-    // The app's own stylesheet, which gives the table its scrolled window and row height.
+/// Puts the app's own stylesheet in the page, which gives the table its scrolled window and
+/// row height; removed when the returned element is.
+fn app_stylesheet() -> leptos::web_sys::Element {
     let document = window().unwrap().document().unwrap();
     let style = document.create_element("style").unwrap();
     style.set_text_content(Some(include_str!("../style/main.css")));
     document.head().unwrap().append_child(&style).unwrap();
+    style
+}
+
+/// The queue's scrolled window.
+fn scroller_of(container: &HtmlElement) -> HtmlElement {
+    container
+        .query_selector(".queue-scroll")
+        .unwrap()
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+}
+
+/// Scrolls the queue's window to its end, as a wheel would.
+fn scroll_to_the_end(scroller: &HtmlElement) {
+    scroller.set_scroll_top(scroller.scroll_height());
+    scroller
+        .dispatch_event(&leptos::web_sys::Event::new("scroll").unwrap())
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_table_holds_only_the_rows_in_view_and_scrolling_brings_the_others() {
+    let (name, order) = saved_long_queue("queue-window").await;
+    let style = app_stylesheet();
     let (container, _app) = open_queue(&name).await;
     let listed = queue_numbers(&container);
     assert!(listed.len() < 100, "{} rows in the page", listed.len());
     assert_eq!(listed, order[..listed.len()]);
 
-    let scroller = container
-        .query_selector(".queue-scroll")
-        .unwrap()
-        .unwrap()
-        .unchecked_into::<HtmlElement>();
-    scroller.set_scroll_top(scroller.scroll_height());
-    scroller
-        .dispatch_event(&leptos::web_sys::Event::new("scroll").unwrap())
-        .unwrap();
+    scroll_to_the_end(&scroller_of(&container));
     let last = order.last().unwrap().clone();
     until("the last incident is listed", || {
         queue_numbers(&container).last() == Some(&last)
@@ -246,6 +266,56 @@ async fn the_table_holds_only_the_rows_in_view_and_scrolling_brings_the_others()
     assert!(listed.len() < 100, "{} rows in the page", listed.len());
     assert!(!listed.contains(&order[0]), "the first rows left the page");
     assert_eq!(listed, order[order.len() - listed.len()..]);
+
+    // A new order starts from its top, not from where the old one was scrolled to.
+    click_button(&container, "th:nth-child(3) button", "Title");
+    until("the queue shows its new first rows", || {
+        scroller_of(&container).scroll_top() == 0 && queue_numbers(&container).len() < 100
+    })
+    .await;
+    style.remove();
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
+async fn the_keys_keep_the_highlighted_row_in_sight() {
+    let (name, order) = saved_long_queue("queue-keys-scroll").await;
+    let style = app_stylesheet();
+    let (container, _app) = open_queue(&name).await;
+    let scroller = scroller_of(&container);
+    let head = container.query_selector(".queue thead").unwrap().unwrap();
+    let window_height = window().unwrap().inner_height().unwrap().as_f64().unwrap();
+    for (presses, key) in [(60, "j"), (25, "k")] {
+        for _ in 0..presses {
+            support::press(&container, ".queue", key);
+            support::microtasks().await;
+        }
+        let active = container
+            .query_selector("tr.active")
+            .unwrap()
+            .expect("a row is highlighted");
+        let row = active.get_bounding_client_rect();
+        let above =
+            scroller.get_bounding_client_rect().top() + head.get_bounding_client_rect().height();
+        let below = scroller
+            .get_bounding_client_rect()
+            .bottom()
+            .min(window_height);
+        assert!(
+            row.top() >= above - 1.0 && row.bottom() <= below + 1.0,
+            "after {presses} {key}: the row spans {}..{}, the visible rows {above}..{below}",
+            row.top(),
+            row.bottom()
+        );
+    }
+    let highlighted = container
+        .query_selector("tr.active td:nth-child(2)")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    // The first press highlights the first row: 60 down and 25 up end on the 35th.
+    assert_eq!(highlighted, order[34]);
     style.remove();
     clear_local_storage();
 }

@@ -130,19 +130,48 @@ pub fn IncidentsPage() -> impl IntoView {
         matching.track();
         active.set(None);
     });
+    // A new sort, filter or search shows its list from the top. (Rows changing under the same
+    // filter, as a save or another tab does, leave the scroll where the analyst put it.)
+    Effect::new(move |_| {
+        filter.track();
+        if let Some(element) = scroller.get_untracked() {
+            element.set_scroll_top(0);
+        }
+        scrolled.set(0.0);
+    });
     let help = RwSignal::new(false);
-    // The highlighted row leaves the window: scroll just far enough to show it.
+    // The highlighted row leaves the window: scroll the window just far enough to show it
+    // below the sticky column heads, then let the browser bring it into the page's view too
+    // (the window itself can reach below the screen).
     let reveal = move |position: usize| {
         let Some(element) = scroller.get_untracked() else {
             return;
         };
+        let heads = element
+            .query_selector("thead")
+            .ok()
+            .flatten()
+            .map_or(0.0, |heads| f64::from(heads.client_height()));
         let top = position as f64 * ROW_HEIGHT_PX;
         let height = f64::from(element.client_height());
-        let scrolled = f64::from(element.scroll_top());
-        if top < scrolled {
-            element.set_scroll_top(top as i32);
-        } else if top + ROW_HEIGHT_PX > scrolled + height {
-            element.set_scroll_top((top + ROW_HEIGHT_PX - height).max(0.0) as i32);
+        let current = f64::from(element.scroll_top());
+        let wanted = if top < current {
+            top
+        } else if heads + top + ROW_HEIGHT_PX > current + height {
+            heads + top + ROW_HEIGHT_PX - height
+        } else {
+            current
+        };
+        if wanted != current {
+            element.set_scroll_top(wanted as i32);
+            // The rows follow now, not at the scroll event a frame later.
+            scrolled.set(f64::from(element.scroll_top()));
+            viewport.set(height);
+        }
+        if let Ok(Some(row)) = element.query_selector(&format!("tr[data-position='{position}']")) {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            row.scroll_into_view_with_scroll_into_view_options(&options);
         }
     };
     listen_for_queue_keys(matching, active, selected, help, reveal);
@@ -452,7 +481,11 @@ fn row_view(
     let number = row.number;
     let is_active = move || active.get() == Some(position);
     view! {
-        <tr class:active=is_active aria-current=move || is_active().then_some("true")>
+        <tr
+            class:active=is_active
+            aria-current=move || is_active().then_some("true")
+            data-position=position
+        >
             <td>
                 <input
                     type="checkbox"
