@@ -15,6 +15,7 @@ use crate::importers::{ImportPlan, PlanContents, Planner};
 use crate::route::Route;
 use crate::ui::components::ColumnHeads;
 use crate::ui::desk::{Desk, now};
+use crate::ui::words::counted;
 
 /// Refused records listed in the report: a file of nothing but bad lines must not make the
 /// page build hundreds of thousands of rows at once.
@@ -237,14 +238,16 @@ async fn apply_plan(
             let progress = |done| stage.set(Stage::Applying { done, total });
             let totals = desk.ingest_in_slices(valid, progress, cancelled).await?;
             Some(Stage::Applied(format!(
-                "{total} alerts imported: {} new incidents, {} incidents changed in all.",
-                totals.opened, totals.touched
+                "{} imported: {} opened, {} changed in all.",
+                counted(total, "alert"),
+                counted(totals.opened, "new incident"),
+                counted(totals.touched, "incident")
             )))
         }
         PlanContents::Incidents(incidents) => {
             let count = incidents.len();
             Some(match desk.adopt(incidents)? {
-                Ok(()) => Stage::Applied(format!("{count} incidents imported.")),
+                Ok(()) => Stage::Applied(format!("{} imported.", counted(count, "incident"))),
                 Err(refused) => Stage::Refused {
                     file: file.to_owned(),
                     reason: refused.to_string(),
@@ -297,16 +300,16 @@ fn report(stage: &Stage, apply: Callback<()>, cancel: Callback<()>) -> AnyView {
         Stage::Planned { file, plan } => {
             let (ready, all_problems) = match &plan.contents {
                 PlanContents::Alerts { valid, problems } => {
-                    (format!("{} alerts ready to import.", valid.len()), problems.as_slice())
+                    (format!("{} ready to import.", counted(valid.len(), "alert")), problems.as_slice())
                 }
                 PlanContents::Incidents(incidents) => {
-                    (format!("{} incidents ready to import.", incidents.len()), &[][..])
+                    (format!("{} ready to import.", counted(incidents.len(), "incident")), &[][..])
                 }
                 PlanContents::Workspace(workspace) => (
                     format!(
-                        "A whole workspace of {} incidents and {} alerts, to import as a new workspace.",
-                        workspace.incidents().count(),
-                        workspace.correlation().alerts().count()
+                        "A whole workspace of {} and {}, to import as a new workspace.",
+                        counted(workspace.incidents().count(), "incident"),
+                        counted(workspace.correlation().alerts().count(), "alert")
                     ),
                     &[][..],
                 ),
