@@ -2,7 +2,7 @@
 //! with how many of its alerts name it and which other incidents' alerts name it too (the
 //! similar incidents, as Defender XDR links them).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::index::{AlertIx, CorrelationKey};
 use super::{Correlation, KeyIx};
@@ -55,6 +55,30 @@ impl Correlation {
             .collect();
         entities.sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
         entities
+    }
+
+    /// The entities of an incident's alerts that have no strong identifier of their own (a
+    /// private address without its network, a host known only by its OS), each once, by kind
+    /// then text: its page shows them, as the alerts report them, though they never correlate.
+    pub fn unidentified_entities_of(&self, number: u64) -> Vec<(EntityKind, String)> {
+        let Some(cluster) = self.clusters.get(&number) else {
+            return Vec::new();
+        };
+        let unidentified: BTreeSet<(EntityKind, String)> = cluster
+            .alerts
+            .iter()
+            .flat_map(|&alert| &self.alerts[alert as usize].entities)
+            .filter(|entity| entity.strong_keys().is_empty())
+            .map(|entity| {
+                let properties: Vec<String> = entity
+                    .properties
+                    .iter()
+                    .map(|(name, value)| format!("{name} {value}"))
+                    .collect();
+                (entity.kind, properties.join(", "))
+            })
+            .collect();
+        unidentified.into_iter().collect()
     }
 
     /// The distinct values of the strong entity identifiers an incident's alerts name, for

@@ -197,6 +197,19 @@ fn built_in_accounts_and_entities_without_identifiers_never_correlate() {
         workspace.correlation().alert("a").unwrap().entities.len(),
         2
     );
+    // Kept for the incident page, named by what the alert says of them.
+    assert_eq!(
+        workspace
+            .correlation()
+            .unidentified_entities_of(incident_of(&workspace, "a")),
+        vec![
+            (
+                EntityKind::Account,
+                "Name SYSTEM, NTDomain NT AUTHORITY".to_owned()
+            ),
+            (EntityKind::Host, "OSFamily Windows".to_owned()),
+        ]
+    );
 }
 
 #[test]

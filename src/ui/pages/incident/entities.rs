@@ -1,5 +1,6 @@
 //! The incident's entities, grouped by kind: each with how many of its alerts name it and the
-//! other incidents that name it too, linked.
+//! other incidents that name it too, linked; then those that name nothing unique, as the alerts
+//! report them.
 
 use leptos::prelude::*;
 
@@ -15,6 +16,10 @@ pub fn Entities(number: u64) -> impl IntoView {
     let entities = Memo::new(move |_| {
         desk.workspace()
             .with(|workspace| workspace.correlation().entities_of(number))
+    });
+    let unidentified = Memo::new(move |_| {
+        desk.workspace()
+            .with(|workspace| workspace.correlation().unidentified_entities_of(number))
     });
     let groups = move || {
         let mut groups: Vec<(&'static str, Vec<IncidentEntity>)> = Vec::new();
@@ -40,6 +45,23 @@ pub fn Entities(number: u64) -> impl IntoView {
                     </ul>
                 </section>
             }).collect_view()}
+        </Show>
+        <Show when=move || !unidentified.read().is_empty()>
+            <section class="entity-group unidentified" aria-label="Not used to correlate">
+                <h3>"Not used to correlate"</h3>
+                <p class="hint">
+                    "These name nothing unique (a private address without its network, a host known only by its system), so they never group alerts."
+                </p>
+                <ul>
+                    {move || unidentified.get().into_iter().map(|(kind, text)| view! {
+                        <li class="entity">
+                            <span>{kind.label()}</span>
+                            " · "
+                            <span class="entity-name">{text}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
         </Show>
     }
 }
