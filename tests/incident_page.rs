@@ -1,6 +1,6 @@
 //! The incident page through the DOM in headless Chromium: the header fields edited in place
 //! and Assign to me; tags added and removed; each alert with why it is here, moved to a new
-//! incident; entities with the incidents that share them; comments added, edited and deleted;
+//! incident; entities with the incidents that share them, and those that name nothing unique; comments added, edited and deleted;
 //! a merged incident's number leading to its survivor, both saying why they were merged; delete
 //! and Undo.
 #![cfg(target_arch = "wasm32")]
@@ -188,6 +188,44 @@ async fn each_alert_says_why_it_is_here_and_moves_to_a_new_incident() {
             .unwrap()
             .to_string()
             .contains(&format!("Moved here from incident #{number} by Ana Silva")),
+    );
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
+async fn entities_that_name_nothing_unique_are_shown_as_never_correlating() {
+    use vigil::core::alert::{AlertDetails, RawAlert, RawEntity};
+    let mut workspace = Workspace::default();
+    let alert = RawAlert {
+        id: "sn-private-1".into(),
+        start: Some(support::start()),
+        entities: vec![
+            RawEntity::new("ip", &[("Address", "10.9.9.8")]),
+            RawEntity::new(
+                "host",
+                &[("HostName", "web01"), ("DnsDomain", "contoso.com")],
+            ),
+        ],
+        details: AlertDetails {
+            display_name: "Port scan from an inside address".into(),
+            ..AlertDetails::default()
+        },
+    };
+    support::ingest(
+        &mut workspace,
+        vec![alert],
+        support::start() + chrono::Duration::hours(1),
+        0,
+    );
+    let name = fresh_name("page-unidentified");
+    let store = IdbStore::open(&name, |_| {}).await.unwrap();
+    store.replace(records_of(&workspace)).await.unwrap();
+    let (container, _app) = open_page(&name, 1).await;
+    assert!(text_of(&container, ".entity-group").starts_with("Host"));
+    assert!(
+        text_of(&container, ".entity-group.unidentified").contains("IP address · Address 10.9.9.8"),
+        "{}",
+        text_of(&container, ".entity-group.unidentified")
     );
     clear_local_storage();
 }
