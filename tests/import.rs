@@ -50,7 +50,7 @@ async fn a_file_is_reported_before_anything_is_written_cancel_keeps_nothing_appl
     assert!(report.contains("edge.cef: CEF"), "{report}");
     assert_eq!(
         text_of(&container, ".refused"),
-        "1 records cannot be imported:"
+        "1 record cannot be imported:"
     );
     assert_eq!(
         text_of(&container, ".set-aside tbody tr"),
@@ -86,6 +86,82 @@ async fn a_file_is_reported_before_anything_is_written_cancel_keeps_nothing_appl
         next_task().await;
     }
     assert_eq!(stored, before + 2);
+
+    pick_file(&container, "edge.cef", CEF);
+    until("the report shows a third time", || {
+        !text_of(&container, ".ready").is_empty()
+    })
+    .await;
+    click_action(&container, "Apply");
+    until("the second import says it changed nothing", || {
+        text_of(&container, ".import-report [role=status]")
+            == "Nothing changed: all the alerts were already in this workspace as the file has them."
+    })
+    .await;
+    assert_eq!(stored_alerts(&name).await, before + 2);
+    clear_local_storage();
+}
+
+/// A Sentinel incident under `number`, as the incidents API returns it.
+fn sentinel_incident(id: &str, number: u64) -> String {
+    format!(
+        r#"{{"name": "{id}", "etag": "\"0300bf09\"", "properties": {{"title": "Imported from Sentinel", "severity": "High", "status": "New", "incidentNumber": {number}, "createdTimeUtc": "2026-11-20T08:00:00Z"}}}}"#
+    )
+}
+
+#[wasm_bindgen_test]
+async fn an_incident_file_says_before_apply_what_it_would_do_and_again_that_nothing_changes() {
+    let name = saved_workspace("import-incidents").await;
+    let (container, _app) = mount_at_import(&name).await;
+
+    // Number 1 is already a different incident here: refused before any Apply is offered.
+    pick_file(
+        &container,
+        "clash.json",
+        &sentinel_incident("73e01a99-5cd7-4139-a149-9f2736ff2ab5", 1),
+    );
+    until("the clash is reported", || {
+        text_of(&container, ".import-report").contains("cannot be imported")
+    })
+    .await;
+    assert_eq!(
+        text_of(&container, ".import-report [role=alert]"),
+        "clash.json cannot be imported: incident number 1 already belongs to another incident in this workspace."
+    );
+
+    let file = sentinel_incident("5d0b1b32-7a41-4c8e-9f55-2c1f7a3e6b10", 900);
+    pick_file(&container, "incident.json", &file);
+    until("the report shows", || {
+        text_of(&container, ".ready") == "1 incident ready to import."
+    })
+    .await;
+    click_action(&container, "Apply");
+    until("the import is confirmed", || {
+        text_of(&container, ".import-report [role=status]") == "1 incident imported."
+    })
+    .await;
+    let mut stored = None;
+    for _ in 0..200 {
+        let store = IdbStore::open(&name, |_| {}).await.unwrap();
+        stored = store.load().await.unwrap().workspace.incident(900).cloned();
+        if stored.is_some() {
+            break;
+        }
+        next_task().await;
+    }
+    assert_eq!(stored.unwrap().title, "Imported from Sentinel");
+
+    pick_file(&container, "incident.json", &file);
+    until("the second report shows", || {
+        text_of(&container, ".ready") == "Nothing to import."
+    })
+    .await;
+    assert_eq!(
+        text_of(&container, ".left-alone"),
+        "1 incident is already in this workspace as the file has it."
+    );
+    let actions = text_of(&container, ".actions");
+    assert_eq!(actions, "Close", "no Apply is offered for nothing");
     clear_local_storage();
 }
 

@@ -470,6 +470,15 @@ impl Incident {
         logged
     }
 
+    /// Whether it holds what only Vigil has (alerts, comments, a change made here), which a
+    /// copy read from a Sentinel file would lose if it replaced this one.
+    pub fn holds_work_done_here(&self) -> bool {
+        self.0.revision > 0
+            || !self.0.alert_ids.is_empty()
+            || !self.0.comments.is_empty()
+            || !self.0.activity.is_empty()
+    }
+
     /// Marks a new version: modified now, next revision, new etag.
     fn bump(&mut self, at: DateTime<Utc>) {
         self.0.modified = at;

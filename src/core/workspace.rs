@@ -1,6 +1,6 @@
 //! A workspace's incidents and the counter that numbers them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::Range;
 
@@ -90,6 +90,27 @@ impl fmt::Display for AdoptError {
 
 impl std::error::Error for AdoptError {}
 
+/// What an import of numbered incidents does to each, by number: what the report promises
+/// and what applying it wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Adoption {
+    /// Not stored before.
+    pub added: Vec<u64>,
+    /// Stored, untouched here since an earlier import, and different in the file: replaced.
+    pub replaced: Vec<u64>,
+    /// Stored exactly as the file has them: nothing to do.
+    pub unchanged: Vec<u64>,
+    /// Stored and changed here since they were imported: kept, the file's copy left out.
+    pub kept: Vec<u64>,
+}
+
+impl Adoption {
+    /// The incidents applying it writes.
+    pub fn written(&self) -> impl Iterator<Item = u64> + '_ {
+        self.added.iter().chain(&self.replaced).copied()
+    }
+}
+
 impl Workspace {
     /// The number the next created incident will get.
     pub fn next_number(&self) -> u64 {
@@ -116,12 +137,11 @@ impl Workspace {
             .or_insert(Incident::create(id, number, draft, by, at))
     }
 
-    /// Takes in incidents that already carry numbers (an import), all or none: refused whole if
+    /// What taking in incidents that already carry numbers (an import) would do, worked out
+    /// without changing anything, so the report can say it before **Apply**. Refused whole if
     /// any number belongs to a different incident, stored or in the same batch, or if one
-    /// incident comes under two numbers. One with the id and number of a stored incident
-    /// replaces it.
-    pub fn adopt(&mut self, incoming: Vec<Incident>) -> Result<(), AdoptError> {
-        self.undo = None;
+    /// incident comes under two numbers.
+    pub fn plan_adoption(&self, incoming: &[Incident]) -> Result<Adoption, AdoptError> {
         let mut number_of: BTreeMap<Uuid, u64> = self
             .incidents
             .values()
@@ -132,7 +152,8 @@ impl Workspace {
             .iter()
             .map(|(number, incident)| (*number, incident.id))
             .collect();
-        for incident in &incoming {
+        let mut adoption = Adoption::default();
+        for incident in incoming {
             let (id, number) = (incident.id, incident.number);
             if *id_of.entry(number).or_insert(id) != id {
                 return Err(AdoptError::NumberTaken { number });
@@ -145,12 +166,32 @@ impl Workspace {
                     second: number,
                 });
             }
+            let bucket = match self.incidents.get(&number) {
+                None => &mut adoption.added,
+                Some(stored) if stored == incident => &mut adoption.unchanged,
+                Some(stored) if stored.holds_work_done_here() => &mut adoption.kept,
+                Some(_) => &mut adoption.replaced,
+            };
+            bucket.push(number);
         }
+        Ok(adoption)
+    }
+
+    /// Takes in incidents that already carry numbers (an import), all or none, as
+    /// [`Workspace::plan_adoption`] says: new ones are added, a stored one untouched since it
+    /// was imported is replaced by the file's copy, one changed here since is kept as it is.
+    pub fn adopt(&mut self, incoming: Vec<Incident>) -> Result<Adoption, AdoptError> {
+        let adoption = self.plan_adoption(&incoming)?;
+        self.undo = None;
+        let written: BTreeSet<u64> = adoption.written().collect();
         for incident in incoming {
-            self.next_number = self.next_number.max(incident.number + 1);
-            self.incidents.insert(incident.number, incident);
+            let number = incident.number;
+            if written.contains(&number) {
+                self.next_number = self.next_number.max(number + 1);
+                self.incidents.insert(number, incident);
+            }
         }
-        Ok(())
+        Ok(adoption)
     }
 
     /// The incident with this number.
@@ -305,6 +346,7 @@ impl Workspace {
 mod tests {
     use super::*;
     use crate::core::draft::IncidentDraft;
+    use crate::core::incident::{Edit, IncidentData};
     use proptest::prelude::*;
 
     fn at() -> DateTime<Utc> {
@@ -510,13 +552,77 @@ mod tests {
     #[test]
     fn adopting_the_same_incident_again_replaces_it() {
         let mut workspace = Workspace::default();
-        let id = Uuid::new_v4();
-        let first = Incident::create(id, 4, draft("first"), &Actor::named("import"), at());
-        let newer = Incident::create(id, 4, draft("newer"), &Actor::named("import"), at());
+        let (first, newer) = (imported(4, "first"), imported(4, "newer"));
         workspace.adopt(vec![first]).unwrap();
-        workspace.adopt(vec![newer]).unwrap();
+        let adoption = workspace.adopt(vec![newer]).unwrap();
+        assert_eq!(adoption.replaced, [4]);
         assert_eq!(workspace.incident(4).unwrap().title, "newer");
         assert_eq!(workspace.incidents().count(), 1);
+    }
+
+    /// An incident as an import reads it: no alerts, comments or log of its own.
+    fn imported(number: u64, title: &str) -> Incident {
+        let id = Uuid::from_u128(u128::from(number));
+        let created = Incident::create(id, number, draft(title), &Actor::named("import"), at());
+        Incident::from_data(IncidentData {
+            activity: Vec::new(),
+            ..(*created).clone()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_same_file_again_changes_nothing_and_says_so() {
+        let mut workspace = Workspace::default();
+        let file = vec![imported(7, "seven"), imported(8, "eight")];
+        assert_eq!(workspace.adopt(file.clone()).unwrap().added, [7, 8]);
+        let before = workspace.clone();
+        let again = workspace.adopt(file).unwrap();
+        assert_eq!(again.unchanged, [7, 8]);
+        assert_eq!(again.written().count(), 0);
+        assert_eq!(workspace, before);
+    }
+
+    #[test]
+    fn an_incident_commented_here_is_kept_when_a_file_brings_it_again() {
+        let mut workspace = Workspace::default();
+        workspace.adopt(vec![imported(7, "seven")]).unwrap();
+        let analyst = Actor::named("Ana Silva");
+        let incident = workspace.incident_mut(7).unwrap();
+        let etag = incident.etag.clone();
+        let edit = Edit {
+            by: &analyst,
+            at: at(),
+            etag: &etag,
+        };
+        incident
+            .comment(edit, Uuid::nil(), "called the user")
+            .unwrap();
+        let commented = workspace.clone();
+        let adoption = workspace
+            .adopt(vec![
+                imported(7, "seven, as Sentinel has it"),
+                imported(9, "nine"),
+            ])
+            .unwrap();
+        assert_eq!((adoption.kept, adoption.added), (vec![7], vec![9]));
+        assert_eq!(workspace.incident(7), commented.incident(7));
+    }
+
+    #[test]
+    fn planning_an_adoption_changes_nothing_and_foretells_it() {
+        let mut workspace = Workspace::default();
+        workspace.adopt(vec![imported(7, "seven")]).unwrap();
+        let before = workspace.clone();
+        let file = vec![imported(7, "seven, renamed"), imported(9, "nine")];
+        let plan = workspace.plan_adoption(&file).unwrap();
+        assert_eq!(workspace, before);
+        assert_eq!(workspace.adopt(file), Ok(plan));
+        let clash = Incident::create(Uuid::new_v4(), 9, draft("other"), &Actor::named("x"), at());
+        assert_eq!(
+            workspace.plan_adoption(&[clash]),
+            Err(AdoptError::NumberTaken { number: 9 })
+        );
     }
 
     proptest! {

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::core::alert::RawAlert;
 use crate::core::closing::Closing;
-use crate::core::correlation::{Deleted, IngestContext, IngestReport, MoveTarget};
+use crate::core::correlation::{Deleted, IngestContext, IngestReport, MoveTarget, Outcome};
 use crate::core::draft::{IncidentDraft, ValidDraft};
 use crate::core::incident::{Edit, EditError, Incident};
 use crate::core::overview::OverviewTable;
@@ -23,7 +23,7 @@ use crate::core::people::{Actor, Owner};
 use crate::core::queue_index::QueueIndex;
 use crate::core::queue_row::QueueRow;
 use crate::core::validation::ValidationErrors;
-use crate::core::workspace::{AdoptError, Workspace};
+use crate::core::workspace::{AdoptError, Adoption, Workspace};
 use crate::demo::demo_workspace;
 use crate::store::catalog::{Catalog, DEMO_WORKSPACE, NameError};
 use crate::store::idb::{LetGo, StoreError, StoreNotice};
@@ -63,6 +63,8 @@ pub struct IngestTotals {
     pub opened: usize,
     /// Incidents it opened or changed.
     pub touched: usize,
+    /// Alerts already stored exactly as they came: nothing was done with them.
+    pub unchanged: usize,
 }
 
 /// Where the open workspace is kept.
@@ -470,7 +472,7 @@ impl Desk {
         self.workspace
             .update_untracked(|workspace| workspace.reserve_alerts(alerts.len()));
         let mut report = IngestReport::default();
-        let mut done = 0;
+        let (mut done, mut unchanged) = (0, 0);
         let mut alerts = alerts.into_iter().peekable();
         while alerts.peek().is_some() {
             let batch: Vec<RawAlert> = alerts.by_ref().take(slice).collect();
@@ -486,6 +488,7 @@ impl Desk {
                 )
             })?;
             slice = next_slice(slice, js_sys::Date::now() - started);
+            unchanged += part.count(|outcome| matches!(outcome, Outcome::Unchanged { .. }));
             report.absorb(part);
             // Only totals are returned, so each slice's record outcomes are let go as it is
             // taken in rather than 200,000 of them at once at the end.
@@ -505,22 +508,30 @@ impl Desk {
         Some(IngestTotals {
             opened: report.opened.len(),
             touched: report.touched.len(),
+            unchanged,
         })
     }
 
-    /// Takes in imported incidents, all or none, and saves them in one transaction.
-    pub fn adopt(self, incidents: Vec<Incident>) -> Option<Result<(), AdoptError>> {
+    /// Takes in imported incidents, all or none, as [`Workspace::adopt`] decides for each, and
+    /// saves those it writes in one transaction.
+    pub fn adopt(self, incidents: Vec<Incident>) -> Option<Result<Adoption, AdoptError>> {
         if !self.writable() {
             return None;
         }
-        let numbers: Vec<u64> = incidents.iter().map(|incident| incident.number).collect();
-        let change = self
-            .workspace
-            .with_untracked(|workspace| Change::of(workspace, numbers));
+        let change = self.workspace.with_untracked(|workspace| {
+            let written: Vec<u64> = match workspace.plan_adoption(&incidents) {
+                Ok(plan) => plan.written().collect(),
+                Err(_) => Vec::new(),
+            };
+            Change::of(workspace, written)
+        });
         let adopted = self
             .workspace
             .try_update(|workspace| workspace.adopt(incidents))?;
-        if adopted.is_ok() {
+        if adopted
+            .as_ref()
+            .is_ok_and(|adoption| adoption.written().next().is_some())
+        {
             self.commit(change);
         }
         Some(adopted)

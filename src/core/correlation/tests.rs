@@ -8,7 +8,7 @@ use super::*;
 use crate::core::alert::{AlertDetails, RawAlert, RawEntity, Rejection, Warning};
 use crate::core::closing::{Closing, ClosingChoice};
 use crate::core::entity::EntityKind;
-use crate::core::incident::{Edit, Incident, Tracked};
+use crate::core::incident::{Edit, Incident, IncidentData, Tracked};
 use crate::core::people::Owner;
 use crate::core::vocabulary::{IncidentStatus, LabelType, Severity, Tactic};
 use crate::core::workspace::Workspace;
@@ -1377,4 +1377,27 @@ fn each_incident_names_each_entity_once_by_id() {
     assert_eq!(counted, [3, 1], "web01 then alice: {counts:?}");
     assert!(counts.keys().last().unwrap().contains("alice"));
     assert_eq!(correlation.entity_ids_of(99).count(), 0);
+}
+
+#[test]
+fn importing_a_bare_copy_of_a_correlated_incident_keeps_its_alerts() {
+    let mut workspace = web01_twice_and_db01();
+    let stored = workspace.incident(1).unwrap().clone();
+    // As a Sentinel export of it reads back: the incident's fields, none of its alerts.
+    let bare_copy = Incident::from_data(IncidentData {
+        alert_ids: Vec::new(),
+        title: "Renamed in Sentinel".into(),
+        ..(*stored).clone()
+    })
+    .unwrap();
+    let adoption = workspace.adopt(vec![bare_copy]).unwrap();
+    assert_eq!(adoption.kept, [1]);
+    assert_eq!(workspace.incident(1), Some(&stored));
+    assert_consistent(&workspace);
+    let restored = Workspace::restore(
+        workspace.incidents().cloned().collect(),
+        workspace.next_number(),
+        workspace.correlation().to_portable(),
+    );
+    assert_eq!(restored, Ok(workspace));
 }

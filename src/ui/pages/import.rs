@@ -10,18 +10,20 @@ use uuid::Uuid;
 use wasm_bindgen_futures::JsFuture;
 
 use super::page::Page;
-use crate::core::workspace::Workspace;
+use crate::core::workspace::{Adoption, Workspace};
 use crate::importers::{ImportPlan, PlanContents, Planner};
 use crate::route::Route;
 use crate::ui::components::ColumnHeads;
 use crate::ui::desk::{Desk, now};
-use crate::ui::words::counted;
+use crate::ui::words::{counted, numbered};
 
 /// Refused records listed in the report: a file of nothing but bad lines must not make the
 /// page build hundreds of thousands of rows at once.
 const PROBLEMS_SHOWN: usize = 1_000;
 /// Bytes of a file read between two looks at the page: a few milliseconds of copying.
 const READ_SLICE_BYTES: usize = 1 << 20;
+/// Incidents named by number in a sentence of the report; more are counted.
+const NUMBERS_NAMED: usize = 10;
 
 /// Where an import stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,8 +38,13 @@ enum Stage {
     },
     /// Taking the alerts in: how many of how many.
     Applying { done: usize, total: usize },
-    /// Read: the report, waiting for Apply or Cancel.
-    Planned { file: String, plan: ImportPlan },
+    /// Read: the report, waiting for Apply or Cancel; for an incident file, what it would do
+    /// to the open workspace's incidents.
+    Planned {
+        file: String,
+        plan: ImportPlan,
+        adoption: Option<Adoption>,
+    },
     /// The file cannot be imported, and why.
     Refused { file: String, reason: String },
     /// Applied: what was taken in.
@@ -79,7 +86,11 @@ pub fn ImportPage() -> impl IntoView {
             };
             let planned = plan_in_slices(&bytes, desk, progress, || cancelled.get_value()).await;
             stage.set(match planned {
-                Some(Ok(plan)) => Stage::Planned { file: name, plan },
+                Some(Ok((plan, adoption))) => Stage::Planned {
+                    file: name,
+                    plan,
+                    adoption,
+                },
                 Some(Err(reason)) => Stage::Refused { file: name, reason },
                 None => Stage::Waiting,
             });
@@ -106,7 +117,7 @@ pub fn ImportPage() -> impl IntoView {
     let apply = Callback::new(move |()| {
         // Taken out of the stage rather than copied: a plan can hold 200,000 alerts.
         let taken = stage.try_update(|current| match std::mem::replace(current, Stage::Waiting) {
-            Stage::Planned { file, plan } => Some((file, plan)),
+            Stage::Planned { file, plan, .. } => Some((file, plan)),
             other => {
                 *current = other;
                 None
@@ -184,13 +195,14 @@ async fn read_in_slices(
 }
 
 /// Reads and checks a file a step at a time, with the page kept responsive and Cancel heard
-/// between steps; `None` when cancelled.
+/// between steps; for incidents, also what they would do to the open workspace, so that a
+/// clash is reported before Apply rather than by it. `None` when cancelled.
 async fn plan_in_slices(
     bytes: &[u8],
     desk: Desk,
     progress: impl Fn(usize, usize),
     cancelled: impl Fn() -> bool,
-) -> Option<Result<ImportPlan, String>> {
+) -> Option<Result<(ImportPlan, Option<Adoption>), String>> {
     let first_free = desk.workspace().with_untracked(Workspace::next_number);
     let mut planner = match Planner::open(bytes, now(), first_free, &mut Uuid::new_v4) {
         Ok(planner) => planner,
@@ -199,7 +211,7 @@ async fn plan_in_slices(
     loop {
         match planner.step() {
             Ok(true) => {}
-            Ok(false) => return Some(Ok(planner.finish())),
+            Ok(false) => return Some(with_adoption(planner.finish(), desk)),
             Err(reason) => return Some(Err(reason)),
         }
         let (done, total) = planner.progress();
@@ -209,6 +221,19 @@ async fn plan_in_slices(
             return None;
         }
     }
+}
+
+/// The plan, with what its incidents would do to the open workspace, or why they cannot be
+/// taken in.
+fn with_adoption(plan: ImportPlan, desk: Desk) -> Result<(ImportPlan, Option<Adoption>), String> {
+    let PlanContents::Incidents(incidents) = &plan.contents else {
+        return Ok((plan, None));
+    };
+    let adoption = desk
+        .workspace()
+        .with_untracked(|workspace| workspace.plan_adoption(incidents))
+        .map_err(|refused| refused.to_string())?;
+    Ok((plan, Some(adoption)))
 }
 
 /// Writes a planned import of `file` through the desk, showing its progress in `stage`;
@@ -237,24 +262,121 @@ async fn apply_plan(
             let total = valid.len();
             let progress = |done| stage.set(Stage::Applying { done, total });
             let totals = desk.ingest_in_slices(valid, progress, cancelled).await?;
+            let already = match totals.unchanged {
+                0 => String::new(),
+                unchanged if unchanged == total => {
+                    return Some(Stage::Applied(format!(
+                        "Nothing changed: {} already in this workspace as the file has {}.",
+                        if total == 1 {
+                            "the alert was"
+                        } else {
+                            "all the alerts were"
+                        },
+                        if total == 1 { "it" } else { "them" }
+                    )));
+                }
+                1 => " 1 of them was already here as the file has it.".to_owned(),
+                unchanged => {
+                    format!(" {unchanged} of them were already here as the file has them.")
+                }
+            };
             Some(Stage::Applied(format!(
-                "{} imported: {} opened, {} changed in all.",
+                "{} imported: {} opened, {} changed in all.{already}",
                 counted(total, "alert"),
                 counted(totals.opened, "new incident"),
                 counted(totals.touched, "incident")
             )))
         }
-        PlanContents::Incidents(incidents) => {
-            let count = incidents.len();
-            Some(match desk.adopt(incidents)? {
-                Ok(()) => Stage::Applied(format!("{} imported.", counted(count, "incident"))),
-                Err(refused) => Stage::Refused {
-                    file: file.to_owned(),
-                    reason: refused.to_string(),
-                },
-            })
-        }
+        PlanContents::Incidents(incidents) => Some(match desk.adopt(incidents)? {
+            Ok(adoption) => {
+                let written = adoption.written().count();
+                let mut summary = match written {
+                    0 => "Nothing changed.".to_owned(),
+                    _ => format!("{} imported.", counted(written, "incident")),
+                };
+                for note in adoption_notes(&adoption) {
+                    summary.push(' ');
+                    summary.push_str(&note);
+                }
+                Stage::Applied(summary)
+            }
+            Err(refused) => Stage::Refused {
+                file: file.to_owned(),
+                reason: refused.to_string(),
+            },
+        }),
     }
+}
+
+/// What the report says an incident file would write: "3 incidents ready to import: 2 new,
+/// 1 replacing its earlier import."
+fn adoption_ready(adoption: &Adoption) -> String {
+    let written = adoption.written().count();
+    if written == 0 {
+        return "Nothing to import.".to_owned();
+    }
+    let (added, replaced) = (adoption.added.len(), adoption.replaced.len());
+    let ready = format!("{} ready to import", counted(written, "incident"));
+    match (added, replaced) {
+        (_, 0) => format!("{ready}."),
+        (0, 1) => format!("{ready}: it replaces its earlier import."),
+        (0, _) => format!("{ready}: each replaces its earlier import."),
+        _ => format!(
+            "{ready}: {added} new, {replaced} replacing {} earlier import.",
+            if replaced == 1 { "its" } else { "their" }
+        ),
+    }
+}
+
+/// What an incident file leaves alone, and why, in sentences.
+fn adoption_notes(adoption: &Adoption) -> Vec<String> {
+    let mut notes = Vec::new();
+    let unchanged = adoption.unchanged.len();
+    if unchanged > 0 {
+        let (verb, pronoun) = if unchanged == 1 {
+            ("is", "it")
+        } else {
+            ("are", "them")
+        };
+        notes.push(format!(
+            "{} {verb} already in this workspace as the file has {pronoun}.",
+            counted(unchanged, "incident")
+        ));
+    }
+    let kept = adoption.kept.len();
+    if kept > 0 {
+        let (changed, stays, loses) = if kept == 1 {
+            (
+                "has changed here since it was",
+                "it is kept as it is",
+                "the file's copy would lose its",
+            )
+        } else {
+            (
+                "have changed here since they were",
+                "they are kept as they are",
+                "the file's copies would lose their",
+            )
+        };
+        let which = if kept <= NUMBERS_NAMED {
+            numbered(&adoption.kept, "incident")
+        } else {
+            counted(kept, "incident")
+        };
+        notes.push(format!(
+            "{} {changed} imported, so {stays}: {loses} alerts, comments and history.",
+            capitalised(&which)
+        ));
+    }
+    notes
+}
+
+/// The text with its first letter in upper case, to open a sentence.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// A progress bar with its counts in words, and the button that stops the work.
@@ -297,14 +419,17 @@ fn report(stage: &Stage, apply: Callback<()>, cancel: Callback<()>) -> AnyView {
             </p>
         }
         .into_any(),
-        Stage::Planned { file, plan } => {
+        Stage::Planned { file, plan, adoption } => {
+            let notes = adoption.as_ref().map(adoption_notes).unwrap_or_default();
+            let writes = adoption.as_ref().is_none_or(|adoption| adoption.written().next().is_some());
             let (ready, all_problems) = match &plan.contents {
                 PlanContents::Alerts { valid, problems } => {
                     (format!("{} ready to import.", counted(valid.len(), "alert")), problems.as_slice())
                 }
-                PlanContents::Incidents(incidents) => {
-                    (format!("{} ready to import.", counted(incidents.len(), "incident")), &[][..])
-                }
+                PlanContents::Incidents(_) => (
+                    adoption.as_ref().map(adoption_ready).unwrap_or_default(),
+                    &[][..],
+                ),
                 PlanContents::Workspace(workspace) => (
                     format!(
                         "A whole workspace of {} and {}, to import as a new workspace.",
@@ -330,8 +455,9 @@ fn report(stage: &Stage, apply: Callback<()>, cancel: Callback<()>) -> AnyView {
                         }
                     })}
                 <p class="ready">{ready}</p>
+                {notes.into_iter().map(|note| view! { <p class="left-alone">{note}</p> }).collect_view()}
                 {(refused > 0).then(|| view! {
-                    <p class="refused">{format!("{refused} records cannot be imported:")}</p>
+                    <p class="refused">{format!("{} cannot be imported:", counted(refused, "record"))}</p>
                     <table class="set-aside">
                         <ColumnHeads labels=&["Record", "Why"] />
                         <tbody>
@@ -355,8 +481,12 @@ fn report(stage: &Stage, apply: Callback<()>, cancel: Callback<()>) -> AnyView {
                     })}
                 })}
                 <div class="actions">
-                    <button type="button" on:click=move |_| apply.run(())>"Apply"</button>
-                    <button type="button" on:click=move |_| cancel.run(())>"Cancel"</button>
+                    {writes.then(|| view! {
+                        <button type="button" on:click=move |_| apply.run(())>"Apply"</button>
+                    })}
+                    <button type="button" on:click=move |_| cancel.run(())>
+                        {if writes { "Cancel" } else { "Close" }}
+                    </button>
                 </div>
             }
             .into_any()
