@@ -409,6 +409,25 @@ async fn a_merged_incidents_number_leads_to_its_survivor_which_links_back() {
     })
     .await;
     assert!(text_of(&container, "h1").starts_with(&format!("Incident {number}: ")));
+    // Its tags went with its alerts: here they are only listed, Redirected among those set
+    // automatically, and no field offers to change them.
+    assert!(
+        text_of(&container, ".incident-facts").contains("Set automaticallyRedirected"),
+        "{}",
+        text_of(&container, ".incident-facts")
+    );
+    assert!(
+        container
+            .query_selector(".incident-tags")
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        container
+            .query_selector(".incident-tag-list")
+            .unwrap()
+            .is_some()
+    );
     clear_local_storage();
 }
 

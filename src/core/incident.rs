@@ -292,6 +292,12 @@ pub enum EditError {
         /// Who wrote it.
         author: String,
     },
+    /// It was merged into another incident, which now holds its alerts and tags: only comments
+    /// are still taken here.
+    Merged {
+        /// The incident it was merged into.
+        into: u64,
+    },
 }
 
 impl fmt::Display for EditError {
@@ -310,6 +316,10 @@ impl fmt::Display for EditError {
             EditError::NotYourComment { author } => {
                 write!(f, "only {author}, who wrote the comment, can change it")
             }
+            EditError::Merged { into } => write!(
+                f,
+                "this incident was merged into incident {into}; change that one instead"
+            ),
         }
     }
 }
@@ -427,7 +437,8 @@ impl Incident {
     }
 
     /// Runs `change` on a copy after checking the etag, then stamps and keeps it. A change that
-    /// returns an error, or changes nothing, leaves the incident untouched.
+    /// returns an error, or changes nothing, leaves the incident untouched; so does any change
+    /// but a comment to an incident merged away.
     fn apply(
         &mut self,
         edit: Edit<'_>,
@@ -441,6 +452,11 @@ impl Incident {
         }
         let mut next = self.0.clone();
         let changes = change(&mut next)?;
+        if let Some(into) = self.0.merged_into
+            && changes.iter().any(|(what, _, _)| *what != Tracked::Comment)
+        {
+            return Err(EditError::Merged { into });
+        }
         if changes.iter().any(|(_, from, to)| from != to) {
             self.0 = next;
             self.stamp(edit.by, edit.at, changes);

@@ -8,7 +8,7 @@ use super::*;
 use crate::core::alert::{AlertDetails, RawAlert, RawEntity, Rejection, Warning};
 use crate::core::closing::{Closing, ClosingChoice};
 use crate::core::entity::EntityKind;
-use crate::core::incident::{Edit, Incident, IncidentData, Tracked};
+use crate::core::incident::{Edit, EditError, Incident, IncidentData, Tracked};
 use crate::core::people::Owner;
 use crate::core::vocabulary::{IncidentStatus, LabelType, Severity, Tactic};
 use crate::core::workspace::Workspace;
@@ -1400,4 +1400,41 @@ fn importing_a_bare_copy_of_a_correlated_incident_keeps_its_alerts() {
         workspace.correlation().to_portable(),
     );
     assert_eq!(restored, Ok(workspace));
+}
+
+#[test]
+fn an_incident_merged_away_takes_comments_but_no_other_change() {
+    let mut workspace = Workspace::default();
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01")]),
+            alert("b", 30, &[user("ana")]),
+        ],
+    );
+    ingest(
+        &mut workspace,
+        vec![alert("c", 60, &[user("ana"), host("web01")])],
+    );
+    assert_eq!(workspace.incident(2).unwrap().merged_into, Some(1));
+    let merged = workspace.incident(2).unwrap().clone();
+    as_analyst(&mut workspace, 2, |incident, edit| {
+        assert_eq!(
+            incident.set_tags(edit, &["phishing".into()]),
+            Err(EditError::Merged { into: 1 })
+        );
+    });
+    as_analyst(&mut workspace, 2, |incident, edit| {
+        assert_eq!(
+            incident.set_severity(edit, Severity::High),
+            Err(EditError::Merged { into: 1 })
+        );
+    });
+    assert_eq!(workspace.incident(2), Some(&merged));
+    as_analyst(&mut workspace, 2, |incident, edit| {
+        incident
+            .comment(edit, Uuid::nil(), "merged by the rules, rightly")
+            .unwrap();
+    });
+    assert_eq!(workspace.incident(2).unwrap().comments.len(), 1);
 }

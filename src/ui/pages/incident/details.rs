@@ -1,6 +1,7 @@
 //! What the incident is about: its description, tactics and techniques, activity times,
-//! products, tags (added and removed here, with the workspace's recent tags suggested), the
-//! verdict when closed, and the remediation steps its alerts advise.
+//! products, tags (added and removed here, with the workspace's recent tags suggested; only
+//! listed once it is merged away), the verdict when closed, and the remediation steps its
+//! alerts advise.
 
 use leptos::prelude::*;
 
@@ -17,6 +18,8 @@ pub fn Details(incident: Incident) -> impl IntoView {
     let number = incident.number;
     let user_tags = incident.tag_names(LabelType::User);
     let automatic = incident.tag_names(LabelType::AutoAssigned);
+    // Its tags went to the incident it was merged into, where they are edited.
+    let merged = incident.merged_into.is_some();
     // A refused tag is named beside the tag field, not at the top of the page.
     let tag_error = RwSignal::new(None::<String>);
     let save_tags = move |tags: Vec<String>| {
@@ -91,20 +94,26 @@ pub fn Details(incident: Incident) -> impl IntoView {
             <dt>"Products"</dt>
             <dd>{joined(incident.product_names.clone())}</dd>
             {(!automatic.is_empty()).then(|| view! {
-                <dt>"Set by Sentinel"</dt>
+                <dt>"Set automatically"</dt>
                 <dd>{automatic.join(", ")}</dd>
             })}
+            {merged.then(|| view! {
+                <dt>"Tags"</dt>
+                <dd class="incident-tag-list">{joined(user_tags.clone())}</dd>
+            })}
         </dl>
-        <div class="incident-tags">
-            <TagEditor
-                id_prefix="incident"
-                tags=Signal::stored(user_tags)
-                suggestions=Signal::derive(move || desk.recent_tags())
-                on_add
-                on_remove
-                error=tag_error
-            />
-        </div>
+        {(!merged).then(|| view! {
+            <div class="incident-tags">
+                <TagEditor
+                    id_prefix="incident"
+                    tags=Signal::stored(user_tags)
+                    suggestions=Signal::derive(move || desk.recent_tags())
+                    on_add
+                    on_remove
+                    error=tag_error
+                />
+            </div>
+        })}
         <h2>"Remediation"</h2>
         {move || {
             let steps = remediation.get();
