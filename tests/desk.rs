@@ -148,6 +148,25 @@ async fn a_first_visit_opens_the_demo_and_each_workspace_keeps_its_own_incidents
 }
 
 #[wasm_bindgen_test]
+async fn leaving_the_demo_from_an_incident_page_shows_the_new_workspaces_queue() {
+    clear_local_storage();
+    let (container, _app) = mount_app("#/incidents/1");
+    until("the demo's first incident shows", || {
+        text_of(&container, "h1").starts_with("Incident 1: ")
+    })
+    .await;
+    click_button(&container, ".start-empty", "Start an empty workspace");
+    // Incident 1 of the demo is nothing in the new workspace: its queue shows, not a page
+    // saying there is no such incident.
+    until("the new workspace's queue shows", || {
+        text_of(&container, "h1") == "Incidents"
+    })
+    .await;
+    assert_eq!(window().unwrap().location().hash().unwrap(), "#/incidents");
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
 async fn unreadable_records_are_flagged_and_listed_as_stored_in_the_diagnostics() {
     let name = saved_workspace("diagnostics").await;
     let raw = "<img src=x onerror=alert(1)> not a record";

@@ -35,6 +35,23 @@ fn document_title(route: &Route) -> String {
     format!("{page} · Vigil")
 }
 
+/// A number names another incident, or none, in another workspace: when the open workspace
+/// changes under an incident page (switched, started empty, imported), the queue is shown
+/// instead.
+fn leave_incident_on_switch(route: RwSignal<Route>) {
+    let catalog = Desk::get().catalog();
+    let open = Memo::new(move |_| catalog.read().current().to_owned());
+    Effect::new(move |before: Option<String>| {
+        let now_open = open.get();
+        if before.is_some_and(|before| before != now_open)
+            && matches!(route.get_untracked(), Route::Incident(_))
+        {
+            let _ = window().location().set_hash(&Route::Incidents.href());
+        }
+        now_open
+    });
+}
+
 /// The whole app: the desk that holds the open workspace, then the shell. The route lives in
 /// one signal fed by the address bar's `hashchange` event, so links, the back button and a
 /// pasted link all go through the same path.
@@ -59,6 +76,7 @@ pub fn App() -> impl IntoView {
     });
     on_cleanup(move || listener.remove());
     Effect::new(move || document().set_title(&document_title(&route.read())));
+    leave_incident_on_switch(route);
 
     view! {
         <header class="topbar">
