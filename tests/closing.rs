@@ -15,8 +15,8 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 mod support;
 
 use support::{
-    answer_confirm, choose, clear_local_storage, click_button, mount_app, open_next, queue_numbers,
-    reopened, saved_workspace, text_of, until, until_opened,
+    choose, clear_local_storage, click_button, mount_app, open_next, queue_numbers, reopened,
+    saved_workspace, text_of, until, until_opened,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -78,12 +78,30 @@ async fn an_incident_is_closed_with_a_classification_and_reopened_after_asking()
     assert!(container.query_selector("[role=dialog]").unwrap().is_none());
 
     // Reopening asks; saying no changes nothing.
-    answer_confirm(false);
     click_button(&container, ".actions button", "Reopen");
-    support::next_task().await;
+    until("reopening asks", || {
+        text_of(&container, "#confirm-heading") == format!("Reopen incident {number}?")
+    })
+    .await;
+    click_button(
+        &container,
+        "[role=alertdialog] .actions button:nth-child(2)",
+        "Cancel",
+    );
+    until("the question goes", || {
+        container
+            .query_selector("[role=alertdialog]")
+            .unwrap()
+            .is_none()
+    })
+    .await;
     assert_eq!(text_of(&container, ".incident-status"), "Closed");
-    answer_confirm(true);
     click_button(&container, ".actions button", "Reopen");
+    until("reopening asks again", || {
+        container.query_selector("[role=alertdialog]").unwrap().is_some()
+    })
+    .await;
+    click_button(&container, "[role=alertdialog] .actions button", "Reopen");
     until("it is active again", || {
         text_of(&container, ".incident-status") == "Active"
     })

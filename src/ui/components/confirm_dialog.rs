@@ -1,5 +1,5 @@
-//! A confirmation before something that destroys: a heading that says exactly what goes, a
-//! line on how to get it back, and the action's button beside Cancel.
+//! A confirmation before something that destroys or clears: a heading that says exactly what
+//! goes, a line on how to get it back, and the action's button beside Cancel.
 
 use leptos::prelude::*;
 

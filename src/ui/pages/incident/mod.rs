@@ -192,13 +192,10 @@ fn Actions(incident: Incident, report: Report) -> impl IntoView {
         closing.set(false);
         report.run(desk.close_incident(number, verdict));
     });
-    let reopen = move |_| {
-        let question = format!(
-            "Reopen incident {number}? Its classification is cleared; the activity log keeps it."
-        );
-        if window().confirm_with_message(&question).unwrap_or(false) {
-            report.run(desk.reopen_incident(number));
-        }
+    let reopening = RwSignal::new(false);
+    let reopen = move |()| {
+        reopening.set(false);
+        report.run(desk.reopen_incident(number));
     };
     let delete = move |()| {
         deleting.set(false);
@@ -214,7 +211,10 @@ fn Actions(incident: Incident, report: Report) -> impl IntoView {
     view! {
         <div class="actions">
             {if incident.closing.is_some() {
-                view! { <button type="button" on:click=reopen>"Reopen"</button> }.into_any()
+                view! {
+                    <button type="button" on:click=move |_| reopening.set(true)>"Reopen"</button>
+                }
+                .into_any()
             } else if incident.merged_into.is_none() {
                 view! {
                     <button type="button" on:click=move |_| closing.set(true)>"Close"</button>
@@ -230,6 +230,15 @@ fn Actions(incident: Incident, report: Report) -> impl IntoView {
                 heading=format!("Close incident {number}")
                 on_close=close
                 on_cancel=Callback::new(move |()| closing.set(false))
+            />
+        </Show>
+        <Show when=move || reopening.get()>
+            <ConfirmDialog
+                heading=format!("Reopen incident {number}?")
+                detail="Its classification is cleared; the activity log keeps it."
+                action="Reopen"
+                on_confirm=Callback::new(reopen)
+                on_cancel=Callback::new(move |()| reopening.set(false))
             />
         </Show>
         <Show when=move || deleting.get()>
