@@ -448,3 +448,58 @@ async fn product_tag_and_age_narrow_the_queue_and_the_search_reaches_comments_an
     assert!(queue_numbers(&container).is_empty());
     clear_local_storage();
 }
+
+#[wasm_bindgen_test]
+async fn an_empty_queue_says_why_and_clearing_the_filters_brings_the_incidents_back() {
+    let (name, workspace) = saved("queue-empty").await;
+    let everything = open_numbers(&workspace, |_| true, newest_first);
+    open_next(&name);
+    let (container, _app) = mount_app("#/incidents?q=nothing-is-called-this&sort=created&dir=asc");
+    support::until_opened(&container).await;
+    until("the queue says nothing matches", || {
+        support::text_of(&container, ".queue-empty")
+            == "No incident matches these filters. Clear the filters"
+    })
+    .await;
+    click_button(&container, ".queue-empty button", "Clear the filters");
+    until("the incidents are back, oldest first still", || {
+        !queue_numbers(&container).is_empty()
+    })
+    .await;
+    let mut oldest_first = everything.clone();
+    oldest_first.reverse();
+    assert_eq!(queue_numbers(&container), oldest_first);
+    assert_eq!(hash(), "#/incidents?sort=created&dir=asc");
+    assert!(container.query_selector(".queue-empty").unwrap().is_none());
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
+async fn a_link_naming_no_known_status_shows_the_open_incidents() {
+    let (name, workspace) = saved("queue-bad-status").await;
+    open_next(&name);
+    let (container, _app) = mount_app("#/incidents?status=Bogus");
+    until("the open incidents are listed", || {
+        !queue_numbers(&container).is_empty()
+    })
+    .await;
+    assert_eq!(
+        queue_numbers(&container),
+        open_numbers(&workspace, |_| true, newest_first)
+    );
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_workspace_says_how_to_fill_it() {
+    let name = support::save_fresh("queue-nothing", &Workspace::default()).await;
+    open_next(&name);
+    let (container, _app) = mount_app("#/incidents");
+    support::until_opened(&container).await;
+    until("the queue says how to start", || {
+        support::text_of(&container, ".queue-empty")
+            == "This workspace has no incidents yet. Create one or import alerts."
+    })
+    .await;
+    clear_local_storage();
+}

@@ -340,7 +340,14 @@ impl QueueFilter {
         for (key, value) in query.split('&').filter_map(|pair| pair.split_once('=')) {
             let value = percent_decode_str(value).decode_utf8_lossy();
             match key {
-                "status" => filter.statuses = parse_list(&value, |text| text.parse().ok()),
+                "status" => {
+                    let statuses = parse_list(&value, |text| text.parse().ok());
+                    // `status=` chooses none, but a list of nothing known (a mistyped or newer
+                    // link) must not empty the queue: the default stays.
+                    if !statuses.is_empty() || value.is_empty() {
+                        filter.statuses = statuses;
+                    }
+                }
                 "severity" => filter.severities = parse_list(&value, |text| text.parse().ok()),
                 "owner" => filter.owner = OwnerFilter::from_word(&value),
                 "product" => filter.product = chosen(&value),
@@ -367,6 +374,15 @@ impl QueueFilter {
             filter.sort.descending = descending;
         }
         filter
+    }
+
+    /// The default filter in this one's order: what **Clear the filters** leaves, so the
+    /// analyst's sort survives it.
+    pub fn cleared(&self) -> QueueFilter {
+        QueueFilter {
+            sort: self.sort,
+            ..QueueFilter::default()
+        }
     }
 
     /// The query that names this filter, each part left out where it is the default.
@@ -644,6 +660,23 @@ mod tests {
         let nothing = QueueFilter::from_query("status=");
         assert!(!nothing.shows_status(IncidentStatus::New));
         assert_eq!(QueueFilter::from_query(&nothing.to_query()), nothing);
+    }
+
+    #[test]
+    fn a_link_naming_only_unknown_statuses_keeps_the_default_statuses() {
+        let filter = QueueFilter::from_query("status=Bogus,Resolved&severity=High");
+        assert!(filter.shows_status(IncidentStatus::New));
+        assert!(filter.shows_status(IncidentStatus::Active));
+        assert_eq!(filter.to_query(), "severity=High");
+    }
+
+    #[test]
+    fn clearing_the_filters_keeps_only_the_order() {
+        let filter =
+            QueueFilter::from_query("status=Closed&severity=High&q=vpn&sort=title&dir=asc");
+        let cleared = filter.cleared();
+        assert_eq!(cleared.to_query(), "sort=title&dir=asc");
+        assert_eq!(cleared.cleared(), cleared);
     }
 
     #[test]

@@ -321,8 +321,47 @@ pub fn IncidentsPage() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            {move || matching.read().is_empty().then(|| empty_queue(total(), filter, change))}
         </Page>
     }
+}
+
+/// What an empty queue says instead of nothing: how to get incidents into an empty workspace,
+/// or how to see more than the filters let through.
+fn empty_queue(
+    total: usize,
+    filter: RwSignal<QueueFilter>,
+    change: impl Fn(&dyn Fn(&mut QueueFilter)) + Copy + 'static,
+) -> AnyView {
+    if total == 0 {
+        return view! {
+            <p class="queue-empty">
+                "This workspace has no incidents yet. "
+                <a href=Route::NewIncident.href()>"Create one"</a>
+                " or "
+                <a href=Route::Import.href()>"import alerts"</a>
+                "."
+            </p>
+        }
+        .into_any();
+    }
+    if filter.with(|filter| *filter == filter.cleared()) {
+        return view! {
+            <p class="queue-empty">
+                "No new or active incidents: every one here is closed. Tick Closed under Status to see them."
+            </p>
+        }
+        .into_any();
+    }
+    view! {
+        <p class="queue-empty">
+            "No incident matches these filters. "
+            <button type="button" on:click=move |_| change(&|filter| *filter = filter.cleared())>
+                "Clear the filters"
+            </button>
+        </p>
+    }
+    .into_any()
 }
 
 /// A fieldset of one checkbox per value, each labelled with its name and with the id
