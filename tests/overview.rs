@@ -188,6 +188,19 @@ async fn the_closed_tile_leads_to_the_incidents_closed_in_the_period_whenever_cr
     let (container, _app) = mount_app("#/");
     until("the week is counted", || tile(&container, "Closed") == "1").await;
     assert_eq!(tile(&container, "Created"), "0");
+    // Named as the closing dialog names it, not by its API value.
+    assert!(
+        text_of(
+            &container,
+            "[aria-label='Closed incidents by classification']"
+        )
+        .contains("Benign positive1"),
+        "{}",
+        text_of(
+            &container,
+            "[aria-label='Closed incidents by classification']"
+        )
+    );
 
     click(&container, ".tiles li:nth-child(8) a");
     until("the queue shows what was closed in the week", || {

@@ -141,6 +141,18 @@ wire_enum! {
     }
 }
 
+impl Classification {
+    /// The words the portal shows for it, as charts and lists name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Classification::TruePositive => "True positive",
+            Classification::BenignPositive => "Benign positive",
+            Classification::FalsePositive => "False positive",
+            Classification::Undetermined => "Undetermined",
+        }
+    }
+}
+
 impl ClassificationReason {
     /// The classification this reason qualifies; a closing that pairs it with another is invalid.
     pub fn classification(self) -> Classification {

@@ -151,7 +151,8 @@ pub fn CountBars(
                 .map(|(name, count)| {
                     view! {
                         <li>
-                            <span class="count-name">{name.clone()}</span>
+                            // A long name is cut short by the layout; the whole of it on hover.
+                            <span class="count-name" title=name.clone()>{name.clone()}</span>
                             <meter min="0" max=most value=count title=format!("{name}: {count}")></meter>
                             <span class="count-value">{count}</span>
                         </li>

@@ -156,7 +156,7 @@ pub fn OverviewPage() -> impl IntoView {
                     <h2>"Closed incidents by classification"</h2>
                     <CountBars
                         label="Closed incidents by classification"
-                        counts=overview.classifications.iter().map(|(classification, count)| (classification.as_str().to_owned(), *count)).collect()
+                        counts=overview.classifications.iter().map(|(classification, count)| (classification.label().to_owned(), *count)).collect()
                         empty="No incident was closed in this period."
                     />
                     <div class="top-lists">
