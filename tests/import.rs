@@ -50,7 +50,7 @@ async fn a_file_is_reported_before_anything_is_written_cancel_keeps_nothing_appl
     assert!(report.contains("edge.cef: CEF"), "{report}");
     assert_eq!(
         text_of(&container, ".refused"),
-        "1 record cannot be imported:"
+        "1 line cannot be imported:"
     );
     assert_eq!(
         text_of(&container, ".set-aside tbody tr"),

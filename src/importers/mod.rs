@@ -168,6 +168,8 @@ pub enum PlanContents {
     Workspace(Box<Workspace>),
 }
 
+/// Bytes at the start of a file in which its format shows.
+const HEAD_BYTES: usize = 4096;
 /// Records read in one step of a plan: a few milliseconds of work.
 const RECORDS_PER_STEP: usize = 1_000;
 /// Bytes of a JSON list read in one step at most, however large its records are.
@@ -267,7 +269,11 @@ impl<'a> Planner<'a> {
             checker,
         };
         // The format shows in the first line; a cut character at the end does not matter.
-        let head = decode(&bytes[..bytes.len().min(4096)]);
+        let head = decode(&bytes[..bytes.len().min(HEAD_BYTES)]);
+        let blank = |c: char| c.is_whitespace() || c == '\u{feff}';
+        if bytes.len() <= HEAD_BYTES && head.text.trim_matches(blank).is_empty() {
+            return Err("the file is empty".to_owned());
+        }
         if cef::looks_like(&head.text) {
             let sizing = LineCount {
                 bytes,

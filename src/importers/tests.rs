@@ -542,6 +542,13 @@ mod detection {
     }
 
     #[test]
+    fn an_empty_file_is_refused_as_empty() {
+        for blank in ["", "  \r\n\n\t", "\u{feff}\n"] {
+            assert_eq!(read(blank).unwrap_err(), "the file is empty");
+        }
+    }
+
+    #[test]
     fn other_files_are_refused_with_where_they_stop_making_sense() {
         let error = read("{\"value\": [1,").unwrap_err();
         assert!(

@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::page::Page;
 use crate::core::workspace::{Adoption, Workspace};
-use crate::importers::{ImportPlan, PlanContents, Planner};
+use crate::importers::{Format, ImportPlan, PlanContents, Planner};
 use crate::route::Route;
 use crate::ui::components::ColumnHeads;
 use crate::ui::desk::{Desk, now};
@@ -440,6 +440,11 @@ fn report(stage: &Stage, apply: Callback<()>, cancel: Callback<()>) -> AnyView {
                 ),
             };
             let refused = all_problems.len();
+            // A CEF file is numbered by line, a JSON list by its records' positions.
+            let (unit, heads): (&str, &'static [&'static str]) = match plan.format {
+                Format::Cef => ("line", &["Line", "Why"]),
+                _ => ("record", &["Record", "Why"]),
+            };
             let problems: Vec<_> = all_problems.iter().take(PROBLEMS_SHOWN).cloned().collect();
             let (file, format, replaced) =
                 (file.clone(), plan.format.as_str(), plan.replaced_characters);
@@ -457,9 +462,9 @@ fn report(stage: &Stage, apply: Callback<()>, cancel: Callback<()>) -> AnyView {
                 <p class="ready">{ready}</p>
                 {notes.into_iter().map(|note| view! { <p class="left-alone">{note}</p> }).collect_view()}
                 {(refused > 0).then(|| view! {
-                    <p class="refused">{format!("{} cannot be imported:", counted(refused, "record"))}</p>
+                    <p class="refused">{format!("{} cannot be imported:", counted(refused, unit))}</p>
                     <table class="set-aside">
-                        <ColumnHeads labels=&["Record", "Why"] />
+                        <ColumnHeads labels=heads />
                         <tbody>
                             {problems
                                 .into_iter()
