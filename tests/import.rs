@@ -3,6 +3,7 @@
 //! alerts stored, in their incidents; an exported workspace as a new workspace).
 #![cfg(target_arch = "wasm32")]
 
+use leptos::web_sys::window;
 use vigil::store::idb::IdbStore;
 use vigil::store::workspace_file::export_workspace;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -150,6 +151,22 @@ async fn an_incident_file_says_before_apply_what_it_would_do_and_again_that_noth
         next_task().await;
     }
     assert_eq!(stored.unwrap().title, "Imported from Sentinel");
+    window()
+        .unwrap()
+        .location()
+        .set_hash("#/incidents/900")
+        .unwrap();
+    until("its page says where it came from", || {
+        text_of(&container, ".activity-none").starts_with(
+            "No change made in Vigil yet: it came from Azure Sentinel, where it was created ",
+        )
+    })
+    .await;
+    window().unwrap().location().set_hash("#/import").unwrap();
+    until("the import page is back", || {
+        container.query_selector("#import-file").unwrap().is_some()
+    })
+    .await;
 
     pick_file(&container, "incident.json", &file);
     until("the second report shows", || {

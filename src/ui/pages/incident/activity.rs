@@ -7,9 +7,23 @@ use crate::core::incident::Incident;
 use crate::ui::components::ColumnHeads;
 use crate::ui::time_text::to_the_minute;
 
-/// Every change with who, when, from and to, newest first.
+/// Every change with who, when, from and to, newest first; for an imported incident nobody
+/// has changed here yet, where it came from instead of an empty table.
 #[component]
 pub fn ActivityLog(incident: Incident) -> impl IntoView {
+    if incident.activity.is_empty() {
+        return view! {
+            <h2>"Activity"</h2>
+            <p class="activity-none">
+                {format!(
+                    "No change made in Vigil yet: it came from {}, where it was created {}.",
+                    incident.provider_name,
+                    to_the_minute(incident.created)
+                )}
+            </p>
+        }
+        .into_any();
+    }
     view! {
         <h2>"Activity"</h2>
         <table class="activity">
@@ -32,4 +46,5 @@ pub fn ActivityLog(incident: Incident) -> impl IntoView {
             </tbody>
         </table>
     }
+    .into_any()
 }
