@@ -11,8 +11,10 @@ use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{Event, HtmlElement, HtmlInputElement, window};
+use vigil::store::catalog::Catalog;
 use vigil::store::idb::IdbStore;
 use vigil::store::snapshot::{StoreName, records_for};
+use vigil::store::workspace_store::{load_catalog, save_catalog};
 use vigil::ui::banners::StorageBanners;
 use vigil::ui::desk::Desk;
 use vigil::ui::save_status::SaveStatus;
@@ -132,7 +134,8 @@ async fn a_first_visit_opens_the_demo_and_each_workspace_keeps_its_own_incidents
     // A new visit opens the workspace chosen last, and still lists both.
     let (container, _app) = mount_app("#/workspaces");
     until("the catalog is read back", || {
-        text_of(&container, ".workspace-list") == "DemoOpenThreat huntingOpen Threat hunting"
+        text_of(&container, ".workspace-list")
+            == "DemoOpenThreat huntingOpen Threat huntingDelete Threat hunting"
     })
     .await;
 
@@ -163,6 +166,70 @@ async fn leaving_the_demo_from_an_incident_page_shows_the_new_workspaces_queue()
     })
     .await;
     assert_eq!(window().unwrap().location().hash().unwrap(), "#/incidents");
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
+async fn a_workspace_not_open_is_deleted_with_everything_stored_after_asking() {
+    let kept = saved_workspace("delete-kept").await;
+    let doomed = saved_workspace("delete-gone").await;
+    let mut catalog = Catalog::default();
+    catalog.add(&doomed).unwrap();
+    catalog.add(&kept).unwrap();
+    save_catalog(&catalog).unwrap();
+    let (container, _app) = mount_app("#/workspaces");
+    support::until_opened(&container).await;
+    let delete = format!("Delete {doomed}");
+    let delete_button = ".workspace-list li:nth-child(2) .delete-workspace";
+    click_button(&container, delete_button, &delete);
+    until("deleting asks", || {
+        text_of(&container, "#confirm-heading")
+            == format!("Delete the workspace \"{doomed}\" and everything in it?")
+    })
+    .await;
+    click_button(
+        &container,
+        "[role=alertdialog] .actions button:nth-child(2)",
+        "Cancel",
+    );
+    until("the question goes", || {
+        container
+            .query_selector("[role=alertdialog]")
+            .unwrap()
+            .is_none()
+    })
+    .await;
+    assert!(text_of(&container, ".workspace-list").contains(&doomed));
+
+    click_button(&container, delete_button, &delete);
+    until("deleting asks again", || {
+        container
+            .query_selector("[role=alertdialog]")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    click_button(
+        &container,
+        "[role=alertdialog] .actions button",
+        "Delete workspace",
+    );
+    until("it leaves the list", || {
+        !text_of(&container, ".workspace-list").contains(&doomed)
+    })
+    .await;
+    // The open one cannot be deleted from here: it offers no button.
+    assert!(
+        container
+            .query_selector(".workspace-list li:last-child .delete-workspace")
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(load_catalog().workspaces(), ["Demo", kept.as_str()]);
+    let store = IdbStore::open(&doomed, |_| {}).await.unwrap();
+    assert!(store.load().await.unwrap().fresh, "its records are gone");
+    drop(store);
+    delete_database(&doomed).await;
     clear_local_storage();
 }
 

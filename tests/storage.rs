@@ -22,7 +22,7 @@ use vigil::store::idb::{IdbStore, LetGo, StoreError, StoreNotice};
 use vigil::store::local::LocalStore;
 use vigil::store::snapshot::{Change, StoreName, records_for, records_of};
 use vigil::store::tabs::TabChannel;
-use vigil::store::workspace_store::WorkspaceStore;
+use vigil::store::workspace_store::{WorkspaceStore, delete_stored_workspace};
 use vigil::synthetic::AlertFeed;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
@@ -199,6 +199,33 @@ async fn without_indexed_db_the_workspace_lives_in_local_storage() {
             .unwrap()
             .capacity_limited()
     );
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
+async fn deleting_a_workspace_removes_its_records_from_both_stores_and_no_one_elses() {
+    let (doomed, kept) = (fresh_name("deleted"), fresh_name("neighbour"));
+    let original = workspace();
+    for name in [&doomed, &kept] {
+        LocalStore::open(name)
+            .unwrap()
+            .replace(records_of(&original))
+            .unwrap();
+    }
+    IdbStore::open(&doomed, |_| {})
+        .await
+        .unwrap()
+        .replace(records_of(&original))
+        .await
+        .unwrap();
+    delete_stored_workspace(&doomed).await.unwrap();
+    assert!(LocalStore::open(&doomed).unwrap().load().unwrap().fresh);
+    let store = IdbStore::open(&doomed, |_| {}).await.unwrap();
+    assert!(store.load().await.unwrap().fresh);
+    drop(store);
+    let neighbour = LocalStore::open(&kept).unwrap().load().unwrap();
+    assert_eq!(neighbour.workspace, original);
+    delete_database(&doomed).await;
     clear_local_storage();
 }
 

@@ -173,6 +173,17 @@ impl Catalog {
         })
     }
 
+    /// Takes a workspace out of the catalog once its storage is deleted; false (and nothing
+    /// changes) for the open one, which must be left first, or an unknown name.
+    pub fn remove(&mut self, name: &str) -> bool {
+        if name == self.current {
+            return false;
+        }
+        let before = self.workspaces.len();
+        self.workspaces.retain(|existing| existing != name);
+        self.workspaces.len() < before
+    }
+
     /// Opens a workspace of the catalog; false (and nothing changes) for an unknown name.
     pub fn switch_to(&mut self, name: &str) -> bool {
         let known = self.workspaces.iter().any(|existing| existing == name);
@@ -186,6 +197,18 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_workspace_that_is_not_open_leaves_the_catalog() {
+        let mut catalog = Catalog::default();
+        catalog.add("Contoso SOC").unwrap();
+        assert!(!catalog.remove("Contoso SOC"), "the open one stays");
+        assert!(!catalog.remove("Nowhere"));
+        assert!(catalog.remove(DEMO_WORKSPACE));
+        assert_eq!(catalog.workspaces(), ["Contoso SOC"]);
+        assert!(!catalog.remove(DEMO_WORKSPACE));
+        assert_eq!(Catalog::from_json(&catalog.to_json()), catalog);
+    }
 
     #[test]
     fn a_first_visit_opens_the_demo_workspace() {

@@ -216,6 +216,20 @@ impl IdbStore {
         })
     }
 
+    /// Deletes a workspace's database and everything in it. A tab holding it open hears
+    /// `versionchange`, lets go and says so; without IndexedDB there is nothing to delete.
+    pub async fn delete(workspace: &str) -> Result<(), StoreError> {
+        let Ok(factory) = Factory::new() else {
+            return Ok(());
+        };
+        let unavailable = |error: idb::Error| StoreError::Unavailable(error.to_string());
+        factory
+            .delete(&IdbStore::database_name(workspace))
+            .map_err(unavailable)?
+            .await
+            .map_err(unavailable)
+    }
+
     /// Refuses to go on once this tab let go of the database.
     fn still_held(&self) -> Result<(), StoreError> {
         match self.let_go.get() {

@@ -15,6 +15,11 @@ use super::snapshot::{
 
 const STORES: [StoreName; 5] = StoreName::ALL;
 
+/// What every key of a workspace's records starts with.
+fn prefix_of(workspace: &str) -> String {
+    format!("vigil:{workspace}:")
+}
+
 /// One workspace's records in localStorage.
 pub struct LocalStore {
     prefix: String,
@@ -30,9 +35,24 @@ impl LocalStore {
             .length()
             .map_err(|error| StoreError::Unavailable(format!("{error:?}")))?;
         Ok(LocalStore {
-            prefix: format!("vigil:{workspace}:"),
+            prefix: prefix_of(workspace),
             read_only: Cell::new(None),
         })
+    }
+
+    /// Removes every record a workspace keeps here; nothing to do when localStorage is off.
+    pub fn delete(workspace: &str) {
+        let storage = LocalStorage::raw();
+        let prefix = prefix_of(workspace);
+        let count = storage.length().unwrap_or(0);
+        // Collected first: removing while walking the keys would skip some.
+        let keys: Vec<String> = (0..count)
+            .filter_map(|index| storage.key(index).ok().flatten())
+            .filter(|key| key.starts_with(&prefix))
+            .collect();
+        for key in keys {
+            let _ = storage.remove_item(&key);
+        }
     }
 
     fn key(&self, store: StoreName, key: &str) -> String {

@@ -74,6 +74,16 @@ impl WorkspaceStore {
     }
 }
 
+/// Deletes everything stored of a workspace: its database, the records of the localStorage
+/// fallback, its creation-form draft. An error leaves the catalog to keep naming it, so
+/// nothing stored drops out of sight.
+pub async fn delete_stored_workspace(workspace: &str) -> Result<(), StoreError> {
+    IdbStore::delete(workspace).await?;
+    LocalStore::delete(workspace);
+    forget_draft(workspace);
+    Ok(())
+}
+
 /// Where the catalog of workspaces is kept. A few hundred bytes: localStorage serves it in
 /// both modes, and reading it synchronously lets the app know which workspace to open at once.
 const CATALOG_KEY: &str = "vigil:catalog";

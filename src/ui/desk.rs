@@ -33,7 +33,8 @@ use crate::store::snapshot::{
 use crate::store::tabs::TabChannel;
 use crate::store::workspace_file::export_workspace;
 use crate::store::workspace_store::{
-    WorkspaceStore, forget_draft, load_catalog, load_draft, save_catalog, save_draft,
+    WorkspaceStore, delete_stored_workspace, forget_draft, load_catalog, load_draft, save_catalog,
+    save_draft,
 };
 
 /// How far back tag fields look for tags to suggest.
@@ -316,6 +317,27 @@ impl Desk {
             .expect("the desk outlives its pages")?;
         self.remember_catalog();
         self.open_current();
+        Ok(())
+    }
+
+    /// Deletes a workspace other than the open one, with everything stored of it (the open
+    /// one, or a name the catalog does not list, is left alone). It leaves the catalog only
+    /// once its storage is gone, so a failure (the error, for the page to show) leaves it
+    /// listed and nothing stored out of sight.
+    pub async fn delete_workspace(self, name: &str) -> Result<(), StoreError> {
+        let deletable = self.catalog.with_untracked(|catalog| {
+            catalog.current() != name && catalog.workspaces().iter().any(|listed| listed == name)
+        });
+        if !deletable {
+            return Ok(());
+        }
+        let in_flight = InFlight::begin(self.in_flight);
+        let deleted = delete_stored_workspace(name).await;
+        drop(in_flight);
+        deleted?;
+        if self.catalog.try_update(|catalog| catalog.remove(name)) == Some(true) {
+            self.remember_catalog();
+        }
         Ok(())
     }
 

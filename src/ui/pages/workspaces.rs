@@ -1,17 +1,18 @@
-//! The browser profile's workspaces: which one is open, opening another, creating one, and
-//! exporting the open one as a file.
+//! The browser profile's workspaces: which one is open, opening another, creating one, deleting
+//! one that is not open (after asking), and exporting the open one as a file.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos::wasm_bindgen::{JsCast, JsValue};
 
 use super::page::Page;
 use crate::core::validation::ValidationErrors;
 use crate::route::Route;
 use crate::store::catalog::NAME_MAX_CHARS;
-use crate::ui::components::AnalystFields;
+use crate::ui::components::{AnalystFields, ConfirmDialog};
 use crate::ui::desk::Desk;
 
-/// Lists the workspaces and creates new, empty ones.
+/// Lists the workspaces, creates new, empty ones and deletes those not open.
 #[component]
 pub fn WorkspacesPage() -> impl IntoView {
     let desk = Desk::get();
@@ -28,6 +29,20 @@ pub fn WorkspacesPage() -> impl IntoView {
             }
             Err(refused) => error.set(Some(refused.to_string())),
         }
+    };
+    // The workspace whose deletion is being confirmed.
+    let deleting = RwSignal::new(None::<String>);
+    let delete_error = RwSignal::new(None::<String>);
+    let delete = move |doomed: String| {
+        deleting.set(None);
+        spawn_local(async move {
+            let deleted = desk.delete_workspace(&doomed).await;
+            delete_error.set(deleted.err().map(|error| {
+                format!(
+                    "The workspace \"{doomed}\" could not be deleted, and is still here: {error}."
+                )
+            }));
+        });
     };
     let export_error = RwSignal::new(None::<String>);
     let export = move |_| {
@@ -59,12 +74,20 @@ pub fn WorkspacesPage() -> impl IntoView {
                                     {if open {
                                         view! { <span class="tag">"Open"</span> }.into_any()
                                     } else {
+                                        let doomed = target.clone();
                                         view! {
                                             <button
                                                 type="button"
                                                 on:click=move |_| desk.switch_to(&target)
                                             >
                                                 {format!("Open {workspace}")}
+                                            </button>
+                                            <button
+                                                type="button"
+                                                class="delete-workspace"
+                                                on:click=move |_| deleting.set(Some(doomed.clone()))
+                                            >
+                                                {format!("Delete {workspace}")}
                                             </button>
                                         }
                                             .into_any()
@@ -75,6 +98,16 @@ pub fn WorkspacesPage() -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
+            <p class="field-error" role="alert">{move || delete_error.get()}</p>
+            {move || deleting.get().map(|doomed| view! {
+                <ConfirmDialog
+                    heading=format!("Delete the workspace \"{doomed}\" and everything in it?")
+                    detail="Its incidents, alerts, comments and settings go from this browser for good. To keep a copy, open it and export it first."
+                    action="Delete workspace"
+                    on_confirm=Callback::new(move |()| delete(doomed.clone()))
+                    on_cancel=Callback::new(move |()| deleting.set(None))
+                />
+            })}
             <form class="create-workspace" on:submit=create novalidate>
                 <h2>"New workspace"</h2>
                 <label for="workspace-name">"Workspace name"</label>
