@@ -240,6 +240,27 @@ async fn tags_are_added_by_enter_or_plus_once_whatever_their_case_and_removed() 
         .unchecked_into();
     remove.click();
     until("the chip goes", || chips(&container).len() == 2).await;
+    // A tag over the limit is named as soon as it is added, before any Create.
+    type_into(&container, "#new-tag", &"x".repeat(129));
+    support::press(&container, "#new-tag", "Enter");
+    until("the long tag is named", || {
+        support::text_of(&container, "#new-tags-error")
+            == "Tags: tag 3 is longer than 128 characters"
+    })
+    .await;
+    let remove: HtmlElement = container
+        .query_selector(&format!(
+            "button[aria-label='Remove tag {}']",
+            "x".repeat(129)
+        ))
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    remove.click();
+    until("the error goes with it", || {
+        support::text_of(&container, "#new-tags-error").is_empty()
+    })
+    .await;
     create(&container);
     let number = created_number(&container).await;
     let stored = reopened(&name).await;

@@ -19,6 +19,14 @@ use crate::ui::desk::Desk;
 use crate::ui::focus::focus;
 use crate::ui::leave_guard::LeaveGuard;
 
+/// The first problem `check` finds, worded for the analyst: a field's limit shown as it is
+/// reached rather than on Create.
+fn first_problem(check: impl FnOnce(&mut ValidationErrors)) -> Option<String> {
+    let mut found = ValidationErrors::default();
+    check(&mut found);
+    found.all().first().map(ToString::to_string)
+}
+
 /// The control each field's errors send focus to.
 fn control_id(field: Field) -> &'static str {
     match field {
@@ -88,9 +96,19 @@ pub fn NewIncidentPage() -> impl IntoView {
     // The description's limit is shown as it is reached, not only on Create.
     let description_chars = move || draft.with(|draft| draft.description.chars().count());
     let description_error = Signal::derive(move || {
-        let mut found = ValidationErrors::default();
-        draft.with(|draft| validation::description(&draft.description, &mut found));
-        found.all().first().map(ToString::to_string)
+        draft.with(|draft| {
+            first_problem(|found| {
+                validation::description(&draft.description, found);
+            })
+        })
+    });
+    // So are the tags' limits, as each tag is added rather than on Create.
+    let tags_error = Signal::derive(move || {
+        draft.with(|draft| {
+            first_problem(|found| {
+                validation::tags(draft.tags.iter().map(String::as_str), found);
+            })
+        })
     });
     let recent_tags = Memo::new(move |_| desk.recent_tags());
     let type_owner = move |text: String| {
@@ -190,7 +208,7 @@ pub fn NewIncidentPage() -> impl IntoView {
                     on_remove=Callback::new(move |tag: String| {
                         draft.update(|draft| draft.remove_tag(&tag))
                     })
-                    error=error_of(Field::Tags)
+                    error=tags_error
                 />
 
                 <div class="actions">
