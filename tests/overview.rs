@@ -234,3 +234,33 @@ async fn an_empty_workspace_says_so_rather_than_drawing_nothing() {
     assert!(text_of(&container, ".page").contains("No incident was created in this period."));
     clear_local_storage();
 }
+
+#[wasm_bindgen_test]
+async fn the_summary_counts_incidents_as_the_queue_does_leaving_merged_ones_apart() {
+    let workspace = support::workspace();
+    let merged = workspace
+        .incidents()
+        .filter(|incident| incident.merged_into.is_some())
+        .count();
+    assert!(merged > 0, "the test workspace has a merged incident");
+    let live = workspace.incidents().count() - merged;
+    let name = save_fresh("overview-summary", &workspace).await;
+    open_next(&name);
+    let (container, _app) = mount_app("#/");
+    support::until_opened(&container).await;
+    let expected_start = format!("{live} incidents ({merged} more merged into others), ");
+    until("the summary counts live incidents", || {
+        text_of(&container, ".workspace-summary").starts_with(&expected_start)
+    })
+    .await;
+    window()
+        .unwrap()
+        .location()
+        .set_hash("#/incidents?status=New,Active,Closed")
+        .unwrap();
+    until("the queue counts the same", || {
+        text_of(&container, ".queue-count") == format!("{live} of {live} incidents")
+    })
+    .await;
+    clear_local_storage();
+}

@@ -18,6 +18,7 @@ use crate::route::Route;
 use crate::ui::components::ColumnHeads;
 use crate::ui::desk::{Desk, now};
 use crate::ui::time_text::to_the_minute;
+use crate::ui::words::counted;
 
 /// The periods the overview offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,13 +107,20 @@ pub fn OverviewPage() -> impl IntoView {
         })
     });
     let rows = desk.rows();
+    // Counted as the queue counts: an incident merged into another is not one of its own.
     let summary = move || {
         let rows = rows.read();
+        let merged = rows.iter().filter(|row| row.merged_into.is_some()).count();
         let open = rows.iter().filter(|row| row.is_open()).count();
         let alerts: usize = rows.iter().map(|row| row.alerts).sum();
+        let merged_note = match merged {
+            0 => String::new(),
+            merged => format!(" ({merged} more merged into others)"),
+        };
         format!(
-            "{} incidents, {open} of them open, holding {alerts} alerts.",
-            rows.len()
+            "{}{merged_note}, {open} of them open, holding {}.",
+            counted(rows.len() - merged, "incident"),
+            counted(alerts, "alert")
         )
     };
     view! {
