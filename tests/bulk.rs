@@ -12,7 +12,7 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 mod support;
 
 use support::{
-    choose, clear_local_storage, click_button, mount_app, open_next, press, queue_numbers,
+    choose, clear_local_storage, click, click_button, mount_app, open_next, press, queue_numbers,
     reopened, saved_workspace, text_of, tick, type_into, until, until_opened,
 };
 
@@ -84,7 +84,7 @@ async fn assign_severity_and_tags_reach_every_ticked_incident_and_the_store() {
     choose(&container, "#bulk-severity", "Low");
     click_button(
         &container,
-        ".bulk-row button:nth-of-type(3)",
+        ".bulk-row button:nth-of-type(4)",
         "Set severity",
     );
     until("both are Low", || {
@@ -92,7 +92,7 @@ async fn assign_severity_and_tags_reach_every_ticked_incident_and_the_store() {
     })
     .await;
     type_into(&container, "#bulk-tags", "phishing, , VIP");
-    click_button(&container, ".bulk-row button:nth-of-type(4)", "Add tags");
+    click_button(&container, ".bulk-row button:nth-of-type(5)", "Add tags");
     until("both are tagged", || {
         text_of(&container, ".bulk-outcome") == "2 of 2 incidents tagged."
     })
@@ -236,6 +236,58 @@ fn chosen_sorted(chosen: &[String]) -> Vec<u64> {
         .collect();
     numbers.sort_unstable();
     numbers
+}
+
+#[wasm_bindgen_test]
+async fn the_heading_box_ticks_every_matching_incident_and_unassign_reaches_them_all() {
+    let (name, container, _app) = queue_listing("bulk-all", 2).await;
+    // Narrowed to the incidents of one severity, more than the window may draw.
+    click(&container, "#severity-Medium");
+    let stored = reopened(&name).await.workspace;
+    let medium: Vec<u64> = stored
+        .incidents()
+        .filter(|incident| {
+            incident.severity == Severity::Medium
+                && incident.merged_into.is_none()
+                && incident.status != vigil::core::vocabulary::IncidentStatus::Closed
+        })
+        .map(|incident| incident.number)
+        .collect();
+    until("the queue shows the Medium ones", || {
+        queue_numbers(&container).len() == medium.len()
+    })
+    .await;
+    let all = format!("Select all {} incidents", medium.len());
+    click(&container, &format!("input[aria-label='{all}']"));
+    until("all are ticked", || {
+        text_of(&container, ".selection-count") == format!("{} incidents selected", medium.len())
+    })
+    .await;
+    type_into(&container, "#bulk-owner", "Ben Okafor");
+    support::next_task().await;
+    click_button(&container, ".bulk-row button:nth-of-type(1)", "Assign");
+    until("all are assigned", || {
+        text_of(&container, ".bulk-outcome")
+            == format!("{0} of {0} incidents assigned.", medium.len())
+    })
+    .await;
+    click_button(&container, ".bulk-row button:nth-of-type(2)", "Unassign");
+    until("all are unassigned", || {
+        text_of(&container, ".bulk-outcome")
+            == format!("{0} of {0} incidents unassigned.", medium.len())
+    })
+    .await;
+    let stored = reopened(&name).await.workspace;
+    for number in &medium {
+        assert_eq!(stored.incident(*number).unwrap().owner, None);
+    }
+    // Ticked again, it clears them all.
+    click(&container, &format!("input[aria-label='{all}']"));
+    until("none are ticked", || {
+        text_of(&container, ".selection-count") == "0 incidents selected"
+    })
+    .await;
+    clear_local_storage();
 }
 
 #[wasm_bindgen_test]

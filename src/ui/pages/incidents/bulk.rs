@@ -1,6 +1,6 @@
-//! The queue's bulk actions on the selected incidents: assign an owner, set the status or the
-//! severity, add tags, close, merge and delete. Each says what it did and, per incident, what
-//! the model refused; a merge or a deletion can be undone until the next change.
+//! The queue's bulk actions on the selected incidents: assign an owner or unassign, set the
+//! status or the severity, add tags, close, merge and delete. Each says what it did and, per
+//! incident, what the model refused; a merge or a deletion can be undone until the next change.
 
 use std::collections::BTreeSet;
 
@@ -60,6 +60,11 @@ pub fn BulkActions(
             "assigned",
             move |incident, edit| incident.set_owner(edit, owner.clone()),
         );
+    };
+    let unassign = move |_| {
+        edit_selected(desk, ticked(), outcome, "unassigned", |incident, edit| {
+            incident.set_owner(edit, None)
+        });
     };
     let set_status = move |_| {
         let chosen = status.get_untracked();
@@ -187,6 +192,9 @@ pub fn BulkActions(
                     on:click=assign
                 >
                     "Assign"
+                </button>
+                <button type="button" prop:disabled=none_selected on:click=unassign>
+                    "Unassign"
                 </button>
                 <EnumSelect
                     id="bulk-status"

@@ -1,8 +1,8 @@
 //! The incident queue: this workspace's incidents as a table, filtered by status, severity,
 //! owner, product, tag, how recently created and a search, and sorted by a column, all as the
 //! address says (New and Active, newest first by default, as in Sentinel), with how many match;
-//! the ticked incidents take the bulk actions (`bulk.rs`), and the keys move, open and tick
-//! (`keyboard.rs`).
+//! the ticked incidents take the bulk actions (`bulk.rs`; the heading box ticks every match),
+//! the keys move, open and tick (`keyboard.rs`), and an empty queue says why.
 
 use std::collections::BTreeSet;
 
@@ -21,6 +21,7 @@ use crate::core::vocabulary::{IncidentStatus, Severity};
 use crate::route::{Route, query_of};
 use crate::ui::desk::{Desk, now};
 use crate::ui::time_text::to_the_minute;
+use crate::ui::words::counted;
 
 /// The height of one row, in CSS pixels (the stylesheet fixes it): the queue puts in the page
 /// only the rows its scrolled window shows, and spaces out the rest.
@@ -282,7 +283,7 @@ pub fn IncidentsPage() -> impl IntoView {
                 <table class="queue">
                     <thead>
                         <tr>
-                            <th scope="col">"Select"</th>
+                            <th scope="col">{select_all(matching, selected)}</th>
                             {COLUMNS
                                 .iter()
                                 .map(|&(label, column)| header_cell(label, column, filter, change))
@@ -323,6 +324,33 @@ pub fn IncidentsPage() -> impl IntoView {
             </div>
             {move || matching.read().is_empty().then(|| empty_queue(total(), filter, change))}
         </Page>
+    }
+}
+
+/// The heading checkbox: ticks every incident the filters let through (not only the rows in
+/// view), or clears the ticks; mixed while some are ticked.
+fn select_all(matching: Memo<Vec<usize>>, selected: RwSignal<BTreeSet<u64>>) -> impl IntoView {
+    let desk = Desk::get();
+    let shown = move || matching.read().len();
+    let all = move || shown() > 0 && selected.read().len() == shown();
+    let toggle = move |_| {
+        if all() || !selected.read_untracked().is_empty() {
+            selected.set(BTreeSet::new());
+            return;
+        }
+        let numbers = desk.rows().with_untracked(|rows| {
+            matching.with_untracked(|order| order.iter().map(|&index| rows[index].number).collect())
+        });
+        selected.set(numbers);
+    };
+    view! {
+        <input
+            type="checkbox"
+            aria-label=move || format!("Select all {}", counted(shown(), "incident"))
+            prop:checked=all
+            prop:indeterminate=move || !all() && !selected.read().is_empty()
+            on:change=toggle
+        />
     }
 }
 
