@@ -83,18 +83,7 @@ async fn an_incident_is_closed_with_a_classification_and_reopened_after_asking()
         text_of(&container, "#confirm-heading") == format!("Reopen incident {number}?")
     })
     .await;
-    click_button(
-        &container,
-        "[role=alertdialog] .actions button:nth-child(2)",
-        "Cancel",
-    );
-    until("the question goes", || {
-        container
-            .query_selector("[role=alertdialog]")
-            .unwrap()
-            .is_none()
-    })
-    .await;
+    support::cancel_confirmation(&container).await;
     assert_eq!(text_of(&container, ".incident-status"), "Closed");
     click_button(&container, ".actions button", "Reopen");
     until("reopening asks again", || {

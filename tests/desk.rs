@@ -187,18 +187,7 @@ async fn a_workspace_not_open_is_deleted_with_everything_stored_after_asking() {
             == format!("Delete the workspace \"{doomed}\" and everything in it?")
     })
     .await;
-    click_button(
-        &container,
-        "[role=alertdialog] .actions button:nth-child(2)",
-        "Cancel",
-    );
-    until("the question goes", || {
-        container
-            .query_selector("[role=alertdialog]")
-            .unwrap()
-            .is_none()
-    })
-    .await;
+    support::cancel_confirmation(&container).await;
     assert!(text_of(&container, ".workspace-list").contains(&doomed));
 
     click_button(&container, delete_button, &delete);

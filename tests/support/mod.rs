@@ -291,6 +291,22 @@ pub fn click_button(container: &HtmlElement, selector: &str, text: &str) {
     button.click();
 }
 
+/// Answers the open confirmation with Cancel and waits until it is gone.
+pub async fn cancel_confirmation(container: &HtmlElement) {
+    click_button(
+        container,
+        "[role=alertdialog] .actions button:nth-child(2)",
+        "Cancel",
+    );
+    until("the question goes", || {
+        container
+            .query_selector("[role=alertdialog]")
+            .unwrap()
+            .is_none()
+    })
+    .await;
+}
+
 /// Types `text` into the input or text area `selector` finds, as the analyst does.
 pub fn type_into(container: &HtmlElement, selector: &str, text: &str) {
     let field = container

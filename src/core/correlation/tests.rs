@@ -98,6 +98,15 @@ fn views(workspace: &Workspace) -> BTreeSet<String> {
         .collect()
 }
 
+/// The workspace rebuilt from what the store keeps of it, as a reload does.
+fn restored(workspace: &Workspace) -> Result<Workspace, String> {
+    Workspace::restore(
+        workspace.incidents().cloned().collect(),
+        workspace.next_number(),
+        workspace.correlation().to_portable(),
+    )
+}
+
 /// Every alert is in exactly one live incident, which lists it; merged incidents list none.
 fn assert_consistent(workspace: &Workspace) {
     let mut listed = 0;
@@ -1308,11 +1317,7 @@ proptest! {
             }
             assert_consistent(&workspace);
         }
-        let restored = Workspace::restore(
-            workspace.incidents().cloned().collect(),
-            workspace.next_number(),
-            workspace.correlation().to_portable(),
-        );
+        let restored = restored(&workspace);
         prop_assert_eq!(restored, Ok(workspace));
     }
 }
@@ -1394,11 +1399,7 @@ fn importing_a_bare_copy_of_a_correlated_incident_keeps_its_alerts() {
     assert_eq!(adoption.kept, [1]);
     assert_eq!(workspace.incident(1), Some(&stored));
     assert_consistent(&workspace);
-    let restored = Workspace::restore(
-        workspace.incidents().cloned().collect(),
-        workspace.next_number(),
-        workspace.correlation().to_portable(),
-    );
+    let restored = restored(&workspace);
     assert_eq!(restored, Ok(workspace));
 }
 
