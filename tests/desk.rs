@@ -223,6 +223,27 @@ async fn a_workspace_not_open_is_deleted_with_everything_stored_after_asking() {
 }
 
 #[wasm_bindgen_test]
+async fn a_workspace_another_tab_added_stays_listed_when_this_tab_creates_one() {
+    let name = saved_workspace("catalog-here").await;
+    open_next(&name);
+    let (container, _app) = mount_app("#/workspaces");
+    support::until_opened(&container).await;
+    // Another tab, which read the same catalog, adds a workspace and writes it back.
+    let mut theirs = load_catalog();
+    theirs.add("Their workspace").unwrap();
+    save_catalog(&theirs).unwrap();
+    type_into(&container, "#workspace-name", "Mine");
+    click_button(&container, ".create-workspace button", "Create workspace");
+    until("the new workspace is open", || {
+        text_of(&container, ".workspace-list li:last-child").starts_with("MineOpen")
+    })
+    .await;
+    let names = load_catalog().workspaces().to_vec();
+    assert_eq!(names, ["Demo", name.as_str(), "Their workspace", "Mine"]);
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
 async fn unreadable_records_are_flagged_and_listed_as_stored_in_the_diagnostics() {
     let name = saved_workspace("diagnostics").await;
     let raw = "<img src=x onerror=alert(1)> not a record";

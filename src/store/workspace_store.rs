@@ -91,11 +91,16 @@ const CATALOG_KEY: &str = "vigil:catalog";
 /// The catalog of this browser profile's workspaces; the first-visit catalog when none is
 /// stored or localStorage is unavailable.
 pub fn load_catalog() -> Catalog {
+    stored_catalog().unwrap_or_default()
+}
+
+/// The catalog as last written by any tab, when one is stored.
+pub fn stored_catalog() -> Option<Catalog> {
     LocalStorage::raw()
         .get_item(CATALOG_KEY)
         .ok()
         .flatten()
-        .map_or_else(Catalog::default, |json| Catalog::from_json(&json))
+        .map(|json| Catalog::from_json(&json))
 }
 
 /// Keeps the catalog for the next visit and the other tabs.

@@ -34,7 +34,7 @@ use crate::store::tabs::TabChannel;
 use crate::store::workspace_file::export_workspace;
 use crate::store::workspace_store::{
     WorkspaceStore, delete_stored_workspace, forget_draft, load_catalog, load_draft, save_catalog,
-    save_draft,
+    save_draft, stored_catalog,
 };
 
 /// How far back tag fields look for tags to suggest.
@@ -304,7 +304,7 @@ impl Desk {
         if self.catalog.read_untracked().current() == name {
             return;
         }
-        if self.catalog.try_update(|catalog| catalog.switch_to(name)) == Some(true) {
+        if self.change_catalog(|catalog| catalog.switch_to(name)) == Some(true) {
             self.remember_catalog();
             self.open_current();
         }
@@ -312,8 +312,7 @@ impl Desk {
 
     /// Adds an empty workspace and opens it.
     pub fn create_workspace(self, raw_name: &str) -> Result<(), NameError> {
-        self.catalog
-            .try_update(|catalog| catalog.add(raw_name))
+        self.change_catalog(|catalog| catalog.add(raw_name))
             .expect("the desk outlives its pages")?;
         self.remember_catalog();
         self.open_current();
@@ -335,7 +334,7 @@ impl Desk {
         let deleted = delete_stored_workspace(name).await;
         drop(in_flight);
         deleted?;
-        if self.catalog.try_update(|catalog| catalog.remove(name)) == Some(true) {
+        if self.change_catalog(|catalog| catalog.remove(name)) == Some(true) {
             self.remember_catalog();
         }
         Ok(())
@@ -346,7 +345,6 @@ impl Desk {
     /// [`Desk::create_workspace`] refuses it.
     pub fn import_workspace(self, raw_name: &str, workspace: Workspace) -> Result<(), NameError> {
         let name = self.catalog.read_untracked().check_name(raw_name)?;
-        let catalog = self.catalog;
         let in_flight = InFlight::begin(self.in_flight);
         spawn_local(async move {
             // A workspace of a new name: no other tab holds its database, and this store is
@@ -359,8 +357,8 @@ impl Desk {
             match saved {
                 Ok(()) => {
                     // Checked above; a workspace of that name made meanwhile keeps its own.
-                    if catalog
-                        .try_update(|catalog| catalog.add(&name))
+                    if self
+                        .change_catalog(|catalog| catalog.add(&name))
                         .is_some_and(|added| added.is_ok())
                     {
                         self.remember_catalog();
@@ -825,6 +823,20 @@ impl Desk {
     /// Forgets the banner's problem once the analyst has read it.
     pub fn dismiss_problem(self) {
         self.status.update(|status| status.problem = None);
+    }
+
+    /// Changes the catalog starting from the one stored, so that a workspace another tab added
+    /// or deleted since this tab read it is neither dropped nor brought back by this tab's
+    /// write; this tab's open workspace stays the open one. `None` once the desk is gone.
+    fn change_catalog<T>(self, change: impl FnOnce(&mut Catalog) -> T) -> Option<T> {
+        self.catalog.try_update(|catalog| {
+            if let Some(mut stored) = stored_catalog()
+                && stored.switch_to(catalog.current())
+            {
+                *catalog = stored;
+            }
+            change(catalog)
+        })
     }
 
     fn remember_catalog(self) {
