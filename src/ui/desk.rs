@@ -2,6 +2,7 @@
 //! read the desk's signals and call its actions; only the desk talks to the store, and it keeps
 //! what is on screen equal to what is stored, or says why not.
 
+use std::collections::BTreeSet;
 use std::convert::Infallible;
 use std::rc::Rc;
 
@@ -324,10 +325,10 @@ impl Desk {
     /// once its storage is gone, so a failure (the error, for the page to show) leaves it
     /// listed and nothing stored out of sight.
     pub async fn delete_workspace(self, name: &str) -> Result<(), StoreError> {
-        let deletable = self.catalog.with_untracked(|catalog| {
-            catalog.current() != name && catalog.workspaces().iter().any(|listed| listed == name)
-        });
-        if !deletable {
+        if !self
+            .catalog
+            .with_untracked(|catalog| catalog.removable(name))
+        {
             return Ok(());
         }
         let in_flight = InFlight::begin(self.in_flight);
@@ -538,21 +539,22 @@ impl Desk {
         if !self.writable() {
             return None;
         }
-        let change = self.workspace.with_untracked(|workspace| {
-            let written: Vec<u64> = match workspace.plan_adoption(&incidents) {
-                Ok(plan) => plan.written().collect(),
-                Err(_) => Vec::new(),
-            };
-            Change::of(workspace, written)
-        });
+        let numbers: Vec<u64> = incidents.iter().map(|incident| incident.number).collect();
+        let mut change = self
+            .workspace
+            .with_untracked(|workspace| Change::of(workspace, numbers));
         let adopted = self
             .workspace
             .try_update(|workspace| workspace.adopt(incidents))?;
-        if adopted
-            .as_ref()
-            .is_ok_and(|adoption| adoption.written().next().is_some())
-        {
-            self.commit(change);
+        if let Ok(adoption) = &adopted {
+            // Only what the adoption wrote is saved; unchanged and kept incidents are not.
+            let written: BTreeSet<u64> = adoption.written().collect();
+            change
+                .incidents
+                .retain(|number, _| written.contains(number));
+            if !written.is_empty() {
+                self.commit(change);
+            }
         }
         Some(adopted)
     }
