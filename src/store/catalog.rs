@@ -173,15 +173,20 @@ impl Catalog {
         })
     }
 
+    /// Whether a workspace may be deleted: it is listed, and it is not the open one, which
+    /// must be left first. Asked before its storage is deleted, then by [`Catalog::remove`].
+    pub fn removable(&self, name: &str) -> bool {
+        name != self.current && self.workspaces.iter().any(|listed| listed == name)
+    }
+
     /// Takes a workspace out of the catalog once its storage is deleted; false (and nothing
-    /// changes) for the open one, which must be left first, or an unknown name.
+    /// changes) when it is not [`Catalog::removable`].
     pub fn remove(&mut self, name: &str) -> bool {
-        if name == self.current {
-            return false;
+        let removable = self.removable(name);
+        if removable {
+            self.workspaces.retain(|listed| listed != name);
         }
-        let before = self.workspaces.len();
-        self.workspaces.retain(|existing| existing != name);
-        self.workspaces.len() < before
+        removable
     }
 
     /// Opens a workspace of the catalog; false (and nothing changes) for an unknown name.
