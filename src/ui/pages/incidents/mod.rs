@@ -334,7 +334,8 @@ fn select_all(matching: Memo<Vec<usize>>, selected: RwSignal<BTreeSet<u64>>) -> 
     let shown = move || matching.read().len();
     let all = move || shown() > 0 && selected.read().len() == shown();
     let toggle = move |_| {
-        if all() || !selected.read_untracked().is_empty() {
+        // Ticked or mixed, a click clears; empty, it ticks every match.
+        if !selected.read_untracked().is_empty() {
             selected.set(BTreeSet::new());
             return;
         }
