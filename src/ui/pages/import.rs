@@ -14,7 +14,7 @@ use crate::core::workspace::{Adoption, Workspace};
 use crate::importers::{Format, ImportPlan, PlanContents, Planner};
 use crate::route::Route;
 use crate::ui::components::ColumnHeads;
-use crate::ui::desk::{Desk, now};
+use crate::ui::desk::{Desk, IngestTotals, now};
 use crate::ui::words::{counted, numbered};
 
 /// Refused records listed in the report: a file of nothing but bad lines must not make the
@@ -262,30 +262,7 @@ async fn apply_plan(
             let total = valid.len();
             let progress = |done| stage.set(Stage::Applying { done, total });
             let totals = desk.ingest_in_slices(valid, progress, cancelled).await?;
-            let already = match totals.unchanged {
-                0 => String::new(),
-                unchanged if unchanged == total => {
-                    return Some(Stage::Applied(format!(
-                        "Nothing changed: {} already in this workspace as the file has {}.",
-                        if total == 1 {
-                            "the alert was"
-                        } else {
-                            "all the alerts were"
-                        },
-                        if total == 1 { "it" } else { "them" }
-                    )));
-                }
-                1 => " 1 of them was already here as the file has it.".to_owned(),
-                unchanged => {
-                    format!(" {unchanged} of them were already here as the file has them.")
-                }
-            };
-            Some(Stage::Applied(format!(
-                "{} imported: {} opened, {} changed in all.{already}",
-                counted(total, "alert"),
-                counted(totals.opened, "new incident"),
-                counted(totals.touched, "incident")
-            )))
+            Some(Stage::Applied(alerts_applied(total, totals)))
         }
         PlanContents::Incidents(incidents) => Some(match desk.adopt(incidents)? {
             Ok(adoption) => {
@@ -306,6 +283,32 @@ async fn apply_plan(
             },
         }),
     }
+}
+
+/// What the page says once `total` alerts are taken in: what they opened and changed, and
+/// how many were already stored as the file has them (all of them: nothing changed).
+fn alerts_applied(total: usize, totals: IngestTotals) -> String {
+    let (were, them) = if total == 1 {
+        ("the alert was", "it")
+    } else {
+        ("all the alerts were", "them")
+    };
+    if total > 0 && totals.unchanged == total {
+        return format!(
+            "Nothing changed: {were} already in this workspace as the file has {them}."
+        );
+    }
+    let already = match totals.unchanged {
+        0 => String::new(),
+        1 => " 1 of them was already here as the file has it.".to_owned(),
+        unchanged => format!(" {unchanged} of them were already here as the file has them."),
+    };
+    format!(
+        "{} imported: {} opened, {} changed in all.{already}",
+        counted(total, "alert"),
+        counted(totals.opened, "new incident"),
+        counted(totals.touched, "incident")
+    )
 }
 
 /// What the report says an incident file would write: "3 incidents ready to import: 2 new,
