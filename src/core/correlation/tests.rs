@@ -61,6 +61,27 @@ fn web01_twice_and_db01() -> Workspace {
     workspace
 }
 
+/// Alert a on web01 (incident 1) and b on ana (incident 2), 30 minutes apart.
+fn web01_and_ana() -> Workspace {
+    let mut workspace = Workspace::default();
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("web01")]),
+            alert("b", 30, &[user("ana")]),
+        ],
+    );
+    workspace
+}
+
+/// Alert c on both ana and web01: it merges incident 2 into incident 1.
+fn connect_web01_and_ana(workspace: &mut Workspace) -> IngestReport {
+    ingest(
+        workspace,
+        vec![alert("c", 60, &[user("ana"), host("web01")])],
+    )
+}
+
 fn analyst() -> Actor {
     Actor::named("Ana Silva")
 }
@@ -644,24 +665,14 @@ fn a_continuation_is_not_merged_back_into_the_full_incident() {
 
 #[test]
 fn an_alert_that_connects_two_incidents_merges_the_younger_into_the_older() {
-    let mut workspace = Workspace::default();
-    ingest(
-        &mut workspace,
-        vec![
-            alert("a", 0, &[host("web01")]),
-            alert("b", 30, &[user("ana")]),
-        ],
-    );
+    let mut workspace = web01_and_ana();
     as_analyst(&mut workspace, 2, |incident, edit| {
         incident.set_tags(edit, &["phishing".into()]).unwrap();
     });
     as_analyst(&mut workspace, 2, |incident, edit| {
         incident.comment(edit, Uuid::nil(), "looked at it").unwrap();
     });
-    let report = ingest(
-        &mut workspace,
-        vec![alert("c", 60, &[user("ana"), host("web01")])],
-    );
+    let report = connect_web01_and_ana(&mut workspace);
     assert_eq!(report.merges.len(), 1);
     let record = &report.merges[0];
     assert_eq!(
@@ -1405,18 +1416,8 @@ fn importing_a_bare_copy_of_a_correlated_incident_keeps_its_alerts() {
 
 #[test]
 fn an_incident_merged_away_takes_comments_but_no_other_change() {
-    let mut workspace = Workspace::default();
-    ingest(
-        &mut workspace,
-        vec![
-            alert("a", 0, &[host("web01")]),
-            alert("b", 30, &[user("ana")]),
-        ],
-    );
-    ingest(
-        &mut workspace,
-        vec![alert("c", 60, &[user("ana"), host("web01")])],
-    );
+    let mut workspace = web01_and_ana();
+    connect_web01_and_ana(&mut workspace);
     assert_eq!(workspace.incident(2).unwrap().merged_into, Some(1));
     let merged = workspace.incident(2).unwrap().clone();
     as_analyst(&mut workspace, 2, |incident, edit| {
