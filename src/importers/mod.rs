@@ -271,7 +271,9 @@ impl<'a> Planner<'a> {
         // The format shows in the first line; a cut character at the end does not matter.
         let head = decode(&bytes[..bytes.len().min(HEAD_BYTES)]);
         let blank = |c: char| c.is_whitespace() || c == '\u{feff}';
-        if bytes.len() <= HEAD_BYTES && head.text.trim_matches(blank).is_empty() {
+        // A blank head is rare, so only then is the whole file read to see whether it all is.
+        let all_blank = |text: &str| text.trim_matches(blank).is_empty();
+        if all_blank(&head.text) && (bytes.len() <= HEAD_BYTES || all_blank(&decode(bytes).text)) {
             return Err("the file is empty".to_owned());
         }
         if cef::looks_like(&head.text) {

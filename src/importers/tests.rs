@@ -543,9 +543,15 @@ mod detection {
 
     #[test]
     fn an_empty_file_is_refused_as_empty() {
-        for blank in ["", "  \r\n\n\t", "\u{feff}\n"] {
+        let long_blank = " \n".repeat(HEAD_BYTES);
+        for blank in ["", "  \r\n\n\t", "\u{feff}\n", &long_blank] {
             assert_eq!(read(blank).unwrap_err(), "the file is empty");
         }
+        // Blank for longer than the head, then records: read as what follows.
+        let late_start = format!(
+            "{long_blank}[{{\"SystemAlertId\": \"a\", \"StartTime\": \"2026-11-20T10:00:00Z\"}}]"
+        );
+        assert_eq!(read(&late_start).unwrap().1.alerts.len(), 1);
     }
 
     #[test]
