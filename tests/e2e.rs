@@ -225,6 +225,32 @@ async fn walk_through_the_shell(client: &Client, base: &str) {
     expect_heading(client, "Overview").await;
 }
 
+/// On a laptop screen (a 1280 × 800 window) the demo queue shows rows as it opens: the filters
+/// and the bulk bar above the table leave room for them.
+async fn see_rows_of_the_queue_on_a_laptop_screen(client: &Client, base: &str) {
+    const ROWS_IN_VIEW: u64 = 5;
+    let (x, y, width, height) = client.get_window_rect().await.unwrap();
+    let to_u32 = |value: u64| u32::try_from(value).unwrap();
+    client
+        .set_window_rect(to_u32(x), to_u32(y), 1280, 800)
+        .await
+        .unwrap();
+    client.goto(&format!("{base}#/incidents")).await.unwrap();
+    let row = "//table[contains(@class, 'queue')]//tbody/tr[not(contains(@class, 'spacer'))]";
+    wait_for(client, Locator::XPath(row), PATIENCE).await;
+    let script = "return [...document.querySelectorAll('.queue tbody tr:not(.spacer)')]
+        .filter((row) => row.getBoundingClientRect().bottom <= window.innerHeight).length;";
+    let in_view = client.execute(script, vec![]).await.unwrap();
+    client
+        .set_window_rect(to_u32(x), to_u32(y), to_u32(width), to_u32(height))
+        .await
+        .unwrap();
+    assert!(
+        in_view.as_u64().is_some_and(|rows| rows >= ROWS_IN_VIEW),
+        "{in_view} queue rows are in view at 1280 × 800 without scrolling, not {ROWS_IN_VIEW}"
+    );
+}
+
 /// Waits for the element `css` finds to read `text`.
 async fn expect_text(client: &Client, css: &str, text: &str) {
     let deadline = Instant::now() + PATIENCE;
@@ -588,6 +614,7 @@ async fn the_release_build_serves_every_page_and_keeps_workspaces_without_errors
     let base = format!("http://127.0.0.1:{server_port}/");
 
     walk_through_the_shell(&client, &base).await;
+    see_rows_of_the_queue_on_a_laptop_screen(&client, &base).await;
     keep_workspaces_across_reloads(&client, &base).await;
     create_incidents_and_find_them(&client, &base).await;
     create_filter_bulk_close_and_reload(&client, &base).await;

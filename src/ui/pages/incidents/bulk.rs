@@ -216,10 +216,11 @@ pub fn BulkActions(
                 <button type="button" prop:disabled=none_selected on:click=set_severity>
                     "Set severity"
                 </button>
-                <label for="bulk-tags">"Tags (comma-separated)"</label>
+                <label for="bulk-tags">"Tags"</label>
                 <input
                     id="bulk-tags"
                     type="text"
+                    placeholder="comma-separated"
                     prop:value=tags_text
                     on:input:target=move |event| tags_text.set(event.target().value())
                 />

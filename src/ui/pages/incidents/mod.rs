@@ -199,39 +199,41 @@ pub fn IncidentsPage() -> impl IntoView {
                     move |severity| filter.read().chose_severity(severity),
                     move |severity| change(&|filter| filter.toggle_severity(severity)),
                 )}
-                <label for="queue-owner">"Owner"</label>
-                <select
-                    id="queue-owner"
-                    on:change=move |event| {
-                        let chosen = OwnerFilter::from_word(&event_target_value(&event));
-                        change(&|filter| filter.owner = chosen.clone());
-                    }
-                >
-                    {move || {
-                        let current = filter.read().owner.clone();
-                        let special = [
-                            (OwnerFilter::Anyone, "Anyone".to_owned()),
-                            (OwnerFilter::Unassigned, "Unassigned".to_owned()),
-                            (OwnerFilter::Me, "Me".to_owned()),
-                        ];
-                        let named = owners
-                            .get()
-                            .into_iter()
-                            .map(|name| (OwnerFilter::Named(name.clone()), name));
-                        special
-                            .into_iter()
-                            .chain(named)
-                            .map(|(choice, label)| {
-                                let selected = choice == current;
-                                view! {
-                                    <option value=choice.to_word().unwrap_or_default() selected=selected>
-                                        {label}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </select>
+                <span class="filter">
+                    <label for="queue-owner">"Owner"</label>
+                    <select
+                        id="queue-owner"
+                        on:change=move |event| {
+                            let chosen = OwnerFilter::from_word(&event_target_value(&event));
+                            change(&|filter| filter.owner = chosen.clone());
+                        }
+                    >
+                        {move || {
+                            let current = filter.read().owner.clone();
+                            let special = [
+                                (OwnerFilter::Anyone, "Anyone".to_owned()),
+                                (OwnerFilter::Unassigned, "Unassigned".to_owned()),
+                                (OwnerFilter::Me, "Me".to_owned()),
+                            ];
+                            let named = owners
+                                .get()
+                                .into_iter()
+                                .map(|name| (OwnerFilter::Named(name.clone()), name));
+                            special
+                                .into_iter()
+                                .chain(named)
+                                .map(|(choice, label)| {
+                                    let selected = choice == current;
+                                    view! {
+                                        <option value=choice.to_word().unwrap_or_default() selected=selected>
+                                            {label}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </span>
                 {name_select(
                     "queue-product",
                     "Product",
@@ -260,24 +262,28 @@ pub fn IncidentsPage() -> impl IntoView {
                     move || filter.read().closed_within,
                     move |chosen| change(&|filter| filter.closed_within = chosen),
                 )}
-                <label for="queue-search">"Search"</label>
-                <input
-                    id="queue-search"
-                    type="search"
-                    prop:value=move || filter.read().search().to_owned()
-                    on:input=move |event| {
-                        let text = event_target_value(&event);
-                        change(&|filter| filter.set_search(&text));
-                    }
-                />
+                <span class="filter">
+                    <label for="queue-search">"Search"</label>
+                    <input
+                        id="queue-search"
+                        type="search"
+                        prop:value=move || filter.read().search().to_owned()
+                        on:input=move |event| {
+                            let text = event_target_value(&event);
+                            change(&|filter| filter.set_search(&text));
+                        }
+                    />
+                </span>
             </div>
-            <p class="queue-count" role="status">
-                {move || format!("{} of {} incidents", matching.read().len(), total())}
-            </p>
+            <div class="queue-status">
+                <p class="queue-count" role="status">
+                    {move || format!("{} of {} incidents", matching.read().len(), total())}
+                </p>
+                <button type="button" class="keys" on:click=move |_| help.update(|shown| *shown = !*shown)>
+                    "Keyboard shortcuts (?)"
+                </button>
+            </div>
             <BulkActions selected />
-            <button type="button" class="keys" on:click=move |_| help.update(|shown| *shown = !*shown)>
-                "Keyboard shortcuts (?)"
-            </button>
             <KeyboardHelp shown=help />
             <div class="queue-scroll" node_ref=scroller on:scroll=on_scroll>
                 <table class="queue">
@@ -434,17 +440,19 @@ fn within_select(
     choose: impl Fn(Within) + 'static,
 ) -> impl IntoView {
     view! {
-        <label for=id>{label}</label>
-        <select id=id on:change=move |event| choose(Within::from_word(&event_target_value(&event)))>
-            {Within::ALL
-                .into_iter()
-                .map(|choice| view! {
-                    <option value=choice.as_str() selected=move || current() == choice>
-                        {choice.label()}
-                    </option>
-                })
-                .collect_view()}
-        </select>
+        <span class="filter">
+            <label for=id>{label}</label>
+            <select id=id on:change=move |event| choose(Within::from_word(&event_target_value(&event)))>
+                {Within::ALL
+                    .into_iter()
+                    .map(|choice| view! {
+                        <option value=choice.as_str() selected=move || current() == choice>
+                            {choice.label()}
+                        </option>
+                    })
+                    .collect_view()}
+            </select>
+        </span>
     }
 }
 
@@ -459,34 +467,36 @@ fn name_select(
     choose: impl Fn(Option<String>) + 'static,
 ) -> impl IntoView {
     view! {
-        <label for=id>{label}</label>
-        <select
-            id=id
-            on:change=move |event| {
-                let value = event_target_value(&event);
-                choose((!value.is_empty()).then_some(value));
-            }
-        >
-            <option value="" selected=move || current().is_none()>{anything}</option>
-            {move || {
-                // A value the address names but no row has (a shared link) is still offered,
-                // so the picker says what the queue is filtered by.
-                let current = current();
-                let mut names = options.get();
-                if let Some(chosen) = &current
-                    && !names.contains(chosen)
-                {
-                    names.push(chosen.clone());
+        <span class="filter">
+            <label for=id>{label}</label>
+            <select
+                id=id
+                on:change=move |event| {
+                    let value = event_target_value(&event);
+                    choose((!value.is_empty()).then_some(value));
                 }
-                names
-                    .into_iter()
-                    .map(|name| {
-                        let selected = current.as_ref() == Some(&name);
-                        view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
-                    })
-                    .collect_view()
-            }}
-        </select>
+            >
+                <option value="" selected=move || current().is_none()>{anything}</option>
+                {move || {
+                    // A value the address names but no row has (a shared link) is still offered,
+                    // so the picker says what the queue is filtered by.
+                    let current = current();
+                    let mut names = options.get();
+                    if let Some(chosen) = &current
+                        && !names.contains(chosen)
+                    {
+                        names.push(chosen.clone());
+                    }
+                    names
+                        .into_iter()
+                        .map(|name| {
+                            let selected = current.as_ref() == Some(&name);
+                            view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </span>
     }
 }
 
