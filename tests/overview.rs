@@ -124,6 +124,18 @@ async fn tiles_count_the_period_and_lead_to_the_queue_with_that_filter() {
         .query_selector_all(".over-time table tbody tr")
         .unwrap();
     assert_eq!(table_rows.length(), 7, "a row a day");
+    // Its axes: the tallest bar's count (the last day's two) over zero, and a date under each
+    // of the week's bars, the day that bar begins.
+    assert_eq!(text_of(&container, ".axis-count span:first-child"), "2");
+    assert_eq!(text_of(&container, ".axis-count span:last-child"), "0");
+    let dates = container.query_selector_all(".axis-time span").unwrap();
+    assert_eq!(dates.length(), 7);
+    let first_date = dates.item(0).unwrap().text_content().unwrap();
+    let first_row = text_of(&container, ".over-time table tbody tr th");
+    assert!(
+        !first_date.is_empty() && first_row.starts_with(&format!("{first_date} ")),
+        "the first bar is labelled {first_date:?}, and begins {first_row:?}"
+    );
     assert!(
         container
             .query_selector(".over-time rect title")

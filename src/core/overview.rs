@@ -78,6 +78,27 @@ impl Period {
     }
 }
 
+/// The most labels the chart's time axis carries: more would run into each other.
+pub const TIME_AXIS_LABELS_MAX: usize = 8;
+
+/// The chart's time axis, one entry per bar: when the bar begins, under every bar or under
+/// evenly spaced ones (the first always) so that no more than [`TIME_AXIS_LABELS_MAX`] show,
+/// `None` under the others. Hourly bars read as times of day, longer ones as dates.
+pub fn time_axis(buckets: &[Period]) -> Vec<Option<String>> {
+    let every = buckets.len().div_ceil(TIME_AXIS_LABELS_MAX).max(1);
+    let hourly = buckets
+        .first()
+        .is_some_and(|bucket| bucket.end - bucket.start < Duration::hours(2));
+    let format = if hourly { "%H:%M" } else { "%b %-d" };
+    buckets
+        .iter()
+        .enumerate()
+        .map(|(position, bucket)| {
+            (position % every == 0).then(|| bucket.start.format(format).to_string())
+        })
+        .collect()
+}
+
 /// Counts by severity, in `Severity::ALL` order (High first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct BySeverity(pub [usize; 4]);
@@ -824,5 +845,36 @@ mod tests {
             Period::ending(now(), Duration::days(90)).buckets().len(),
             13
         );
+    }
+
+    #[test]
+    fn the_time_axis_names_bars_by_when_they_begin_without_crowding() {
+        let labelled = |length: Duration| {
+            let axis = time_axis(&Period::ending(now(), length).buckets());
+            let shown: Vec<String> = axis.iter().flatten().cloned().collect();
+            (axis.len(), shown)
+        };
+        let (bars, shown) = labelled(Duration::days(7));
+        assert_eq!(bars, 7);
+        let first = (now() - Duration::days(7)).format("%b %-d").to_string();
+        assert_eq!(shown.len(), 7, "a week's bars all fit a label");
+        assert_eq!(shown[0], first);
+        let (bars, shown) = labelled(Duration::hours(24));
+        assert_eq!(bars, 24);
+        assert_eq!(shown.len(), 8, "every third hour");
+        assert_eq!(
+            shown[0],
+            (now() - Duration::hours(24)).format("%H:%M").to_string()
+        );
+        let (_, shown) = labelled(Duration::days(30));
+        assert!(
+            shown.len() <= TIME_AXIS_LABELS_MAX && shown.len() >= 5,
+            "{shown:?}"
+        );
+        assert_eq!(
+            shown[0],
+            (now() - Duration::days(30)).format("%b %-d").to_string()
+        );
+        assert!(time_axis(&[]).is_empty());
     }
 }

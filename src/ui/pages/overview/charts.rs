@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::core::overview::{BySeverity, Period};
+use crate::core::overview::{BySeverity, Period, time_axis};
 use crate::core::vocabulary::Severity;
 
 /// The chart's drawing size in its own units; the page scales it to its width.
@@ -43,12 +43,13 @@ pub fn OverTime(
     /// The buckets and their counts, oldest first.
     buckets: Vec<(Period, BySeverity)>,
 ) -> impl IntoView {
+    // The top of the chart, also the count axis's upper label.
     let tallest = buckets
         .iter()
         .map(|(_, counts)| counts.total())
         .max()
         .unwrap_or(0)
-        .max(1) as f64;
+        .max(1);
     let slot = WIDTH / buckets.len().max(1) as f64;
     let bars = buckets
         .iter()
@@ -64,7 +65,7 @@ pub fn OverTime(
                 .filter(|severity| counts.of(**severity) > 0)
                 .map(|&severity| {
                     let count = counts.of(severity);
-                    let height = count as f64 / tallest * HEIGHT;
+                    let height = count as f64 / tallest as f64 * HEIGHT;
                     top -= height;
                     view! {
                         <rect class=severity_class(severity) x=x y=top width=slot * 0.8 height=height>
@@ -92,17 +93,33 @@ pub fn OverTime(
             }
         })
         .collect_view();
+    let periods: Vec<Period> = buckets.iter().map(|(bucket, _)| *bucket).collect();
+    let columns = format!("repeat({}, 1fr)", periods.len().max(1));
+    // The axes are for the eye: the table below reads the same figures out.
+    let time_labels = time_axis(&periods)
+        .into_iter()
+        .map(|label| view! { <span>{label}</span> })
+        .collect_view();
     view! {
         <figure class="chart over-time">
-            <svg
-                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
-                role="img"
-                aria-labelledby="over-time-title"
-                preserveAspectRatio="none"
-            >
-                {leptos::svg::title().id("over-time-title").child(TITLE)}
-                {bars}
-            </svg>
+            <div class="plot">
+                <div class="axis-count" aria-hidden="true">
+                    <span>{tallest}</span>
+                    <span>"0"</span>
+                </div>
+                <svg
+                    viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+                    role="img"
+                    aria-labelledby="over-time-title"
+                    preserveAspectRatio="none"
+                >
+                    {leptos::svg::title().id("over-time-title").child(TITLE)}
+                    {bars}
+                </svg>
+                <div class="axis-time" aria-hidden="true" style:grid-template-columns=columns>
+                    {time_labels}
+                </div>
+            </div>
             <figcaption>
                 <ul class="legend">
                     {Severity::ALL.iter().map(|severity| view! {
