@@ -223,6 +223,59 @@ async fn a_workspace_not_open_is_deleted_with_everything_stored_after_asking() {
 }
 
 #[wasm_bindgen_test]
+async fn deleting_a_workspace_an_old_tab_holds_says_what_it_waits_for_and_ends_once_it_lets_go() {
+    let kept = saved_workspace("delete-held-kept").await;
+    let doomed = saved_workspace("delete-held").await;
+    let mut catalog = Catalog::default();
+    catalog.add(&doomed).unwrap();
+    catalog.add(&kept).unwrap();
+    save_catalog(&catalog).unwrap();
+    let old_tab = support::hold_open(&doomed).await;
+    let (container, _app) = mount_app("#/workspaces");
+    until_opened(&container).await;
+    let row = ".workspace-list li:nth-child(2)";
+    click_button(
+        &container,
+        &format!("{row} .delete-workspace"),
+        &format!("Delete {doomed}"),
+    );
+    until("deleting asks", || {
+        container
+            .query_selector("[role=alertdialog]")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    click_button(
+        &container,
+        "[role=alertdialog] .actions button",
+        "Delete workspace",
+    );
+    until("the row says what the deletion waits for", || {
+        text_of(&container, &format!("{row} .deletion-status")).starts_with(
+            "Waiting to delete: another tab has this workspace open in an older version of Vigil.",
+        )
+    })
+    .await;
+    assert!(
+        container
+            .query_selector(&format!("{row} button"))
+            .unwrap()
+            .is_none(),
+        "a workspace on its way out cannot be opened"
+    );
+    assert!(load_catalog().workspaces().contains(&doomed));
+
+    old_tab.close();
+    until("it leaves the list once that tab lets go", || {
+        !text_of(&container, ".workspace-list").contains(&doomed)
+    })
+    .await;
+    assert_eq!(load_catalog().workspaces(), ["Demo", kept.as_str()]);
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
 async fn a_workspace_another_tab_added_stays_listed_when_this_tab_creates_one() {
     let name = saved_workspace("catalog-here").await;
     open_next(&name);

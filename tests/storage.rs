@@ -218,7 +218,7 @@ async fn deleting_a_workspace_removes_its_records_from_both_stores_and_no_one_el
         .replace(records_of(&original))
         .await
         .unwrap();
-    delete_stored_workspace(&doomed).await.unwrap();
+    delete_stored_workspace(&doomed, || {}).await.unwrap();
     assert!(LocalStore::open(&doomed).unwrap().load().unwrap().fresh);
     let store = IdbStore::open(&doomed, |_| {}).await.unwrap();
     assert!(store.load().await.unwrap().fresh);

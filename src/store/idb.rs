@@ -217,17 +217,22 @@ impl IdbStore {
     }
 
     /// Deletes a workspace's database and everything in it. A tab holding it open hears
-    /// `versionchange`, lets go and says so; without IndexedDB there is nothing to delete.
-    pub async fn delete(workspace: &str) -> Result<(), StoreError> {
+    /// `versionchange`, lets go and says so; a tab of an older Vigil that does not let go makes
+    /// the deletion wait for it, and `on_blocked` hears of that, so the page can say what it
+    /// waits for. Without IndexedDB there is nothing to delete.
+    pub async fn delete(
+        workspace: &str,
+        on_blocked: impl Fn() + 'static,
+    ) -> Result<(), StoreError> {
         let Ok(factory) = Factory::new() else {
             return Ok(());
         };
         let unavailable = |error: idb::Error| StoreError::Unavailable(error.to_string());
-        factory
+        let mut request = factory
             .delete(&IdbStore::database_name(workspace))
-            .map_err(unavailable)?
-            .await
-            .map_err(unavailable)
+            .map_err(unavailable)?;
+        request.on_blocked(move |_| on_blocked());
+        request.await.map_err(unavailable)
     }
 
     /// Refuses to go on once this tab let go of the database.

@@ -76,9 +76,13 @@ impl WorkspaceStore {
 
 /// Deletes everything stored of a workspace: its database, the records of the localStorage
 /// fallback, its creation-form draft. An error leaves the catalog to keep naming it, so
-/// nothing stored drops out of sight.
-pub async fn delete_stored_workspace(workspace: &str) -> Result<(), StoreError> {
-    IdbStore::delete(workspace).await?;
+/// nothing stored drops out of sight. `on_blocked` hears when it waits for a tab that holds the
+/// database open ([`IdbStore::delete`]).
+pub async fn delete_stored_workspace(
+    workspace: &str,
+    on_blocked: impl Fn() + 'static,
+) -> Result<(), StoreError> {
+    IdbStore::delete(workspace, on_blocked).await?;
     LocalStore::delete(workspace);
     forget_draft(workspace);
     Ok(())

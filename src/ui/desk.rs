@@ -323,8 +323,13 @@ impl Desk {
     /// Deletes a workspace other than the open one, with everything stored of it (the open
     /// one, or a name the catalog does not list, is left alone). It leaves the catalog only
     /// once its storage is gone, so a failure (the error, for the page to show) leaves it
-    /// listed and nothing stored out of sight.
-    pub async fn delete_workspace(self, name: &str) -> Result<(), StoreError> {
+    /// listed and nothing stored out of sight. `on_blocked` hears when the deletion waits for
+    /// a tab of an older Vigil that holds the workspace open.
+    pub async fn delete_workspace(
+        self,
+        name: &str,
+        on_blocked: impl Fn() + 'static,
+    ) -> Result<(), StoreError> {
         if !self
             .catalog
             .with_untracked(|catalog| catalog.removable(name))
@@ -332,7 +337,7 @@ impl Desk {
             return Ok(());
         }
         let in_flight = InFlight::begin(self.in_flight);
-        let deleted = delete_stored_workspace(name).await;
+        let deleted = delete_stored_workspace(name, on_blocked).await;
         drop(in_flight);
         deleted?;
         if self.change_catalog(|catalog| catalog.remove(name)) == Some(true) {

@@ -490,6 +490,17 @@ pub async fn delete_database(name: &str) {
         .unwrap();
 }
 
+/// A connection to a workspace's database as a tab of an older Vigil holds it: it never lets
+/// go when another asks for the database, until it is closed.
+pub async fn hold_open(name: &str) -> Database {
+    Factory::new()
+        .unwrap()
+        .open(&IdbStore::database_name(name), None)
+        .unwrap()
+        .await
+        .unwrap()
+}
+
 /// A connection to a new workspace's database at layout 1, as a tab of an older Vigil holds
 /// it: it never lets go for an upgrade, so it holds up this Vigil's open until it is closed.
 pub async fn open_older_layout(name: &str) -> Database {

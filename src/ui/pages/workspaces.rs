@@ -32,11 +32,17 @@ pub fn WorkspacesPage() -> impl IntoView {
     };
     // The workspace whose deletion is being confirmed.
     let deleting = RwSignal::new(None::<String>);
+    // The workspace being deleted, and whether that waits for another tab to let go of it.
+    let in_deletion = RwSignal::new(None::<(String, bool)>);
     let delete_error = RwSignal::new(None::<String>);
     let delete = move |doomed: String| {
         deleting.set(None);
+        in_deletion.set(Some((doomed.clone(), false)));
         spawn_local(async move {
-            let deleted = desk.delete_workspace(&doomed).await;
+            let waiting = doomed.clone();
+            let blocked = move || in_deletion.set(Some((waiting.clone(), true)));
+            let deleted = desk.delete_workspace(&doomed, blocked).await;
+            in_deletion.set(None);
             delete_error.set(deleted.err().map(|error| {
                 format!(
                     "The workspace \"{doomed}\" could not be deleted, and is still here: {error}."
@@ -68,11 +74,18 @@ pub fn WorkspacesPage() -> impl IntoView {
                         .map(|workspace| {
                             let open = workspace == catalog.current();
                             let target = workspace.clone();
+                            let doomed_now = in_deletion
+                                .read()
+                                .as_ref()
+                                .filter(|(doomed, _)| doomed == workspace)
+                                .map(|(_, blocked)| *blocked);
                             view! {
                                 <li>
                                     <span class="workspace-name">{workspace.clone()}</span>
                                     {if open {
                                         view! { <span class="tag">"Open"</span> }.into_any()
+                                    } else if let Some(blocked) = doomed_now {
+                                        deletion_status(blocked).into_any()
                                     } else {
                                         let doomed = target.clone();
                                         view! {
@@ -137,6 +150,17 @@ pub fn WorkspacesPage() -> impl IntoView {
             </p>
         </Page>
     }
+}
+
+/// What a workspace being deleted shows in place of its buttons: that it is going, or what it
+/// waits for.
+fn deletion_status(blocked: bool) -> impl IntoView {
+    let said = if blocked {
+        "Waiting to delete: another tab has this workspace open in an older version of Vigil. Close or reload that tab, and the deletion goes on by itself."
+    } else {
+        "Deleting…"
+    };
+    view! { <span class="deletion-status" role="status">{said}</span> }
 }
 
 /// Who the analyst at this desk is, asked once and kept with the workspace: what "Assign to
