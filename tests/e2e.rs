@@ -225,8 +225,27 @@ async fn walk_through_the_shell(client: &Client, base: &str) {
     expect_heading(client, "Overview").await;
 }
 
+/// The labels of a row of controls (`within`) that a wrap has put on another line than the
+/// control each names.
+async fn labels_apart_from_their_controls(client: &Client, within: &str) -> Value {
+    let script = "return [...document.querySelectorAll(arguments[0] + ' label[for]')]
+        .filter((label) => {
+            const control = document.getElementById(label.htmlFor);
+            if (!control) return true;
+            const [mark, box] = [label.getBoundingClientRect(), control.getBoundingClientRect()];
+            const middle = (mark.top + mark.bottom) / 2;
+            return middle < box.top || middle > box.bottom;
+        })
+        .map((label) => label.textContent);";
+    client
+        .execute(script, vec![Value::from(within)])
+        .await
+        .unwrap()
+}
+
 /// On a laptop screen (a 1280 × 800 window) the demo queue shows rows as it opens: the filters
-/// and the bulk bar above the table leave room for them.
+/// and the bulk bar above the table leave room for them. There, and on an incident's page, no
+/// label is wrapped away from its control.
 async fn see_rows_of_the_queue_on_a_laptop_screen(client: &Client, base: &str) {
     const ROWS_IN_VIEW: u64 = 5;
     let (x, y, width, height) = client.get_window_rect().await.unwrap();
@@ -241,6 +260,10 @@ async fn see_rows_of_the_queue_on_a_laptop_screen(client: &Client, base: &str) {
     let script = "return [...document.querySelectorAll('.queue tbody tr:not(.spacer)')]
         .filter((row) => row.getBoundingClientRect().bottom <= window.innerHeight).length;";
     let in_view = client.execute(script, vec![]).await.unwrap();
+    let filters_apart = labels_apart_from_their_controls(client, ".queue-filters").await;
+    client.goto(&format!("{base}#/incidents/42")).await.unwrap();
+    wait_for(client, Locator::Css("#incident-owner"), PATIENCE).await;
+    let header_apart = labels_apart_from_their_controls(client, ".incident-header").await;
     client
         .set_window_rect(to_u32(x), to_u32(y), to_u32(width), to_u32(height))
         .await
@@ -248,6 +271,16 @@ async fn see_rows_of_the_queue_on_a_laptop_screen(client: &Client, base: &str) {
     assert!(
         in_view.as_u64().is_some_and(|rows| rows >= ROWS_IN_VIEW),
         "{in_view} queue rows are in view at 1280 × 800 without scrolling, not {ROWS_IN_VIEW}"
+    );
+    assert_eq!(
+        filters_apart,
+        json!([]),
+        "queue filters apart from their labels"
+    );
+    assert_eq!(
+        header_apart,
+        json!([]),
+        "incident fields apart from their labels"
     );
 }
 

@@ -65,54 +65,62 @@ pub fn Header(incident: Memo<Incident>, report: Report) -> impl IntoView {
     let status = Signal::derive(move || incident.read().status);
     view! {
         <div class="incident-header" inert=!editable>
-            <label for="incident-title">"Title"</label>
-            <div class="title-entry">
-                <input
-                    id="incident-title"
-                    type="text"
-                    prop:value=title
-                    on:input:target=move |event| title.set(event.target().value())
-                />
-                <button type="button" on:click=save_title>"Save title"</button>
-            </div>
-            <EnumSelect
-                id="incident-severity"
-                label="Severity"
-                options=Severity::ALL
-                value=severity
-                on_change=set_severity
-            />
-            {if first.status == IncidentStatus::Closed {
-                view! {
-                    <span class="field-label">"Status"</span>
-                    <span class="incident-status">{move || status.get().as_str()}</span>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <EnumSelect
-                        id="incident-status"
-                        label="Status"
-                        options=&OPEN_STATUSES
-                        value=status
-                        on_change=set_status
+            <span class="field-inline">
+                <label for="incident-title">"Title"</label>
+                <span class="title-entry">
+                    <input
+                        id="incident-title"
+                        type="text"
+                        prop:value=title
+                        on:input:target=move |event| title.set(event.target().value())
                     />
-                }
-                .into_any()
-            }}
-            <label for="incident-owner">"Owner"</label>
-            <div class="owner-entry">
-                <input
-                    id="incident-owner"
-                    type="text"
-                    list="incident-owner-suggestions"
-                    placeholder="Unassigned"
-                    prop:value=owner_text
-                    on:input:target=move |event| owner_text.set(event.target().value())
+                    <button type="button" on:click=save_title>"Save title"</button>
+                </span>
+            </span>
+            <span class="field-inline">
+                <EnumSelect
+                    id="incident-severity"
+                    label="Severity"
+                    options=Severity::ALL
+                    value=severity
+                    on_change=set_severity
                 />
-                <button type="button" on:click=assign_typed>"Assign"</button>
-                <button type="button" on:click=assign_to_me>"Assign to me"</button>
-            </div>
+            </span>
+            <span class="field-inline">
+                {if first.status == IncidentStatus::Closed {
+                    view! {
+                        <span class="field-label">"Status"</span>
+                        <span class="incident-status">{move || status.get().as_str()}</span>
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <EnumSelect
+                            id="incident-status"
+                            label="Status"
+                            options=&OPEN_STATUSES
+                            value=status
+                            on_change=set_status
+                        />
+                    }
+                    .into_any()
+                }}
+            </span>
+            <span class="field-inline">
+                <label for="incident-owner">"Owner"</label>
+                <span class="owner-entry">
+                    <input
+                        id="incident-owner"
+                        type="text"
+                        list="incident-owner-suggestions"
+                        placeholder="Unassigned"
+                        prop:value=owner_text
+                        on:input:target=move |event| owner_text.set(event.target().value())
+                    />
+                    <button type="button" on:click=assign_typed>"Assign"</button>
+                    <button type="button" on:click=assign_to_me>"Assign to me"</button>
+                </span>
+            </span>
             <OwnerSuggestions id="incident-owner-suggestions" />
         </div>
     }
