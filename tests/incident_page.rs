@@ -69,8 +69,15 @@ fn last_change(incident: &Incident) -> (Tracked, Option<String>, Option<String>)
 #[wasm_bindgen_test]
 async fn the_header_fields_are_edited_in_place_and_assign_to_me_takes_one_click() {
     let (name, workspace) = saved_with_analyst("page-header").await;
-    let number = open_with_alerts(&workspace, 1).number;
+    let incident = open_with_alerts(&workspace, 1);
+    assert!(incident.description.is_empty());
+    let number = incident.number;
     let (container, _app) = open_page(&name, number).await;
+    assert_eq!(
+        text_of(&container, ".incident-description"),
+        "None",
+        "a blank description says so"
+    );
 
     type_into(&container, "#incident-title", "   ");
     click_button(&container, ".title-entry button", "Save title");

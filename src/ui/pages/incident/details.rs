@@ -65,6 +65,11 @@ pub fn Details(incident: Incident) -> impl IntoView {
         true => "None".to_owned(),
         false => items.join(", "),
     };
+    // A blank text says so, as an empty list does, rather than leaving its row empty.
+    let text_or_none = |text: &str| match text.trim().is_empty() {
+        true => "None".to_owned(),
+        false => text.to_owned(),
+    };
     let owner = incident
         .owner
         .as_ref()
@@ -79,10 +84,10 @@ pub fn Details(incident: Incident) -> impl IntoView {
                 <dt>"Classification"</dt>
                 <dd class="incident-classification">{closing.describe()}</dd>
                 <dt>"Closing comment"</dt>
-                <dd class="multiline">{closing.comment().to_owned()}</dd>
+                <dd class="multiline">{text_or_none(closing.comment())}</dd>
             })}
             <dt>"Description"</dt>
-            <dd class="multiline">{incident.description.clone()}</dd>
+            <dd class="multiline incident-description">{text_or_none(&incident.description)}</dd>
             <dt>"Tactics"</dt>
             <dd>{joined(incident.tactics.iter().map(|tactic| tactic.as_str().to_owned()).collect())}</dd>
             <dt>"Techniques"</dt>
