@@ -83,18 +83,28 @@ pub const TIME_AXIS_LABELS_MAX: usize = 8;
 
 /// The chart's time axis, one entry per bar: when the bar begins, under every bar or under
 /// evenly spaced ones (the first always) so that no more than [`TIME_AXIS_LABELS_MAX`] show,
-/// `None` under the others. Hourly bars read as times of day, longer ones as dates.
+/// `None` under the others. Longer bars read as dates; hourly ones as times of day, with the
+/// date at the first label and at the first of each new day, so two days never look alike.
 pub fn time_axis(buckets: &[Period]) -> Vec<Option<String>> {
     let every = buckets.len().div_ceil(TIME_AXIS_LABELS_MAX).max(1);
     let hourly = buckets
         .first()
         .is_some_and(|bucket| bucket.end - bucket.start < Duration::hours(2));
-    let format = if hourly { "%H:%M" } else { "%b %-d" };
+    let mut last_day = None;
     buckets
         .iter()
         .enumerate()
         .map(|(position, bucket)| {
-            (position % every == 0).then(|| bucket.start.format(format).to_string())
+            if position % every != 0 {
+                return None;
+            }
+            let day = bucket.start.date_naive();
+            let format = match (hourly, last_day.replace(day) == Some(day)) {
+                (false, _) => "%b %-d",
+                (true, true) => "%H:%M",
+                (true, false) => "%b %-d %H:%M",
+            };
+            Some(bucket.start.format(format).to_string())
         })
         .collect()
 }
@@ -859,13 +869,27 @@ mod tests {
         let first = (now() - Duration::days(7)).format("%b %-d").to_string();
         assert_eq!(shown.len(), 7, "a week's bars all fit a label");
         assert_eq!(shown[0], first);
+        // Hours: the date with the first and with the first of the next day, then times.
         let (bars, shown) = labelled(Duration::hours(24));
         assert_eq!(bars, 24);
-        assert_eq!(shown.len(), 8, "every third hour");
         assert_eq!(
-            shown[0],
-            (now() - Duration::hours(24)).format("%H:%M").to_string()
+            shown,
+            [
+                "Nov 29 12:00",
+                "15:00",
+                "18:00",
+                "21:00",
+                "Nov 30 00:00",
+                "03:00",
+                "06:00",
+                "09:00"
+            ],
+            "every third hour"
         );
+        let (bars, shown) = labelled(Duration::hours(48));
+        assert_eq!(bars, 48);
+        let dated = shown.iter().filter(|label| label.starts_with("Nov "));
+        assert_eq!(dated.count(), 3, "two days apart: {shown:?}");
         let (_, shown) = labelled(Duration::days(30));
         assert!(
             shown.len() <= TIME_AXIS_LABELS_MAX && shown.len() >= 5,

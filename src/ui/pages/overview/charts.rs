@@ -94,7 +94,8 @@ pub fn OverTime(
         })
         .collect_view();
     let periods: Vec<Period> = buckets.iter().map(|(bucket, _)| *bucket).collect();
-    let columns = format!("repeat({}, 1fr)", periods.len().max(1));
+    // Columns of one width whatever their labels hold, so each label stays under its bar.
+    let columns = format!("repeat({}, minmax(0, 1fr))", periods.len().max(1));
     // The axes are for the eye: the table below reads the same figures out.
     let time_labels = time_axis(&periods)
         .into_iter()
