@@ -264,6 +264,10 @@ async fn deleting_a_workspace_an_old_tab_holds_says_what_it_waits_for_and_ends_o
             .is_none(),
         "a workspace on its way out cannot be opened"
     );
+    assert!(
+        !text_of(&container, "#workspace-switcher").contains(&doomed),
+        "nor chosen in the top bar"
+    );
     assert!(load_catalog().workspaces().contains(&doomed));
 
     old_tab.close();

@@ -2,7 +2,8 @@
 //! read the desk's signals and call its actions; only the desk talks to the store, and it keeps
 //! what is on screen equal to what is stored, or says why not.
 
-use std::collections::BTreeSet;
+use std::cell::Cell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::convert::Infallible;
 use std::rc::Rc;
 
@@ -185,6 +186,19 @@ pub struct Desk {
     opening: StoredValue<u64>,
     /// Changes made and not yet durable: leaving the page meanwhile would lose them.
     in_flight: RwSignal<usize>,
+    /// Workspaces being deleted, each with where its deletion stands.
+    deletions: RwSignal<BTreeMap<String, Deletion>>,
+}
+
+/// Where the deletion of a workspace stands, for the pages to show and to keep it from being
+/// opened meanwhile (an open would wait for the deletion, then find the workspace empty).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deletion {
+    /// Under way.
+    Going,
+    /// Waiting for a tab of an older Vigil, which holds the workspace open and does not let
+    /// go; it goes on by itself once that tab closes or reloads.
+    Waiting,
 }
 
 /// Now, by the browser's clock.
@@ -208,6 +222,7 @@ impl Desk {
             channel: StoredValue::new_local(None),
             opening: StoredValue::new(0),
             in_flight: RwSignal::new(0),
+            deletions: RwSignal::new(BTreeMap::new()),
         };
         provide_context(desk);
         desk.open_current();
@@ -248,6 +263,11 @@ impl Desk {
     /// The workspaces of this browser profile and the open one.
     pub fn catalog(self) -> ReadSignal<Catalog> {
         self.catalog.read_only()
+    }
+
+    /// The workspaces being deleted by this tab, and where each deletion stands.
+    pub fn deletions(self) -> ReadSignal<BTreeMap<String, Deletion>> {
+        self.deletions.read_only()
     }
 
     /// The open workspace.
@@ -302,7 +322,10 @@ impl Desk {
 
     /// Opens another workspace of the catalog.
     pub fn switch_to(self, name: &str) {
-        if self.catalog.read_untracked().current() == name {
+        let being_deleted = self
+            .deletions
+            .with_untracked(|deletions| deletions.contains_key(name));
+        if being_deleted || self.catalog.read_untracked().current() == name {
             return;
         }
         if self.change_catalog(|catalog| catalog.switch_to(name)) == Some(true) {
@@ -323,22 +346,37 @@ impl Desk {
     /// Deletes a workspace other than the open one, with everything stored of it (the open
     /// one, or a name the catalog does not list, is left alone). It leaves the catalog only
     /// once its storage is gone, so a failure (the error, for the page to show) leaves it
-    /// listed and nothing stored out of sight. `on_blocked` hears when the deletion waits for
-    /// a tab of an older Vigil that holds the workspace open.
-    pub async fn delete_workspace(
-        self,
-        name: &str,
-        on_blocked: impl Fn() + 'static,
-    ) -> Result<(), StoreError> {
-        if !self
+    /// listed and nothing stored out of sight. Meanwhile [`Desk::deletions`] says where it
+    /// stands, and the workspace cannot be opened.
+    pub async fn delete_workspace(self, name: &str) -> Result<(), StoreError> {
+        let deletable = self
             .catalog
             .with_untracked(|catalog| catalog.removable(name))
-        {
+            && !self
+                .deletions
+                .with_untracked(|deletions| deletions.contains_key(name));
+        if !deletable {
             return Ok(());
         }
-        let in_flight = InFlight::begin(self.in_flight);
+        let in_flight = Rc::new(Cell::new(Some(InFlight::begin(self.in_flight))));
+        self.deletions.update(|deletions| {
+            deletions.insert(name.to_owned(), Deletion::Going);
+        });
+        let waiting = name.to_owned();
+        let held = Rc::clone(&in_flight);
+        let on_blocked = move || {
+            // Waiting on another tab, perhaps for good, is not a change this tab could lose.
+            held.take();
+            let _ = self.deletions.try_update(|deletions| {
+                deletions.insert(waiting.clone(), Deletion::Waiting);
+            });
+        };
         let deleted = delete_stored_workspace(name, on_blocked).await;
-        drop(in_flight);
+        in_flight.take();
+        // The desk may be gone by the time another tab lets go (the app was unmounted).
+        let _ = self
+            .deletions
+            .try_update(|deletions| deletions.remove(name));
         deleted?;
         if self.change_catalog(|catalog| catalog.remove(name)) == Some(true) {
             self.remember_catalog();

@@ -4,11 +4,13 @@ use leptos::prelude::*;
 
 use super::desk::Desk;
 
-/// Chooses the open workspace among the catalog's; the choice is remembered for the next visit.
+/// Chooses the open workspace among the catalog's, leaving out those being deleted; the choice
+/// is remembered for the next visit.
 #[component]
 pub fn WorkspaceSwitcher() -> impl IntoView {
     let desk = Desk::get();
     let catalog = desk.catalog();
+    let deletions = desk.deletions();
     view! {
         <div class="workspace-switcher">
             <label for="workspace-switcher">"Workspace"</label>
@@ -19,9 +21,11 @@ pub fn WorkspaceSwitcher() -> impl IntoView {
             >
                 {move || {
                     let catalog = catalog.read();
+                    let deletions = deletions.read();
                     catalog
                         .workspaces()
                         .iter()
+                        .filter(|name| !deletions.contains_key(*name))
                         .map(|name| {
                             let selected = name == catalog.current();
                             view! {

@@ -10,7 +10,7 @@ use crate::core::validation::ValidationErrors;
 use crate::route::Route;
 use crate::store::catalog::NAME_MAX_CHARS;
 use crate::ui::components::{AnalystFields, ConfirmDialog};
-use crate::ui::desk::Desk;
+use crate::ui::desk::{Deletion, Desk};
 
 /// Lists the workspaces, creates new, empty ones and deletes those not open.
 #[component]
@@ -32,17 +32,12 @@ pub fn WorkspacesPage() -> impl IntoView {
     };
     // The workspace whose deletion is being confirmed.
     let deleting = RwSignal::new(None::<String>);
-    // The workspace being deleted, and whether that waits for another tab to let go of it.
-    let in_deletion = RwSignal::new(None::<(String, bool)>);
+    let deletions = desk.deletions();
     let delete_error = RwSignal::new(None::<String>);
     let delete = move |doomed: String| {
         deleting.set(None);
-        in_deletion.set(Some((doomed.clone(), false)));
         spawn_local(async move {
-            let waiting = doomed.clone();
-            let blocked = move || in_deletion.set(Some((waiting.clone(), true)));
-            let deleted = desk.delete_workspace(&doomed, blocked).await;
-            in_deletion.set(None);
+            let deleted = desk.delete_workspace(&doomed).await;
             delete_error.set(deleted.err().map(|error| {
                 format!(
                     "The workspace \"{doomed}\" could not be deleted, and is still here: {error}."
@@ -74,18 +69,17 @@ pub fn WorkspacesPage() -> impl IntoView {
                         .map(|workspace| {
                             let open = workspace == catalog.current();
                             let target = workspace.clone();
-                            let doomed_now = in_deletion
-                                .read()
-                                .as_ref()
-                                .filter(|(doomed, _)| doomed == workspace)
-                                .map(|(_, blocked)| *blocked);
+                            let deletion = deletions.read().get(workspace).copied();
                             view! {
                                 <li>
                                     <span class="workspace-name">{workspace.clone()}</span>
                                     {if open {
                                         view! { <span class="tag">"Open"</span> }.into_any()
-                                    } else if let Some(blocked) = doomed_now {
-                                        deletion_status(blocked).into_any()
+                                    } else if let Some(deletion) = deletion {
+                                        view! {
+                                            <span class="deletion-status">{deletion_words(deletion)}</span>
+                                        }
+                                            .into_any()
                                     } else {
                                         let doomed = target.clone();
                                         view! {
@@ -111,6 +105,18 @@ pub fn WorkspacesPage() -> impl IntoView {
                         .collect_view()
                 }}
             </ul>
+            // One lasting live region, so that a screen reader hears each deletion's progress
+            // (the rows show it).
+            <p class="sr-only" role="status">
+                {move || {
+                    deletions
+                        .read()
+                        .iter()
+                        .map(|(name, deletion)| format!("{name}: {}", deletion_words(*deletion)))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }}
+            </p>
             <p class="field-error" role="alert">{move || delete_error.get()}</p>
             {move || deleting.get().map(|doomed| view! {
                 <ConfirmDialog
@@ -152,15 +158,15 @@ pub fn WorkspacesPage() -> impl IntoView {
     }
 }
 
-/// What a workspace being deleted shows in place of its buttons: that it is going, or what it
+/// What a workspace being deleted says in place of its buttons: that it is going, or what it
 /// waits for.
-fn deletion_status(blocked: bool) -> impl IntoView {
-    let said = if blocked {
-        "Waiting to delete: another tab has this workspace open in an older version of Vigil. Close or reload that tab, and the deletion goes on by itself."
-    } else {
-        "Deleting…"
-    };
-    view! { <span class="deletion-status" role="status">{said}</span> }
+fn deletion_words(deletion: Deletion) -> &'static str {
+    match deletion {
+        Deletion::Going => "Deleting…",
+        Deletion::Waiting => {
+            "Waiting to delete: another tab has this workspace open in an older version of Vigil. Close or reload that tab, and the deletion goes on by itself."
+        }
+    }
 }
 
 /// Who the analyst at this desk is, asked once and kept with the workspace: what "Assign to
