@@ -177,14 +177,16 @@ pub fn BulkActions(
                 {move || format!("{} selected", counted(selected.read().len(), "incident"))}
             </p>
             <div class="bulk-row">
-                <label for="bulk-owner">"Owner"</label>
-                <input
-                    id="bulk-owner"
-                    type="text"
-                    list="bulk-owner-suggestions"
-                    prop:value=owner_text
-                    on:input:target=move |event| owner_text.set(event.target().value())
-                />
+                <span class="field-inline">
+                    <label for="bulk-owner">"Owner"</label>
+                    <input
+                        id="bulk-owner"
+                        type="text"
+                        list="bulk-owner-suggestions"
+                        prop:value=owner_text
+                        on:input:target=move |event| owner_text.set(event.target().value())
+                    />
+                </span>
                 <OwnerSuggestions id="bulk-owner-suggestions" />
                 <button
                     type="button"
@@ -196,34 +198,39 @@ pub fn BulkActions(
                 <button type="button" prop:disabled=none_selected on:click=unassign>
                     "Unassign"
                 </button>
-                <EnumSelect
-                    id="bulk-status"
-                    label="Status"
-                    options=&OPEN_STATUSES
-                    value=status
-                    on_change=Callback::new(move |chosen| status.set(chosen))
-                />
+                <span class="field-inline">
+                    <EnumSelect
+                        id="bulk-status"
+                        label="Status"
+                        options=&OPEN_STATUSES
+                        value=status
+                        on_change=Callback::new(move |chosen| status.set(chosen))
+                    />
+                </span>
                 <button type="button" prop:disabled=none_selected on:click=set_status>
                     "Set status"
                 </button>
-                <EnumSelect
-                    id="bulk-severity"
-                    label="Severity"
-                    options=Severity::ALL
-                    value=severity
-                    on_change=Callback::new(move |chosen| severity.set(chosen))
-                />
+                <span class="field-inline">
+                    <EnumSelect
+                        id="bulk-severity"
+                        label="Severity"
+                        options=Severity::ALL
+                        value=severity
+                        on_change=Callback::new(move |chosen| severity.set(chosen))
+                    />
+                </span>
                 <button type="button" prop:disabled=none_selected on:click=set_severity>
                     "Set severity"
                 </button>
-                <label for="bulk-tags">"Tags"</label>
-                <input
-                    id="bulk-tags"
-                    type="text"
-                    placeholder="comma-separated"
-                    prop:value=tags_text
-                    on:input:target=move |event| tags_text.set(event.target().value())
-                />
+                <span class="field-inline">
+                    <label for="bulk-tags">"Tags (comma-separated)"</label>
+                    <input
+                        id="bulk-tags"
+                        type="text"
+                        prop:value=tags_text
+                        on:input:target=move |event| tags_text.set(event.target().value())
+                    />
+                </span>
                 <button type="button" prop:disabled=none_selected on:click=add_tags>
                     "Add tags"
                 </button>

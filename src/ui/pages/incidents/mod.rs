@@ -199,7 +199,7 @@ pub fn IncidentsPage() -> impl IntoView {
                     move |severity| filter.read().chose_severity(severity),
                     move |severity| change(&|filter| filter.toggle_severity(severity)),
                 )}
-                <span class="filter">
+                <span class="field-inline">
                     <label for="queue-owner">"Owner"</label>
                     <select
                         id="queue-owner"
@@ -262,7 +262,7 @@ pub fn IncidentsPage() -> impl IntoView {
                     move || filter.read().closed_within,
                     move |chosen| change(&|filter| filter.closed_within = chosen),
                 )}
-                <span class="filter">
+                <span class="field-inline">
                     <label for="queue-search">"Search"</label>
                     <input
                         id="queue-search"
@@ -440,7 +440,7 @@ fn within_select(
     choose: impl Fn(Within) + 'static,
 ) -> impl IntoView {
     view! {
-        <span class="filter">
+        <span class="field-inline">
             <label for=id>{label}</label>
             <select id=id on:change=move |event| choose(Within::from_word(&event_target_value(&event)))>
                 {Within::ALL
@@ -467,7 +467,7 @@ fn name_select(
     choose: impl Fn(Option<String>) + 'static,
 ) -> impl IntoView {
     view! {
-        <span class="filter">
+        <span class="field-inline">
             <label for=id>{label}</label>
             <select
                 id=id
