@@ -169,14 +169,37 @@ async fn leaving_the_demo_from_an_incident_page_shows_the_new_workspaces_queue()
     clear_local_storage();
 }
 
-#[wasm_bindgen_test]
-async fn a_workspace_not_open_is_deleted_with_everything_stored_after_asking() {
-    let kept = saved_workspace("delete-kept").await;
-    let doomed = saved_workspace("delete-gone").await;
+/// Two saved workspaces listed after Demo, the one to delete and then the one kept, which is
+/// open: their names, kept first.
+async fn one_to_delete_one_to_keep(test: &str) -> (String, String) {
+    let kept = saved_workspace(&format!("{test}-kept")).await;
+    let doomed = saved_workspace(test).await;
     let mut catalog = Catalog::default();
     catalog.add(&doomed).unwrap();
     catalog.add(&kept).unwrap();
     save_catalog(&catalog).unwrap();
+    (kept, doomed)
+}
+
+/// Answers Delete workspace to the deletion's question, once it is asked.
+async fn confirm_deleting_workspace(container: &HtmlElement) {
+    until("deleting asks", || {
+        container
+            .query_selector("[role=alertdialog]")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    click_button(
+        container,
+        "[role=alertdialog] .actions button",
+        "Delete workspace",
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_workspace_not_open_is_deleted_with_everything_stored_after_asking() {
+    let (kept, doomed) = one_to_delete_one_to_keep("delete-gone").await;
     let (container, _app) = mount_app("#/workspaces");
     support::until_opened(&container).await;
     let delete = format!("Delete {doomed}");
@@ -191,18 +214,7 @@ async fn a_workspace_not_open_is_deleted_with_everything_stored_after_asking() {
     assert!(text_of(&container, ".workspace-list").contains(&doomed));
 
     click_button(&container, delete_button, &delete);
-    until("deleting asks again", || {
-        container
-            .query_selector("[role=alertdialog]")
-            .unwrap()
-            .is_some()
-    })
-    .await;
-    click_button(
-        &container,
-        "[role=alertdialog] .actions button",
-        "Delete workspace",
-    );
+    confirm_deleting_workspace(&container).await;
     until("it leaves the list", || {
         !text_of(&container, ".workspace-list").contains(&doomed)
     })
@@ -224,12 +236,7 @@ async fn a_workspace_not_open_is_deleted_with_everything_stored_after_asking() {
 
 #[wasm_bindgen_test]
 async fn deleting_a_workspace_an_old_tab_holds_says_what_it_waits_for_and_ends_once_it_lets_go() {
-    let kept = saved_workspace("delete-held-kept").await;
-    let doomed = saved_workspace("delete-held").await;
-    let mut catalog = Catalog::default();
-    catalog.add(&doomed).unwrap();
-    catalog.add(&kept).unwrap();
-    save_catalog(&catalog).unwrap();
+    let (kept, doomed) = one_to_delete_one_to_keep("delete-held").await;
     let old_tab = support::hold_open(&doomed).await;
     let (container, _app) = mount_app("#/workspaces");
     until_opened(&container).await;
@@ -239,18 +246,7 @@ async fn deleting_a_workspace_an_old_tab_holds_says_what_it_waits_for_and_ends_o
         &format!("{row} .delete-workspace"),
         &format!("Delete {doomed}"),
     );
-    until("deleting asks", || {
-        container
-            .query_selector("[role=alertdialog]")
-            .unwrap()
-            .is_some()
-    })
-    .await;
-    click_button(
-        &container,
-        "[role=alertdialog] .actions button",
-        "Delete workspace",
-    );
+    confirm_deleting_workspace(&container).await;
     until("the row says what the deletion waits for", || {
         text_of(&container, &format!("{row} .deletion-status")).starts_with(
             "Waiting to delete: another tab has this workspace open in an older version of Vigil.",
