@@ -116,7 +116,8 @@ async fn an_incident_is_closed_with_a_classification_and_reopened_after_asking()
         .unwrap();
     assert_eq!(
         logged.to.as_deref(),
-        Some("Benign positive - suspicious but expected")
+        Some("Benign positive - suspicious but expected: Red team exercise"),
+        "the log keeps the verdict and its comment after the reopening cleared them"
     );
     clear_local_storage();
 }

@@ -170,7 +170,7 @@ impl Closing {
             .find(|choice| choice.verdict() == (self.classification, self.reason))
     }
 
-    /// How the verdict reads in the activity log and on the incident page.
+    /// How the verdict reads on the incident page (the comment shows apart).
     pub fn describe(&self) -> String {
         match self.choice() {
             Some(choice) => choice.label().to_owned(),
@@ -178,6 +178,15 @@ impl Closing {
                 Some(reason) => format!("{} - {}", self.classification, reason),
                 None => self.classification.to_string(),
             },
+        }
+    }
+
+    /// The verdict as the activity log keeps it, its comment included, so that reopening
+    /// (which clears the verdict) loses nothing the analyst wrote.
+    pub fn logged(&self) -> String {
+        match self.comment.trim() {
+            "" => self.describe(),
+            comment => format!("{}: {comment}", self.describe()),
         }
     }
 }

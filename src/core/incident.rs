@@ -552,7 +552,7 @@ impl Incident {
         }
         self.apply(edit, |data| {
             let from = std::mem::replace(&mut data.status, status);
-            let cleared = data.closing.take().map(|closing| closing.describe());
+            let cleared = data.closing.take().map(|closing| closing.logged());
             Ok(vec![
                 (
                     Tracked::Status,
@@ -576,7 +576,7 @@ impl Incident {
         }
         self.apply(edit, |data| {
             let from = std::mem::replace(&mut data.status, IncidentStatus::Closed);
-            let to = closing.describe();
+            let to = closing.logged();
             data.closing = Some(closing);
             Ok(vec![
                 (
@@ -898,7 +898,7 @@ impl Incident {
     pub(crate) fn redirect_into(&mut self, survivor: u64, by: &Actor, at: DateTime<Utc>) {
         let data = &mut self.0;
         let status_before = std::mem::replace(&mut data.status, IncidentStatus::Closed);
-        let verdict_before = data.closing.take().map(|closing| closing.describe());
+        let verdict_before = data.closing.take().map(|closing| closing.logged());
         data.merged_into = Some(survivor);
         if !data.labels.iter().any(|label| label.name == REDIRECTED) {
             data.labels.push(Label {
@@ -941,7 +941,7 @@ impl Incident {
     pub(crate) fn reopen_for_alert(&mut self, by: &Actor, at: DateTime<Utc>) {
         let data = &mut self.0;
         let from = std::mem::replace(&mut data.status, IncidentStatus::Active);
-        let cleared = data.closing.take().map(|closing| closing.describe());
+        let cleared = data.closing.take().map(|closing| closing.logged());
         self.stamp(
             by,
             at,
@@ -1139,7 +1139,8 @@ mod tests {
         assert_eq!(cleared.what, Tracked::Classification);
         assert_eq!(
             cleared.from.as_deref(),
-            Some("True positive - suspicious activity")
+            Some("True positive - suspicious activity: contained"),
+            "the log keeps the verdict reopening cleared, comment and all"
         );
         assert_eq!(cleared.to, None);
 
