@@ -89,6 +89,23 @@ async fn clicking_a_navigation_link_opens_its_section() {
 }
 
 #[wasm_bindgen_test]
+async fn another_page_opens_at_its_top_wherever_the_last_was_scrolled() {
+    let (container, _app) = mount_at("#/incidents");
+    // A page long enough to scroll, as a long queue or incident is.
+    container
+        .style()
+        .set_property("min-height", "5000px")
+        .unwrap();
+    let window = window().unwrap();
+    window.scroll_to_with_x_and_y(0.0, 2000.0);
+    assert_eq!(window.scroll_y().unwrap(), 2000.0);
+    navigate("#/incidents/42").await;
+    assert!(heading(&container).starts_with("Incident 42"));
+    assert_eq!(window.scroll_y().unwrap(), 0.0, "the heading is in view");
+    container.remove();
+}
+
+#[wasm_bindgen_test]
 async fn an_unknown_address_says_so_and_shows_it_as_text() {
     let (container, _app) = mount_at("#/<img src=x onerror=alert(1)>");
     assert_eq!(heading(&container), "Page not found");

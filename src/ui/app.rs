@@ -72,6 +72,8 @@ pub fn App() -> impl IntoView {
         shown_hash.set_value(window().location().hash().unwrap_or_default());
         if other_page {
             route.set(next);
+            // A new page opens at its top, not at where the last one was scrolled to.
+            window().scroll_to_with_x_and_y(0.0, 0.0);
         }
     });
     on_cleanup(move || listener.remove());
