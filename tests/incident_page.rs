@@ -114,6 +114,11 @@ async fn the_header_fields_are_edited_in_place_and_assign_to_me_takes_one_click(
         text_of(&container, ".incident-owner") == "Ana Silva"
     })
     .await;
+    assert_eq!(
+        support::value_of(&container, "#incident-owner"),
+        "Ana Silva",
+        "the owner box says so too"
+    );
 
     let stored = reopened(&name).await.workspace;
     let incident = stored.incident(number).unwrap();

@@ -36,13 +36,18 @@ pub fn Header(incident: Memo<Incident>, report: Report) -> impl IntoView {
     let set_status = Callback::new(move |status: IncidentStatus| {
         report.run(desk.edit_incident(number, |incident, edit| incident.set_status(edit, status)));
     });
-    let owner_text = RwSignal::new(
-        first
+    let owner_name = Memo::new(move |_| {
+        incident
+            .read()
             .owner
             .as_ref()
             .map(Owner::display_name)
-            .unwrap_or_default(),
-    );
+            .unwrap_or_default()
+    });
+    let owner_text = RwSignal::new(owner_name.get_untracked());
+    // The box follows the stored owner whenever that changes (Assign to me, another tab's
+    // save) and is left alone otherwise, so typing survives the other fields' saves.
+    Effect::new(move || owner_text.set(owner_name.get()));
     let assign = move |owner: Option<Owner>| {
         report.run(desk.edit_incident(number, |incident, edit| incident.set_owner(edit, owner)));
     };
