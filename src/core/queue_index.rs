@@ -88,11 +88,13 @@ pub struct QueueIndex {
     tags: Vec<String>,
 }
 
-/// The rows' tags, each once whatever its case (by the model's rule, the first spelling
-/// seen), sorted: what the tag picker lists.
+/// The tags of the rows the queue can show (merged incidents it hides, and with them the
+/// `Redirected` tag only they carry), each once whatever its case (by the model's rule, the
+/// first spelling seen), sorted: what the tag picker lists.
 fn distinct_tags(rows: &[QueueRow]) -> Vec<String> {
     let mut seen: HashMap<String, &str> = HashMap::new();
-    for tag in rows.iter().flat_map(|row| row.tags.iter()) {
+    let shown = rows.iter().filter(|row| row.merged_into.is_none());
+    for tag in shown.flat_map(|row| row.tags.iter()) {
         seen.entry(validation::tag_key(tag)).or_insert(tag);
     }
     sorted_names(seen.into_values())
@@ -194,6 +196,11 @@ mod tests {
             row.tags = tags.into_iter().map(str::to_owned).collect();
             rows.push(row);
         }
+        // A merged incident, which the queue hides, offers no tag to filter by.
+        let mut merged = QueueRow::numbered(rows.len() as u64 + 1);
+        merged.tags = vec!["Redirected".to_owned()];
+        merged.merged_into = Some(1);
+        rows.push(merged);
         let index = QueueIndex::of(&rows);
         assert_eq!(index.owner_names(), ["Ana", "Zoe"]);
         assert_eq!(index.products(), ["MDE", "MDI"]);

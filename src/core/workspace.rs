@@ -15,6 +15,7 @@ use super::incident::Incident;
 use super::people::{Actor, Owner};
 use super::team::Team;
 use super::validation;
+use super::vocabulary::LabelType;
 
 /// The incidents and alerts of one workspace. Numbers come from a counter that only moves
 /// forward, so a deleted incident's number is never given to another one. Every alert belongs
@@ -281,8 +282,9 @@ impl Workspace {
         &mut self.team
     }
 
-    /// The tags of incidents created or changed since `since`, most used first (then
-    /// alphabetically), each once whatever its case: what tag fields suggest.
+    /// The analysts' tags of incidents created or changed since `since`, most used first (then
+    /// alphabetically), each once whatever its case: what tag fields suggest. Tags Sentinel
+    /// sets itself (`Redirected`) are not for analysts to add, so they are not suggested.
     pub fn recent_tags(&self, since: DateTime<Utc>) -> Vec<String> {
         let mut counts: BTreeMap<String, (usize, String)> = BTreeMap::new();
         for incident in self
@@ -290,7 +292,11 @@ impl Workspace {
             .values()
             .filter(|incident| incident.modified >= since)
         {
-            for label in &incident.labels {
+            let typed = incident
+                .labels
+                .iter()
+                .filter(|label| label.label_type == LabelType::User);
+            for label in typed {
                 let entry = counts
                     .entry(validation::tag_key(&label.name))
                     .or_insert_with(|| (0, label.name.clone()));
@@ -387,6 +393,11 @@ mod tests {
             &analyst,
             at(),
         );
+        // Merged away, B also carries Sentinel's Redirected, which is not suggested.
+        workspace
+            .incident_mut(3)
+            .unwrap()
+            .redirect_into(2, &analyst, at());
         assert_eq!(
             workspace.recent_tags(at() - chrono::Duration::days(14)),
             ["Phishing", "sms"]
