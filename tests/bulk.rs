@@ -88,9 +88,14 @@ async fn assign_severity_and_tags_reach_every_ticked_incident_and_the_store() {
         "Set severity",
     );
     until("both are Low", || {
-        text_of(&container, ".bulk-outcome") == "2 of 2 incidents set to that severity."
+        text_of(&container, ".bulk-outcome") == "2 of 2 incidents set to Low."
     })
     .await;
+    assert_eq!(
+        support::value_of(&container, "#bulk-owner"),
+        "",
+        "an owner once assigned is not offered again"
+    );
     type_into(&container, "#bulk-tags", "phishing, , VIP");
     click_button(&container, ".bulk-row button:nth-of-type(5)", "Add tags");
     until("both are tagged", || {

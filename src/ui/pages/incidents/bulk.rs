@@ -53,18 +53,24 @@ pub fn BulkActions(
     let assign = move |_| {
         let typed = owner_text.get_untracked();
         let owner = desk.owner_from_typed(&typed);
+        // Emptied once used, so a second click cannot assign again by mistake.
+        owner_text.set(String::new());
         edit_selected(
             desk,
             ticked(),
             outcome,
-            "assigned",
+            "assigned".to_owned(),
             move |incident, edit| incident.set_owner(edit, owner.clone()),
         );
     };
     let unassign = move |_| {
-        edit_selected(desk, ticked(), outcome, "unassigned", |incident, edit| {
-            incident.set_owner(edit, None)
-        });
+        edit_selected(
+            desk,
+            ticked(),
+            outcome,
+            "unassigned".to_owned(),
+            |incident, edit| incident.set_owner(edit, None),
+        );
     };
     let set_status = move |_| {
         let chosen = status.get_untracked();
@@ -72,7 +78,7 @@ pub fn BulkActions(
             desk,
             ticked(),
             outcome,
-            "set to that status",
+            format!("set to {chosen}"),
             move |incident, edit| incident.set_status(edit, chosen),
         );
     };
@@ -82,7 +88,7 @@ pub fn BulkActions(
             desk,
             ticked(),
             outcome,
-            "set to that severity",
+            format!("set to {chosen}"),
             move |incident, edit| incident.set_severity(edit, chosen),
         );
     };
@@ -93,9 +99,14 @@ pub fn BulkActions(
             .map(|tag| tag.trim().to_owned())
             .filter(|tag| !tag.is_empty())
             .collect();
-        edit_selected(desk, ticked(), outcome, "tagged", move |incident, edit| {
-            incident.add_tags(edit, &tags)
-        });
+        tags_text.set(String::new());
+        edit_selected(
+            desk,
+            ticked(),
+            outcome,
+            "tagged".to_owned(),
+            move |incident, edit| incident.add_tags(edit, &tags),
+        );
     };
     let close = Callback::new(move |verdict: Closing| {
         asking.set(None);
@@ -103,7 +114,7 @@ pub fn BulkActions(
             desk,
             chosen.get_untracked(),
             outcome,
-            "closed",
+            "closed".to_owned(),
             move |incident, edit| incident.close(edit, verdict.clone()),
         );
         selected.set(BTreeSet::new());
@@ -327,12 +338,12 @@ pub fn BulkActions(
 }
 
 /// Applies `operation` to each of `numbers`, then reports how many it `changed` (a past
-/// participle: "assigned") and why each refused one was not.
+/// participle and what it names: "assigned", "set to High") and why each refused one was not.
 fn edit_selected(
     desk: Desk,
     numbers: Vec<u64>,
     outcome: RwSignal<Vec<String>>,
-    changed: &'static str,
+    changed: String,
     operation: impl Fn(&mut Incident, Edit<'_>) -> Result<(), EditError> + 'static,
 ) {
     spawn_local(async move {
