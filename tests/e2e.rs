@@ -269,6 +269,11 @@ async fn see_rows_of_the_queue_on_a_laptop_screen(client: &Client, base: &str) {
         return [...document.querySelectorAll('.queue tbody tr:not(.spacer)')]
             .filter((row) => row.getBoundingClientRect().bottom <= bottom).length;";
     let in_view = client.execute(script, vec![]).await.unwrap();
+    // Nothing is ticked, so the bulk bar's buttons cannot act, and look it.
+    let looks =
+        "const style = getComputedStyle(document.querySelector('.bulk-row button:disabled'));
+        return [style.cursor, style.opacity];";
+    let disabled_look = client.execute(looks, vec![]).await.unwrap();
     let mut apart = Vec::new();
     for window_width in [1280, 1024] {
         resize(client, (window_width, 800)).await;
@@ -293,6 +298,11 @@ async fn see_rows_of_the_queue_on_a_laptop_screen(client: &Client, base: &str) {
     assert!(
         in_view.as_u64().is_some_and(|rows| rows >= ROWS_IN_VIEW),
         "{in_view} queue rows are in view at 1280 × 800 without scrolling, not {ROWS_IN_VIEW}"
+    );
+    assert_eq!(
+        disabled_look,
+        json!(["not-allowed", "0.5"]),
+        "a disabled bulk button"
     );
     for (window_width, within, labels) in apart {
         assert_eq!(
