@@ -5,6 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use chrono::{DateTime, Duration, Utc};
+use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys::{HtmlElement, window};
 use uuid::Uuid;
 use vigil::core::closing::{Closing, ClosingChoice};
@@ -123,13 +124,36 @@ async fn tiles_count_the_period_and_lead_to_the_queue_with_that_filter() {
     let table_rows = container
         .query_selector_all(".over-time table tbody tr")
         .unwrap();
-    assert_eq!(table_rows.length(), 7, "a row a day");
-    // Its axes: the tallest bar's count (the last day's two) over zero, and a date under each
-    // of the week's bars, the day that bar begins.
-    assert_eq!(text_of(&container, ".axis-count span:first-child"), "2");
+    // A row a calendar day: seven days from now back span eight of them, in part at each end.
+    assert_eq!(table_rows.length(), 8, "a row a day");
+    // Its axes: the tallest bar's count over zero, and a date under each of the bars, the day
+    // that bar begins.
+    let tallest = (0..table_rows.length())
+        .map(|row| {
+            let row: HtmlElement = table_rows.item(row).unwrap().unchecked_into();
+            let counts = row.query_selector_all("td").unwrap();
+            (0..counts.length())
+                .map(|cell| {
+                    counts
+                        .item(cell)
+                        .unwrap()
+                        .text_content()
+                        .unwrap()
+                        .parse::<usize>()
+                        .unwrap()
+                })
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap();
+    assert!(tallest > 0);
+    assert_eq!(
+        text_of(&container, ".axis-count span:first-child"),
+        tallest.to_string()
+    );
     assert_eq!(text_of(&container, ".axis-count span:last-child"), "0");
     let dates = container.query_selector_all(".axis-time span").unwrap();
-    assert_eq!(dates.length(), 7);
+    assert_eq!(dates.length(), 8);
     let first_date = dates.item(0).unwrap().text_content().unwrap();
     let first_row = text_of(&container, ".over-time table tbody tr th");
     assert!(

@@ -48,20 +48,26 @@ impl Period {
         self.start <= time && time <= self.end
     }
 
-    /// The chart's bars: hours for up to two days, days for up to 62, weeks beyond.
+    /// The chart's bars: hours for up to two days, days for up to 62, weeks beyond. Hours and
+    /// days are the clock's (UTC), so a bar labelled Dec 2 holds Dec 2, and the first and last
+    /// bars hold the part of theirs the period covers; weeks run from the period's start.
     pub fn buckets(self) -> Vec<Period> {
         let length = self.end - self.start;
-        let step = if length <= Duration::days(2) {
-            Duration::hours(1)
+        let (step, on_the_clock) = if length <= Duration::days(2) {
+            (Duration::hours(1), true)
         } else if length <= Duration::days(62) {
-            Duration::days(1)
+            (Duration::days(1), true)
         } else {
-            Duration::weeks(1)
+            (Duration::weeks(1), false)
         };
         let mut buckets = Vec::new();
         let mut start = self.start;
+        let mut next = if on_the_clock {
+            next_boundary(start, step)
+        } else {
+            start + step
+        };
         loop {
-            let next = start + step;
             if next >= self.end {
                 buckets.push(Period {
                     start,
@@ -74,8 +80,16 @@ impl Period {
                 end: next - Duration::milliseconds(1),
             });
             start = next;
+            next = start + step;
         }
     }
+}
+
+/// The first whole hour or UTC midnight (as `step` is) after `time`.
+fn next_boundary(time: DateTime<Utc>, step: Duration) -> DateTime<Utc> {
+    let step_ms = step.num_milliseconds();
+    let boundary = (time.timestamp_millis().div_euclid(step_ms) + 1) * step_ms;
+    DateTime::from_timestamp_millis(boundary).unwrap_or(time + step)
 }
 
 /// The most labels the chart's time axis carries: more would run into each other.
@@ -603,7 +617,11 @@ mod tests {
         assert_eq!((overview.new, overview.active), (0, 0));
         assert_eq!(overview.acknowledge, ResponseTime::default());
         assert_eq!(overview.close.mean, None);
-        assert_eq!(overview.over_time.len(), 7, "a bar a day");
+        assert_eq!(
+            overview.over_time.len(),
+            8,
+            "a bar a calendar day, the first and last half days from noon"
+        );
         assert!(
             overview
                 .over_time
@@ -696,7 +714,8 @@ mod tests {
             .iter()
             .map(|(_, counts)| counts.total())
             .collect();
-        assert_eq!(per_day, [0, 0, 0, 1, 1, 1, 1]);
+        // From Nov 23 noon: e on Nov 26, b, a and c on the days after, none this morning.
+        assert_eq!(per_day, [0, 0, 0, 1, 1, 1, 1, 0]);
         assert_eq!(
             overview.over_time[5].1.of(Severity::High),
             1,
@@ -847,9 +866,23 @@ mod tests {
         assert_eq!(day.previous().start, day.start - Duration::hours(24));
         assert_eq!(day.buckets().len(), 24);
         assert_eq!(day.buckets().last().unwrap().end, now());
+        // Days are calendar days: 30 days from noon cover half a day at each end.
+        let month = Period::ending(now(), Duration::days(30)).buckets();
+        assert_eq!(month.len(), 31);
+        assert_eq!(month[0].start, now() - Duration::days(30));
+        let midnight = Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap();
+        assert_eq!(month[0].end, midnight - Duration::milliseconds(1));
+        assert_eq!(month[1].start, midnight);
         assert_eq!(
-            Period::ending(now(), Duration::days(30)).buckets().len(),
-            30
+            month[30].start,
+            Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).unwrap()
+        );
+        assert_eq!(month[30].end, now());
+        let hours = Period::ending(now() + Duration::minutes(20), Duration::hours(24)).buckets();
+        assert_eq!(hours.len(), 25, "a part hour at each end");
+        assert_eq!(
+            hours[1].start,
+            Utc.with_ymd_and_hms(2026, 11, 29, 13, 0, 0).unwrap()
         );
         assert_eq!(
             Period::ending(now(), Duration::days(90)).buckets().len(),
@@ -865,10 +898,13 @@ mod tests {
             (axis.len(), shown)
         };
         let (bars, shown) = labelled(Duration::days(7));
-        assert_eq!(bars, 7);
-        let first = (now() - Duration::days(7)).format("%b %-d").to_string();
-        assert_eq!(shown.len(), 7, "a week's bars all fit a label");
-        assert_eq!(shown[0], first);
+        assert_eq!(
+            bars, 8,
+            "from noon to noon: seven days in eight calendar days"
+        );
+        assert_eq!(shown.len(), 8, "a week's bars all fit a label");
+        assert_eq!(shown[0], "Nov 23");
+        assert_eq!(shown[7], "Nov 30");
         // Hours: the date with the first and with the first of the next day, then times.
         let (bars, shown) = labelled(Duration::hours(24));
         assert_eq!(bars, 24);
