@@ -88,6 +88,27 @@ fn title_sort(container: &HtmlElement) -> String {
 }
 
 #[wasm_bindgen_test]
+async fn owner_me_before_the_analyst_is_named_says_who_me_is_and_where_to_say_it() {
+    let (name, workspace) = saved("queue-me").await;
+    assert!(workspace.team().analyst().is_none());
+    let (container, _app) = open_queue(&name).await;
+    choose(&container, "#queue-owner", "@me");
+    until("the empty queue says why", || {
+        support::text_of(&container, ".queue-empty").starts_with(
+            "Owner \"Me\" is the analyst named under You on the Workspaces page, and nobody is named",
+        )
+    })
+    .await;
+    assert!(
+        container
+            .query_selector(".queue-empty a[href='#/workspaces']")
+            .unwrap()
+            .is_some()
+    );
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
 async fn a_header_sorts_the_queue_again_reverses_it_and_the_address_keeps_the_order() {
     let (name, workspace) = saved("queue-sort").await;
     let by_title = open_numbers(

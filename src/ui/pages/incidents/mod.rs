@@ -362,7 +362,7 @@ fn select_all(matching: Memo<Vec<usize>>, selected: RwSignal<BTreeSet<u64>>) -> 
 }
 
 /// What an empty queue says instead of nothing: how to get incidents into an empty workspace,
-/// or how to see more than the filters let through.
+/// who "Me" is when nobody has said, or how to see more than the filters let through.
 fn empty_queue(
     total: usize,
     filter: RwSignal<QueueFilter>,
@@ -384,6 +384,20 @@ fn empty_queue(
         return view! {
             <p class="queue-empty">
                 "No new or active incidents: every one here is closed. Tick Closed under Status to see them."
+            </p>
+        }
+        .into_any();
+    }
+    let nobody_is_me = filter.with(|filter| filter.owner == OwnerFilter::Me)
+        && Desk::get()
+            .workspace()
+            .with(|workspace| workspace.team().analyst().is_none());
+    if nobody_is_me {
+        return view! {
+            <p class="queue-empty">
+                "Owner \"Me\" is the analyst named under You on the Workspaces page, and nobody is named in this workspace yet. "
+                <a href=Route::Workspaces.href()>"Say who you are"</a>
+                "."
             </p>
         }
         .into_any();
