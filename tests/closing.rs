@@ -86,14 +86,7 @@ async fn an_incident_is_closed_with_a_classification_and_reopened_after_asking()
     support::cancel_confirmation(&container).await;
     assert_eq!(text_of(&container, ".incident-status"), "Closed");
     click_button(&container, ".actions button", "Reopen");
-    until("reopening asks again", || {
-        container
-            .query_selector("[role=alertdialog]")
-            .unwrap()
-            .is_some()
-    })
-    .await;
-    click_button(&container, "[role=alertdialog] .actions button", "Reopen");
+    support::confirm(&container, "Reopen").await;
     until("it is active again", || {
         text_of(&container, ".incident-status") == "Active"
     })

@@ -181,22 +181,6 @@ async fn one_to_delete_one_to_keep(test: &str) -> (String, String) {
     (kept, doomed)
 }
 
-/// Answers Delete workspace to the deletion's question, once it is asked.
-async fn confirm_deleting_workspace(container: &HtmlElement) {
-    until("deleting asks", || {
-        container
-            .query_selector("[role=alertdialog]")
-            .unwrap()
-            .is_some()
-    })
-    .await;
-    click_button(
-        container,
-        "[role=alertdialog] .actions button",
-        "Delete workspace",
-    );
-}
-
 #[wasm_bindgen_test]
 async fn a_workspace_not_open_is_deleted_with_everything_stored_after_asking() {
     let (kept, doomed) = one_to_delete_one_to_keep("delete-gone").await;
@@ -214,7 +198,7 @@ async fn a_workspace_not_open_is_deleted_with_everything_stored_after_asking() {
     assert!(text_of(&container, ".workspace-list").contains(&doomed));
 
     click_button(&container, delete_button, &delete);
-    confirm_deleting_workspace(&container).await;
+    support::confirm(&container, "Delete workspace").await;
     until("it leaves the list", || {
         !text_of(&container, ".workspace-list").contains(&doomed)
     })
@@ -246,7 +230,7 @@ async fn deleting_a_workspace_an_old_tab_holds_says_what_it_waits_for_and_ends_o
         &format!("{row} .delete-workspace"),
         &format!("Delete {doomed}"),
     );
-    confirm_deleting_workspace(&container).await;
+    support::confirm(&container, "Delete workspace").await;
     until("the row says what the deletion waits for", || {
         text_of(&container, &format!("{row} .deletion-status")).starts_with(
             "Waiting to delete: another tab has this workspace open in an older version of Vigil.",

@@ -347,6 +347,17 @@ async fn comments_keep_their_line_breaks_and_their_author_edits_and_deletes_them
     );
 
     click_button(&container, ".comment-actions button:nth-child(2)", "Delete");
+    until("deleting asks", || {
+        text_of(&container, "#confirm-heading") == "Delete this comment?"
+    })
+    .await;
+    support::cancel_confirmation(&container).await;
+    assert!(
+        container.query_selector(".comment").unwrap().is_some(),
+        "cancelled, it stays"
+    );
+    click_button(&container, ".comment-actions button:nth-child(2)", "Delete");
+    support::confirm(&container, "Delete comment").await;
     until("the comment is gone", || {
         container.query_selector(".comment").unwrap().is_none()
     })

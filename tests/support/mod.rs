@@ -291,6 +291,18 @@ pub fn click_button(container: &HtmlElement, selector: &str, text: &str) {
     button.click();
 }
 
+/// Answers `action` to the confirmation question once it is asked.
+pub async fn confirm(container: &HtmlElement, action: &str) {
+    until("the question is asked", || {
+        container
+            .query_selector("[role=alertdialog]")
+            .unwrap()
+            .is_some()
+    })
+    .await;
+    click_button(container, "[role=alertdialog] .actions button", action);
+}
+
 /// Answers the open confirmation with Cancel and waits until it is gone.
 pub async fn cancel_confirmation(container: &HtmlElement) {
     click_button(

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::Report;
 use crate::core::incident::Comment;
+use crate::ui::components::ConfirmDialog;
 use crate::ui::desk::Desk;
 use crate::ui::time_text::to_the_minute;
 
@@ -69,7 +70,10 @@ fn CommentItem(number: u64, comment: Comment, report: Report) -> impl IntoView {
         }
         report.run(saved);
     };
-    let delete = move |_| {
+    // A comment cannot be brought back, so deleting one asks first.
+    let deleting = RwSignal::new(false);
+    let delete = move |()| {
+        deleting.set(false);
         report.run(desk.edit_incident(number, |incident, edit| incident.delete_comment(edit, id)));
     };
     let edited = (comment.modified != comment.created)
@@ -99,9 +103,18 @@ fn CommentItem(number: u64, comment: Comment, report: Report) -> impl IntoView {
                     <button type="button" on:click=move |_| editing.update(|on| *on = !*on)>
                         {move || if editing.get() { "Cancel edit" } else { "Edit" }}
                     </button>
-                    <button type="button" on:click=delete>"Delete"</button>
+                    <button type="button" on:click=move |_| deleting.set(true)>"Delete"</button>
                 </div>
             })}
+            <Show when=move || deleting.get()>
+                <ConfirmDialog
+                    heading="Delete this comment?".to_owned()
+                    detail="It goes for good; the activity log keeps its text."
+                    action="Delete comment"
+                    on_confirm=Callback::new(delete)
+                    on_cancel=Callback::new(move |()| deleting.set(false))
+                />
+            </Show>
         </li>
     }
 }
