@@ -75,7 +75,8 @@ async fn a_file_is_reported_before_anything_is_written_cancel_keeps_nothing_appl
     .await;
     click_action(&container, "Apply");
     until("the import is confirmed", || {
-        text_of(&container, ".import-report").starts_with("2 alerts imported")
+        text_of(&container, ".import-report [role=status]")
+            == "2 alerts imported into 1 new incident."
     })
     .await;
     let mut stored = 0;

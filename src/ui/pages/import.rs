@@ -303,12 +303,21 @@ fn alerts_applied(total: usize, totals: IngestTotals) -> String {
         1 => " 1 of them was already here as the file has it.".to_owned(),
         unchanged => format!(" {unchanged} of them were already here as the file has them."),
     };
-    format!(
-        "{} imported: {} opened, {} changed in all.{already}",
-        counted(total, "alert"),
+    // Where they went: incidents this import opened, and earlier ones it changed.
+    let (opened, existing) = (
         counted(totals.opened, "new incident"),
-        counted(totals.touched, "incident")
-    )
+        counted(
+            totals.touched.saturating_sub(totals.opened),
+            "existing incident",
+        ),
+    );
+    let into = match (totals.opened, totals.touched > totals.opened) {
+        (0, false) => String::new(),
+        (_, false) => format!(" into {opened}"),
+        (0, true) => format!(" into {existing}"),
+        (_, true) => format!(" into {opened} and {existing}"),
+    };
+    format!("{} imported{into}.{already}", counted(total, "alert"))
 }
 
 /// What the report says an incident file would write: "3 incidents ready to import: 2 new,
