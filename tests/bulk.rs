@@ -142,6 +142,7 @@ async fn a_merge_asks_for_a_reason_shows_the_cores_refusal_and_then_merges() {
     .await;
     assert_eq!(text_of(&container, ".bulk-outcome"), "");
     type_into(&container, "#merge-reason", "Same phishing campaign");
+    let foretold = text_of(&container, ".merge-survivor");
     click_button(&container, "[role=dialog] .actions button", "Merge");
     until("they are merged", || {
         text_of(&container, ".bulk-outcome").starts_with("Merged incident ")
@@ -162,6 +163,10 @@ async fn a_merge_asks_for_a_reason_shows_the_cores_refusal_and_then_merges() {
     assert_eq!(merged.len(), 1, "one of the two was merged into the other");
     let survivor = merged[0].merged_into.unwrap();
     assert!(numbers.contains(&survivor));
+    assert!(
+        foretold.starts_with(&format!("Incident {survivor}, the oldest, stays")),
+        "the dialog said which stays: {foretold}"
+    );
     assert_eq!(
         text_of(&container, ".bulk-outcome"),
         format!(

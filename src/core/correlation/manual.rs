@@ -111,6 +111,26 @@ pub struct Undo {
 }
 
 impl Workspace {
+    /// The incident a merge of `numbers` would keep: the oldest, as Defender XDR keeps it, so
+    /// the merge dialog can say which stays before the analyst confirms.
+    pub fn merge_survivor(&self, numbers: &[u64]) -> Option<u64> {
+        self.oldest_first(numbers).first().copied()
+    }
+
+    /// `numbers` in the order a merge takes them, the oldest (the survivor) first.
+    fn oldest_first(&self, numbers: &[u64]) -> Vec<u64> {
+        let mut ordered = numbers.to_vec();
+        ordered.sort_by(|&a, &b| {
+            let (older, _) = self.older_first(a, b);
+            if older == a {
+                std::cmp::Ordering::Less
+            } else {
+                std::cmp::Ordering::Greater
+            }
+        });
+        ordered
+    }
+
     /// Merges two to five incidents by hand: the oldest survives and takes the others' alerts
     /// and tags; the others close as Redirected. Refused, naming the rule, when any is closed,
     /// owners or classifications differ, or the entity cap or device groups forbid it.
@@ -141,15 +161,7 @@ impl Workspace {
             });
         }
         self.check_merge(numbers)?;
-        let mut ordered = numbers.to_vec();
-        ordered.sort_by(|&a, &b| {
-            let (older, _) = self.older_first(a, b);
-            if older == a {
-                std::cmp::Ordering::Less
-            } else {
-                std::cmp::Ordering::Greater
-            }
-        });
+        let ordered = self.oldest_first(numbers);
         let survivor = ordered[0];
         let undo = self.snapshot(
             &ordered,

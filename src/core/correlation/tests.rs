@@ -890,6 +890,11 @@ fn analysts_merge_two_to_five_incidents_and_can_undo_exactly() {
         Err(MergeRefusal::MissingReason)
     );
     assert_eq!(workspace, before);
+    assert_eq!(
+        workspace.merge_survivor(&[4, 2, 3]),
+        Some(2),
+        "the dialog can say before the merge which stays"
+    );
     let survivor = workspace
         .merge_incidents(&[4, 2, 3], "same phishing wave", &analyst(), at(100))
         .unwrap();

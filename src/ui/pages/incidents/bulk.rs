@@ -297,8 +297,16 @@ pub fn BulkActions(
                         <h2 id="merge-heading">
                             {format!("Merge {}", counted(chosen.read_untracked().len(), "incident"))}
                         </h2>
-                        <p>"The oldest incident stays and takes the others' alerts and tags; the others close as Redirected."</p>
-                        <label for="merge-reason">"Reason"</label>
+                        <p class="merge-survivor">{move || {
+                            let survivor = desk.workspace().with(|workspace| {
+                                workspace.merge_survivor(&chosen.read())
+                            });
+                            match survivor {
+                                Some(number) => format!("Incident {number}, the oldest, stays and takes the others' alerts and tags; the others close as Redirected."),
+                                None => "The oldest incident stays and takes the others' alerts and tags; the others close as Redirected.".to_owned(),
+                            }
+                        }}</p>
+                        <label for="merge-reason">"Reason (required)"</label>
                         <textarea
                             id="merge-reason"
                             prop:value=merge_reason
