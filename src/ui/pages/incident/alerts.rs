@@ -93,7 +93,10 @@ fn alert_row(line: AlertLine, report: Report) -> impl IntoView {
             <td>{line.product}</td>
             <td class="why">{line.why}</td>
             <td>
-                <label for=input_id.clone()>{format!("Move \"{}\" to incident", line.name)}</label>
+                // The column says Move; the label names the alert for screen readers.
+                <label class="sr-only" for=input_id.clone()>
+                    {format!("Move \"{}\" to incident", line.name)}
+                </label>
                 <input
                     id=input_id
                     type="text"
