@@ -55,7 +55,7 @@ async fn a_file_is_reported_before_anything_is_written_cancel_keeps_nothing_appl
     );
     assert_eq!(
         text_of(&container, ".set-aside tbody tr"),
-        "2it has no start time (startTimeUtc)"
+        "2it has no start time (start or rt)"
     );
 
     click_action(&container, "Cancel");

@@ -148,7 +148,7 @@ impl fmt::Display for Rejection {
         match self {
             Rejection::MissingId => f.write_str("it has no alert id (systemAlertId)"),
             Rejection::IdTooLong => write!(f, "its id is longer than {MAX_ID_CHARS} characters"),
-            Rejection::MissingTime => f.write_str("it has no start time (startTimeUtc)"),
+            Rejection::MissingTime => f.write_str("it has no start time"),
             Rejection::FutureTime { start } => write!(
                 f,
                 "its start time {} is more than {FUTURE_TOLERANCE_HOURS} hours in the future",

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::core::alert::RawAlert;
+use crate::core::alert::{RawAlert, Rejection};
 use crate::core::incident::Incident;
 use crate::core::workspace::Workspace;
 use crate::sentinel::{ImportContext, import_incidents};
@@ -48,6 +48,18 @@ impl Format {
             Format::GraphAlerts => "Microsoft Graph security alerts (JSON)",
             Format::Cef => "CEF",
             Format::VigilWorkspace => "Vigil workspace file",
+        }
+    }
+
+    /// Where an alert of this format gives its start time (the first found is taken), so
+    /// that an alert without one is refused in the file's own words.
+    fn start_fields(self) -> Option<&'static str> {
+        match self {
+            Format::SentinelAlerts => Some("startTimeUtc"),
+            Format::LogAnalyticsAlerts => Some("StartTime or TimeGenerated"),
+            Format::GraphAlerts => Some("firstActivityDateTime or createdDateTime"),
+            Format::Cef => Some("start or rt"),
+            Format::SentinelIncidents | Format::VigilWorkspace => None,
         }
     }
 }
@@ -261,12 +273,15 @@ impl<'a> Planner<'a> {
         new_id: &mut dyn FnMut() -> Uuid,
     ) -> Result<Planner<'a>, String> {
         let mut checker = AlertChecker::new(now);
-        let planner = |format, sizing, work, checker| Planner {
-            format,
-            replaced_characters: false,
-            sizing,
-            work,
-            checker,
+        let planner = |format: Format, sizing, work, mut checker: AlertChecker| {
+            checker.start_fields = format.start_fields();
+            Planner {
+                format,
+                replaced_characters: false,
+                sizing,
+                work,
+                checker,
+            }
         };
         // The format shows in the first line; a cut character at the end does not matter.
         let head = decode(&bytes[..bytes.len().min(HEAD_BYTES)]);
@@ -386,6 +401,8 @@ impl<'a> Planner<'a> {
 /// record (a duplicate id included) with the reason.
 struct AlertChecker {
     now: DateTime<Utc>,
+    /// Where the file's alerts give their start time, for the refusal of one without.
+    start_fields: Option<&'static str>,
     first_record: BTreeMap<String, usize>,
     valid: Vec<RawAlert>,
     problems: Vec<RecordProblem>,
@@ -396,6 +413,7 @@ impl AlertChecker {
     fn new(now: DateTime<Utc>) -> AlertChecker {
         AlertChecker {
             now,
+            start_fields: None,
             first_record: BTreeMap::new(),
             valid: Vec::new(),
             problems: Vec::new(),
@@ -413,6 +431,9 @@ impl AlertChecker {
         self.problems.extend(parsed.problems);
         for (record, alert) in parsed.alerts {
             let refusal = match alert.admission(self.now) {
+                Err(Rejection::MissingTime) if let Some(fields) = self.start_fields => {
+                    Some(format!("{} ({fields})", Rejection::MissingTime))
+                }
                 Err(rejection) => Some(rejection.to_string()),
                 Ok(_) => match self.first_record.get(alert.checked_id()) {
                     Some(first) => Some(format!("the same alert id as record {first}")),

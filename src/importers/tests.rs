@@ -683,7 +683,7 @@ CEF:0|V|P|1|s|future|3|externalId=3 rt=4102444800000
             .iter()
             .map(|problem| (problem.record, problem.reason.as_str()))
             .collect();
-        assert_eq!(records[0], (2, "it has no start time (startTimeUtc)"));
+        assert_eq!(records[0], (2, "it has no start time (start or rt)"));
         assert_eq!(records[1], (3, "the same alert id as record 1"));
         assert_eq!(records[2], (4, "no \"CEF:\" in the line"));
         assert_eq!(records[3].0, 5);
