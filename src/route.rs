@@ -79,6 +79,18 @@ pub fn query_of(hash: &str) -> &str {
     hash.split_once('?').map_or("", |(_, query)| query)
 }
 
+/// The value of `key` in the query of the address's fragment, decoded; empty for a key given
+/// without a value (`?stay`), `None` when it is not there.
+pub fn query_value(hash: &str, key: &str) -> Option<String> {
+    query_of(hash)
+        .split('&')
+        .find_map(|pair| match pair.split_once('=') {
+            Some((name, value)) if name == key => Some(decode(value)),
+            None if pair == key => Some(String::new()),
+            _ => None,
+        })
+}
+
 /// Undoes the browser's percent-encoding; bytes that are not UTF-8 become U+FFFD.
 fn decode(text: &str) -> String {
     percent_encoding::percent_decode_str(text)
@@ -117,6 +129,17 @@ mod tests {
             Route::from_hash(&Route::Incident(7).href_with("stay")),
             Route::Incident(7)
         );
+    }
+
+    #[test]
+    fn a_query_value_is_found_by_its_key_and_decoded() {
+        let hash = "#/?period=custom&from=2026-11-01&stay&note=a%20b";
+        assert_eq!(query_value(hash, "period").as_deref(), Some("custom"));
+        assert_eq!(query_value(hash, "from").as_deref(), Some("2026-11-01"));
+        assert_eq!(query_value(hash, "stay").as_deref(), Some(""));
+        assert_eq!(query_value(hash, "note").as_deref(), Some("a b"));
+        assert_eq!(query_value(hash, "to"), None);
+        assert_eq!(query_value("#/", "period"), None);
     }
 
     #[test]

@@ -196,6 +196,29 @@ async fn tiles_count_the_period_and_lead_to_the_queue_with_that_filter() {
 }
 
 #[wasm_bindgen_test]
+async fn the_period_lives_in_the_address_so_a_reload_shows_the_same_figures() {
+    let (workspace, _) = recent_workspace();
+    let name = save_fresh("overview-address", &workspace).await;
+    open_next(&name);
+    let (container, _app) = mount_app("#/?period=24h");
+    until("the last day is counted", || {
+        tile(&container, "Created") == "2"
+    })
+    .await;
+    assert_eq!(support::value_of(&container, "#overview-range"), "24h");
+    choose(&container, "#overview-range", "30d");
+    until("the address follows the choice", || {
+        window().unwrap().location().hash().unwrap() == "#/?period=30d"
+    })
+    .await;
+    until("the month is counted", || {
+        tile(&container, "Created") == "4"
+    })
+    .await;
+    clear_local_storage();
+}
+
+#[wasm_bindgen_test]
 async fn the_closed_tile_leads_to_the_incidents_closed_in_the_period_whenever_created() {
     // Created ten days ago, before the week; closed two days ago, in it.
     let mut workspace = Workspace::default();

@@ -23,7 +23,7 @@ use self::merges::Merges;
 use super::page::Page;
 use crate::core::closing::Closing;
 use crate::core::incident::Incident;
-use crate::route::{Route, query_of};
+use crate::route::{self, Route};
 use crate::ui::components::{ClosingDialog, ConfirmDialog};
 use crate::ui::desk::Desk;
 use crate::ui::words::counted;
@@ -39,14 +39,7 @@ const MERGED_FROM: &str = "merged";
 
 /// The value of `key` in the address's query, if it is there.
 fn query_value(key: &str) -> Option<String> {
-    let hash = window().location().hash().unwrap_or_default();
-    query_of(&hash)
-        .split('&')
-        .find_map(|pair| match pair.split_once('=') {
-            Some((name, value)) if name == key => Some(value.to_owned()),
-            None if pair == key => Some(String::new()),
-            _ => None,
-        })
+    route::query_value(&window().location().hash().unwrap_or_default(), key)
 }
 
 /// The incident page for `number`.

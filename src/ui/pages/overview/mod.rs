@@ -14,7 +14,7 @@ use super::page::Page;
 use crate::core::overview::{Overview, Period, RESPONSE_BANDS, ResponseTime, in_words};
 use crate::core::queue_filter::{OwnerFilter, QueueFilter, Within};
 use crate::core::vocabulary::{IncidentStatus, Severity};
-use crate::route::Route;
+use crate::route::{Route, query_value};
 use crate::ui::components::ColumnHeads;
 use crate::ui::desk::{Desk, now};
 use crate::ui::time_text::to_the_minute;
@@ -68,14 +68,42 @@ fn day_start(text: &str) -> Option<DateTime<Utc>> {
     Some(day.and_hms_opt(0, 0, 0)?.and_utc())
 }
 
-/// The start page.
+/// The address's query for a period: none for the default week, the custom days with a
+/// custom period.
+fn period_query(range: Range, from: &str, to: &str) -> String {
+    match range {
+        Range::Week => String::new(),
+        Range::Custom => format!("period=custom&from={from}&to={to}"),
+        range => format!("period={}", range.as_str()),
+    }
+}
+
+/// The start page. Its period lives in the address (`#/?period=30d`), so a reload or a shared
+/// link shows the same figures.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let desk = Desk::get();
-    let range = RwSignal::new(Range::Week);
+    let hash = window().location().hash().unwrap_or_default();
+    let addressed = query_value(&hash, "period")
+        .and_then(|word| Range::ALL.into_iter().find(|range| range.as_str() == word));
+    let range = RwSignal::new(addressed.unwrap_or(Range::Week));
     let today = now().format("%Y-%m-%d").to_string();
-    let from = RwSignal::new((now() - Duration::days(7)).format("%Y-%m-%d").to_string());
-    let to = RwSignal::new(today);
+    let a_week_ago = (now() - Duration::days(7)).format("%Y-%m-%d").to_string();
+    let from = RwSignal::new(query_value(&hash, "from").unwrap_or(a_week_ago));
+    let to = RwSignal::new(query_value(&hash, "to").unwrap_or(today));
+    // Each choice the analyst makes replaces the address's entry (the back button leaves the
+    // overview). Written from the choice itself, never on its own, so that it cannot land
+    // after the analyst has gone to another page.
+    let remember = move || {
+        let query = period_query(
+            range.get_untracked(),
+            &from.read_untracked(),
+            &to.read_untracked(),
+        );
+        let _ = window()
+            .location()
+            .replace(&Route::Overview.href_with(&query));
+    };
     // The chosen custom days, when they make a period.
     let custom = move || match (day_start(&from.get()), day_start(&to.get())) {
         (Some(start), Some(last_day)) if start <= last_day => Some(Period {
@@ -134,6 +162,7 @@ pub fn OverviewPage() -> impl IntoView {
                         let chosen = event_target_value(&event);
                         if let Some(choice) = Range::ALL.into_iter().find(|r| r.as_str() == chosen) {
                             range.set(choice);
+                            remember();
                         }
                     }
                 >
@@ -143,9 +172,15 @@ pub fn OverviewPage() -> impl IntoView {
                 </select>
                 <Show when=move || range.get() == Range::Custom>
                     <label for="overview-from">"From"</label>
-                    <input id="overview-from" type="date" prop:value=from on:change:target=move |event| from.set(event.target().value()) />
+                    <input id="overview-from" type="date" prop:value=from on:change:target=move |event| {
+                        from.set(event.target().value());
+                        remember();
+                    } />
                     <label for="overview-to">"To"</label>
-                    <input id="overview-to" type="date" prop:value=to on:change:target=move |event| to.set(event.target().value()) />
+                    <input id="overview-to" type="date" prop:value=to on:change:target=move |event| {
+                        to.set(event.target().value());
+                        remember();
+                    } />
                 </Show>
                 <p class="field-error" role="alert">{custom_problem}</p>
             </div>
