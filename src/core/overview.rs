@@ -101,9 +101,10 @@ pub const TIME_AXIS_LABELS_MAX: usize = 8;
 /// date at the first label and at the first of each new day, so two days never look alike.
 pub fn time_axis(buckets: &[Period]) -> Vec<Option<String>> {
     let every = buckets.len().div_ceil(TIME_AXIS_LABELS_MAX).max(1);
+    // Asked of every bar: the first and last may be a few minutes of a day.
     let hourly = buckets
-        .first()
-        .is_some_and(|bucket| bucket.end - bucket.start < Duration::hours(2));
+        .iter()
+        .all(|bucket| bucket.end - bucket.start < Duration::hours(2));
     let mut last_day = None;
     buckets
         .iter()
@@ -905,6 +906,12 @@ mod tests {
         assert_eq!(shown.len(), 8, "a week's bars all fit a label");
         assert_eq!(shown[0], "Nov 23");
         assert_eq!(shown[7], "Nov 30");
+        // A week ending just after midnight begins with a bar of a few seconds: still days.
+        let just_after_midnight = Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 30).unwrap();
+        let week = Period::ending(just_after_midnight, Duration::days(7)).buckets();
+        let axis: Vec<String> = time_axis(&week).into_iter().flatten().collect();
+        assert_eq!(axis[0], "Nov 23");
+        assert!(axis.iter().all(|label| !label.contains(':')), "{axis:?}");
         // Hours: the date with the first and with the first of the next day, then times.
         let (bars, shown) = labelled(Duration::hours(24));
         assert_eq!(bars, 24);
