@@ -906,11 +906,11 @@ mod tests {
         assert_eq!(shown.len(), 8, "a week's bars all fit a label");
         assert_eq!(shown[0], "Nov 23");
         assert_eq!(shown[7], "Nov 30");
-        // A week ending just after midnight begins with a bar of a few seconds: still days.
-        let just_after_midnight = Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 30).unwrap();
-        let week = Period::ending(just_after_midnight, Duration::days(7)).buckets();
+        // A week ending just before midnight begins with a bar of 30 seconds: still days.
+        let just_before_midnight = Utc.with_ymd_and_hms(2026, 11, 29, 23, 59, 30).unwrap();
+        let week = Period::ending(just_before_midnight, Duration::days(7)).buckets();
         let axis: Vec<String> = time_axis(&week).into_iter().flatten().collect();
-        assert_eq!(axis[0], "Nov 23");
+        assert_eq!(axis[0], "Nov 22");
         assert!(axis.iter().all(|label| !label.contains(':')), "{axis:?}");
         // Hours: the date with the first and with the first of the next day, then times.
         let (bars, shown) = labelled(Duration::hours(24));
