@@ -200,7 +200,7 @@ async fn the_period_lives_in_the_address_so_a_reload_shows_the_same_figures() {
     let (workspace, _) = recent_workspace();
     let name = save_fresh("overview-address", &workspace).await;
     open_next(&name);
-    let (container, _app) = mount_app("#/?period=24h");
+    let (container, app) = mount_app("#/?period=24h");
     until("the last day is counted", || {
         tile(&container, "Created") == "2"
     })
@@ -215,6 +215,33 @@ async fn the_period_lives_in_the_address_so_a_reload_shows_the_same_figures() {
         tile(&container, "Created") == "4"
     })
     .await;
+    drop(app);
+
+    // A day the address names that is no day is not taken, nor written back when the
+    // analyst changes the other.
+    let (container, _app) = mount_app("#/?period=custom&from=%3Cscript%3E&to=2026-11-30");
+    until("the custom days show", || {
+        container.query_selector("#overview-to").unwrap().is_some()
+    })
+    .await;
+    let to: leptos::web_sys::HtmlInputElement = container
+        .query_selector("#overview-to")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    to.set_value("2026-11-29");
+    to.dispatch_event(&leptos::web_sys::Event::new("change").unwrap())
+        .unwrap();
+    let hash = || window().unwrap().location().hash().unwrap();
+    until("the address follows the new last day", || {
+        hash().ends_with("&to=2026-11-29")
+    })
+    .await;
+    let from = vigil::route::query_value(&hash(), "from").unwrap();
+    assert!(
+        chrono::NaiveDate::parse_from_str(&from, "%Y-%m-%d").is_ok(),
+        "the address says from={from:?}"
+    );
     clear_local_storage();
 }
 

@@ -32,6 +32,11 @@ enum Range {
 impl Range {
     const ALL: [Range; 4] = [Range::Day, Range::Week, Range::Month, Range::Custom];
 
+    /// The period a word of the address or the picker names, if it names one.
+    fn from_word(word: &str) -> Option<Range> {
+        Range::ALL.into_iter().find(|range| range.as_str() == word)
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Range::Day => "24h",
@@ -84,13 +89,14 @@ fn period_query(range: Range, from: &str, to: &str) -> String {
 pub fn OverviewPage() -> impl IntoView {
     let desk = Desk::get();
     let hash = window().location().hash().unwrap_or_default();
-    let addressed = query_value(&hash, "period")
-        .and_then(|word| Range::ALL.into_iter().find(|range| range.as_str() == word));
+    let addressed = query_value(&hash, "period").and_then(|word| Range::from_word(&word));
     let range = RwSignal::new(addressed.unwrap_or(Range::Week));
+    // A day the address names is taken only when it is one, so what is written back is a day.
+    let addressed_day = |key| query_value(&hash, key).filter(|text| day_start(text).is_some());
     let today = now().format("%Y-%m-%d").to_string();
     let a_week_ago = (now() - Duration::days(7)).format("%Y-%m-%d").to_string();
-    let from = RwSignal::new(query_value(&hash, "from").unwrap_or(a_week_ago));
-    let to = RwSignal::new(query_value(&hash, "to").unwrap_or(today));
+    let from = RwSignal::new(addressed_day("from").unwrap_or(a_week_ago));
+    let to = RwSignal::new(addressed_day("to").unwrap_or(today));
     // Each choice the analyst makes replaces the address's entry (the back button leaves the
     // overview). Written from the choice itself, never on its own, so that it cannot land
     // after the analyst has gone to another page.
@@ -159,8 +165,7 @@ pub fn OverviewPage() -> impl IntoView {
                 <select
                     id="overview-range"
                     on:change=move |event| {
-                        let chosen = event_target_value(&event);
-                        if let Some(choice) = Range::ALL.into_iter().find(|r| r.as_str() == chosen) {
+                        if let Some(choice) = Range::from_word(&event_target_value(&event)) {
                             range.set(choice);
                             remember();
                         }
