@@ -304,18 +304,18 @@ fn alerts_applied(total: usize, totals: IngestTotals) -> String {
         unchanged => format!(" {unchanged} of them were already here as the file has them."),
     };
     // Where they went: incidents this import opened, and earlier ones it changed.
-    let (opened, existing) = (
-        counted(totals.opened, "new incident"),
-        counted(
-            totals.touched.saturating_sub(totals.opened),
-            "existing incident",
-        ),
-    );
-    let into = match (totals.opened, totals.touched > totals.opened) {
-        (0, false) => String::new(),
-        (_, false) => format!(" into {opened}"),
-        (0, true) => format!(" into {existing}"),
-        (_, true) => format!(" into {opened} and {existing}"),
+    let existing = totals.touched.saturating_sub(totals.opened);
+    let went: Vec<String> = [
+        (totals.opened, "new incident"),
+        (existing, "existing incident"),
+    ]
+    .into_iter()
+    .filter(|(count, _)| *count > 0)
+    .map(|(count, noun)| counted(count, noun))
+    .collect();
+    let into = match went.is_empty() {
+        true => String::new(),
+        false => format!(" into {}", went.join(" and ")),
     };
     format!("{} imported{into}.{already}", counted(total, "alert"))
 }

@@ -301,10 +301,11 @@ pub fn BulkActions(
                             let survivor = desk.workspace().with(|workspace| {
                                 workspace.merge_survivor(&chosen.read())
                             });
-                            match survivor {
-                                Some(number) => format!("Incident {number}, the oldest, stays and takes the others' alerts and tags; the others close as Redirected."),
-                                None => "The oldest incident stays and takes the others' alerts and tags; the others close as Redirected.".to_owned(),
-                            }
+                            let stays = survivor.map_or_else(
+                                || "The oldest incident".to_owned(),
+                                |number| format!("Incident {number}, the oldest,"),
+                            );
+                            format!("{stays} stays and takes the others' alerts and tags; the others close as Redirected.")
                         }}</p>
                         <label for="merge-reason">"Reason (required)"</label>
                         <textarea
