@@ -505,9 +505,14 @@ pub async fn delete_database(name: &str) {
 /// A connection to a workspace's database as a tab of an older Vigil holds it: it never lets
 /// go when another asks for the database, until it is closed.
 pub async fn hold_open(name: &str) -> Database {
+    old_tab_connection(name, None).await
+}
+
+/// A connection with no `versionchange` handler, at `layout` (the database's own when `None`).
+async fn old_tab_connection(name: &str, layout: Option<u32>) -> Database {
     Factory::new()
         .unwrap()
-        .open(&IdbStore::database_name(name), None)
+        .open(&IdbStore::database_name(name), layout)
         .unwrap()
         .await
         .unwrap()
@@ -516,10 +521,5 @@ pub async fn hold_open(name: &str) -> Database {
 /// A connection to a new workspace's database at layout 1, as a tab of an older Vigil holds
 /// it: it never lets go for an upgrade, so it holds up this Vigil's open until it is closed.
 pub async fn open_older_layout(name: &str) -> Database {
-    Factory::new()
-        .unwrap()
-        .open(&IdbStore::database_name(name), Some(1))
-        .unwrap()
-        .await
-        .unwrap()
+    old_tab_connection(name, Some(1)).await
 }
