@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::ops::Range;
 
 /// The kinds of entity Sentinel and Defender XDR report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -107,32 +108,36 @@ impl EntityKind {
     /// Reads a kind as either API spells it: the REST `kind` (`Account`, `FileHash`) or the Log
     /// Analytics `Type` (`account`, `filehash`, `mailMessage`, `dns`, `cloud-application`).
     pub fn parse(text: &str) -> Option<EntityKind> {
-        // Compared without building a folded copy: this runs for every entity of every alert.
-        let spelled = |name: &str| {
-            let mut letters = text
-                .bytes()
-                .filter(|byte| !matches!(byte, b'-' | b'_' | b' '))
-                .map(|byte| byte.to_ascii_lowercase());
-            name.bytes()
-                .map(|byte| byte.to_ascii_lowercase())
-                .all(|expected| letters.next() == Some(expected))
-                && letters.next().is_none()
-        };
-        const ALIASES: [(&str, EntityKind); 4] = [
-            ("dns", EntityKind::DnsResolution),
-            ("resource", EntityKind::AzureResource),
-            ("cloudapp", EntityKind::CloudApplication),
-            ("group", EntityKind::SecurityGroup),
-        ];
-        EntityKind::ALL
-            .into_iter()
-            .find(|kind| spelled(kind.as_str()))
-            .or_else(|| {
-                ALIASES
-                    .into_iter()
-                    .find(|(alias, _)| spelled(alias))
-                    .map(|(_, kind)| kind)
-            })
+        // Folded into a small buffer on the stack and matched whole: this runs for every
+        // entity of every alert. A test checks every kind's own name reads back.
+        let mut folded = [0u8; 24];
+        let mut length = 0;
+        for byte in text
+            .bytes()
+            .filter(|byte| !matches!(byte, b'-' | b'_' | b' '))
+        {
+            // Longer than any name.
+            *folded.get_mut(length)? = byte.to_ascii_lowercase();
+            length += 1;
+        }
+        Some(match &folded[..length] {
+            b"account" => EntityKind::Account,
+            b"host" => EntityKind::Host,
+            b"ip" => EntityKind::Ip,
+            b"url" => EntityKind::Url,
+            b"file" => EntityKind::File,
+            b"filehash" => EntityKind::FileHash,
+            b"process" => EntityKind::Process,
+            b"mailbox" => EntityKind::Mailbox,
+            b"mailmessage" => EntityKind::MailMessage,
+            b"cloudapplication" | b"cloudapp" => EntityKind::CloudApplication,
+            b"azureresource" | b"resource" => EntityKind::AzureResource,
+            b"registrykey" => EntityKind::RegistryKey,
+            b"dnsresolution" | b"dns" => EntityKind::DnsResolution,
+            b"malware" => EntityKind::Malware,
+            b"securitygroup" | b"group" => EntityKind::SecurityGroup,
+            _ => return None,
+        })
     }
 }
 
@@ -299,8 +304,11 @@ pub fn is_built_in_account(name: &str) -> bool {
 /// True for a SID that is the same on every machine (`S-1-5-18` is SYSTEM everywhere); only
 /// domain SIDs (`S-1-5-21-…`) and Entra ID SIDs (`S-1-12-1-…`) name one principal.
 pub fn is_built_in_sid(sid: &str) -> bool {
-    let upper = sid.trim().to_ascii_uppercase();
-    !(upper.starts_with("S-1-5-21-") || upper.starts_with("S-1-12-1-"))
+    let sid = sid.trim();
+    !["S-1-5-21-", "S-1-12-1-"].iter().any(|prefix| {
+        sid.get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    })
 }
 
 /// Case-folds and trims a name compared case-insensitively (host names, domains, UPNs).
@@ -361,8 +369,18 @@ pub fn is_private(address: IpAddr) -> bool {
 /// An absolute URL with its scheme and host lower-cased (paths stay as they are: they are
 /// case-sensitive on most servers); `None` for a relative or malformed one.
 pub fn normalize_url(text: &str) -> Option<String> {
+    let mut url = String::with_capacity(text.len());
+    push_normalized_url(&mut url, text)?;
+    Some(url)
+}
+
+/// Appends [`normalize_url`] of `text`, writing nothing for a relative or malformed one.
+fn push_normalized_url(url: &mut String, text: &str) -> Option<()> {
     let trimmed = text.trim();
-    let (scheme, rest) = trimmed.split_once("://")?;
+    // The scheme ends at the first colon, which "//" must follow; a character search, where a
+    // search for "://" would set up a substring searcher for every URL.
+    let colon = trimmed.find(':')?;
+    let (scheme, rest) = (&trimmed[..colon], trimmed[colon + 1..].strip_prefix("//")?);
     let scheme_ok = scheme.chars().next()?.is_ascii_alphabetic()
         && scheme
             .chars()
@@ -377,13 +395,12 @@ pub fn normalize_url(text: &str) -> Option<String> {
     if host.is_empty() {
         return None;
     }
-    let mut url = String::with_capacity(trimmed.len());
-    push_lowercase(&mut url, scheme);
+    push_lowercase(url, scheme);
     url.push_str("://");
     url.push_str(user_info);
-    push_lowercase(&mut url, host);
+    push_lowercase(url, host);
     url.push_str(tail);
-    Some(url)
+    Some(())
 }
 
 /// Hash algorithms Sentinel names, with the hex length of their digests.
@@ -393,18 +410,137 @@ const HASH_ALGORITHMS: [(&str, usize); 4] =
 /// A hash as `ALGORITHM:hex`, hex lower-cased; `None` for an unknown algorithm or a value that
 /// is not hex of the algorithm's length.
 pub fn normalize_hash(algorithm: &str, value: &str) -> Option<String> {
+    let mut key = String::with_capacity(algorithm.len() + 1 + value.len());
+    push_normalized_hash(&mut key, algorithm, value)?;
+    Some(key)
+}
+
+/// Appends [`normalize_hash`] of the two, writing nothing when it is `None`.
+fn push_normalized_hash(key: &mut String, algorithm: &str, value: &str) -> Option<()> {
     let algorithm = algorithm.trim();
     let (name, length) = HASH_ALGORITHMS
         .into_iter()
         .find(|(name, _)| name.eq_ignore_ascii_case(algorithm))?;
     let value = value.trim();
-    (value.len() == length && value.bytes().all(|byte| byte.is_ascii_hexdigit())).then(|| {
-        let mut key = String::with_capacity(name.len() + 1 + length);
-        key.push_str(name);
-        key.push(':');
-        push_lowercase(&mut key, value);
-        key
-    })
+    if value.len() != length || !value.bytes().all(|byte| byte.is_ascii_hexdigit()) {
+        return None;
+    }
+    key.push_str(name);
+    key.push(':');
+    push_lowercase(key, value);
+    Some(())
+}
+
+/// Appends an address as `Display` writes it; IPv4, nearly every address, without the
+/// formatting machinery.
+fn push_address(text: &mut String, address: IpAddr) {
+    match address {
+        IpAddr::V4(v4) => {
+            for (position, octet) in v4.octets().into_iter().enumerate() {
+                if position > 0 {
+                    text.push('.');
+                }
+                if octet >= 100 {
+                    text.push(char::from(b'0' + octet / 100));
+                }
+                if octet >= 10 {
+                    text.push(char::from(b'0' + octet / 10 % 10));
+                }
+                text.push(char::from(b'0' + octet % 10));
+            }
+        }
+        IpAddr::V6(v6) => {
+            use std::fmt::Write;
+            // Writing into a String cannot fail.
+            let _ = write!(text, "{v6}");
+        }
+    }
+}
+
+/// An alert's strong keys written into one reused text buffer and read back borrowed: the
+/// correlation core normalises every key of every alert, and nearly all of them are interned
+/// already, so an owned [`EntityKey`] each would be allocated only to be freed.
+#[derive(Debug, Clone, Default)]
+pub struct KeyBuffer {
+    text: String,
+    keys: Vec<(EntityKind, Identifier, Range<usize>)>,
+}
+
+/// A strong key read from a [`KeyBuffer`]: an [`EntityKey`] whose value is borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntityKeyRef<'a> {
+    /// The kind of entity.
+    pub kind: EntityKind,
+    /// Which of its identifiers.
+    pub identifier: Identifier,
+    /// The normalised value.
+    pub value: &'a str,
+}
+
+impl EntityKeyRef<'_> {
+    /// The key as an owned [`EntityKey`], for keeping.
+    pub fn to_owned_key(self) -> EntityKey {
+        EntityKey {
+            kind: self.kind,
+            identifier: self.identifier,
+            value: self.value.to_owned(),
+        }
+    }
+}
+
+impl EntityKey {
+    /// The key borrowed, to compare with keys read from a [`KeyBuffer`].
+    pub fn as_key_ref(&self) -> EntityKeyRef<'_> {
+        EntityKeyRef {
+            kind: self.kind,
+            identifier: self.identifier,
+            value: &self.value,
+        }
+    }
+}
+
+impl KeyBuffer {
+    /// Forgets every key, keeping the memory for the next alert.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.keys.clear();
+    }
+
+    /// How many keys it holds.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether it holds no key.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The keys, in the order written.
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = EntityKeyRef<'_>> {
+        self.keys
+            .iter()
+            .map(|(kind, identifier, range)| EntityKeyRef {
+                kind: *kind,
+                identifier: *identifier,
+                value: &self.text[range.clone()],
+            })
+    }
+
+    /// Writes one key with `write`; keeps it when `write` says it is there, else takes back
+    /// whatever `write` wrote.
+    fn add(
+        &mut self,
+        kind: EntityKind,
+        identifier: Identifier,
+        write: &dyn Fn(&mut String) -> Option<()>,
+    ) {
+        let start = self.text.len();
+        match write(&mut self.text) {
+            Some(()) => self.keys.push((kind, identifier, start..self.text.len())),
+            None => self.text.truncate(start),
+        }
+    }
 }
 
 /// An entity as an alert reports it: its kind and the properties Sentinel's entity schema gives
@@ -482,155 +618,197 @@ impl Entity {
         self.properties.get(name).map(str::trim)
     }
 
-    /// Two properties joined, both required, case-folded: `name` `separator` `qualifier`.
-    fn pair(&self, name: &str, separator: &str, qualifier: &str) -> Option<String> {
+    /// Appends two properties joined, both required, case-folded: `name` `separator`
+    /// `qualifier`.
+    fn write_pair(
+        &self,
+        text: &mut String,
+        name: &str,
+        separator: &str,
+        qualifier: &str,
+    ) -> Option<()> {
         let (first, second) = (self.property(name)?, self.property(qualifier)?);
-        let mut pair = String::with_capacity(first.len() + separator.len() + second.len());
-        push_folded(&mut pair, first);
-        pair.push_str(separator);
-        push_folded(&mut pair, second);
-        Some(pair)
+        push_folded(text, first);
+        text.push_str(separator);
+        push_folded(text, second);
+        Some(())
+    }
+
+    /// Appends a property case-folded, when it is there.
+    fn write_folded(&self, text: &mut String, name: &str) -> Option<()> {
+        push_folded(text, self.property(name)?);
+        Some(())
+    }
+
+    /// Appends a SID property case-folded, when it names one principal.
+    fn write_sid(&self, text: &mut String) -> Option<()> {
+        let sid = self.property("Sid").filter(|sid| !is_built_in_sid(sid))?;
+        push_folded(text, sid);
+        Some(())
     }
 
     /// Every strong identifier of this entity, normalised. Empty when it has none, in which case
     /// the entity is shown but never used to correlate.
     pub fn strong_keys(&self) -> Vec<EntityKey> {
-        let mut keys = Vec::new();
-        self.push_strong_keys(&mut keys);
-        keys
+        let mut buffer = KeyBuffer::default();
+        self.write_strong_keys(&mut buffer);
+        buffer.keys().map(EntityKeyRef::to_owned_key).collect()
     }
 
-    /// Appends [`Entity::strong_keys`] to `keys`: the correlation core gathers an alert's keys
-    /// into one list rather than one list per entity.
-    pub fn push_strong_keys(&self, keys: &mut Vec<EntityKey>) {
-        let mut add = |identifier: Identifier, value: Option<String>| {
-            if let Some(value) = value {
-                keys.push(EntityKey {
-                    kind: self.kind,
-                    identifier,
-                    value,
-                });
-            }
+    /// Writes [`Entity::strong_keys`] into `buffer`, after what it holds: the correlation core
+    /// gathers an alert's keys into one reused buffer and allocates only for keys it has never
+    /// seen.
+    pub fn write_strong_keys(&self, buffer: &mut KeyBuffer) {
+        let kind = self.kind;
+        let mut add = |identifier: Identifier, write: &dyn Fn(&mut String) -> Option<()>| {
+            buffer.add(kind, identifier, write);
         };
-        let folded = |name: &str| self.property(name).map(fold);
-        match self.kind {
+        match kind {
             EntityKind::Account => {
                 let named = self
                     .property("Name")
                     .is_some_and(|name| !is_built_in_account(name));
                 if named {
-                    add(Identifier::Upn, self.pair("Name", "@", "UPNSuffix"));
-                    add(Identifier::NtAccount, self.pair("NTDomain", "\\", "Name"));
-                    add(Identifier::DnsAccount, self.pair("Name", "@", "DnsDomain"));
+                    add(Identifier::Upn, &|text| {
+                        self.write_pair(text, "Name", "@", "UPNSuffix")
+                    });
+                    add(Identifier::NtAccount, &|text| {
+                        self.write_pair(text, "NTDomain", "\\", "Name")
+                    });
+                    add(Identifier::DnsAccount, &|text| {
+                        self.write_pair(text, "Name", "@", "DnsDomain")
+                    });
                 }
-                add(Identifier::AadUserId, folded("AadUserId"));
-                add(
-                    Identifier::Sid,
-                    folded("Sid").filter(|sid| !is_built_in_sid(sid)),
-                );
-                add(Identifier::ObjectGuid, folded("ObjectGuid"));
-                add(Identifier::Puid, folded("PUID"));
+                add(Identifier::AadUserId, &|text| {
+                    self.write_folded(text, "AadUserId")
+                });
+                add(Identifier::Sid, &|text| self.write_sid(text));
+                add(Identifier::ObjectGuid, &|text| {
+                    self.write_folded(text, "ObjectGuid")
+                });
+                add(Identifier::Puid, &|text| self.write_folded(text, "PUID"));
             }
             EntityKind::Host => {
-                add(
-                    Identifier::HostInNtDomain,
-                    self.pair("NTDomain", "\\", "HostName"),
-                );
-                add(
-                    Identifier::HostInDnsDomain,
-                    self.pair("HostName", ".", "DnsDomain"),
-                );
-                add(
-                    Identifier::NetBiosInNtDomain,
-                    self.pair("NTDomain", "\\", "NetBiosName"),
-                );
-                add(Identifier::AzureId, folded("AzureID"));
-                add(Identifier::OmsAgentId, folded("OMSAgentID"));
+                add(Identifier::HostInNtDomain, &|text| {
+                    self.write_pair(text, "NTDomain", "\\", "HostName")
+                });
+                add(Identifier::HostInDnsDomain, &|text| {
+                    self.write_pair(text, "HostName", ".", "DnsDomain")
+                });
+                add(Identifier::NetBiosInNtDomain, &|text| {
+                    self.write_pair(text, "NTDomain", "\\", "NetBiosName")
+                });
+                add(Identifier::AzureId, &|text| {
+                    self.write_folded(text, "AzureID")
+                });
+                add(Identifier::OmsAgentId, &|text| {
+                    self.write_folded(text, "OMSAgentID")
+                });
             }
             EntityKind::Ip => {
                 if let Some(address) = self.property("Address").and_then(parse_ip) {
                     if !is_private(address) {
-                        add(Identifier::PublicAddress, Some(address.to_string()));
-                    } else if let Some(scope) = self.property("AddressScope") {
-                        add(
-                            Identifier::ScopedAddress,
-                            Some(format!("{address}%{}", fold(scope))),
-                        );
+                        add(Identifier::PublicAddress, &|text| {
+                            push_address(text, address);
+                            Some(())
+                        });
+                    } else {
+                        add(Identifier::ScopedAddress, &|text| {
+                            let scope = self.property("AddressScope")?;
+                            push_address(text, address);
+                            text.push('%');
+                            push_folded(text, scope);
+                            Some(())
+                        });
                     }
                 }
             }
-            EntityKind::Url => add(
-                Identifier::AbsoluteUrl,
-                self.property("Url").and_then(normalize_url),
-            ),
+            EntityKind::Url => add(Identifier::AbsoluteUrl, &|text| {
+                push_normalized_url(text, self.property("Url")?)
+            }),
             EntityKind::File => {
-                if let Some(name) = folded("Name") {
-                    add(
-                        Identifier::FileInDirectory,
-                        folded("Directory").map(|directory| {
-                            format!("{}\\{name}", directory.trim_end_matches(['\\', '/']))
-                        }),
-                    );
+                add(Identifier::FileInDirectory, &|text| {
+                    let name = self.property("Name")?;
+                    let start = text.len();
+                    self.write_folded(text, "Directory")?;
+                    let directory = text[start..].trim_end_matches(['\\', '/']).len();
+                    text.truncate(start + directory);
+                    text.push('\\');
+                    push_folded(text, name);
+                    Some(())
+                });
+                if self.property("Name").is_some() {
                     for hash in self.related_keys(EntityKind::FileHash) {
-                        add(
-                            Identifier::FileWithHash,
-                            Some(format!("{name}|{}", hash.value)),
-                        );
+                        add(Identifier::FileWithHash, &|text| {
+                            self.write_folded(text, "Name")?;
+                            text.push('|');
+                            text.push_str(&hash.value);
+                            Some(())
+                        });
                     }
                 }
             }
-            EntityKind::FileHash => add(
-                Identifier::Hash,
-                self.property("Algorithm")
-                    .zip(self.property("Value"))
-                    .and_then(|(algorithm, value)| normalize_hash(algorithm, value)),
-            ),
+            EntityKind::FileHash => add(Identifier::Hash, &|text| {
+                push_normalized_hash(text, self.property("Algorithm")?, self.property("Value")?)
+            }),
             EntityKind::Process => {
                 let process = self
                     .property("ProcessId")
                     .zip(self.property("CreationTimeUtc"));
                 if let Some((id, created)) = process {
                     for host in self.related_keys(EntityKind::Host) {
-                        add(
-                            Identifier::ProcessOnHost,
-                            Some(format!("{}|{id}|{created}", host.value)),
-                        );
+                        add(Identifier::ProcessOnHost, &|text| {
+                            for part in [host.value.as_str(), "|", id, "|", created] {
+                                text.push_str(part);
+                            }
+                            Some(())
+                        });
                     }
                 }
             }
-            EntityKind::Mailbox => add(Identifier::MailboxAddress, folded("MailboxPrimaryAddress")),
-            EntityKind::MailMessage => add(
-                Identifier::MessageToRecipient,
-                self.property("NetworkMessageId")
-                    .zip(folded("Recipient"))
-                    .map(|(message, recipient)| format!("{}|{recipient}", fold(message))),
-            ),
+            EntityKind::Mailbox => add(Identifier::MailboxAddress, &|text| {
+                self.write_folded(text, "MailboxPrimaryAddress")
+            }),
+            EntityKind::MailMessage => add(Identifier::MessageToRecipient, &|text| {
+                let recipient = self.property("Recipient")?;
+                self.write_folded(text, "NetworkMessageId")?;
+                text.push('|');
+                push_folded(text, recipient);
+                Some(())
+            }),
             EntityKind::CloudApplication => {
-                add(Identifier::AppId, folded("AppId"));
-                add(Identifier::AppName, folded("Name"));
+                add(Identifier::AppId, &|text| self.write_folded(text, "AppId"));
+                add(Identifier::AppName, &|text| self.write_folded(text, "Name"));
             }
-            EntityKind::AzureResource => add(Identifier::ResourceId, folded("ResourceId")),
-            EntityKind::RegistryKey => {
-                add(Identifier::RegistryPath, self.pair("Hive", "\\", "Key"))
-            }
-            EntityKind::DnsResolution => add(
-                Identifier::DnsLookup,
-                folded("DomainName")
-                    .zip(folded("DnsServerIp"))
-                    .zip(folded("HostIpAddress"))
-                    .map(|((domain, server), host)| format!("{domain}|{server}|{host}")),
-            ),
-            EntityKind::Malware => add(
-                Identifier::MalwareFamily,
-                self.pair("Name", "|", "Category"),
-            ),
-            EntityKind::SecurityGroup => {
-                add(Identifier::DistinguishedName, folded("DistinguishedName"));
-                add(Identifier::ObjectGuid, folded("ObjectGuid"));
-                add(
-                    Identifier::Sid,
-                    folded("Sid").filter(|sid| !is_built_in_sid(sid)),
+            EntityKind::AzureResource => add(Identifier::ResourceId, &|text| {
+                self.write_folded(text, "ResourceId")
+            }),
+            EntityKind::RegistryKey => add(Identifier::RegistryPath, &|text| {
+                self.write_pair(text, "Hive", "\\", "Key")
+            }),
+            EntityKind::DnsResolution => add(Identifier::DnsLookup, &|text| {
+                let (server, host) = (
+                    self.property("DnsServerIp")?,
+                    self.property("HostIpAddress")?,
                 );
+                self.write_folded(text, "DomainName")?;
+                for part in [server, host] {
+                    text.push('|');
+                    push_folded(text, part);
+                }
+                Some(())
+            }),
+            EntityKind::Malware => add(Identifier::MalwareFamily, &|text| {
+                self.write_pair(text, "Name", "|", "Category")
+            }),
+            EntityKind::SecurityGroup => {
+                add(Identifier::DistinguishedName, &|text| {
+                    self.write_folded(text, "DistinguishedName")
+                });
+                add(Identifier::ObjectGuid, &|text| {
+                    self.write_folded(text, "ObjectGuid")
+                });
+                add(Identifier::Sid, &|text| self.write_sid(text));
             }
         }
     }
@@ -663,6 +841,15 @@ mod tests {
     fn every_identifier_reads_back_from_its_label() {
         for identifier in Identifier::ALL {
             assert_eq!(Identifier::from_label(identifier.label()), Some(identifier));
+        }
+    }
+
+    #[test]
+    fn every_kind_reads_back_from_its_own_name_in_any_case() {
+        for kind in EntityKind::ALL {
+            let name = kind.as_str();
+            assert_eq!(EntityKind::parse(name), Some(kind));
+            assert_eq!(EntityKind::parse(&name.to_uppercase()), Some(kind));
         }
     }
 
@@ -882,6 +1069,19 @@ mod tests {
         fn mapped_addresses_equal_their_ipv4_form(octets in any::<[u8; 4]>()) {
             let v4 = std::net::Ipv4Addr::from(octets);
             prop_assert_eq!(parse_ip(&v4.to_ipv6_mapped().to_string()), Some(IpAddr::V4(v4)));
+        }
+
+        /// A public address's key reads as the address is commonly written, IPv4 and IPv6 alike.
+        #[test]
+        fn address_keys_read_as_the_address(octets in any::<[u8; 16]>(), v4 in any::<bool>()) {
+            let address = if v4 {
+                IpAddr::from([octets[0], octets[1], octets[2], octets[3]])
+            } else {
+                IpAddr::from(octets)
+            };
+            let mut text = String::from("kept|");
+            push_address(&mut text, address);
+            prop_assert_eq!(text, format!("kept|{address}"));
         }
 
         /// Host keys do not depend on the case the source system used.

@@ -15,7 +15,7 @@ use super::{
     distinct_entities, id_at,
 };
 use crate::core::alert::{Alert, RawAlert, Rejection, Warning};
-use crate::core::entity::{Entity, EntityKey};
+use crate::core::entity::EntityKey;
 use crate::core::incident::{Etag, Incident};
 use crate::core::people::Actor;
 use crate::core::vocabulary::IncidentStatus;
@@ -144,14 +144,6 @@ enum Admission {
     Fresh(DateTime<Utc>),
 }
 
-/// Every strong key of an alert's entities and of the entities they refer to.
-fn entity_keys(entities: &[Entity], into: &mut Vec<EntityKey>) {
-    for entity in entities {
-        entity.push_strong_keys(into);
-        entity_keys(&entity.related, into);
-    }
-}
-
 /// The readable parts a grouping compares, or `None` when it compares entities themselves
 /// (`SharedEntity`). The alert's keys are gathered only for a grouping that compares them.
 fn grouping_parts<'k>(
@@ -219,23 +211,11 @@ impl Correlation {
 
     /// Interns the strong keys of an alert's entities and of the entities they refer to, in key
     /// order (never interning order). Also returns which of its entities (by index) have none.
-    pub(super) fn intern_entity_keys(&mut self, alert: &Alert) -> (Vec<KeyIx>, Vec<usize>) {
-        let mut strong = Vec::new();
+    pub(super) fn intern_entity_keys(&mut self, alert: &Alert) -> (Box<[KeyIx]>, Vec<usize>) {
         let mut unidentified = Vec::new();
-        for (index, entity) in alert.entities.iter().enumerate() {
-            let before = strong.len();
-            entity.push_strong_keys(&mut strong);
-            if strong.len() == before {
-                unidentified.push(index);
-            }
-            entity_keys(&entity.related, &mut strong);
-        }
-        let mut keys: Vec<KeyIx> = strong
-            .into_iter()
-            .map(|key| self.keys.intern(CorrelationKey::Entity(key)))
-            .collect();
-        keys.sort_unstable_by(|a, b| self.keys.key(*a).cmp(self.keys.key(*b)));
-        keys.dedup();
+        let keys = self
+            .keys
+            .intern_entities(&alert.entities, &mut unidentified);
         (keys, unidentified)
     }
 
@@ -277,7 +257,7 @@ impl Correlation {
         &mut self,
         alert: Alert,
         time: i64,
-        entity_keys: Vec<KeyIx>,
+        entity_keys: Box<[KeyIx]>,
         grouping: GroupBy,
     ) -> AlertIx {
         let index = AlertIx::try_from(self.alerts.len()).expect("fewer than 2^32 alerts");
@@ -286,7 +266,7 @@ impl Correlation {
         self.neighbourhoods.add(index);
         let slot = Slot {
             time,
-            entity_keys: entity_keys.into_boxed_slice(),
+            entity_keys,
             grouping,
             place: None,
         };

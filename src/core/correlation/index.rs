@@ -3,13 +3,13 @@
 //! alert's related alerts costs a few binary searches per key, never a scan of the workspace.
 
 use std::fmt;
-use std::hash::{BuildHasher, Hash};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use chrono::Duration;
 use hashbrown::HashTable;
-use rustc_hash::FxBuildHasher;
+use rustc_hash::{FxBuildHasher, FxHasher};
 
-use crate::core::entity::EntityKey;
+use crate::core::entity::{Entity, EntityKey, EntityKeyRef, KeyBuffer};
 
 /// An alert's position in the workspace's alert table.
 pub(super) type AlertIx = u32;
@@ -95,8 +95,14 @@ impl PositionTable {
         key: &K,
         key_at: impl Fn(u32) -> &'a K,
     ) -> Option<u32> {
+        self.find_hashed(hash_of(key), |position| key_at(position) == key)
+    }
+
+    /// The position whose key hashes to `hash` and passes `is_key`: for a key looked up in a
+    /// borrowed form, whose hash the caller computes as the table's.
+    pub(super) fn find_hashed(&self, hash: u64, is_key: impl Fn(u32) -> bool) -> Option<u32> {
         self.positions
-            .find(hash_of(key), |&position| key_at(position) == key)
+            .find(hash, |&position| is_key(position))
             .copied()
     }
 
@@ -107,10 +113,14 @@ impl PositionTable {
         key_at: impl Fn(u32) -> &'a K,
     ) {
         debug_assert!(self.find(key_at(position), &key_at).is_none());
+        self.insert_hashed(position, |position| hash_of(key_at(position)));
+    }
+
+    /// Lists a position, whose key is not listed yet, under the hash `hash_at` gives every
+    /// position.
+    pub(super) fn insert_hashed(&mut self, position: u32, hash_at: impl Fn(u32) -> u64) {
         self.positions
-            .insert_unique(hash_of(key_at(position)), position, |&listed| {
-                hash_of(key_at(listed))
-            });
+            .insert_unique(hash_at(position), position, |&listed| hash_at(listed));
     }
 
     /// Takes out the position whose key is `key`, returning it.
@@ -154,21 +164,96 @@ pub(super) struct KeyTable {
     interned: PositionTable,
     keys: Vec<CorrelationKey>,
     postings: Vec<Vec<Posting>>,
+    /// An alert's keys as they are normalised, and then as they are interned: reused from
+    /// alert to alert, holding nothing between calls.
+    scratch: KeyBuffer,
+    scratch_indices: Vec<KeyIx>,
+}
+
+/// The hash an entity key is interned under, owned or borrowed alike.
+fn entity_hash(key: EntityKeyRef<'_>) -> u64 {
+    let mut hasher = FxHasher::default();
+    key.kind.hash(&mut hasher);
+    key.identifier.hash(&mut hasher);
+    hasher.write(key.value.as_bytes());
+    hasher.finish()
+}
+
+/// The hash a key is interned under.
+fn key_hash(key: &CorrelationKey) -> u64 {
+    match key {
+        CorrelationKey::Entity(key) => entity_hash(key.as_key_ref()),
+        CorrelationKey::Grouping { .. } => hash_of(key),
+    }
 }
 
 impl KeyTable {
     /// The key's index, interning it the first time.
     pub(super) fn intern(&mut self, key: CorrelationKey) -> KeyIx {
         let keys = &self.keys;
-        if let Some(index) = self.interned.find(&key, |index| &keys[index as usize]) {
-            return index;
+        let found = self
+            .interned
+            .find_hashed(key_hash(&key), |index| keys[index as usize] == key);
+        found.unwrap_or_else(|| self.push(key))
+    }
+
+    /// An entity key's index, interning it the first time; the key is copied only then.
+    fn intern_entity(&mut self, key: EntityKeyRef<'_>) -> KeyIx {
+        let keys = &self.keys;
+        let is_key = |index: KeyIx| match &keys[index as usize] {
+            CorrelationKey::Entity(listed) => listed.as_key_ref() == key,
+            CorrelationKey::Grouping { .. } => false,
+        };
+        match self.interned.find_hashed(entity_hash(key), is_key) {
+            Some(index) => index,
+            None => self.push(CorrelationKey::Entity(key.to_owned_key())),
         }
+    }
+
+    /// Adds a key that is not interned yet.
+    fn push(&mut self, key: CorrelationKey) -> KeyIx {
         let index = KeyIx::try_from(self.keys.len()).expect("fewer than 2^32 distinct keys");
         self.keys.push(key);
         let keys = &self.keys;
-        self.interned.insert(index, |index| &keys[index as usize]);
+        self.interned
+            .insert_hashed(index, |index| key_hash(&keys[index as usize]));
         self.postings.push(Vec::new());
         index
+    }
+
+    /// Interns the strong keys of `entities` and of the entities they refer to, returning them
+    /// in key order (never interning order), each once. The position of each entity that has no
+    /// strong key of its own goes to `unidentified`.
+    pub(super) fn intern_entities(
+        &mut self,
+        entities: &[Entity],
+        unidentified: &mut Vec<usize>,
+    ) -> Box<[KeyIx]> {
+        /// The keys of referred entities, and of the entities they refer to.
+        fn write_related(entities: &[Entity], buffer: &mut KeyBuffer) {
+            for entity in entities {
+                entity.write_strong_keys(buffer);
+                write_related(&entity.related, buffer);
+            }
+        }
+        let mut buffer = std::mem::take(&mut self.scratch);
+        buffer.clear();
+        for (position, entity) in entities.iter().enumerate() {
+            let before = buffer.len();
+            entity.write_strong_keys(&mut buffer);
+            if buffer.len() == before {
+                unidentified.push(position);
+            }
+            write_related(&entity.related, &mut buffer);
+        }
+        let mut indices = std::mem::take(&mut self.scratch_indices);
+        indices.clear();
+        indices.extend(buffer.keys().map(|key| self.intern_entity(key)));
+        indices.sort_unstable_by(|a, b| self.key(*a).cmp(self.key(*b)));
+        indices.dedup();
+        let interned = Box::from(indices.as_slice());
+        (self.scratch, self.scratch_indices) = (buffer, indices);
+        interned
     }
 
     /// The key behind an index.
