@@ -2,6 +2,7 @@
 //! the caller's etag, validates, records who changed what in the activity log and moves the etag
 //! on, so two editors can never overwrite each other unnoticed.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
 
@@ -39,12 +40,16 @@ impl Label {
 /// The version stamp of an incident. Opaque: compared, never interpreted, because imported
 /// incidents carry Sentinel's own etags.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Etag(String);
+pub struct Etag(Cow<'static, str>);
+
+/// The etag of revision 0, which every incident the correlation core opens starts with: shared,
+/// not written out for each.
+const FIRST_ETAG: &str = "\"vigil-0\"";
 
 impl Etag {
     /// An etag as received (from Sentinel or from storage).
     pub fn new(text: impl Into<String>) -> Etag {
-        Etag(text.into())
+        Etag(Cow::Owned(text.into()))
     }
 
     /// The etag of an incident Vigil has not changed yet, for one that arrives without any.
@@ -54,7 +59,10 @@ impl Etag {
 
     /// The etag Vigil gives an incident at a revision; distinct for every revision.
     fn for_revision(revision: u64) -> Etag {
-        Etag(format!("\"vigil-{revision}\""))
+        match revision {
+            0 => Etag(Cow::Borrowed(FIRST_ETAG)),
+            _ => Etag(Cow::Owned(format!("\"vigil-{revision}\""))),
+        }
     }
 
     /// The wire text, quotes included.
@@ -1010,6 +1018,14 @@ mod tests {
             at: at(hour),
             etag: &incident.etag,
         }
+    }
+
+    #[test]
+    fn etags_vigil_wrote_read_back_equal_whatever_the_revision() {
+        // Stored incidents carry the etag as text; the shared first one must equal it.
+        assert_eq!(Etag::initial(), Etag::new("\"vigil-0\""));
+        assert_eq!(Etag::for_revision(7), Etag::new("\"vigil-7\""));
+        assert_ne!(Etag::initial(), Etag::for_revision(1));
     }
 
     #[test]
