@@ -6,6 +6,7 @@ use std::fmt;
 use chrono::{DateTime, Duration, Utc};
 
 use super::entity::{Entity, EntityKind, EntityProperties};
+use super::text::trim;
 use super::vocabulary::{AlertStatus, Severity, Tactic};
 
 /// Longest system alert id taken in; real ids are GUIDs or short prefixed numbers.
@@ -253,7 +254,7 @@ impl RawAlert {
 
     /// The id the alert is known by once checked: the given one, trimmed.
     pub fn checked_id(&self) -> &str {
-        self.id.trim()
+        trim(&self.id)
     }
 }
 
@@ -276,8 +277,8 @@ impl Alert {
             details,
             ..
         } = raw;
-        if id.trim().len() != id.len() {
-            id = id.trim().to_owned();
+        if trim(&id).len() != id.len() {
+            id = trim(&id).to_owned();
         }
         let mut warnings = Vec::new();
         let mut checked = Vec::with_capacity(entities.len());
@@ -311,7 +312,7 @@ impl Alert {
     /// The detection source grouping settings are chosen by: the product name, else the product
     /// the id's prefix names, else "Unknown".
     pub fn source(&self) -> &str {
-        let product = self.details.product_name.trim();
+        let product = trim(&self.details.product_name);
         if !product.is_empty() {
             return product;
         }
@@ -322,7 +323,7 @@ impl Alert {
     pub fn title(&self) -> &str {
         [&self.details.display_name, &self.details.alert_type]
             .into_iter()
-            .map(|text| text.trim())
+            .map(trim)
             .find(|text| !text.is_empty())
             .unwrap_or(self.id.as_str())
     }

@@ -7,6 +7,8 @@ use std::fmt;
 use std::net::IpAddr;
 use std::ops::Range;
 
+use super::text::trim;
+
 /// The kinds of entity Sentinel and Defender XDR report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityKind {
@@ -292,7 +294,7 @@ const BUILT_IN_ACCOUNTS: [&str; 12] = [
 
 /// True for a generic built-in account name (compared without regard to case).
 pub fn is_built_in_account(name: &str) -> bool {
-    let name = name.trim();
+    let name = trim(name);
     if name.is_ascii() {
         return BUILT_IN_ACCOUNTS
             .iter()
@@ -304,7 +306,7 @@ pub fn is_built_in_account(name: &str) -> bool {
 /// True for a SID that is the same on every machine (`S-1-5-18` is SYSTEM everywhere); only
 /// domain SIDs (`S-1-5-21-…`) and Entra ID SIDs (`S-1-12-1-…`) name one principal.
 pub fn is_built_in_sid(sid: &str) -> bool {
-    let sid = sid.trim();
+    let sid = trim(sid);
     !["S-1-5-21-", "S-1-12-1-"].iter().any(|prefix| {
         sid.get(..prefix.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
@@ -320,7 +322,7 @@ pub fn fold(text: &str) -> String {
 
 /// Appends `text` trimmed and case-folded.
 fn push_folded(out: &mut String, text: &str) {
-    push_lowercase(out, text.trim());
+    push_lowercase(out, trim(text));
 }
 
 /// Appends `text` lower-cased; ASCII (nearly every name) is copied and lowered in place.
@@ -336,7 +338,7 @@ fn push_lowercase(out: &mut String, text: &str) {
 
 /// Parses an address; an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) is the IPv4 address.
 pub fn parse_ip(text: &str) -> Option<IpAddr> {
-    let trimmed = text.trim().trim_start_matches('[').trim_end_matches(']');
+    let trimmed = trim(text).trim_start_matches('[').trim_end_matches(']');
     let address: IpAddr = trimmed.parse().ok()?;
     Some(match address {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
@@ -376,7 +378,7 @@ pub fn normalize_url(text: &str) -> Option<String> {
 
 /// Appends [`normalize_url`] of `text`, writing nothing for a relative or malformed one.
 fn push_normalized_url(url: &mut String, text: &str) -> Option<()> {
-    let trimmed = text.trim();
+    let trimmed = trim(text);
     // The scheme ends at the first colon, which "//" must follow; a character search, where a
     // search for "://" would set up a substring searcher for every URL.
     let colon = trimmed.find(':')?;
@@ -417,11 +419,11 @@ pub fn normalize_hash(algorithm: &str, value: &str) -> Option<String> {
 
 /// Appends [`normalize_hash`] of the two, writing nothing when it is `None`.
 fn push_normalized_hash(key: &mut String, algorithm: &str, value: &str) -> Option<()> {
-    let algorithm = algorithm.trim();
+    let algorithm = trim(algorithm);
     let (name, length) = HASH_ALGORITHMS
         .into_iter()
         .find(|(name, _)| name.eq_ignore_ascii_case(algorithm))?;
-    let value = value.trim();
+    let value = trim(value);
     if value.len() != length || !value.bytes().all(|byte| byte.is_ascii_hexdigit()) {
         return None;
     }
@@ -556,7 +558,7 @@ impl EntityProperties {
             pairs
                 .into_iter()
                 .map(|(name, value)| (name.into(), value.into()))
-                .filter(|(_, value)| !value.trim().is_empty())
+                .filter(|(_, value)| !trim(value).is_empty())
                 .collect(),
         )
     }
@@ -615,7 +617,7 @@ impl Entity {
     }
 
     fn property(&self, name: &str) -> Option<&str> {
-        self.properties.get(name).map(str::trim)
+        self.properties.get(name).map(trim)
     }
 
     /// Appends two properties joined, both required, case-folded: `name` `separator`

@@ -14,6 +14,7 @@ use super::closing::Closing;
 use super::correlation::CORRELATION_ACTOR;
 use super::draft::ValidDraft;
 use super::people::{Actor, Owner};
+use super::text::trim;
 use super::validation::limits;
 use super::validation::{self, ValidationErrors};
 use super::vocabulary::{IncidentStatus, LabelType, Severity, Tactic};
@@ -754,7 +755,7 @@ fn own_comment<'a>(
 
 /// `text` cut to at most `max` characters, so a long alert name still makes a valid title.
 fn clip(text: &str, max: usize) -> String {
-    let text = text.trim();
+    let text = trim(text);
     if text.len() <= max {
         // No more bytes than the limit, so no more characters either.
         return text.to_owned();

@@ -13,6 +13,7 @@ pub mod queue_filter;
 pub mod queue_index;
 pub mod queue_row;
 pub mod team;
+pub mod text;
 pub mod validation;
 pub mod vocabulary;
 pub mod workspace;
