@@ -321,11 +321,14 @@ impl Alert {
 
     /// The name an incident opened by this alert takes.
     pub fn title(&self) -> &str {
-        [&self.details.display_name, &self.details.alert_type]
-            .into_iter()
-            .map(trim)
-            .find(|text| !text.is_empty())
-            .unwrap_or(self.id.as_str())
+        [
+            self.details.display_name.as_str(),
+            self.details.alert_type.as_str(),
+        ]
+        .into_iter()
+        .map(trim)
+        .find(|text| !text.is_empty())
+        .unwrap_or(self.id.as_str())
     }
 
     /// The device groups of the hosts it names (Defender's `RbacGroupName`, or `DeviceGroup`).
