@@ -270,7 +270,6 @@ impl Correlation {
             grouping,
             place: None,
         };
-        let all_keys: Vec<KeyIx> = slot.all_keys().collect();
         self.slots.push(slot);
         let widest = millis(self.settings.widest_window());
         let Correlation {
@@ -282,7 +281,7 @@ impl Correlation {
         } = self;
         let before = |a: AlertIx, b: AlertIx| canonical_before(slots, alerts, a, b);
         let id_of = id_at(alerts);
-        for key in all_keys {
+        for key in slots[index as usize].all_keys() {
             let position = keys.insert(key, Posting { time, alert: index }, id_of);
             let postings = keys.postings(key);
             let neighbours = [position.checked_sub(1), Some(position + 1)];
