@@ -31,5 +31,8 @@ fn main() {
         // Freed outside the timed part, as in the criterion benchmark.
         drop(black_box(workspace));
     }
-    println!("100000 alerts ingested and correlated: best of {runs} runs {:.1} ms", best * 1e3);
+    println!(
+        "100000 alerts ingested and correlated: best of {runs} runs {:.1} ms",
+        best * 1e3
+    );
 }
