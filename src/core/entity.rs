@@ -390,7 +390,10 @@ fn push_normalized_url(url: &mut String, text: &str) -> Option<()> {
     if !scheme_ok {
         return None;
     }
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority_end = rest
+        .bytes()
+        .position(|byte| matches!(byte, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
     let host_start = authority.rfind('@').map_or(0, |at| at + 1);
     let (user_info, host) = authority.split_at(host_start);

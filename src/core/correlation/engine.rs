@@ -117,6 +117,22 @@ pub(super) struct Run<'a> {
     settled_refusals: FxHashSet<(u64, u64)>,
     /// The first number this run could open: incidents from it on are new.
     first_opened: u64,
+    /// What placing the last alert found under each of its entity keys.
+    related: RelatedAlerts,
+}
+
+/// The canonically latest placed alert before one alert under each of its entity keys, within one
+/// window, as placing it found them. The merge pass asks the same question of the same keys when
+/// its window is the lookback (both are 5 hours by default), and placing changes no other alert's
+/// place or postings in between, so it takes the answers from here.
+#[derive(Default)]
+struct RelatedAlerts {
+    /// The alert they are about, when its placement compared its entity keys.
+    alert: Option<AlertIx>,
+    /// The window they were found within, in milliseconds.
+    window: i64,
+    /// One answer per entity key, in key order.
+    latest: Vec<Option<AlertIx>>,
 }
 
 impl Run<'_> {
@@ -376,6 +392,7 @@ impl Workspace {
             refused: FxHashSet::default(),
             settled_refusals: FxHashSet::default(),
             first_opened: self.next_number,
+            related: RelatedAlerts::default(),
         };
         let admissions = self.admit_in_batch_order(&batch, context.now);
         // Refused and known records are settled in batch order; new alerts wait, as positions
@@ -517,9 +534,15 @@ impl Workspace {
             grouping.max_alerts,
         );
         let slot = &correlation.slots[alert as usize];
+        let related = &mut run.related;
+        related.latest.clear();
+        related.window = millis(lookback);
+        related.alert = matches!(slot.grouping, GroupBy::Entities).then_some(alert);
         let mut best: Option<(u64, AlertIx, KeyIx)> = None;
         for &key in slot.grouping_keys() {
-            let Some(other) = correlation.latest_related(key, alert, millis(lookback)) else {
+            let found = correlation.latest_related(key, alert, millis(lookback));
+            related.latest.push(found);
+            let Some(other) = found else {
                 continue;
             };
             let number = correlation.slots[other as usize]
@@ -594,9 +617,15 @@ impl Workspace {
     fn merge_pass(&mut self, alert: AlertIx, run: &mut Run<'_>) {
         let window = millis(self.correlation.settings.merge.window);
         let key_count = self.correlation.slots[alert as usize].entity_keys.len();
+        let found_while_placing = run.related.alert == Some(alert) && run.related.window == window;
         for position in 0..key_count {
             let key = self.correlation.slots[alert as usize].entity_keys[position];
-            let Some(other) = self.correlation.latest_related(key, alert, window) else {
+            let found = if found_while_placing {
+                run.related.latest[position]
+            } else {
+                self.correlation.latest_related(key, alert, window)
+            };
+            let Some(other) = found else {
                 continue;
             };
             let incident_of = |index: AlertIx| {
