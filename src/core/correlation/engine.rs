@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 use uuid::Uuid;
 
-use super::index::{AlertIx, CorrelationKey, KeyIx, Posting, millis};
+use super::index::{AlertIx, AlertKeys, CorrelationKey, KeyIx, Posting, millis};
 use super::reason::{Matched, MergeCause, MergeRecord, MergeRefusal, Reason};
 use super::settings::{GroupingSettings, Matching};
 use super::{
@@ -227,7 +227,7 @@ impl Correlation {
 
     /// Interns the strong keys of an alert's entities and of the entities they refer to, in key
     /// order (never interning order). Also returns which of its entities (by index) have none.
-    pub(super) fn intern_entity_keys(&mut self, alert: &Alert) -> (Box<[KeyIx]>, Vec<usize>) {
+    pub(super) fn intern_entity_keys(&mut self, alert: &Alert) -> (AlertKeys, Vec<usize>) {
         let mut unidentified = Vec::new();
         let keys = self
             .keys
@@ -273,7 +273,7 @@ impl Correlation {
         &mut self,
         alert: Alert,
         time: i64,
-        entity_keys: Box<[KeyIx]>,
+        entity_keys: AlertKeys,
         grouping: GroupBy,
     ) -> AlertIx {
         let index = AlertIx::try_from(self.alerts.len()).expect("fewer than 2^32 alerts");

@@ -8,6 +8,7 @@ use std::hash::{BuildHasher, Hash, Hasher};
 use chrono::Duration;
 use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHasher};
+use smallvec::SmallVec;
 
 use crate::core::entity::{Entity, EntityKey, EntityKeyRef, KeyBuffer};
 
@@ -15,6 +16,10 @@ use crate::core::entity::{Entity, EntityKey, EntityKeyRef, KeyBuffer};
 pub(super) type AlertIx = u32;
 /// A key's position in the key table.
 pub(super) type KeyIx = u32;
+/// An alert's entity keys: six fit inline, which covers nearly every alert.
+pub(super) type AlertKeys = SmallVec<[KeyIx; 6]>;
+/// An incident's alerts: most incidents hold one or two, which fit inline.
+pub(super) type AlertList = SmallVec<[AlertIx; 4]>;
 
 /// What two alerts can have in common for correlation. Ordered, so an alert's keys are always
 /// visited in the same order whatever order keys were first seen in.
@@ -228,7 +233,7 @@ impl KeyTable {
         &mut self,
         entities: &[Entity],
         unidentified: &mut Vec<usize>,
-    ) -> Box<[KeyIx]> {
+    ) -> AlertKeys {
         /// The keys of referred entities, and of the entities they refer to.
         fn write_related(entities: &[Entity], buffer: &mut KeyBuffer) {
             for entity in entities {
@@ -251,7 +256,7 @@ impl KeyTable {
         indices.extend(buffer.keys().map(|key| self.intern_entity(key)));
         indices.sort_unstable_by(|a, b| self.key(*a).cmp(self.key(*b)));
         indices.dedup();
-        let interned = Box::from(indices.as_slice());
+        let interned = AlertKeys::from_slice(&indices);
         (self.scratch, self.scratch_indices) = (buffer, indices);
         interned
     }

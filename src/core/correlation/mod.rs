@@ -55,11 +55,14 @@ pub use settings::{
 };
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::{Array, SmallVec};
 
 use crate::core::alert::Alert;
 use crate::core::incident::Incident;
 use crate::core::people::Actor;
-use index::{AlertIx, KeyIx, KeyTable, Neighbourhoods, PositionTable, Posting};
+use index::{
+    AlertIx, AlertKeys, AlertList, KeyIx, KeyTable, Neighbourhoods, PositionTable, Posting,
+};
 use reason::Reason;
 
 /// The name the correlation core signs its changes with in activity logs.
@@ -87,7 +90,7 @@ struct Slot {
     /// Start time in milliseconds, fixed at first ingest so updates never reorder it.
     time: i64,
     /// Its strong entity keys.
-    entity_keys: Box<[KeyIx]>,
+    entity_keys: AlertKeys,
     /// What it groups by, under its source's setting when it arrived.
     grouping: GroupBy,
     /// Where it is; `None` only while being regrouped, or once deleted.
@@ -133,7 +136,7 @@ impl Slot {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct Cluster {
     /// Its alerts.
-    alerts: Vec<AlertIx>,
+    alerts: AlertList,
     /// Its canonically earliest alert: the incident's age for "the older one survives".
     anchor: Option<AlertIx>,
     /// The incident this one continues because that one was full.
@@ -149,7 +152,7 @@ struct Cluster {
 
 impl Cluster {
     /// Empties it for a merge or a regroup, returning its alerts and its anchor.
-    fn take_alerts(&mut self) -> (Vec<AlertIx>, Option<AlertIx>) {
+    fn take_alerts(&mut self) -> (AlertList, Option<AlertIx>) {
         self.entities.clear();
         (std::mem::take(&mut self.alerts), self.anchor.take())
     }
@@ -160,7 +163,7 @@ impl Cluster {
 /// the largest (a full incident, a few hundred keys) still insert by a binary search.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct KeyCounts {
-    counts: Vec<(KeyIx, u32)>,
+    counts: SmallVec<[(KeyIx, u32); 4]>,
 }
 
 impl KeyCounts {
@@ -212,7 +215,16 @@ impl KeyCounts {
 
     /// Bytes held, counting allocated capacity.
     fn heap_bytes(&self) -> usize {
-        self.counts.capacity() * std::mem::size_of::<(KeyIx, u32)>()
+        spilled_bytes(&self.counts)
+    }
+}
+
+/// Bytes a list holds on the heap: none while its items fit inline.
+fn spilled_bytes<A: Array>(list: &SmallVec<A>) -> usize {
+    if list.spilled() {
+        list.capacity() * std::mem::size_of::<A::Item>()
+    } else {
+        0
     }
 }
 
@@ -383,16 +395,14 @@ impl Correlation {
         let slots: usize = self
             .slots
             .iter()
-            .map(|slot| {
-                std::mem::size_of::<Slot>() + slot.entity_keys.len() * std::mem::size_of::<KeyIx>()
-            })
+            .map(|slot| std::mem::size_of::<Slot>() + spilled_bytes(&slot.entity_keys))
             .sum();
         let clusters: usize = self
             .clusters
             .values()
             .map(|cluster| {
                 std::mem::size_of::<(u64, Cluster)>()
-                    + cluster.alerts.capacity() * std::mem::size_of::<AlertIx>()
+                    + spilled_bytes(&cluster.alerts)
                     + cluster.entities.heap_bytes()
             })
             .sum();
@@ -473,12 +483,15 @@ impl Correlation {
         let Some(cluster) = self.clusters.get_mut(&number) else {
             return;
         };
-        cluster.alerts.retain(|&member| member != alert);
+        cluster.alerts.retain(|member| *member != alert);
         cluster
             .entities
             .subtract(&self.slots[alert as usize].entity_keys);
         let alerts = cluster.alerts.clone();
-        let anchor = alerts.into_iter().min_by(|&a, &b| self.canonical_cmp(a, b));
+        let anchor = alerts
+            .iter()
+            .copied()
+            .min_by(|&a, &b| self.canonical_cmp(a, b));
         if let Some(cluster) = self.clusters.get_mut(&number) {
             cluster.anchor = anchor;
         }
