@@ -375,7 +375,11 @@ pub struct AlertSummary {
 impl AlertSummary {
     /// The summary of `alerts`, which come earliest first.
     pub fn of<'a>(alerts: impl IntoIterator<Item = &'a Alert>) -> AlertSummary {
-        let mut summary = AlertSummary::default();
+        let alerts = alerts.into_iter();
+        let mut summary = AlertSummary {
+            ids: Vec::with_capacity(alerts.size_hint().0),
+            ..AlertSummary::default()
+        };
         for alert in alerts {
             let details = &alert.details;
             summary.ids.push(alert.id.clone());
