@@ -169,9 +169,10 @@ pub(super) struct KeyTable {
     interned: PositionTable,
     keys: Vec<CorrelationKey>,
     postings: Vec<Vec<Posting>>,
-    /// An alert's keys as they are normalised, and then as they are interned: reused from
-    /// alert to alert, holding nothing between calls.
+    /// An alert's keys as they are normalised: reused from alert to alert, holding nothing
+    /// between calls.
     scratch: KeyBuffer,
+    /// The same keys as they are interned, sorted and deduplicated; reused likewise.
     scratch_indices: Vec<KeyIx>,
 }
 
