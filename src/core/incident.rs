@@ -881,14 +881,20 @@ impl Incident {
 
     /// Takes in what moves with a merged incident besides its alerts: its tags (up to the tag
     /// limit). The alerts themselves follow through [`Incident::show_alerts`].
-    pub(crate) fn merge_in(&mut self, absorbed: &Incident, by: &Actor, at: DateTime<Utc>) {
+    pub(crate) fn merge_in(
+        &mut self,
+        absorbed: u64,
+        absorbed_labels: &[Label],
+        by: &Actor,
+        at: DateTime<Utc>,
+    ) {
         let mut changes = vec![(
             Tracked::Merged,
-            Some(format!("#{}", absorbed.number)),
+            Some(format!("#{absorbed}")),
             Some(format!("#{}", self.number)),
         )];
         let tags_before = joined_tags(&self.labels);
-        for label in &absorbed.labels {
+        for label in absorbed_labels {
             let known = self
                 .0
                 .labels

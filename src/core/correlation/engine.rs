@@ -757,9 +757,10 @@ impl Workspace {
             }
             self.correlation.add_to_cluster(survivor, alert);
         }
-        let absorbed_incident = self.incidents[&absorbed].clone();
+        // Only its tags move (alerts moved above), so only they are copied out of the map.
+        let absorbed_labels = self.incidents[&absorbed].labels.clone();
         let survivor_incident = self.incidents.get_mut(&survivor).expect("survivor exists");
-        survivor_incident.merge_in(&absorbed_incident, by, at);
+        survivor_incident.merge_in(absorbed, &absorbed_labels, by, at);
         self.incidents
             .get_mut(&absorbed)
             .expect("absorbed exists")
