@@ -368,15 +368,9 @@ pub fn is_private(address: IpAddr) -> bool {
     }
 }
 
-/// An absolute URL with its scheme and host lower-cased (paths stay as they are: they are
-/// case-sensitive on most servers); `None` for a relative or malformed one.
-pub fn normalize_url(text: &str) -> Option<String> {
-    let mut url = String::with_capacity(text.len());
-    push_normalized_url(&mut url, text)?;
-    Some(url)
-}
-
-/// Appends [`normalize_url`] of `text`, writing nothing for a relative or malformed one.
+/// Appends an absolute URL with its scheme and host lower-cased (paths stay as they are: they
+/// are case-sensitive on most servers); `None`, having written nothing, for a relative or
+/// malformed one.
 fn push_normalized_url(url: &mut String, text: &str) -> Option<()> {
     let trimmed = trim(text);
     // The scheme ends at the first colon, which "//" must follow; a character search, where a
@@ -412,15 +406,8 @@ fn push_normalized_url(url: &mut String, text: &str) -> Option<()> {
 const HASH_ALGORITHMS: [(&str, usize); 4] =
     [("MD5", 32), ("SHA1", 40), ("SHA256", 64), ("SHA256AC", 64)];
 
-/// A hash as `ALGORITHM:hex`, hex lower-cased; `None` for an unknown algorithm or a value that
-/// is not hex of the algorithm's length.
-pub fn normalize_hash(algorithm: &str, value: &str) -> Option<String> {
-    let mut key = String::with_capacity(algorithm.len() + 1 + value.len());
-    push_normalized_hash(&mut key, algorithm, value)?;
-    Some(key)
-}
-
-/// Appends [`normalize_hash`] of the two, writing nothing when it is `None`.
+/// Appends a hash as `ALGORITHM:hex`, hex lower-cased; `None`, having written nothing, for an
+/// unknown algorithm or a value that is not hex of the algorithm's length.
 fn push_normalized_hash(key: &mut String, algorithm: &str, value: &str) -> Option<()> {
     let algorithm = trim(algorithm);
     let (name, length) = HASH_ALGORITHMS
@@ -466,25 +453,25 @@ fn push_address(text: &mut String, address: IpAddr) {
 /// correlation core normalises every key of every alert, and nearly all of them are interned
 /// already, so an owned [`EntityKey`] each would be allocated only to be freed.
 #[derive(Debug, Clone, Default)]
-pub struct KeyBuffer {
+pub(crate) struct KeyBuffer {
     text: String,
     keys: Vec<(EntityKind, Identifier, Range<usize>)>,
 }
 
 /// A strong key read from a [`KeyBuffer`]: an [`EntityKey`] whose value is borrowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EntityKeyRef<'a> {
+pub(crate) struct EntityKeyRef<'a> {
     /// The kind of entity.
-    pub kind: EntityKind,
+    pub(crate) kind: EntityKind,
     /// Which of its identifiers.
-    pub identifier: Identifier,
+    pub(crate) identifier: Identifier,
     /// The normalised value.
-    pub value: &'a str,
+    pub(crate) value: &'a str,
 }
 
 impl EntityKeyRef<'_> {
     /// The key as an owned [`EntityKey`], for keeping.
-    pub fn to_owned_key(self) -> EntityKey {
+    pub(crate) fn to_owned_key(self) -> EntityKey {
         EntityKey {
             kind: self.kind,
             identifier: self.identifier,
@@ -495,7 +482,7 @@ impl EntityKeyRef<'_> {
 
 impl EntityKey {
     /// The key borrowed, to compare with keys read from a [`KeyBuffer`].
-    pub fn as_key_ref(&self) -> EntityKeyRef<'_> {
+    pub(crate) fn as_key_ref(&self) -> EntityKeyRef<'_> {
         EntityKeyRef {
             kind: self.kind,
             identifier: self.identifier,
@@ -506,23 +493,18 @@ impl EntityKey {
 
 impl KeyBuffer {
     /// Forgets every key, keeping the memory for the next alert.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.text.clear();
         self.keys.clear();
     }
 
     /// How many keys it holds.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.keys.len()
     }
 
-    /// Whether it holds no key.
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
-
     /// The keys, in the order written.
-    pub fn keys(&self) -> impl ExactSizeIterator<Item = EntityKeyRef<'_>> {
+    pub(crate) fn keys(&self) -> impl ExactSizeIterator<Item = EntityKeyRef<'_>> {
         self.keys
             .iter()
             .map(|(kind, identifier, range)| EntityKeyRef {
@@ -663,7 +645,7 @@ impl Entity {
     /// Writes [`Entity::strong_keys`] into `buffer`, after what it holds: the correlation core
     /// gathers an alert's keys into one reused buffer and allocates only for keys it has never
     /// seen.
-    pub fn write_strong_keys(&self, buffer: &mut KeyBuffer) {
+    pub(crate) fn write_strong_keys(&self, buffer: &mut KeyBuffer) {
         let kind = self.kind;
         let mut add = |identifier: Identifier, write: &dyn Fn(&mut String) -> Option<()>| {
             buffer.add(kind, identifier, write);
@@ -833,6 +815,25 @@ impl Entity {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// What a `push_` normaliser appends after text already in its buffer, checking that it
+    /// appends nothing when it refuses.
+    fn appended(push: impl FnOnce(&mut String) -> Option<()>) -> Option<String> {
+        let mut text = String::from("kept|");
+        let result = push(&mut text);
+        if result.is_none() {
+            assert_eq!(text, "kept|", "a refused value left text behind");
+        }
+        result.map(|()| text["kept|".len()..].to_owned())
+    }
+
+    fn normalize_url(text: &str) -> Option<String> {
+        appended(|buffer| push_normalized_url(buffer, text))
+    }
+
+    fn normalize_hash(algorithm: &str, value: &str) -> Option<String> {
+        appended(|buffer| push_normalized_hash(buffer, algorithm, value))
+    }
 
     fn keys(entity: &Entity) -> Vec<String> {
         entity
