@@ -159,8 +159,9 @@ impl Cluster {
 }
 
 /// Distinct keys with a count each, sorted by key. Most incidents hold a handful of keys, so a
-/// sorted list costs one small allocation where a hash map costs a table and its control bytes;
-/// the largest (a full incident, a few hundred keys) still insert by a binary search.
+/// sorted list with its first four inline costs no allocation at all where a hash map costs a
+/// table and its control bytes; the largest (a full incident, a few hundred keys) still insert
+/// by a binary search.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct KeyCounts {
     counts: SmallVec<[(KeyIx, u32); 4]>,
