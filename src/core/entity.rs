@@ -605,6 +605,11 @@ impl Entity {
         self.properties.get(name).map(trim)
     }
 
+    // The writers below give up (`None`) at the first part that is missing; what they wrote
+    // until then is taken back by `KeyBuffer::add`, so they need not check ahead. `write_pair`
+    // does all the same: most pairs miss their second part (a host with no NT domain), and
+    // looking first is cheaper than writing the first part to take it back.
+
     /// Appends two properties joined, both required, case-folded: `name` `separator`
     /// `qualifier`.
     fn write_pair(
@@ -701,11 +706,9 @@ impl Entity {
                         });
                     } else {
                         add(Identifier::ScopedAddress, &|text| {
-                            let scope = self.property("AddressScope")?;
                             push_address(text, address);
                             text.push('%');
-                            push_folded(text, scope);
-                            Some(())
+                            self.write_folded(text, "AddressScope")
                         });
                     }
                 }
@@ -715,53 +718,43 @@ impl Entity {
             }),
             EntityKind::File => {
                 add(Identifier::FileInDirectory, &|text| {
-                    let name = self.property("Name")?;
                     let start = text.len();
                     self.write_folded(text, "Directory")?;
                     let directory = text[start..].trim_end_matches(['\\', '/']).len();
                     text.truncate(start + directory);
                     text.push('\\');
-                    push_folded(text, name);
-                    Some(())
+                    self.write_folded(text, "Name")
                 });
-                if self.property("Name").is_some() {
-                    for hash in self.related_keys(EntityKind::FileHash) {
-                        add(Identifier::FileWithHash, &|text| {
-                            self.write_folded(text, "Name")?;
-                            text.push('|');
-                            text.push_str(&hash.value);
-                            Some(())
-                        });
-                    }
+                for hash in self.related_keys(EntityKind::FileHash) {
+                    add(Identifier::FileWithHash, &|text| {
+                        self.write_folded(text, "Name")?;
+                        text.push('|');
+                        text.push_str(&hash.value);
+                        Some(())
+                    });
                 }
             }
             EntityKind::FileHash => add(Identifier::Hash, &|text| {
                 push_normalized_hash(text, self.property("Algorithm")?, self.property("Value")?)
             }),
             EntityKind::Process => {
-                let process = self
-                    .property("ProcessId")
-                    .zip(self.property("CreationTimeUtc"));
-                if let Some((id, created)) = process {
-                    for host in self.related_keys(EntityKind::Host) {
-                        add(Identifier::ProcessOnHost, &|text| {
-                            for part in [host.value.as_str(), "|", id, "|", created] {
-                                text.push_str(part);
-                            }
-                            Some(())
-                        });
-                    }
+                for host in self.related_keys(EntityKind::Host) {
+                    add(Identifier::ProcessOnHost, &|text| {
+                        text.push_str(&host.value);
+                        // The id and creation time as given: they are not names.
+                        for name in ["ProcessId", "CreationTimeUtc"] {
+                            text.push('|');
+                            text.push_str(self.property(name)?);
+                        }
+                        Some(())
+                    });
                 }
             }
             EntityKind::Mailbox => add(Identifier::MailboxAddress, &|text| {
                 self.write_folded(text, "MailboxPrimaryAddress")
             }),
             EntityKind::MailMessage => add(Identifier::MessageToRecipient, &|text| {
-                let recipient = self.property("Recipient")?;
-                self.write_folded(text, "NetworkMessageId")?;
-                text.push('|');
-                push_folded(text, recipient);
-                Some(())
+                self.write_pair(text, "NetworkMessageId", "|", "Recipient")
             }),
             EntityKind::CloudApplication => {
                 add(Identifier::AppId, &|text| self.write_folded(text, "AppId"));
@@ -774,16 +767,9 @@ impl Entity {
                 self.write_pair(text, "Hive", "\\", "Key")
             }),
             EntityKind::DnsResolution => add(Identifier::DnsLookup, &|text| {
-                let (server, host) = (
-                    self.property("DnsServerIp")?,
-                    self.property("HostIpAddress")?,
-                );
-                self.write_folded(text, "DomainName")?;
-                for part in [server, host] {
-                    text.push('|');
-                    push_folded(text, part);
-                }
-                Some(())
+                self.write_pair(text, "DomainName", "|", "DnsServerIp")?;
+                text.push('|');
+                self.write_folded(text, "HostIpAddress")
             }),
             EntityKind::Malware => add(Identifier::MalwareFamily, &|text| {
                 self.write_pair(text, "Name", "|", "Category")
