@@ -281,16 +281,21 @@ impl Alert {
             id = trim(&id).to_owned();
         }
         let mut warnings = Vec::new();
-        let mut checked = Vec::with_capacity(entities.len());
-        for (index, raw) in entities.into_iter().enumerate() {
-            match known_entity(raw) {
-                Ok(entity) => checked.push(entity),
-                Err(kind) => warnings.push(Warning::UnknownEntityKind {
-                    position: index + 1,
-                    kind,
-                }),
-            }
-        }
+        // Collected from the raw list's own allocation (an entity is smaller than its raw form).
+        let checked = entities
+            .into_iter()
+            .enumerate()
+            .filter_map(|(index, raw)| {
+                known_entity(raw)
+                    .map_err(|kind| {
+                        warnings.push(Warning::UnknownEntityKind {
+                            position: index + 1,
+                            kind,
+                        });
+                    })
+                    .ok()
+            })
+            .collect();
         let alert = Alert {
             id,
             start,
