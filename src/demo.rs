@@ -536,7 +536,7 @@ impl Generator {
             let old = incident.created < week_ago;
             let (name, email) = ANALYSTS[number as usize % ANALYSTS.len()];
             let analyst = Actor {
-                name: name.to_owned(),
+                name: name.into(),
                 email: Some(email.to_owned()),
             };
             // Picked up two hours after it opened, and never before its last automatic change,

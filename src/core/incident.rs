@@ -222,8 +222,9 @@ pub struct IncidentData {
     pub created: DateTime<Utc>,
     /// When it last changed.
     pub modified: DateTime<Utc>,
-    /// The system that raised it, such as `Azure Sentinel` or `Microsoft XDR`.
-    pub provider_name: String,
+    /// The system that raised it, such as `Azure Sentinel` or `Microsoft XDR`; borrowed for
+    /// the incidents Vigil opens, which all name it.
+    pub provider_name: Cow<'static, str>,
     /// The provider's own id for it.
     pub provider_incident_id: Option<String>,
     /// Products whose alerts it holds.
@@ -391,7 +392,7 @@ impl Incident {
             last_activity: None,
             created: at,
             modified: at,
-            provider_name: VIGIL_PROVIDER.to_owned(),
+            provider_name: Cow::Borrowed(VIGIL_PROVIDER),
             provider_incident_id: None,
             product_names: Vec::new(),
             tactics: Vec::new(),
@@ -747,7 +748,7 @@ fn own_comment<'a>(
         .ok_or(EditError::NoSuchComment)?;
     if comment.author != *by {
         return Err(EditError::NotYourComment {
-            author: comment.author.name.clone(),
+            author: comment.author.name.to_string(),
         });
     }
     Ok(comment)
@@ -795,7 +796,7 @@ impl Incident {
             last_activity: None,
             created: at,
             modified: at,
-            provider_name: VIGIL_PROVIDER.to_owned(),
+            provider_name: Cow::Borrowed(VIGIL_PROVIDER),
             provider_incident_id: None,
             product_names: Vec::new(),
             tactics: Vec::new(),
@@ -830,7 +831,7 @@ impl Incident {
         let severity_pinned = self
             .activity
             .iter()
-            .any(|entry| entry.what == Tracked::Severity && entry.by.name != CORRELATION_ACTOR);
+            .any(|entry| entry.what == Tracked::Severity && *entry.by.name != *CORRELATION_ACTOR);
         let mut changes = Vec::new();
         if self.alert_ids.len() != summary.ids.len() {
             changes.push((

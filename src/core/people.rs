@@ -1,5 +1,7 @@
 //! The people around an incident: who owns it and who did each thing to it.
 
+use std::sync::Arc;
+
 use uuid::Uuid;
 
 use super::vocabulary::OwnerType;
@@ -114,15 +116,16 @@ impl Owner {
 /// Who performed a change: the analyst at the keyboard, an importer, or the correlation core.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    /// The name shown in the activity log.
-    pub name: String,
+    /// The name shown in the activity log, shared by every entry that names the actor (the
+    /// core signs tens of thousands of entries in one ingest, and copying is then a count).
+    pub name: Arc<str>,
     /// The e-mail, when the actor is a person.
     pub email: Option<String>,
 }
 
 impl Actor {
     /// An actor known by name only (a system component, or an analyst who gave no e-mail).
-    pub fn named(name: impl Into<String>) -> Actor {
+    pub fn named(name: impl Into<Arc<str>>) -> Actor {
         Actor {
             name: name.into(),
             email: None,

@@ -49,7 +49,7 @@ impl Team {
     pub fn actor(&self, fallback: &str) -> Actor {
         match &self.analyst {
             Some(analyst) => Actor {
-                name: analyst.display_name(),
+                name: analyst.display_name().into(),
                 email: analyst.email.clone(),
             },
             None => Actor::named(fallback),
@@ -109,7 +109,7 @@ mod tests {
 
         let analyst = team.set_analyst(" Ana Silva ", "ana@contoso.com").unwrap();
         assert_eq!(analyst.assigned_to.as_deref(), Some("Ana Silva"));
-        assert_eq!(team.actor("Analyst").name, "Ana Silva");
+        assert_eq!(&*team.actor("Analyst").name, "Ana Silva");
         assert_eq!(
             team.actor("Analyst").email.as_deref(),
             Some("ana@contoso.com")

@@ -5,6 +5,7 @@
 
 pub mod wire;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -325,7 +326,7 @@ fn to_incident(
         provider_name: properties
             .provider_name
             .clone()
-            .unwrap_or_else(|| SENTINEL_PROVIDER.to_owned()),
+            .map_or(Cow::Borrowed(SENTINEL_PROVIDER), Cow::Owned),
         provider_incident_id: properties.provider_incident_id.clone(),
         product_names: additional.alert_product_names.clone(),
         tactics,
@@ -398,7 +399,7 @@ pub fn export_incident(incident: &Incident) -> WireIncident {
             created_time_utc: Some(time_text(incident.created)),
             last_modified_time_utc: Some(time_text(incident.modified)),
             incident_number: Some(incident.number),
-            provider_name: Some(incident.provider_name.clone()),
+            provider_name: Some(incident.provider_name.to_string()),
             provider_incident_id: incident.provider_incident_id.clone(),
             related_analytic_rule_ids: Some(incident.related_rule_ids.clone()),
             additional_data: Some(WireAdditionalData {

@@ -55,7 +55,7 @@ pub struct ActorRecord {
 impl From<&Actor> for ActorRecord {
     fn from(actor: &Actor) -> Self {
         ActorRecord {
-            name: actor.name.clone(),
+            name: actor.name.to_string(),
             email: actor.email.clone(),
         }
     }
@@ -64,7 +64,7 @@ impl From<&Actor> for ActorRecord {
 impl From<ActorRecord> for Actor {
     fn from(record: ActorRecord) -> Self {
         Actor {
-            name: record.name,
+            name: record.name.into(),
             email: record.email,
         }
     }
@@ -317,7 +317,7 @@ impl From<&Incident> for IncidentRecord {
             last_activity: incident.last_activity,
             created: incident.created,
             modified: incident.modified,
-            provider_name: incident.provider_name.clone(),
+            provider_name: incident.provider_name.to_string(),
             provider_incident_id: incident.provider_incident_id.clone(),
             product_names: incident.product_names.clone(),
             tactics: incident.tactics.iter().map(ToString::to_string).collect(),
@@ -430,7 +430,7 @@ impl IncidentRecord {
             last_activity: self.last_activity,
             created: self.created,
             modified: self.modified,
-            provider_name: self.provider_name,
+            provider_name: self.provider_name.into(),
             provider_incident_id: self.provider_incident_id,
             product_names: self.product_names,
             tactics,

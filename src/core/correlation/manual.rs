@@ -248,7 +248,7 @@ impl Workspace {
             first_incident: number,
             reason: Reason::Moved {
                 from: source,
-                by: by.name.clone().into_boxed_str(),
+                by: by.name.as_ref().into(),
             },
         });
         for incident in [source, number] {

@@ -290,7 +290,7 @@ fn an_incident_shows_what_its_alerts_say() {
     );
     assert_eq!(incident.tactics, [Tactic::InitialAccess, Tactic::Execution]);
     assert_eq!(incident.alert_ids, ["a", "b"]);
-    assert_eq!(incident.activity[0].by.name, CORRELATION_ACTOR);
+    assert_eq!(&*incident.activity[0].by.name, CORRELATION_ACTOR);
 }
 
 #[test]

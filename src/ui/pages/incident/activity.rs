@@ -36,7 +36,7 @@ pub fn ActivityLog(incident: Incident) -> impl IntoView {
                     .map(|entry| view! {
                         <tr>
                             <td>{to_the_minute(entry.at)}</td>
-                            <td>{entry.by.name.clone()}</td>
+                            <td>{entry.by.name.to_string()}</td>
                             <td>{entry.headline()}</td>
                             <td>{entry.from.clone().unwrap_or_default()}</td>
                             <td>{entry.to.clone().unwrap_or_default()}</td>
