@@ -336,6 +336,34 @@ fn push_lowercase(out: &mut String, text: &str) {
     }
 }
 
+// The key writers below give up (`None`) at the first part that is missing; what they wrote
+// until then is taken back by `KeyBuffer::add`.
+
+/// Appends two parts joined, both required, case-folded: `first` `separator` `second`.
+fn write_pair(
+    text: &mut String,
+    first: Option<&str>,
+    separator: &str,
+    second: Option<&str>,
+) -> Option<()> {
+    let (first, second) = (first?, second?);
+    push_folded(text, first);
+    text.push_str(separator);
+    push_folded(text, second);
+    Some(())
+}
+
+/// Appends a part case-folded, when it is there.
+fn write_folded(text: &mut String, value: Option<&str>) -> Option<()> {
+    push_folded(text, value?);
+    Some(())
+}
+
+/// Appends a SID case-folded, when it names one principal.
+fn write_sid(text: &mut String, sid: Option<&str>) -> Option<()> {
+    write_folded(text, sid.filter(|sid| !is_built_in_sid(sid)))
+}
+
 /// Parses an address; an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) is the IPv4 address.
 pub fn parse_ip(text: &str) -> Option<IpAddr> {
     let trimmed = trim(text).trim_start_matches('[').trim_end_matches(']');
@@ -557,6 +585,19 @@ impl EntityProperties {
             .map(|(_, value)| value.as_str())
     }
 
+    /// The values of several properties in one pass, matched as [`EntityProperties::get`]
+    /// matches them (the first of a name wins): an entity's key writers read every name of its
+    /// kind, and one pass over its few properties costs less than a search for each name.
+    fn get_all<const N: usize>(&self, names: [&str; N]) -> [Option<&str>; N] {
+        let mut found = [None; N];
+        for (key, value) in &self.0 {
+            if let Some(slot) = names.iter().position(|name| key.eq_ignore_ascii_case(name)) {
+                found[slot].get_or_insert(value.as_str());
+            }
+        }
+        found
+    }
+
     /// Every property, in the order given.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0
@@ -601,42 +642,10 @@ impl Entity {
         self
     }
 
-    fn property(&self, name: &str) -> Option<&str> {
-        self.properties.get(name).map(trim)
-    }
-
-    // The writers below give up (`None`) at the first part that is missing; what they wrote
-    // until then is taken back by `KeyBuffer::add`, so they need not check ahead. `write_pair`
-    // does all the same: most pairs miss their second part (a host with no NT domain), and
-    // looking first is cheaper than writing the first part to take it back.
-
-    /// Appends two properties joined, both required, case-folded: `name` `separator`
-    /// `qualifier`.
-    fn write_pair(
-        &self,
-        text: &mut String,
-        name: &str,
-        separator: &str,
-        qualifier: &str,
-    ) -> Option<()> {
-        let (first, second) = (self.property(name)?, self.property(qualifier)?);
-        push_folded(text, first);
-        text.push_str(separator);
-        push_folded(text, second);
-        Some(())
-    }
-
-    /// Appends a property case-folded, when it is there.
-    fn write_folded(&self, text: &mut String, name: &str) -> Option<()> {
-        push_folded(text, self.property(name)?);
-        Some(())
-    }
-
-    /// Appends a SID property case-folded, when it names one principal.
-    fn write_sid(&self, text: &mut String) -> Option<()> {
-        let sid = self.property("Sid").filter(|sid| !is_built_in_sid(sid))?;
-        push_folded(text, sid);
-        Some(())
+    /// The values of its kind's properties, trimmed, read in one pass (see
+    /// [`EntityProperties::get_all`]).
+    fn properties<const N: usize>(&self, names: [&str; N]) -> [Option<&str>; N] {
+        self.properties.get_all(names).map(|value| value.map(trim))
     }
 
     /// Every strong identifier of this entity, normalised. Empty when it has none, in which case
@@ -649,7 +658,7 @@ impl Entity {
 
     /// Writes [`Entity::strong_keys`] into `buffer`, after what it holds: the correlation core
     /// gathers an alert's keys into one reused buffer and allocates only for keys it has never
-    /// seen.
+    /// seen. Each kind reads its properties once, then writes each identifier from them.
     pub(crate) fn write_strong_keys(&self, buffer: &mut KeyBuffer) {
         let kind = self.kind;
         let mut add = |identifier: Identifier, write: &dyn Fn(&mut String) -> Option<()>| {
@@ -657,48 +666,78 @@ impl Entity {
         };
         match kind {
             EntityKind::Account => {
-                let named = self
-                    .property("Name")
-                    .is_some_and(|name| !is_built_in_account(name));
-                if named {
+                let [
+                    name,
+                    upn_suffix,
+                    nt_domain,
+                    dns_domain,
+                    aad_user_id,
+                    sid,
+                    object_guid,
+                    puid,
+                ] = self.properties([
+                    "Name",
+                    "UPNSuffix",
+                    "NTDomain",
+                    "DnsDomain",
+                    "AadUserId",
+                    "Sid",
+                    "ObjectGuid",
+                    "PUID",
+                ]);
+                if name.is_some_and(|name| !is_built_in_account(name)) {
                     add(Identifier::Upn, &|text| {
-                        self.write_pair(text, "Name", "@", "UPNSuffix")
+                        write_pair(text, name, "@", upn_suffix)
                     });
                     add(Identifier::NtAccount, &|text| {
-                        self.write_pair(text, "NTDomain", "\\", "Name")
+                        write_pair(text, nt_domain, "\\", name)
                     });
                     add(Identifier::DnsAccount, &|text| {
-                        self.write_pair(text, "Name", "@", "DnsDomain")
+                        write_pair(text, name, "@", dns_domain)
                     });
                 }
                 add(Identifier::AadUserId, &|text| {
-                    self.write_folded(text, "AadUserId")
+                    write_folded(text, aad_user_id)
                 });
-                add(Identifier::Sid, &|text| self.write_sid(text));
+                add(Identifier::Sid, &|text| write_sid(text, sid));
                 add(Identifier::ObjectGuid, &|text| {
-                    self.write_folded(text, "ObjectGuid")
+                    write_folded(text, object_guid)
                 });
-                add(Identifier::Puid, &|text| self.write_folded(text, "PUID"));
+                add(Identifier::Puid, &|text| write_folded(text, puid));
             }
             EntityKind::Host => {
+                let [
+                    host_name,
+                    dns_domain,
+                    nt_domain,
+                    net_bios_name,
+                    azure_id,
+                    oms_agent_id,
+                ] = self.properties([
+                    "HostName",
+                    "DnsDomain",
+                    "NTDomain",
+                    "NetBiosName",
+                    "AzureID",
+                    "OMSAgentID",
+                ]);
                 add(Identifier::HostInNtDomain, &|text| {
-                    self.write_pair(text, "NTDomain", "\\", "HostName")
+                    write_pair(text, nt_domain, "\\", host_name)
                 });
                 add(Identifier::HostInDnsDomain, &|text| {
-                    self.write_pair(text, "HostName", ".", "DnsDomain")
+                    write_pair(text, host_name, ".", dns_domain)
                 });
                 add(Identifier::NetBiosInNtDomain, &|text| {
-                    self.write_pair(text, "NTDomain", "\\", "NetBiosName")
+                    write_pair(text, nt_domain, "\\", net_bios_name)
                 });
-                add(Identifier::AzureId, &|text| {
-                    self.write_folded(text, "AzureID")
-                });
+                add(Identifier::AzureId, &|text| write_folded(text, azure_id));
                 add(Identifier::OmsAgentId, &|text| {
-                    self.write_folded(text, "OMSAgentID")
+                    write_folded(text, oms_agent_id)
                 });
             }
             EntityKind::Ip => {
-                if let Some(address) = self.property("Address").and_then(parse_ip) {
+                let [address, scope] = self.properties(["Address", "AddressScope"]);
+                if let Some(address) = address.and_then(parse_ip) {
                     if !is_private(address) {
                         add(Identifier::PublicAddress, &|text| {
                             push_address(text, address);
@@ -708,80 +747,109 @@ impl Entity {
                         add(Identifier::ScopedAddress, &|text| {
                             push_address(text, address);
                             text.push('%');
-                            self.write_folded(text, "AddressScope")
+                            write_folded(text, scope)
                         });
                     }
                 }
             }
-            EntityKind::Url => add(Identifier::AbsoluteUrl, &|text| {
-                push_normalized_url(text, self.property("Url")?)
-            }),
+            EntityKind::Url => {
+                let [url] = self.properties(["Url"]);
+                add(Identifier::AbsoluteUrl, &|text| {
+                    push_normalized_url(text, url?)
+                });
+            }
             EntityKind::File => {
+                let [directory, name] = self.properties(["Directory", "Name"]);
                 add(Identifier::FileInDirectory, &|text| {
                     let start = text.len();
-                    self.write_folded(text, "Directory")?;
+                    write_folded(text, directory)?;
                     let directory = text[start..].trim_end_matches(['\\', '/']).len();
                     text.truncate(start + directory);
                     text.push('\\');
-                    self.write_folded(text, "Name")
+                    write_folded(text, name)
                 });
                 for hash in self.related_keys(EntityKind::FileHash) {
                     add(Identifier::FileWithHash, &|text| {
-                        self.write_folded(text, "Name")?;
+                        write_folded(text, name)?;
                         text.push('|');
                         text.push_str(&hash.value);
                         Some(())
                     });
                 }
             }
-            EntityKind::FileHash => add(Identifier::Hash, &|text| {
-                push_normalized_hash(text, self.property("Algorithm")?, self.property("Value")?)
-            }),
+            EntityKind::FileHash => {
+                let [algorithm, value] = self.properties(["Algorithm", "Value"]);
+                add(Identifier::Hash, &|text| {
+                    push_normalized_hash(text, algorithm?, value?)
+                });
+            }
             EntityKind::Process => {
+                // The id and creation time as given: they are not names.
+                let [process_id, created] = self.properties(["ProcessId", "CreationTimeUtc"]);
                 for host in self.related_keys(EntityKind::Host) {
                     add(Identifier::ProcessOnHost, &|text| {
-                        text.push_str(&host.value);
-                        // The id and creation time as given: they are not names.
-                        for name in ["ProcessId", "CreationTimeUtc"] {
-                            text.push('|');
-                            text.push_str(self.property(name)?);
+                        let (process_id, created) = (process_id?, created?);
+                        for part in [host.value.as_str(), "|", process_id, "|", created] {
+                            text.push_str(part);
                         }
                         Some(())
                     });
                 }
             }
-            EntityKind::Mailbox => add(Identifier::MailboxAddress, &|text| {
-                self.write_folded(text, "MailboxPrimaryAddress")
-            }),
-            EntityKind::MailMessage => add(Identifier::MessageToRecipient, &|text| {
-                self.write_pair(text, "NetworkMessageId", "|", "Recipient")
-            }),
-            EntityKind::CloudApplication => {
-                add(Identifier::AppId, &|text| self.write_folded(text, "AppId"));
-                add(Identifier::AppName, &|text| self.write_folded(text, "Name"));
+            EntityKind::Mailbox => {
+                let [address] = self.properties(["MailboxPrimaryAddress"]);
+                add(Identifier::MailboxAddress, &|text| {
+                    write_folded(text, address)
+                });
             }
-            EntityKind::AzureResource => add(Identifier::ResourceId, &|text| {
-                self.write_folded(text, "ResourceId")
-            }),
-            EntityKind::RegistryKey => add(Identifier::RegistryPath, &|text| {
-                self.write_pair(text, "Hive", "\\", "Key")
-            }),
-            EntityKind::DnsResolution => add(Identifier::DnsLookup, &|text| {
-                self.write_pair(text, "DomainName", "|", "DnsServerIp")?;
-                text.push('|');
-                self.write_folded(text, "HostIpAddress")
-            }),
-            EntityKind::Malware => add(Identifier::MalwareFamily, &|text| {
-                self.write_pair(text, "Name", "|", "Category")
-            }),
+            EntityKind::MailMessage => {
+                let [message_id, recipient] = self.properties(["NetworkMessageId", "Recipient"]);
+                add(Identifier::MessageToRecipient, &|text| {
+                    write_pair(text, message_id, "|", recipient)
+                });
+            }
+            EntityKind::CloudApplication => {
+                let [app_id, name] = self.properties(["AppId", "Name"]);
+                add(Identifier::AppId, &|text| write_folded(text, app_id));
+                add(Identifier::AppName, &|text| write_folded(text, name));
+            }
+            EntityKind::AzureResource => {
+                let [resource_id] = self.properties(["ResourceId"]);
+                add(Identifier::ResourceId, &|text| {
+                    write_folded(text, resource_id)
+                });
+            }
+            EntityKind::RegistryKey => {
+                let [hive, key] = self.properties(["Hive", "Key"]);
+                add(Identifier::RegistryPath, &|text| {
+                    write_pair(text, hive, "\\", key)
+                });
+            }
+            EntityKind::DnsResolution => {
+                let [domain_name, server, host_address] =
+                    self.properties(["DomainName", "DnsServerIp", "HostIpAddress"]);
+                add(Identifier::DnsLookup, &|text| {
+                    write_pair(text, domain_name, "|", server)?;
+                    text.push('|');
+                    write_folded(text, host_address)
+                });
+            }
+            EntityKind::Malware => {
+                let [name, category] = self.properties(["Name", "Category"]);
+                add(Identifier::MalwareFamily, &|text| {
+                    write_pair(text, name, "|", category)
+                });
+            }
             EntityKind::SecurityGroup => {
+                let [distinguished_name, object_guid, sid] =
+                    self.properties(["DistinguishedName", "ObjectGuid", "Sid"]);
                 add(Identifier::DistinguishedName, &|text| {
-                    self.write_folded(text, "DistinguishedName")
+                    write_folded(text, distinguished_name)
                 });
                 add(Identifier::ObjectGuid, &|text| {
-                    self.write_folded(text, "ObjectGuid")
+                    write_folded(text, object_guid)
                 });
-                add(Identifier::Sid, &|text| self.write_sid(text));
+                add(Identifier::Sid, &|text| write_sid(text, sid));
             }
         }
     }
