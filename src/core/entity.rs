@@ -953,6 +953,21 @@ mod tests {
     }
 
     #[test]
+    fn a_property_given_twice_is_read_from_its_first_whatever_the_case() {
+        let host = Entity::new(
+            EntityKind::Host,
+            [
+                ("hostName", "web01"),
+                ("DnsDomain", "contoso.com"),
+                ("HostName", "db02"),
+                ("dnsdomain", "fabrikam.com"),
+            ],
+        );
+        assert_eq!(host.properties.get("HostName"), Some("web01"));
+        assert_eq!(keys(&host), ["fully qualified host name web01.contoso.com"]);
+    }
+
+    #[test]
     fn a_built_in_account_never_correlates_on_its_name() {
         for name in ["administrator", "SYSTEM", "root", "Network Service"] {
             let account = Entity::new(
