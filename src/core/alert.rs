@@ -383,6 +383,9 @@ impl AlertSummary {
         let alerts = alerts.into_iter();
         let mut summary = AlertSummary {
             ids: Vec::with_capacity(alerts.size_hint().0),
+            // Room for one, allocated at once: most incidents hold alerts of one product (a
+            // first push would make room for four).
+            product_names: Vec::with_capacity(1),
             ..AlertSummary::default()
         };
         for alert in alerts {
