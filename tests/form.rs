@@ -308,7 +308,7 @@ async fn assign_to_me_asks_who_the_analyst_is_once_then_fills_them_in() {
     let incident = stored.workspace.incident(number).unwrap().clone();
     let owner = incident.owner.clone().unwrap();
     assert_eq!(owner.email.as_deref(), Some("ana@contoso.com"));
-    assert_eq!(incident.activity[0].by.name, "Ana Silva");
+    assert_eq!(&*incident.activity[0].by.name, "Ana Silva");
     clear_local_storage();
 }
 
