@@ -644,7 +644,7 @@ impl Entity {
 
     /// The values of its kind's properties, trimmed, read in one pass (see
     /// [`EntityProperties::get_all`]).
-    fn properties<const N: usize>(&self, names: [&str; N]) -> [Option<&str>; N] {
+    fn property_values<const N: usize>(&self, names: [&str; N]) -> [Option<&str>; N] {
         self.properties.get_all(names).map(|value| value.map(trim))
     }
 
@@ -675,7 +675,7 @@ impl Entity {
                     sid,
                     object_guid,
                     puid,
-                ] = self.properties([
+                ] = self.property_values([
                     "Name",
                     "UPNSuffix",
                     "NTDomain",
@@ -713,7 +713,7 @@ impl Entity {
                     net_bios_name,
                     azure_id,
                     oms_agent_id,
-                ] = self.properties([
+                ] = self.property_values([
                     "HostName",
                     "DnsDomain",
                     "NTDomain",
@@ -736,7 +736,7 @@ impl Entity {
                 });
             }
             EntityKind::Ip => {
-                let [address, scope] = self.properties(["Address", "AddressScope"]);
+                let [address, scope] = self.property_values(["Address", "AddressScope"]);
                 if let Some(address) = address.and_then(parse_ip) {
                     if !is_private(address) {
                         add(Identifier::PublicAddress, &|text| {
@@ -753,13 +753,13 @@ impl Entity {
                 }
             }
             EntityKind::Url => {
-                let [url] = self.properties(["Url"]);
+                let [url] = self.property_values(["Url"]);
                 add(Identifier::AbsoluteUrl, &|text| {
                     push_normalized_url(text, url?)
                 });
             }
             EntityKind::File => {
-                let [directory, name] = self.properties(["Directory", "Name"]);
+                let [directory, name] = self.property_values(["Directory", "Name"]);
                 add(Identifier::FileInDirectory, &|text| {
                     let start = text.len();
                     write_folded(text, directory)?;
@@ -778,14 +778,14 @@ impl Entity {
                 }
             }
             EntityKind::FileHash => {
-                let [algorithm, value] = self.properties(["Algorithm", "Value"]);
+                let [algorithm, value] = self.property_values(["Algorithm", "Value"]);
                 add(Identifier::Hash, &|text| {
                     push_normalized_hash(text, algorithm?, value?)
                 });
             }
             EntityKind::Process => {
                 // The id and creation time as given: they are not names.
-                let [process_id, created] = self.properties(["ProcessId", "CreationTimeUtc"]);
+                let [process_id, created] = self.property_values(["ProcessId", "CreationTimeUtc"]);
                 for host in self.related_keys(EntityKind::Host) {
                     add(Identifier::ProcessOnHost, &|text| {
                         let (process_id, created) = (process_id?, created?);
@@ -797,37 +797,38 @@ impl Entity {
                 }
             }
             EntityKind::Mailbox => {
-                let [address] = self.properties(["MailboxPrimaryAddress"]);
+                let [address] = self.property_values(["MailboxPrimaryAddress"]);
                 add(Identifier::MailboxAddress, &|text| {
                     write_folded(text, address)
                 });
             }
             EntityKind::MailMessage => {
-                let [message_id, recipient] = self.properties(["NetworkMessageId", "Recipient"]);
+                let [message_id, recipient] =
+                    self.property_values(["NetworkMessageId", "Recipient"]);
                 add(Identifier::MessageToRecipient, &|text| {
                     write_pair(text, message_id, "|", recipient)
                 });
             }
             EntityKind::CloudApplication => {
-                let [app_id, name] = self.properties(["AppId", "Name"]);
+                let [app_id, name] = self.property_values(["AppId", "Name"]);
                 add(Identifier::AppId, &|text| write_folded(text, app_id));
                 add(Identifier::AppName, &|text| write_folded(text, name));
             }
             EntityKind::AzureResource => {
-                let [resource_id] = self.properties(["ResourceId"]);
+                let [resource_id] = self.property_values(["ResourceId"]);
                 add(Identifier::ResourceId, &|text| {
                     write_folded(text, resource_id)
                 });
             }
             EntityKind::RegistryKey => {
-                let [hive, key] = self.properties(["Hive", "Key"]);
+                let [hive, key] = self.property_values(["Hive", "Key"]);
                 add(Identifier::RegistryPath, &|text| {
                     write_pair(text, hive, "\\", key)
                 });
             }
             EntityKind::DnsResolution => {
                 let [domain_name, server, host_address] =
-                    self.properties(["DomainName", "DnsServerIp", "HostIpAddress"]);
+                    self.property_values(["DomainName", "DnsServerIp", "HostIpAddress"]);
                 add(Identifier::DnsLookup, &|text| {
                     write_pair(text, domain_name, "|", server)?;
                     text.push('|');
@@ -835,14 +836,14 @@ impl Entity {
                 });
             }
             EntityKind::Malware => {
-                let [name, category] = self.properties(["Name", "Category"]);
+                let [name, category] = self.property_values(["Name", "Category"]);
                 add(Identifier::MalwareFamily, &|text| {
                     write_pair(text, name, "|", category)
                 });
             }
             EntityKind::SecurityGroup => {
                 let [distinguished_name, object_guid, sid] =
-                    self.properties(["DistinguishedName", "ObjectGuid", "Sid"]);
+                    self.property_values(["DistinguishedName", "ObjectGuid", "Sid"]);
                 add(Identifier::DistinguishedName, &|text| {
                     write_folded(text, distinguished_name)
                 });

@@ -116,8 +116,9 @@ impl Owner {
 /// Who performed a change: the analyst at the keyboard, an importer, or the correlation core.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    /// The name shown in the activity log, shared by every entry that names the actor (the
-    /// core signs tens of thousands of entries in one ingest, and copying is then a count).
+    /// The name shown in the activity log, shared by every entry that names the actor: the
+    /// core signs tens of thousands of entries in one ingest, each taking a reference, not a
+    /// copy.
     pub name: Arc<str>,
     /// The e-mail, when the actor is a person.
     pub email: Option<String>,
