@@ -488,8 +488,8 @@ impl Correlation {
         cluster
             .entities
             .subtract(&self.slots[alert as usize].entity_keys);
-        let alerts = cluster.alerts.clone();
-        let anchor = alerts
+        let anchor = self.clusters[&number]
+            .alerts
             .iter()
             .copied()
             .min_by(|&a, &b| self.canonical_cmp(a, b));
