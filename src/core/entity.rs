@@ -577,17 +577,15 @@ impl EntityProperties {
     }
 
     /// The value of a property, matched without regard to case (the two APIs disagree on it:
-    /// `HostName` against `hostName`).
+    /// `HostName` against `hostName`); the first one when the name is given twice.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        let [value] = self.get_all([name]);
+        value
     }
 
-    /// The values of several properties in one pass, matched as [`EntityProperties::get`]
-    /// matches them (the first of a name wins): an entity's key writers read every name of its
-    /// kind, and one pass over its few properties costs less than a search for each name.
+    /// The values of several properties in one pass, each matched as [`EntityProperties::get`]
+    /// says: an entity's key writers read every name of its kind, and one pass over its few
+    /// properties costs less than a search for each name.
     fn get_all<const N: usize>(&self, names: [&str; N]) -> [Option<&str>; N] {
         let mut found = [None; N];
         for (key, value) in &self.0 {
