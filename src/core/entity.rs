@@ -795,34 +795,24 @@ impl Entity {
                 }
             }
             EntityKind::Mailbox => {
-                let [address] = self.property_values(["MailboxPrimaryAddress"]);
-                add(Identifier::MailboxAddress, &|text| {
-                    write_folded(text, address)
-                });
+                self.write_folded_key(buffer, Identifier::MailboxAddress, "MailboxPrimaryAddress");
             }
-            EntityKind::MailMessage => {
-                let [message_id, recipient] =
-                    self.property_values(["NetworkMessageId", "Recipient"]);
-                add(Identifier::MessageToRecipient, &|text| {
-                    write_pair(text, message_id, "|", recipient)
-                });
-            }
+            EntityKind::MailMessage => self.write_pair_key(
+                buffer,
+                Identifier::MessageToRecipient,
+                ["NetworkMessageId", "Recipient"],
+                "|",
+            ),
             EntityKind::CloudApplication => {
                 let [app_id, name] = self.property_values(["AppId", "Name"]);
                 add(Identifier::AppId, &|text| write_folded(text, app_id));
                 add(Identifier::AppName, &|text| write_folded(text, name));
             }
             EntityKind::AzureResource => {
-                let [resource_id] = self.property_values(["ResourceId"]);
-                add(Identifier::ResourceId, &|text| {
-                    write_folded(text, resource_id)
-                });
+                self.write_folded_key(buffer, Identifier::ResourceId, "ResourceId");
             }
             EntityKind::RegistryKey => {
-                let [hive, key] = self.property_values(["Hive", "Key"]);
-                add(Identifier::RegistryPath, &|text| {
-                    write_pair(text, hive, "\\", key)
-                });
+                self.write_pair_key(buffer, Identifier::RegistryPath, ["Hive", "Key"], "\\");
             }
             EntityKind::DnsResolution => {
                 let [domain_name, server, host_address] =
@@ -834,10 +824,7 @@ impl Entity {
                 });
             }
             EntityKind::Malware => {
-                let [name, category] = self.property_values(["Name", "Category"]);
-                add(Identifier::MalwareFamily, &|text| {
-                    write_pair(text, name, "|", category)
-                });
+                self.write_pair_key(buffer, Identifier::MalwareFamily, ["Name", "Category"], "|");
             }
             EntityKind::SecurityGroup => {
                 let [distinguished_name, object_guid, sid] =
@@ -851,6 +838,27 @@ impl Entity {
                 add(Identifier::Sid, &|text| write_sid(text, sid));
             }
         }
+    }
+
+    /// Writes the identifier that one property is, case-folded, when it is there.
+    fn write_folded_key(&self, buffer: &mut KeyBuffer, identifier: Identifier, name: &str) {
+        let [value] = self.property_values([name]);
+        buffer.add(self.kind, identifier, &|text| write_folded(text, value));
+    }
+
+    /// Writes the identifier that two properties make together, joined by `separator` and
+    /// case-folded, when both are there.
+    fn write_pair_key(
+        &self,
+        buffer: &mut KeyBuffer,
+        identifier: Identifier,
+        names: [&str; 2],
+        separator: &str,
+    ) {
+        let [first, second] = self.property_values(names);
+        buffer.add(self.kind, identifier, &|text| {
+            write_pair(text, first, separator, second)
+        });
     }
 
     /// The first strong key of each related entity of a kind (a host's best identifier, each of
@@ -1116,6 +1124,57 @@ mod tests {
             keys(&process.with_related(host)),
             ["process on host contoso\\wks-042|4242|2026-11-20T08:00:00Z"]
         );
+    }
+
+    #[test]
+    fn kinds_known_by_one_or_two_properties_fold_them_into_one_key() {
+        let cases = [
+            (
+                Entity::new(
+                    EntityKind::Mailbox,
+                    [("MailboxPrimaryAddress", " Alice@Contoso.com ")],
+                ),
+                "mailbox address alice@contoso.com",
+            ),
+            (
+                Entity::new(
+                    EntityKind::MailMessage,
+                    [
+                        ("NetworkMessageId", "AB-12"),
+                        ("Recipient", "Bob@Contoso.com"),
+                    ],
+                ),
+                "message to recipient ab-12|bob@contoso.com",
+            ),
+            (
+                Entity::new(
+                    EntityKind::AzureResource,
+                    [("ResourceId", "/Subscriptions/S1/VM")],
+                ),
+                "resource id /subscriptions/s1/vm",
+            ),
+            (
+                Entity::new(
+                    EntityKind::RegistryKey,
+                    [("Hive", "HKEY_LOCAL_MACHINE"), ("Key", "Software\\Run")],
+                ),
+                "registry key hkey_local_machine\\software\\run",
+            ),
+            (
+                Entity::new(
+                    EntityKind::Malware,
+                    [("Name", "Emotet"), ("Category", "Trojan")],
+                ),
+                "malware emotet|trojan",
+            ),
+        ];
+        for (entity, key) in cases {
+            assert_eq!(keys(&entity), [key], "{:?}", entity.kind);
+        }
+        // A pair needs both its parts.
+        let recipient_only =
+            Entity::new(EntityKind::MailMessage, [("Recipient", "bob@contoso.com")]);
+        assert!(recipient_only.strong_keys().is_empty());
     }
 
     #[test]
