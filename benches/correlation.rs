@@ -8,27 +8,15 @@ use std::hash::Hasher;
 use std::hint::black_box;
 use std::time::{Duration as Elapsed, Instant};
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::Duration;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use rustc_hash::FxHasher;
 use vigil::core::alert::{RawAlert, RawEntity};
 use vigil::core::workspace::Workspace;
 use vigil::synthetic::{self, AlertFeed};
 
-/// Distinct entities in the feed, as the issue sets it.
-const ENTITIES: usize = 20_000;
-
-fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap()
-}
-
 fn feed() -> AlertFeed {
-    feed_over(Duration::days(30))
-}
-
-/// The issue's feed spread over `span` instead of its 30 days.
-fn feed_over(span: Duration) -> AlertFeed {
-    AlertFeed::new(42, ENTITIES, start(), span)
+    AlertFeed::benchmark(Duration::days(30))
 }
 
 /// Ingests as of a day after the longest feed ends, so that no alert is refused as future.
@@ -36,7 +24,7 @@ fn ingest(workspace: &mut Workspace, alerts: Vec<RawAlert>) {
     black_box(synthetic::ingest(
         workspace,
         alerts,
-        start() + Duration::days(301),
+        synthetic::benchmark_start() + Duration::days(301),
         0,
     ));
 }
@@ -94,7 +82,7 @@ fn scale_and_memory(_: &mut Criterion) {
     println!("over 30 days:");
     scale(|_| feed());
     println!("at one density (100,000 alerts a month):");
-    scale(|count| feed_over(Duration::days(30) * (count / 10_000) as i32 / 10));
+    scale(|count| AlertFeed::benchmark(Duration::days(30) * (count / 10_000) as i32 / 10));
 }
 
 /// Ingests 10k, 100k and 1M alerts of the feed `feed_for` makes for each size, one timed run

@@ -5,29 +5,24 @@
 
 use std::hint::black_box;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use vigil::core::workspace::Workspace;
 use vigil::store::snapshot::{Change, records_for};
-use vigil::synthetic::{AlertFeed, ingest};
+use vigil::synthetic::{AlertFeed, benchmark_start, ingest};
 
 /// As in `tests/bench_storage.rs`: the stored workspace, then one more batch.
 const ALERTS: usize = 300_000;
 const MORE_ALERTS: usize = 10_000;
-const ENTITIES: usize = 20_000;
-
-fn start() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap()
-}
 
 /// When the alerts are ingested: a day after the feed ends.
 fn now() -> DateTime<Utc> {
-    start() + Duration::days(31)
+    benchmark_start() + Duration::days(31)
 }
 
 fn batch_records(c: &mut Criterion) {
     let total = ALERTS + MORE_ALERTS;
-    let mut feed = AlertFeed::new(42, ENTITIES, start(), Duration::days(30));
+    let mut feed = AlertFeed::benchmark(Duration::days(30));
     let mut workspace = Workspace::default();
     ingest(&mut workspace, feed.batch(ALERTS, total), now(), 0);
     let next_number = workspace.next_number();

@@ -10,7 +10,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::Duration;
 use vigil::core::workspace::Workspace;
 use vigil::synthetic::{self, AlertFeed};
 
@@ -51,12 +51,16 @@ static COUNTING: Counting = Counting;
 const ALERTS: usize = 100_000;
 
 fn main() {
-    let start = Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap();
     let before = LIVE_BYTES.load(Ordering::Relaxed);
-    let alerts = AlertFeed::new(42, 20_000, start, Duration::days(30)).batch(ALERTS, ALERTS);
+    let alerts = AlertFeed::benchmark(Duration::days(30)).batch(ALERTS, ALERTS);
     let mut workspace = Workspace::default();
     let allocations_before = ALLOCATIONS.load(Ordering::Relaxed);
-    let report = synthetic::ingest(&mut workspace, alerts, start + Duration::days(301), 0);
+    let report = synthetic::ingest(
+        &mut workspace,
+        alerts,
+        synthetic::benchmark_start() + Duration::days(301),
+        0,
+    );
     let allocations = ALLOCATIONS.load(Ordering::Relaxed) - allocations_before;
     drop(report);
     // The feed's records were given up to the workspace, which now holds what they became.

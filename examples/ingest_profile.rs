@@ -6,7 +6,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::Duration;
 use vigil::core::workspace::Workspace;
 use vigil::synthetic::{self, AlertFeed};
 
@@ -14,8 +14,7 @@ fn main() {
     let runs: usize = std::env::args()
         .nth(1)
         .map_or(5, |runs| runs.parse().expect("the number of runs"));
-    let start = Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap();
-    let alerts = AlertFeed::new(42, 20_000, start, Duration::days(30)).batch(100_000, 100_000);
+    let alerts = AlertFeed::benchmark(Duration::days(30)).batch(100_000, 100_000);
     let mut best = f64::MAX;
     for _ in 0..runs {
         let batch = alerts.clone();
@@ -24,7 +23,7 @@ fn main() {
         black_box(synthetic::ingest(
             &mut workspace,
             batch,
-            start + Duration::days(301),
+            synthetic::benchmark_start() + Duration::days(301),
             0,
         ));
         best = best.min(started.elapsed().as_secs_f64());

@@ -1,7 +1,7 @@
 //! Deterministic synthetic alerts for benchmarks: a fixed seed gives the same feed on every
 //! machine and in the browser, so native and Wasm figures measure the same work.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use uuid::Uuid;
 
 use crate::core::alert::{AlertDetails, RawAlert, RawEntity};
@@ -69,7 +69,20 @@ pub struct AlertFeed {
     issued: usize,
 }
 
+/// When the benchmark feed ([`AlertFeed::benchmark`]) begins.
+pub fn benchmark_start() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap()
+}
+
 impl AlertFeed {
+    /// The feed the correlation issue benchmarks with (one to five entities per alert from
+    /// 20,000 distinct ones, over 30 days in the issue; over `span` here), from
+    /// [`benchmark_start`] with a fixed seed: every benchmark and profile, native or Wasm, reads
+    /// it, so their figures measure the same alerts.
+    pub fn benchmark(span: Duration) -> AlertFeed {
+        AlertFeed::new(42, 20_000, benchmark_start(), span)
+    }
+
     /// A feed whose alerts fall between `start` and `start + span`, drawing from `entities`
     /// distinct entities (hosts, accounts, addresses, file hashes and URLs in equal parts).
     pub fn new(seed: u64, entities: usize, start: DateTime<Utc>, span: Duration) -> AlertFeed {

@@ -10,20 +10,18 @@ use vigil::core::people::Actor;
 use vigil::core::workspace::Workspace;
 use vigil::store::idb::IdbStore;
 use vigil::store::snapshot::{Change, assemble, records_for, records_of};
-use vigil::synthetic::AlertFeed;
+use vigil::synthetic::{AlertFeed, benchmark_start};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
 mod support;
 
-use support::{ingest, next_task, start};
+use support::{ingest, next_task};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Alerts in the stored workspace; with this feed they form about 150,000 incidents.
 const ALERTS: usize = 300_000;
-/// Distinct entities, as in the correlation benchmarks.
-const ENTITIES: usize = 20_000;
 /// Alerts ingested into it afterwards, in one batch.
 const MORE_ALERTS: usize = 10_000;
 /// Single-incident edits timed.
@@ -31,7 +29,7 @@ const EDITS: usize = 25;
 
 /// When the benchmark's alerts are ingested: a day after the feed ends.
 fn now() -> DateTime<Utc> {
-    start() + Duration::days(31)
+    benchmark_start() + Duration::days(31)
 }
 
 fn now_ms() -> f64 {
@@ -62,7 +60,7 @@ fn median(mut samples: Vec<f64>) -> f64 {
 #[wasm_bindgen_test]
 async fn storage_figures() {
     let total = ALERTS + MORE_ALERTS;
-    let mut feed = AlertFeed::new(42, ENTITIES, start(), Duration::days(30));
+    let mut feed = AlertFeed::benchmark(Duration::days(30));
     let mut workspace = Workspace::default();
     ingest(&mut workspace, feed.batch(ALERTS, total), now(), 0);
     let incidents = workspace.incidents().count();

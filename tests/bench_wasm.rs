@@ -6,20 +6,15 @@
 use chrono::Duration;
 use vigil::core::alert::RawAlert;
 use vigil::core::workspace::Workspace;
-use vigil::synthetic::AlertFeed;
+use vigil::synthetic::{AlertFeed, benchmark_start};
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
 mod support;
 
-use support::start;
-
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Distinct entities in the feed, as in the native benchmark.
-const ENTITIES: usize = 20_000;
-
 fn feed() -> AlertFeed {
-    AlertFeed::new(42, ENTITIES, start(), Duration::days(30))
+    AlertFeed::benchmark(Duration::days(30))
 }
 
 /// Milliseconds on the browser's clock (`Date.now`; the measured spans are long enough for it).
@@ -29,7 +24,7 @@ fn now_ms() -> f64 {
 
 /// Ingests as of a day after the feed ends.
 fn ingest(workspace: &mut Workspace, alerts: Vec<RawAlert>) {
-    support::ingest(workspace, alerts, start() + Duration::days(31), 0);
+    support::ingest(workspace, alerts, benchmark_start() + Duration::days(31), 0);
 }
 
 #[wasm_bindgen_test]
