@@ -10,6 +10,7 @@ use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHasher};
 use smallvec::SmallVec;
 
+use super::seen_entities::{Lookup, SeenEntities};
 use crate::core::entity::{Entity, EntityKey, EntityKeyRef, KeyBuffer};
 
 /// An alert's position in the workspace's alert table.
@@ -174,6 +175,8 @@ pub(super) struct KeyTable {
     scratch: KeyBuffer,
     /// The same keys as they are interned, sorted and deduplicated; reused likewise.
     scratch_indices: Vec<KeyIx>,
+    /// The keys of each distinct entity filed so far.
+    seen: SeenEntities,
 }
 
 /// The hash an entity key is interned under, owned or borrowed alike.
@@ -229,7 +232,8 @@ impl KeyTable {
 
     /// Interns the strong keys of `entities` and of the entities they refer to, returning them
     /// in key order (never interning order), each once. The position of each entity that has no
-    /// strong key of its own goes to `unidentified`.
+    /// strong key of its own goes to `unidentified`. An entity seen before is found with its
+    /// keys rather than normalised again.
     pub(super) fn intern_entities(
         &mut self,
         entities: &[Entity],
@@ -243,18 +247,34 @@ impl KeyTable {
             }
         }
         let mut buffer = std::mem::take(&mut self.scratch);
-        buffer.clear();
+        let mut indices = std::mem::take(&mut self.scratch_indices);
+        indices.clear();
         for (position, entity) in entities.iter().enumerate() {
-            let before = buffer.len();
+            let mut new_hash = None;
+            if SeenEntities::can_hold(entity) {
+                match self.seen.find(entity) {
+                    Lookup::Seen(keys) => {
+                        if keys.is_empty() {
+                            unidentified.push(position);
+                        }
+                        indices.extend_from_slice(keys);
+                        continue;
+                    }
+                    Lookup::New(hash) => new_hash = Some(hash),
+                }
+            }
+            buffer.clear();
             entity.write_strong_keys(&mut buffer);
-            if buffer.len() == before {
+            if buffer.len() == 0 {
                 unidentified.push(position);
             }
             write_related(&entity.related, &mut buffer);
+            let first = indices.len();
+            indices.extend(buffer.keys().map(|key| self.intern_entity(key)));
+            if let Some(hash) = new_hash {
+                self.seen.insert(hash, &indices[first..]);
+            }
         }
-        let mut indices = std::mem::take(&mut self.scratch_indices);
-        indices.clear();
-        indices.extend(buffer.keys().map(|key| self.intern_entity(key)));
         indices.sort_unstable_by(|a, b| self.key(*a).cmp(self.key(*b)));
         indices.dedup();
         let interned = AlertKeys::from_slice(&indices);
@@ -320,6 +340,7 @@ impl KeyTable {
             .sum();
         key_bytes
             + self.interned.heap_bytes()
+            + self.seen.heap_bytes()
             + self.postings.capacity() * std::mem::size_of::<Vec<Posting>>()
             + postings
     }

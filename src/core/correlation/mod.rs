@@ -14,6 +14,7 @@ mod index;
 mod manual;
 mod portable;
 mod reason;
+mod seen_entities;
 mod settings;
 
 #[cfg(test)]
