@@ -391,8 +391,8 @@ impl Correlation {
     }
 
     /// Bytes the index holds for correlation (keys, the entities seen with their keys, postings,
-    /// neighbourhoods, placements, the table of ids), counting allocated capacity; the alerts' own fields, ids among them, are
-    /// not included.
+    /// neighbourhoods, placements, the table of ids), counting allocated capacity; the alerts'
+    /// own fields, ids among them, are not included.
     pub fn index_bytes(&self) -> usize {
         let slots: usize = self
             .slots
