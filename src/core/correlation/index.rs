@@ -282,6 +282,16 @@ impl KeyTable {
         interned
     }
 
+    /// An empty table that keeps the entities it has seen within these limits, for tests of
+    /// what forgetting them does.
+    #[cfg(test)]
+    pub(super) fn with_seen_limits(max_entities: usize, max_bytes: usize) -> KeyTable {
+        KeyTable {
+            seen: SeenEntities::with_limits(max_entities, max_bytes),
+            ..KeyTable::default()
+        }
+    }
+
     /// The key behind an index.
     pub(super) fn key(&self, index: KeyIx) -> &CorrelationKey {
         &self.keys[index as usize]

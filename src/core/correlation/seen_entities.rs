@@ -30,12 +30,27 @@ struct SeenEntity {
 /// the alert that first named it lies far away in memory by the time it recurs, and reading it
 /// there cost more time than normalising it again. Entities with related entities (a process
 /// and its host) are rare and are normalised each time.
-#[derive(Debug, Clone, Default)]
+///
+/// An entity named once is never found again, and a feed of such entities would grow the table
+/// with every alert for nothing; so when it is full it forgets everything and starts again,
+/// which costs only time (each entity met again is normalised once more), never a wrong key.
+#[derive(Debug, Clone)]
 pub(super) struct SeenEntities {
     table: HashTable<SeenEntity>,
     bytes: Vec<u8>,
     /// The entity being looked up, written as bytes; reused from entity to entity.
     scratch: Vec<u8>,
+    /// How many entities it holds at most: far more than the hosts, accounts and addresses a
+    /// workspace keeps meeting, in about 5 MiB of table.
+    max_entities: usize,
+    /// How many of their bytes it holds at most.
+    max_bytes: usize,
+}
+
+impl Default for SeenEntities {
+    fn default() -> Self {
+        SeenEntities::with_limits(1 << 16, 4 << 20)
+    }
 }
 
 /// A lookup's answer: the keys of an entity seen before, or the hash to record a new one under.
@@ -47,6 +62,18 @@ pub(super) enum Lookup<'a> {
 }
 
 impl SeenEntities {
+    /// An empty table that forgets everything once it holds `max_entities` entities or
+    /// `max_bytes` of their bytes.
+    pub(super) fn with_limits(max_entities: usize, max_bytes: usize) -> Self {
+        SeenEntities {
+            table: HashTable::new(),
+            bytes: Vec::new(),
+            scratch: Vec::new(),
+            max_entities,
+            max_bytes,
+        }
+    }
+
     /// Whether an entity can be looked up here: one that refers to no other entity.
     pub(super) fn can_hold(entity: &Entity) -> bool {
         entity.related.is_empty()
@@ -80,6 +107,12 @@ impl SeenEntities {
 
     /// Records the keys of the entity the last [`SeenEntities::find`] did not find.
     pub(super) fn insert(&mut self, hash: u64, keys: &[KeyIx]) {
+        if self.table.len() >= self.max_entities
+            || self.bytes.len() + self.scratch.len() > self.max_bytes
+        {
+            self.table.clear();
+            self.bytes.clear();
+        }
         let start = self.bytes.len();
         self.bytes.extend_from_slice(&self.scratch);
         let position = |at: usize| u32::try_from(at).expect("under 4 GiB of distinct entities");
@@ -157,12 +190,17 @@ mod tests {
     }
 
     proptest! {
+        /// With the table's own limits, and with limits so small that it keeps forgetting.
         #[test]
         fn an_alerts_keys_are_the_same_whether_its_entities_were_seen_before_or_not(
             alerts in prop::collection::vec(prop::collection::vec(0..10usize, 0..5), 1..40),
+            limits in prop::option::of((1..4usize, 8..200usize)),
         ) {
             let pool = pool();
-            let mut table = KeyTable::default();
+            let mut table = match limits {
+                None => KeyTable::default(),
+                Some((entities, bytes)) => KeyTable::with_seen_limits(entities, bytes),
+            };
             for picks in alerts {
                 let entities: Vec<Entity> = picks.iter().map(|&pick| pool[pick].clone()).collect();
                 let mut unidentified = Vec::new();
