@@ -1,4 +1,4 @@
-//! The interned keys of every distinct entity already filed, found by the entity itself. The
+//! The interned keys of distinct entities already filed, found by the entity itself. The
 //! same host, account or address recurs across thousands of alerts, and normalising its
 //! identifiers again each time was the largest part of filing an alert; finding it costs
 //! writing its properties into one reused buffer, a hash of those bytes and one comparison.
@@ -24,7 +24,7 @@ struct SeenEntity {
     keys: SmallVec<[KeyIx; 3]>,
 }
 
-/// Every distinct entity with no related entities, each once, with its interned keys. Keys are
+/// Distinct entities with no related entities, each once, with their interned keys. Keys are
 /// a function of an entity's kind and properties alone, and interned keys are never dropped, so
 /// an entry stays right for good. Each entity is kept as bytes, one after another in one buffer:
 /// the alert that first named it lies far away in memory by the time it recurs, and reading it
@@ -115,7 +115,7 @@ impl SeenEntities {
         }
         let start = self.bytes.len();
         self.bytes.extend_from_slice(&self.scratch);
-        let position = |at: usize| u32::try_from(at).expect("under 4 GiB of distinct entities");
+        let position = |at: usize| u32::try_from(at).expect("a few MiB of entities' bytes");
         let seen = SeenEntity {
             hash,
             bytes: position(start)..position(self.bytes.len()),
