@@ -175,7 +175,7 @@ pub(super) struct KeyTable {
     scratch: KeyBuffer,
     /// The same keys as they are interned, sorted and deduplicated; reused likewise.
     scratch_indices: Vec<KeyIx>,
-    /// The keys of each distinct entity filed so far.
+    /// The keys of distinct entities filed before, within its limits.
     seen: SeenEntities,
 }
 
