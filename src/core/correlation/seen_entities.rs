@@ -43,7 +43,7 @@ pub(super) struct SeenEntities {
     /// How many entities it holds at most: far more than the hosts, accounts and addresses a
     /// workspace keeps meeting, in about 5 MiB of table.
     max_entities: usize,
-    /// How many of their bytes it holds at most.
+    /// How many of their bytes it holds at most (under 4 GiB, so that positions fit in `u32`).
     max_bytes: usize,
 }
 
@@ -105,8 +105,12 @@ impl SeenEntities {
         }
     }
 
-    /// Records the keys of the entity the last [`SeenEntities::find`] did not find.
+    /// Records the keys of the entity the last [`SeenEntities::find`] did not find. An entity
+    /// larger than all the bytes it may hold is not recorded: it is normalised each time.
     pub(super) fn insert(&mut self, hash: u64, keys: &[KeyIx]) {
+        if self.scratch.len() > self.max_bytes {
+            return;
+        }
         if self.table.len() >= self.max_entities
             || self.bytes.len() + self.scratch.len() > self.max_bytes
         {
@@ -115,7 +119,8 @@ impl SeenEntities {
         }
         let start = self.bytes.len();
         self.bytes.extend_from_slice(&self.scratch);
-        let position = |at: usize| u32::try_from(at).expect("a few MiB of entities' bytes");
+        // The bytes stay within `max_bytes`, a few MiB.
+        let position = |at: usize| u32::try_from(at).expect("the bytes stay within their limit");
         let seen = SeenEntity {
             hash,
             bytes: position(start)..position(self.bytes.len()),
@@ -146,6 +151,7 @@ mod tests {
 
     use proptest::prelude::*;
 
+    use super::{Lookup, SeenEntities};
     use crate::core::correlation::index::{CorrelationKey, KeyTable};
     use crate::core::entity::{Entity, EntityKey, EntityKind};
 
@@ -223,5 +229,26 @@ mod tests {
                 prop_assert_eq!(unidentified, without_keys);
             }
         }
+    }
+
+    #[test]
+    fn the_table_never_holds_more_bytes_than_its_limit() {
+        const LIMIT: usize = 64;
+        let mut seen = SeenEntities::with_limits(8, LIMIT);
+        let mut kept = 0;
+        for entity in pool()
+            .iter()
+            .filter(|entity| SeenEntities::can_hold(entity))
+        {
+            if let Lookup::New(hash) = seen.find(entity) {
+                seen.insert(hash, &[]);
+                kept += usize::from(matches!(seen.find(entity), Lookup::Seen(_)));
+            }
+            assert!(seen.bytes.len() <= LIMIT, "{} bytes held", seen.bytes.len());
+        }
+        // The small entities were kept; a host (66 bytes) never was.
+        assert!(kept > 0);
+        let host = &pool()[0];
+        assert!(matches!(seen.find(host), Lookup::New(_)));
     }
 }
