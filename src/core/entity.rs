@@ -766,13 +766,16 @@ impl Entity {
                     text.push('\\');
                     write_folded(text, name)
                 });
-                for hash in self.related_keys(EntityKind::FileHash) {
-                    add(Identifier::FileWithHash, &|text| {
-                        write_folded(text, name)?;
-                        text.push('|');
-                        text.push_str(&hash.value);
-                        Some(())
-                    });
+                // A file's hashes identify it only with its name: without one they are not read.
+                if name.is_some() {
+                    for hash in self.related_keys(EntityKind::FileHash) {
+                        add(Identifier::FileWithHash, &|text| {
+                            write_folded(text, name)?;
+                            text.push('|');
+                            text.push_str(&hash.value);
+                            Some(())
+                        });
+                    }
                 }
             }
             EntityKind::FileHash => {
@@ -784,14 +787,16 @@ impl Entity {
             EntityKind::Process => {
                 // The id and creation time as given: they are not names.
                 let [process_id, created] = self.property_values(["ProcessId", "CreationTimeUtc"]);
-                for host in self.related_keys(EntityKind::Host) {
-                    add(Identifier::ProcessOnHost, &|text| {
-                        let (process_id, created) = (process_id?, created?);
-                        for part in [host.value.as_str(), "|", process_id, "|", created] {
-                            text.push_str(part);
-                        }
-                        Some(())
-                    });
+                // Its host is read only when the process has both.
+                if let (Some(process_id), Some(created)) = (process_id, created) {
+                    for host in self.related_keys(EntityKind::Host) {
+                        add(Identifier::ProcessOnHost, &|text| {
+                            for part in [host.value.as_str(), "|", process_id, "|", created] {
+                                text.push_str(part);
+                            }
+                            Some(())
+                        });
+                    }
                 }
             }
             EntityKind::Mailbox => {
