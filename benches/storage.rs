@@ -5,31 +5,31 @@
 
 use std::hint::black_box;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use vigil::core::workspace::Workspace;
 use vigil::store::snapshot::{Change, records_for};
-use vigil::synthetic::{AlertFeed, benchmark_start, ingest};
+use vigil::synthetic::{AlertFeed, benchmark_now, ingest};
 
 /// As in `tests/bench_storage.rs`: the stored workspace, then one more batch.
 const ALERTS: usize = 300_000;
 const MORE_ALERTS: usize = 10_000;
 
-/// When the alerts are ingested: a day after the feed ends.
-fn now() -> DateTime<Utc> {
-    benchmark_start() + Duration::days(31)
-}
-
 fn batch_records(c: &mut Criterion) {
     let total = ALERTS + MORE_ALERTS;
     let mut feed = AlertFeed::benchmark(Duration::days(30));
     let mut workspace = Workspace::default();
-    ingest(&mut workspace, feed.batch(ALERTS, total), now(), 0);
+    ingest(
+        &mut workspace,
+        feed.batch(ALERTS, total),
+        benchmark_now(),
+        0,
+    );
     let next_number = workspace.next_number();
     let report = ingest(
         &mut workspace,
         feed.batch(MORE_ALERTS, total),
-        now(),
+        benchmark_now(),
         1 << 64,
     );
     let change = Change {

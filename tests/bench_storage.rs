@@ -4,13 +4,13 @@
 //! no timing. Run by `scripts/bench.sh` in release mode; README.md records the latest figures.
 #![cfg(target_arch = "wasm32")]
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use vigil::core::incident::Edit;
 use vigil::core::people::Actor;
 use vigil::core::workspace::Workspace;
 use vigil::store::idb::IdbStore;
 use vigil::store::snapshot::{Change, assemble, records_for, records_of};
-use vigil::synthetic::{AlertFeed, benchmark_start};
+use vigil::synthetic::{AlertFeed, benchmark_now};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -26,11 +26,6 @@ const ALERTS: usize = 300_000;
 const MORE_ALERTS: usize = 10_000;
 /// Single-incident edits timed.
 const EDITS: usize = 25;
-
-/// When the benchmark's alerts are ingested: a day after the feed ends.
-fn now() -> DateTime<Utc> {
-    benchmark_start() + Duration::days(31)
-}
 
 fn now_ms() -> f64 {
     js_sys::Date::now()
@@ -62,7 +57,12 @@ async fn storage_figures() {
     let total = ALERTS + MORE_ALERTS;
     let mut feed = AlertFeed::benchmark(Duration::days(30));
     let mut workspace = Workspace::default();
-    ingest(&mut workspace, feed.batch(ALERTS, total), now(), 0);
+    ingest(
+        &mut workspace,
+        feed.batch(ALERTS, total),
+        benchmark_now(),
+        0,
+    );
     let incidents = workspace.incidents().count();
     console_log!("storage: workspace of {incidents} incidents and {ALERTS} alerts");
     // Between long steps the page answers the test runner, which gives up on a page silent
@@ -124,7 +124,7 @@ async fn storage_figures() {
         let etag = incident.etag.clone();
         let edit = Edit {
             by: &analyst,
-            at: now(),
+            at: benchmark_now(),
             etag: &etag,
         };
         incident
@@ -142,7 +142,7 @@ async fn storage_figures() {
     let alerts = feed.batch(MORE_ALERTS, total);
     let next_number = workspace.next_number();
     let started = now_ms();
-    let report = ingest(&mut workspace, alerts, now(), 1 << 64);
+    let report = ingest(&mut workspace, alerts, benchmark_now(), 1 << 64);
     let ingested = now_ms() - started;
     let touched = report.touched.len();
     let change = Change {
