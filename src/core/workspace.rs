@@ -22,7 +22,10 @@ use super::vocabulary::LabelType;
 /// to exactly one live incident.
 #[derive(Debug, Clone)]
 pub struct Workspace {
-    pub(in crate::core) incidents: BTreeMap<u64, Incident>,
+    /// Boxed because an `Incident` is over 500 bytes: numbers arrive in order, which leaves a
+    /// B-tree's nodes half full and moves half a node at every split, so in place each
+    /// incident cost about twice its size; the nodes now hold pointers.
+    pub(in crate::core) incidents: BTreeMap<u64, Box<Incident>>,
     pub(in crate::core) next_number: u64,
     pub(in crate::core) correlation: Correlation,
     /// What restores the state before the last merge or move; cleared by any other change.
@@ -135,7 +138,7 @@ impl Workspace {
         self.next_number += 1;
         self.incidents
             .entry(number)
-            .or_insert(Incident::create(id, number, draft, by, at))
+            .or_insert_with(|| Box::new(Incident::create(id, number, draft, by, at)))
     }
 
     /// What taking in incidents that already carry numbers (an import) would do, worked out
@@ -169,7 +172,7 @@ impl Workspace {
             }
             let bucket = match self.incidents.get(&number) {
                 None => &mut adoption.added,
-                Some(stored) if stored == incident => &mut adoption.unchanged,
+                Some(stored) if **stored == *incident => &mut adoption.unchanged,
                 Some(stored) if stored.holds_work_done_here() => &mut adoption.kept,
                 Some(_) => &mut adoption.replaced,
             };
@@ -189,7 +192,7 @@ impl Workspace {
             let number = incident.number;
             if written.contains(&number) {
                 self.next_number = self.next_number.max(number + 1);
-                self.incidents.insert(number, incident);
+                self.incidents.insert(number, Box::new(incident));
             }
         }
         Ok(adoption)
@@ -197,13 +200,15 @@ impl Workspace {
 
     /// The incident with this number.
     pub fn incident(&self, number: u64) -> Option<&Incident> {
-        self.incidents.get(&number)
+        self.incidents.get(&number).map(|incident| &**incident)
     }
 
     /// The incident with this number, to change through its methods.
     pub fn incident_mut(&mut self, number: u64) -> Option<&mut Incident> {
         self.undo = None;
-        self.incidents.get_mut(&number)
+        self.incidents
+            .get_mut(&number)
+            .map(|incident| &mut **incident)
     }
 
     /// A workspace rebuilt from stored parts, after checking they agree: numbers unique and
@@ -222,7 +227,7 @@ impl Workspace {
                     "incident {number} is not below the next number {next_number}"
                 ));
             }
-            if by_number.insert(number, incident).is_some() {
+            if by_number.insert(number, Box::new(incident)).is_some() {
                 return Err(format!("incident {number} is stored twice"));
             }
         }
@@ -339,12 +344,14 @@ impl Workspace {
 
     /// The incidents whose numbers fall in a range, by number: a slice of the queue.
     pub fn incidents_in(&self, numbers: Range<u64>) -> impl Iterator<Item = &Incident> {
-        self.incidents.range(numbers).map(|(_, incident)| incident)
+        self.incidents
+            .range(numbers)
+            .map(|(_, incident)| &**incident)
     }
 
     /// Every incident, by number.
     pub fn incidents(&self) -> impl Iterator<Item = &Incident> {
-        self.incidents.values()
+        self.incidents.values().map(|incident| &**incident)
     }
 }
 

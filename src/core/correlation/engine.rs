@@ -137,7 +137,7 @@ struct RelatedAlerts {
 
 impl Run<'_> {
     /// Notes, before it changes, an incident the run is about to change.
-    pub(super) fn touch(&mut self, incidents: &BTreeMap<u64, Incident>, number: u64) {
+    pub(super) fn touch(&mut self, incidents: &BTreeMap<u64, Box<Incident>>, number: u64) {
         // Incidents this run opens are noted all at once when it ends (`note_opened`).
         if number >= self.first_opened {
             return;
@@ -718,7 +718,7 @@ impl Workspace {
                     &run.system,
                     run.at,
                 );
-                self.incidents.insert(number, incident);
+                self.incidents.insert(number, Box::new(incident));
                 run.report.opened.push(number);
                 number
             }

@@ -102,7 +102,7 @@ impl std::error::Error for UndoError {}
 pub struct Undo {
     /// What it undoes, in words.
     pub(in crate::core) description: String,
-    incidents: Vec<(u64, Option<Incident>)>,
+    incidents: Vec<(u64, Option<Box<Incident>>)>,
     clusters: Vec<(u64, Option<Cluster>)>,
     places: Vec<(AlertIx, Option<Placement>)>,
     /// Alerts a deletion took out of the index, to file again.
@@ -239,7 +239,7 @@ impl Workspace {
                 by,
                 at,
             );
-            self.incidents.insert(number, incident);
+            self.incidents.insert(number, Box::new(incident));
         }
         self.correlation.remove_from_cluster(source, alert);
         self.correlation.add_to_cluster(number, alert);
