@@ -327,9 +327,11 @@ impl Correlation {
         index
     }
 
-    /// Makes room for `count` more alerts at once rather than growing table by table.
+    /// Makes room for `count` more alerts at once rather than growing table by table; each
+    /// alert opens at most one incident, so their clusters have room too.
     pub(in crate::core) fn reserve(&mut self, count: usize) {
         self.alerts.reserve(count);
+        self.clusters.reserve(count);
         self.slots.reserve(count);
         self.ids.reserve(count, id_at(&self.alerts));
         self.neighbourhoods.reserve(count);
