@@ -619,12 +619,19 @@ impl Workspace {
                 }
             }
         };
+        // An incident this run opened for the alert already shows it; one the regroup took
+        // back (numbered before the run) showed other alerts, and one the alert joined does
+        // not show it yet.
+        let opened_for_it = matches!(reason, Reason::Opened { .. } | Reason::Overflow { .. })
+            && number >= run.first_opened;
         self.correlation.slots[alert as usize].place = Some(Placement {
             incident: number,
             first_incident: number,
             reason,
         });
-        run.dirty.insert(number);
+        if !opened_for_it {
+            run.dirty.insert(number);
+        }
         if self.correlation.settings.merge.enabled {
             self.merge_pass(alert, run);
         }

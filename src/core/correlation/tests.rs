@@ -1028,6 +1028,25 @@ fn a_late_alert_regroups_its_neighbourhood_as_if_it_came_in_time() {
 }
 
 #[test]
+fn an_incident_a_regroup_opens_again_with_fewer_alerts_lists_only_those() {
+    // Merging is off, so nothing but the regroup's refresh can bring #1's list up to date.
+    let mut workspace = with_settings(grouping(Matching::SharedEntity));
+    ingest(
+        &mut workspace,
+        vec![
+            alert("a", 60, &[host("web01")]),
+            alert("b", 90, &[host("web01"), user("ana")]),
+        ],
+    );
+    assert_eq!(workspace.incident(1).unwrap().alert_ids, ["a", "b"]);
+    // l comes late and opens the older incident b now joins; a opens #1 again, alone.
+    ingest(&mut workspace, vec![alert("l", 0, &[user("ana")])]);
+    assert_eq!(workspace.incident(1).unwrap().alert_ids, ["a"]);
+    assert_eq!(workspace.incident(2).unwrap().alert_ids, ["l", "b"]);
+    assert_consistent(&workspace);
+}
+
+#[test]
 fn a_late_alert_leaves_incidents_an_analyst_touched_as_they_are() {
     let mut workspace = Workspace::default();
     ingest(
