@@ -53,13 +53,12 @@ pub enum Outcome {
     Rejected(Rejection),
 }
 
-/// One record's outcome, with its position in the batch.
+/// One record's outcome, with its position in the batch (which names the record whatever its
+/// id, blank or repeated ones included, without copying every id into the report).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordOutcome {
     /// Position in the batch, from 1.
     pub record: usize,
-    /// The alert id as given (possibly blank).
-    pub id: String,
     /// What happened.
     pub outcome: Outcome,
 }
@@ -414,21 +413,19 @@ impl Workspace {
         let admissions = self.admit_in_batch_order(&batch, context.now);
         // Refused and known records are settled in batch order; new alerts wait, as positions
         // in the batch, to be built one at a time in canonical order.
-        let mut settled: Vec<(usize, String, Settled)> = Vec::new();
+        let mut settled: Vec<(usize, Settled)> = Vec::new();
         let mut fresh: Vec<(DateTime<Utc>, usize)> = Vec::with_capacity(batch.len());
         for (position, admission) in admissions.into_iter().enumerate() {
             let record = position + 1;
             match admission {
                 Admission::Rejected(rejection) => {
-                    let given_id = std::mem::take(&mut batch[position].id);
-                    settled.push((record, given_id, Ok(Outcome::Rejected(rejection))));
+                    settled.push((record, Ok(Outcome::Rejected(rejection))));
                 }
                 Admission::Known(known, start) => {
                     let raw = std::mem::take(&mut batch[position]);
-                    let given_id = raw.id.clone();
                     let (alert, _) = Alert::admit(raw, start);
                     let changed = self.update_alert(known, alert, &mut run);
-                    settled.push((record, given_id, Err((known, changed))));
+                    settled.push((record, Err((known, changed))));
                 }
                 Admission::Fresh(start) => fresh.push((start, position)),
             }
@@ -443,7 +440,6 @@ impl Workspace {
         let mut accepted = Vec::with_capacity(fresh.len());
         for (start, position) in fresh {
             let raw = std::mem::take(&mut batch[position]);
-            let given_id = raw.id.clone();
             let (alert, mut warnings) = Alert::admit(raw, start);
             let index = self.correlation.register(alert, &mut warnings);
             if self.correlation.is_late(index) {
@@ -451,7 +447,7 @@ impl Workspace {
             } else {
                 self.place_alert(index, &mut run);
             }
-            accepted.push((position + 1, given_id, index, warnings));
+            accepted.push((position + 1, index, warnings));
         }
         if !late.is_empty() {
             self.regroup(&late, &mut run);
@@ -465,9 +461,8 @@ impl Workspace {
         };
         let mut records: Vec<RecordOutcome> = settled
             .into_iter()
-            .map(|(record, id, outcome)| RecordOutcome {
+            .map(|(record, outcome)| RecordOutcome {
                 record,
-                id,
                 outcome: outcome.unwrap_or_else(|(known, changed)| {
                     let incident = incident_of(known);
                     if changed {
@@ -481,9 +476,8 @@ impl Workspace {
         records.extend(
             accepted
                 .into_iter()
-                .map(|(record, id, index, warnings)| RecordOutcome {
+                .map(|(record, index, warnings)| RecordOutcome {
                     record,
-                    id,
                     outcome: Outcome::Accepted {
                         incident: incident_of(index),
                         warnings,
