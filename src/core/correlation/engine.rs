@@ -53,8 +53,9 @@ pub enum Outcome {
     Rejected(Rejection),
 }
 
-/// One record's outcome, with its position in the batch (which names the record whatever its
-/// id, blank or repeated ones included, without copying every id into the report).
+/// One record's outcome, with its position in its batch (which names the record within the
+/// batch whatever its id, blank or repeated ones included, without copying every id into the
+/// report).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordOutcome {
     /// Position in the batch, from 1.
@@ -613,9 +614,10 @@ impl Workspace {
                 }
             }
         };
-        // An incident this run opened for the alert already shows it; one the regroup took
-        // back (numbered before the run) showed other alerts, and one the alert joined does
-        // not show it yet.
+        // An incident this run opened for the alert already shows it (taken back by a regroup,
+        // it is queued already if it ever held other alerts); one numbered before the run that
+        // a regroup took back showed other alerts, and one the alert joined does not show it
+        // yet.
         let opened_for_it = matches!(reason, Reason::Opened { .. } | Reason::Overflow { .. })
             && number >= run.first_opened;
         self.correlation.slots[alert as usize].place = Some(Placement {
