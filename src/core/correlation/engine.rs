@@ -978,18 +978,12 @@ impl Workspace {
         }
     }
 
-    /// Brings every changed incident's view of its alerts up to date. An incident this run
-    /// opened that still holds only the alert that opened it already shows it.
+    /// Brings every changed incident's view of its alerts up to date (`place_alert` leaves out
+    /// an incident opened for its alert, which already shows it).
     fn refresh_alert_views(&mut self, run: &mut Run<'_>) {
         let mut dirty: Vec<u64> = run.dirty.drain().collect();
         dirty.sort_unstable();
         for number in dirty {
-            let untouched_since_opened = run.first_opened <= number
-                && self.correlation.clusters[&number].alerts.len() == 1
-                && self.correlation.clusters[&number].merges.is_empty();
-            if untouched_since_opened {
-                continue;
-            }
             self.show_alerts_of(number, &run.system, run.at);
         }
     }
