@@ -767,10 +767,10 @@ impl Entity {
                     write_folded(text, name)
                 });
                 // A file's hashes identify it only with its name: without one they are not read.
-                if name.is_some() {
+                if let Some(name) = name {
                     for hash in self.related_keys(EntityKind::FileHash) {
                         add(Identifier::FileWithHash, &|text| {
-                            write_folded(text, name)?;
+                            push_folded(text, name);
                             text.push('|');
                             text.push_str(&hash.value);
                             Some(())
