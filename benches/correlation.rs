@@ -20,7 +20,7 @@ fn feed() -> AlertFeed {
     AlertFeed::benchmark(Duration::days(30))
 }
 
-/// Ingests as of a day after the longest feed ends, so that no alert is refused as future.
+/// Ingests at the one time every benchmark ingests at ([`synthetic::benchmark_now`]).
 fn ingest(workspace: &mut Workspace, alerts: Vec<RawAlert>) {
     black_box(synthetic::ingest(
         workspace,

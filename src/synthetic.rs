@@ -189,8 +189,7 @@ mod tests {
     use crate::core::alert::Alert;
 
     fn feed() -> AlertFeed {
-        let start = Utc.with_ymd_and_hms(2026, 10, 1, 0, 0, 0).unwrap();
-        AlertFeed::new(7, 20_000, start, Duration::days(30))
+        AlertFeed::new(7, 20_000, benchmark_start(), Duration::days(30))
     }
 
     #[test]
