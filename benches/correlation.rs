@@ -145,7 +145,7 @@ fn reading_the_input(c: &mut Criterion) {
 /// One hash over every text the records hold.
 fn hash_of_every_text(alerts: &[RawAlert]) -> u64 {
     fn hash_entity(hasher: &mut FxHasher, entity: &RawEntity) {
-        hasher.write(entity.kind.as_bytes());
+        hasher.write(entity.kind.as_str().as_bytes());
         for (name, value) in &entity.properties {
             hasher.write(name.as_bytes());
             hasher.write(value.as_bytes());

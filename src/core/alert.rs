@@ -55,12 +55,40 @@ pub struct AlertDetails {
     pub rule_ids: Vec<String>,
 }
 
-/// An entity as an importer read it: the kind is still text, so an unknown kind can be reported
-/// instead of failing the whole file.
+/// An entity's kind as an importer read it. Known kinds are parsed as they are read, which
+/// costs less than keeping their text; an unknown one keeps its text, so the ingest report can
+/// name it instead of failing the whole file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawEntityKind {
+    /// A kind Vigil knows, however the source spelled it (`host`, `Host`, ...).
+    Known(EntityKind),
+    /// A kind Vigil does not know, as the source spelled it.
+    Unknown(String),
+}
+
+impl RawEntityKind {
+    /// The kind a source's text names.
+    pub fn read(text: &str) -> RawEntityKind {
+        EntityKind::parse(text).map_or_else(
+            || RawEntityKind::Unknown(text.to_owned()),
+            RawEntityKind::Known,
+        )
+    }
+
+    /// The kind's API name, or the text of an unknown one.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RawEntityKind::Known(kind) => kind.as_str(),
+            RawEntityKind::Unknown(text) => text,
+        }
+    }
+}
+
+/// An entity as an importer read it, before the alert that names it is checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawEntity {
-    /// The kind as the source spelled it (`host`, `Host`, ...).
-    pub kind: String,
+    /// Its kind.
+    pub kind: RawEntityKind,
     /// Its properties, by schema name.
     pub properties: Vec<(String, String)>,
     /// Entities it refers to.
@@ -71,7 +99,7 @@ impl RawEntity {
     /// An entity with no references.
     pub fn new(kind: &str, properties: &[(&str, &str)]) -> RawEntity {
         RawEntity {
-            kind: kind.to_owned(),
+            kind: RawEntityKind::read(kind),
             properties: properties
                 .iter()
                 .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
@@ -431,8 +459,9 @@ impl AlertSummary {
 /// The entity with its kind parsed, or the kind it claimed when that is unknown. Related
 /// entities of an unknown kind are dropped silently: they only qualify their parent.
 fn known_entity(raw: RawEntity) -> Result<Entity, String> {
-    let Some(kind) = EntityKind::parse(&raw.kind) else {
-        return Err(raw.kind);
+    let kind = match raw.kind {
+        RawEntityKind::Known(kind) => kind,
+        RawEntityKind::Unknown(text) => return Err(text),
     };
     Ok(Entity {
         kind,

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use crate::core::alert::{AlertDetails, RawAlert, RawEntity};
+use crate::core::alert::{AlertDetails, RawAlert, RawEntity, RawEntityKind};
 use crate::core::vocabulary::{AlertStatus, Severity};
 
 /// The `@odata.type` prefix of Graph security types.
@@ -146,7 +146,7 @@ fn pick(object: &Map<String, Value>, names: &[(&str, &str)]) -> Vec<(String, Str
 
 fn entity(kind: &str, properties: Vec<(String, String)>) -> RawEntity {
     RawEntity {
-        kind: kind.to_owned(),
+        kind: RawEntityKind::read(kind),
         properties,
         related: Vec::new(),
     }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use crate::core::alert::{AlertDetails, RawAlert, RawEntity};
+use crate::core::alert::{AlertDetails, RawAlert, RawEntity, RawEntityKind};
 
 /// Whether a record is a SecurityAlert row.
 pub fn is_row(record: &Value) -> bool {
@@ -249,11 +249,13 @@ fn entity(
         return Err(format!("references nest deeper than {MAX_DEPTH}"));
     }
     let mut raw = RawEntity {
-        kind: object
-            .get("Type")
-            .or_else(|| object.get("kind"))
-            .and_then(scalar)
-            .unwrap_or_default(),
+        kind: RawEntityKind::read(
+            &object
+                .get("Type")
+                .or_else(|| object.get("kind"))
+                .and_then(scalar)
+                .unwrap_or_default(),
+        ),
         properties: Vec::new(),
         related: Vec::new(),
     };

@@ -84,7 +84,7 @@ mod cef_format {
         assert_eq!(
             kinds,
             [
-                "ip", "ip", "host", "account", "account", "file", "filehash", "url"
+                "Ip", "Ip", "Host", "Account", "Account", "File", "FileHash", "Url"
             ]
         );
         assert_eq!(property(&alert.entities[2], "HostName"), "web01");
@@ -304,10 +304,10 @@ mod log_analytics_rows {
                 .contains(&("Count".to_owned(), "3".to_owned()))
         );
         let kinds: Vec<&str> = alert.entities.iter().map(|e| e.kind.as_str()).collect();
-        assert_eq!(kinds, ["host", "process", "account", "ip"]);
+        assert_eq!(kinds, ["Host", "Process", "Account", "Ip"]);
         let process = &alert.entities[1];
         let related: Vec<&str> = process.related.iter().map(|e| e.kind.as_str()).collect();
-        assert_eq!(related, ["account", "host"]);
+        assert_eq!(related, ["Account", "Host"]);
         assert!(
             process.related[1]
                 .properties
@@ -465,19 +465,19 @@ mod graph_alerts {
         assert_eq!(
             kinds,
             [
-                "host",
-                "account",
-                "process",
-                "ip",
-                "url",
-                "mailbox",
-                "registrykey",
+                "Host",
+                "Account",
+                "Process",
+                "Ip",
+                "Url",
+                "Mailbox",
+                "RegistryKey",
                 "analyzedMessageEvidence"
             ]
         );
         let process = &alert.entities[2];
-        assert_eq!(process.related[0].kind, "file");
-        assert_eq!(process.related[0].related[0].kind, "filehash");
+        assert_eq!(process.related[0].kind.as_str(), "File");
+        assert_eq!(process.related[0].related[0].kind.as_str(), "FileHash");
         // The core takes it; the evidence type it does not know is reported, not dropped.
         let now = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
         let (checked, warnings) = Alert::check(alert.clone(), now).unwrap();
