@@ -148,6 +148,21 @@ impl Run<'_> {
             .or_insert_with(|| incidents.get(&number).map(|incident| incident.etag.clone()));
     }
 
+    /// Forgets the refusals of merges with any of `incidents`: refused until now, checked again
+    /// when met again, and reported only if refused then.
+    fn forget_refusals_of(&mut self, incidents: &FxHashSet<u64>) {
+        let names_one = |survivor: &u64, absorbed: &u64| {
+            incidents.contains(survivor) || incidents.contains(absorbed)
+        };
+        self.settled_refusals
+            .retain(|(survivor, absorbed)| !names_one(survivor, absorbed));
+        self.refused
+            .retain(|(survivor, absorbed)| !names_one(survivor, absorbed));
+        self.report
+            .refused_merges
+            .retain(|(survivor, absorbed, _)| !names_one(survivor, absorbed));
+    }
+
     /// Notes every incident the run opened as touched, with no etag before it: in one pass
     /// that builds the map from sorted numbers, where noting each as it opened cost a search
     /// of the map for each of tens of thousands.
@@ -687,8 +702,9 @@ impl Workspace {
                 }
                 Err(refusal) => {
                     // Within one ingest these refusals only grow firmer (entity sets grow;
-                    // owners and states stay), so the pair need not be checked again. Device
-                    // groups can come to agree as alerts arrive, so they are checked each time.
+                    // owners and states stay) until a regroup takes the incidents' alerts back,
+                    // which forgets them; so the pair need not be checked again. Device groups
+                    // can come to agree as alerts arrive, so they are checked each time.
                     if !matches!(refusal, MergeRefusal::DifferentDeviceGroups { .. }) {
                         run.settled_refusals.insert((survivor, absorbed));
                     }
@@ -927,6 +943,9 @@ impl Workspace {
                     _ => {}
                 }
             }
+            // Taking their alerts back empties these incidents, so a merge refused them earlier
+            // in the run may be allowed when the replay meets the pair again.
+            run.forget_refusals_of(&fluid);
             for number in fluid {
                 run.touch(&self.incidents, number);
                 let cluster = self
