@@ -14,7 +14,7 @@ use super::closing::Closing;
 use super::correlation::CORRELATION_ACTOR;
 use super::draft::ValidDraft;
 use super::people::{Actor, Owner};
-use super::text::trim;
+use super::text::{trim, with_number};
 use super::validation::limits;
 use super::validation::{self, ValidationErrors};
 use super::vocabulary::{IncidentStatus, LabelType, Severity, Tactic};
@@ -62,7 +62,7 @@ impl Etag {
     fn for_revision(revision: u64) -> Etag {
         match revision {
             0 => Etag(Cow::Borrowed(FIRST_ETAG)),
-            _ => Etag(Cow::Owned(format!("\"vigil-{revision}\""))),
+            _ => Etag(Cow::Owned(with_number("\"vigil-", revision, "\""))),
         }
     }
 
@@ -836,8 +836,8 @@ impl Incident {
         if self.alert_ids.len() != summary.ids.len() {
             changes.push((
                 Tracked::Alerts,
-                Some(self.alert_ids.len().to_string()),
-                Some(summary.ids.len().to_string()),
+                Some(count(self.alert_ids.len())),
+                Some(count(summary.ids.len())),
             ));
         }
         if let Some(severity) = summary
@@ -846,8 +846,8 @@ impl Incident {
         {
             changes.push((
                 Tracked::Severity,
-                Some(self.severity.to_string()),
-                Some(severity.to_string()),
+                Some(self.severity.as_str().to_owned()),
+                Some(severity.as_str().to_owned()),
             ));
             self.0.severity = severity;
         }
@@ -891,8 +891,8 @@ impl Incident {
     ) {
         let mut changes = vec![(
             Tracked::Merged,
-            Some(format!("#{absorbed}")),
-            Some(format!("#{}", self.number)),
+            Some(reference(absorbed)),
+            Some(reference(self.number)),
         )];
         let tags_before = joined_tags(&self.labels);
         for label in absorbed_labels {
@@ -934,18 +934,18 @@ impl Incident {
             vec![
                 (
                     Tracked::Status,
-                    Some(status_before.to_string()),
-                    Some(IncidentStatus::Closed.to_string()),
+                    Some(status_before.as_str().to_owned()),
+                    Some(IncidentStatus::Closed.as_str().to_owned()),
                 ),
                 (Tracked::Classification, verdict_before, None),
                 (
                     Tracked::Merged,
-                    Some(format!("#{number}")),
-                    Some(format!("#{survivor}")),
+                    Some(reference(number)),
+                    Some(reference(survivor)),
                 ),
                 (
                     Tracked::Alerts,
-                    Some(alerts_before.to_string()),
+                    Some(count(alerts_before)),
                     Some("0".to_owned()),
                 ),
             ],
@@ -979,11 +979,21 @@ impl Incident {
             at,
             vec![(
                 Tracked::AlertMoved,
-                Some(format!("#{from}")),
-                Some(format!("#{to}")),
+                Some(reference(from)),
+                Some(reference(to)),
             )],
         );
     }
+}
+
+/// How the log names an incident: `#42`.
+fn reference(number: u64) -> String {
+    with_number("#", number, "")
+}
+
+/// How the log gives a number of alerts.
+fn count(alerts: usize) -> String {
+    with_number("", alerts as u64, "")
 }
 
 /// The label Defender XDR puts on an incident that was merged into another.
