@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::entity::{Entity, EntityKind, EntityProperties};
 use super::text::trim;
-use super::vocabulary::{AlertStatus, Severity, Tactic};
+use super::vocabulary::{AlertStatus, Severity, Tactic, Tactics};
 
 /// Longest system alert id taken in; real ids are GUIDs or short prefixed numbers.
 pub const MAX_ID_CHARS: usize = 256;
@@ -398,7 +398,7 @@ pub struct AlertSummary {
     /// Their products, each once, in the order first seen.
     pub product_names: Vec<String>,
     /// Their tactics, each once, in kill-chain order.
-    pub tactics: Vec<Tactic>,
+    pub tactics: Tactics,
     /// Their techniques, each once, sorted.
     pub techniques: Vec<String>,
     /// Their analytics rules, each once, sorted.
@@ -436,7 +436,11 @@ impl AlertSummary {
             if !summary.product_names.iter().any(|known| known == product) {
                 summary.product_names.push(product.to_owned());
             }
-            summary.tactics.extend(&details.tactics);
+            for tactic in &details.tactics {
+                if !summary.tactics.contains(tactic) {
+                    summary.tactics.push(*tactic);
+                }
+            }
             summary.techniques.extend(
                 details
                     .techniques
@@ -446,7 +450,6 @@ impl AlertSummary {
             summary.rule_ids.extend(details.rule_ids.iter().cloned());
         }
         summary.tactics.sort_unstable();
-        summary.tactics.dedup();
         for list in [&mut summary.techniques, &mut summary.rule_ids] {
             list.retain(|text| !text.is_empty());
             list.sort_unstable();

@@ -17,7 +17,7 @@ use super::people::{Actor, Owner};
 use super::text::{trim, with_number};
 use super::validation::limits;
 use super::validation::{self, ValidationErrors};
-use super::vocabulary::{IncidentStatus, LabelType, Severity, Tactic};
+use super::vocabulary::{IncidentStatus, LabelType, Severity, Tactics};
 
 /// A tag on an incident, with who set it (Sentinel calls tags labels).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,7 +230,7 @@ pub struct IncidentData {
     /// Products whose alerts it holds.
     pub product_names: Vec<String>,
     /// ATT&CK tactics of its alerts.
-    pub tactics: Vec<Tactic>,
+    pub tactics: Tactics,
     /// ATT&CK techniques of its alerts, as ids such as `T1566`.
     pub techniques: Vec<String>,
     /// Analytics rules that raised its alerts.
@@ -395,7 +395,7 @@ impl Incident {
             provider_name: Cow::Borrowed(VIGIL_PROVIDER),
             provider_incident_id: None,
             product_names: Vec::new(),
-            tactics: Vec::new(),
+            tactics: Tactics::new(),
             techniques: Vec::new(),
             related_rule_ids: Vec::new(),
             alert_ids: Vec::new(),
@@ -799,7 +799,7 @@ impl Incident {
             provider_name: Cow::Borrowed(VIGIL_PROVIDER),
             provider_incident_id: None,
             product_names: Vec::new(),
-            tactics: Vec::new(),
+            tactics: Tactics::new(),
             techniques: Vec::new(),
             related_rule_ids: Vec::new(),
             alert_ids: Vec::new(),

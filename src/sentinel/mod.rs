@@ -18,7 +18,7 @@ use crate::core::incident::{Etag, Incident, IncidentData, Label};
 use crate::core::people::Owner;
 use crate::core::validation::Field;
 use crate::core::vocabulary::{
-    Classification, ClassificationReason, LabelType, OwnerType, Tactic, UnknownValue,
+    Classification, ClassificationReason, LabelType, OwnerType, Tactic, Tactics, UnknownValue,
 };
 use wire::{
     WireAdditionalData, WireIncident, WireIncidentList, WireLabel, WireOwner, WireProperties,
@@ -293,7 +293,7 @@ fn to_incident(
                 &format!("properties.additionalData.tactics[{index}]"),
             )
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Tactics, _>>()?;
     let created = parse_optional_time(
         properties.created_time_utc.as_deref(),
         "properties.createdTimeUtc",

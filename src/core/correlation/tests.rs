@@ -288,7 +288,10 @@ fn an_incident_shows_what_its_alerts_say() {
             "Microsoft Defender for Identity"
         ]
     );
-    assert_eq!(incident.tactics, [Tactic::InitialAccess, Tactic::Execution]);
+    assert_eq!(
+        incident.tactics[..],
+        [Tactic::InitialAccess, Tactic::Execution]
+    );
     assert_eq!(incident.alert_ids, ["a", "b"]);
     assert_eq!(&*incident.activity[0].by.name, CORRELATION_ACTOR);
 }
