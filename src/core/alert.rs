@@ -4,6 +4,7 @@
 use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
+use smallvec::SmallVec;
 
 use super::entity::{Entity, EntityKind, EntityProperties};
 use super::text::trim;
@@ -384,11 +385,16 @@ impl Alert {
     }
 }
 
+/// Texts an incident lists of its alerts (their ids, their products), the first kept inline:
+/// most incidents hold one alert of one product, so opening one costs no allocation for either
+/// list.
+pub type AlertTexts = SmallVec<[String; 1]>;
+
 /// What an incident shows of its alerts: kept in step with them by the correlation core.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AlertSummary {
     /// Their ids, earliest first.
-    pub ids: Vec<String>,
+    pub ids: AlertTexts,
     /// The start of the earliest.
     pub first_activity: Option<DateTime<Utc>>,
     /// The latest end (or start, when an alert has no end).
@@ -396,7 +402,7 @@ pub struct AlertSummary {
     /// The highest severity among them.
     pub severity: Option<Severity>,
     /// Their products, each once, in the order first seen.
-    pub product_names: Vec<String>,
+    pub product_names: AlertTexts,
     /// Their tactics, each once, in kill-chain order.
     pub tactics: Tactics,
     /// Their techniques, each once, sorted.
@@ -410,10 +416,7 @@ impl AlertSummary {
     pub fn of<'a>(alerts: impl IntoIterator<Item = &'a Alert>) -> AlertSummary {
         let alerts = alerts.into_iter();
         let mut summary = AlertSummary {
-            ids: Vec::with_capacity(alerts.size_hint().0),
-            // Room for one, allocated at once: most incidents hold alerts of one product (a
-            // first push would make room for four).
-            product_names: Vec::with_capacity(1),
+            ids: AlertTexts::with_capacity(alerts.size_hint().0),
             ..AlertSummary::default()
         };
         for alert in alerts {

@@ -9,7 +9,7 @@ use std::ops::Deref;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::alert::{Alert, AlertSummary};
+use super::alert::{Alert, AlertSummary, AlertTexts};
 use super::closing::Closing;
 use super::correlation::CORRELATION_ACTOR;
 use super::draft::ValidDraft;
@@ -228,7 +228,7 @@ pub struct IncidentData {
     /// The provider's own id for it.
     pub provider_incident_id: Option<String>,
     /// Products whose alerts it holds.
-    pub product_names: Vec<String>,
+    pub product_names: AlertTexts,
     /// ATT&CK tactics of its alerts.
     pub tactics: Tactics,
     /// ATT&CK techniques of its alerts, as ids such as `T1566`.
@@ -236,7 +236,7 @@ pub struct IncidentData {
     /// Analytics rules that raised its alerts.
     pub related_rule_ids: Vec<String>,
     /// System alert ids of its alerts.
-    pub alert_ids: Vec<String>,
+    pub alert_ids: AlertTexts,
     /// Analysts' notes, oldest first.
     pub comments: Vec<Comment>,
     /// Every change, oldest first.
@@ -394,11 +394,11 @@ impl Incident {
             modified: at,
             provider_name: Cow::Borrowed(VIGIL_PROVIDER),
             provider_incident_id: None,
-            product_names: Vec::new(),
+            product_names: AlertTexts::new(),
             tactics: Tactics::new(),
             techniques: Vec::new(),
             related_rule_ids: Vec::new(),
-            alert_ids: Vec::new(),
+            alert_ids: AlertTexts::new(),
             comments: Vec::new(),
             activity,
             etag: Etag::for_revision(0),
@@ -798,11 +798,11 @@ impl Incident {
             modified: at,
             provider_name: Cow::Borrowed(VIGIL_PROVIDER),
             provider_incident_id: None,
-            product_names: Vec::new(),
+            product_names: AlertTexts::new(),
             tactics: Tactics::new(),
             techniques: Vec::new(),
             related_rule_ids: Vec::new(),
-            alert_ids: Vec::new(),
+            alert_ids: AlertTexts::new(),
             comments: Vec::new(),
             activity: vec![ActivityEntry {
                 at,

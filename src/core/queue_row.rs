@@ -52,7 +52,7 @@ impl QueueRow {
             status: incident.status,
             owner: incident.owner.as_ref().map(|owner| owner.display_name()),
             alerts: incident.alert_ids.len(),
-            product_names: incident.product_names.clone(),
+            product_names: incident.product_names.to_vec(),
             tags: incident
                 .labels
                 .iter()

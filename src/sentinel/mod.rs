@@ -13,6 +13,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::core::alert::AlertTexts;
 use crate::core::closing::Closing;
 use crate::core::incident::{Etag, Incident, IncidentData, Label};
 use crate::core::people::Owner;
@@ -328,14 +329,14 @@ fn to_incident(
             .clone()
             .map_or(Cow::Borrowed(SENTINEL_PROVIDER), Cow::Owned),
         provider_incident_id: properties.provider_incident_id.clone(),
-        product_names: additional.alert_product_names.clone(),
+        product_names: additional.alert_product_names.iter().cloned().collect(),
         tactics,
         techniques: additional.techniques.clone(),
         related_rule_ids: properties
             .related_analytic_rule_ids
             .clone()
             .unwrap_or_default(),
-        alert_ids: Vec::new(),
+        alert_ids: AlertTexts::new(),
         comments: Vec::new(),
         activity: Vec::new(),
         etag: wire.etag.clone().map_or_else(Etag::initial, Etag::new),
@@ -406,7 +407,7 @@ pub fn export_incident(incident: &Incident) -> WireIncident {
                 alerts_count: incident.alert_ids.len() as u64,
                 bookmarks_count: 0,
                 comments_count: incident.comments.len() as u64,
-                alert_product_names: incident.product_names.clone(),
+                alert_product_names: incident.product_names.to_vec(),
                 tactics: incident
                     .tactics
                     .iter()

@@ -319,11 +319,11 @@ impl From<&Incident> for IncidentRecord {
             modified: incident.modified,
             provider_name: incident.provider_name.to_string(),
             provider_incident_id: incident.provider_incident_id.clone(),
-            product_names: incident.product_names.clone(),
+            product_names: incident.product_names.to_vec(),
             tactics: incident.tactics.iter().map(ToString::to_string).collect(),
             techniques: incident.techniques.clone(),
             related_rule_ids: incident.related_rule_ids.clone(),
-            alert_ids: incident.alert_ids.clone(),
+            alert_ids: incident.alert_ids.to_vec(),
             comments: incident
                 .comments
                 .iter()
@@ -432,11 +432,11 @@ impl IncidentRecord {
             modified: self.modified,
             provider_name: self.provider_name.into(),
             provider_incident_id: self.provider_incident_id,
-            product_names: self.product_names,
+            product_names: self.product_names.into_iter().collect(),
             tactics,
             techniques: self.techniques,
             related_rule_ids: self.related_rule_ids,
-            alert_ids: self.alert_ids,
+            alert_ids: self.alert_ids.into_iter().collect(),
             comments: self
                 .comments
                 .into_iter()

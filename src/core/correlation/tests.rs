@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use uuid::Uuid;
 
 use super::*;
-use crate::core::alert::{AlertDetails, RawAlert, RawEntity, Rejection, Warning};
+use crate::core::alert::{AlertDetails, AlertTexts, RawAlert, RawEntity, Rejection, Warning};
 use crate::core::closing::{Closing, ClosingChoice};
 use crate::core::entity::EntityKind;
 use crate::core::incident::{Edit, EditError, Incident, IncidentData, Tracked};
@@ -282,7 +282,7 @@ fn an_incident_shows_what_its_alerts_say() {
     assert_eq!(incident.first_activity, Some(at(0)));
     assert_eq!(incident.last_activity, Some(at(60)));
     assert_eq!(
-        incident.product_names,
+        incident.product_names[..],
         [
             "Microsoft Defender for Endpoint",
             "Microsoft Defender for Identity"
@@ -292,7 +292,7 @@ fn an_incident_shows_what_its_alerts_say() {
         incident.tactics[..],
         [Tactic::InitialAccess, Tactic::Execution]
     );
-    assert_eq!(incident.alert_ids, ["a", "b"]);
+    assert_eq!(incident.alert_ids[..], ["a", "b"]);
     assert_eq!(&*incident.activity[0].by.name, CORRELATION_ACTOR);
 }
 
@@ -631,7 +631,7 @@ fn alerts_past_the_cap_open_a_linked_incident() {
     );
     let incidents: Vec<Vec<String>> = workspace
         .incidents()
-        .map(|incident| incident.alert_ids.clone())
+        .map(|incident| incident.alert_ids.to_vec())
         .collect();
     assert_eq!(incidents, [vec!["a0", "a1"], vec!["a2", "a3"], vec!["a4"]]);
     assert_eq!(workspace.correlation().continuation(2), (Some(1), Some(3)));
@@ -655,7 +655,7 @@ fn a_continuation_is_not_merged_back_into_the_full_incident() {
     );
     let incidents: Vec<Vec<String>> = workspace
         .incidents()
-        .map(|incident| incident.alert_ids.clone())
+        .map(|incident| incident.alert_ids.to_vec())
         .collect();
     assert_eq!(incidents, [vec!["a0", "a1"], vec!["a2", "a3"], vec!["a4"]]);
     assert!(
@@ -687,7 +687,7 @@ fn an_alert_that_connects_two_incidents_merges_the_younger_into_the_older() {
         "Incident #2 was merged into #1 with 1 alert: alert c shares user principal name ana@contoso.com with alert b, 30 minutes apart"
     );
     let survivor = workspace.incident(1).unwrap();
-    assert_eq!(survivor.alert_ids, ["a", "b", "c"]);
+    assert_eq!(survivor.alert_ids[..], ["a", "b", "c"]);
     assert_eq!(
         survivor
             .labels
@@ -902,7 +902,10 @@ fn analysts_merge_two_to_five_incidents_and_can_undo_exactly() {
         .merge_incidents(&[4, 2, 3], "same phishing wave", &analyst(), at(100))
         .unwrap();
     assert_eq!(survivor, 2);
-    assert_eq!(workspace.incident(2).unwrap().alert_ids, ["a1", "a2", "a3"]);
+    assert_eq!(
+        workspace.incident(2).unwrap().alert_ids[..],
+        ["a1", "a2", "a3"]
+    );
     assert_eq!(workspace.incident(3).unwrap().merged_into, Some(2));
     assert_eq!(
         workspace.correlation().merges_into(2)[0].to_string(),
@@ -950,8 +953,8 @@ fn an_alert_moves_to_another_incident_or_a_new_one_and_back_by_undo() {
         workspace.move_alert("b", MoveTarget::Incident(2), &analyst(), at(30)),
         Ok(2)
     );
-    assert_eq!(workspace.incident(1).unwrap().alert_ids, ["a"]);
-    assert_eq!(workspace.incident(2).unwrap().alert_ids, ["b", "c"]);
+    assert_eq!(workspace.incident(1).unwrap().alert_ids[..], ["a"]);
+    assert_eq!(workspace.incident(2).unwrap().alert_ids[..], ["b", "c"]);
     assert_eq!(
         workspace.correlation().explain("b").unwrap().text,
         "Moved here from incident #1 by Ana Silva"
@@ -965,7 +968,7 @@ fn an_alert_moves_to_another_incident_or_a_new_one_and_back_by_undo() {
         .move_alert("a", MoveTarget::NewIncident { id }, &analyst(), at(30))
         .unwrap();
     assert_eq!(number, 3);
-    assert_eq!(workspace.incident(3).unwrap().alert_ids, ["a"]);
+    assert_eq!(workspace.incident(3).unwrap().alert_ids[..], ["a"]);
     assert_eq!(workspace.incident(3).unwrap().id, id);
     assert_consistent(&workspace);
     workspace.undo().unwrap();
@@ -1041,11 +1044,11 @@ fn an_incident_a_regroup_opens_again_with_fewer_alerts_lists_only_those() {
             alert("b", 90, &[host("web01"), user("ana")]),
         ],
     );
-    assert_eq!(workspace.incident(1).unwrap().alert_ids, ["a", "b"]);
+    assert_eq!(workspace.incident(1).unwrap().alert_ids[..], ["a", "b"]);
     // l comes late and opens the older incident b now joins; a opens #1 again, alone.
     ingest(&mut workspace, vec![alert("l", 0, &[user("ana")])]);
-    assert_eq!(workspace.incident(1).unwrap().alert_ids, ["a"]);
-    assert_eq!(workspace.incident(2).unwrap().alert_ids, ["l", "b"]);
+    assert_eq!(workspace.incident(1).unwrap().alert_ids[..], ["a"]);
+    assert_eq!(workspace.incident(2).unwrap().alert_ids[..], ["l", "b"]);
     assert_consistent(&workspace);
 }
 
@@ -1065,7 +1068,7 @@ fn a_late_alert_leaves_incidents_an_analyst_touched_as_they_are() {
         Owner::person("Ana Silva", "ana@contoso.com"),
     );
     ingest(&mut workspace, vec![alert("b", 4 * 60, &[host("web01")])]);
-    assert_eq!(workspace.incident(2).unwrap().alert_ids, ["c"]);
+    assert_eq!(workspace.incident(2).unwrap().alert_ids[..], ["c"]);
     assert_eq!(incident_of(&workspace, "b"), 1);
     assert_consistent(&workspace);
 }
@@ -1428,7 +1431,7 @@ fn importing_a_bare_copy_of_a_correlated_incident_keeps_its_alerts() {
     let stored = workspace.incident(1).unwrap().clone();
     // As a Sentinel export of it reads back: the incident's fields, none of its alerts.
     let bare_copy = Incident::from_data(IncidentData {
-        alert_ids: Vec::new(),
+        alert_ids: AlertTexts::new(),
         title: "Renamed in Sentinel".into(),
         ..(*stored).clone()
     })

@@ -97,7 +97,7 @@ pub fn Details(incident: Incident) -> impl IntoView {
             <dt>"Last activity"</dt>
             <dd>{when(incident.last_activity)}</dd>
             <dt>"Products"</dt>
-            <dd>{joined(incident.product_names.clone())}</dd>
+            <dd>{joined(incident.product_names.to_vec())}</dd>
             {(!automatic.is_empty()).then(|| view! {
                 <dt>"Set automatically"</dt>
                 <dd>{automatic.join(", ")}</dd>
