@@ -208,9 +208,8 @@ wire_enum! {
     }
 }
 
-/// An incident's tactics, each once. Kept inline in the space a list's pointer and length take
-/// (16 of the 17 tactics fit), so an incident the correlation core opens costs no allocation for
-/// them.
+/// An incident's tactics, each once. Kept inline in no more room than a `Vec` takes (16 of the
+/// 17 tactics fit), so an incident the correlation core opens costs no allocation for them.
 pub type Tactics = SmallVec<[Tactic; 16]>;
 
 #[cfg(test)]
