@@ -7,6 +7,7 @@ use std::fmt;
 use std::ops::Deref;
 
 use chrono::{DateTime, Utc};
+use smallvec::{SmallVec, smallvec};
 use uuid::Uuid;
 
 use super::alert::{Alert, AlertSummary, AlertTexts};
@@ -240,7 +241,7 @@ pub struct IncidentData {
     /// Analysts' notes, oldest first.
     pub comments: Vec<Comment>,
     /// Every change, oldest first.
-    pub activity: Vec<ActivityEntry>,
+    pub activity: ActivityLog,
     /// The version stamp a writer must quote.
     pub etag: Etag,
     /// How many changes Vigil has made; drives the next etag.
@@ -265,6 +266,11 @@ impl Deref for Incident {
         &self.0
     }
 }
+
+/// An incident's activity log, its first entry kept inline: an incident the correlation core
+/// opens logs only that it was created, and most never log more, so opening one allocates no
+/// log.
+pub type ActivityLog = SmallVec<[ActivityEntry; 1]>;
 
 /// Who is making a change, when, and which version of the incident they saw.
 #[derive(Debug, Clone, Copy)]
@@ -371,7 +377,7 @@ impl Incident {
             owner,
             tags,
         } = draft;
-        let activity = vec![ActivityEntry {
+        let activity = smallvec![ActivityEntry {
             at,
             by: by.clone(),
             what: Tracked::Created,
@@ -804,7 +810,7 @@ impl Incident {
             related_rule_ids: Vec::new(),
             alert_ids: AlertTexts::new(),
             comments: Vec::new(),
-            activity: vec![ActivityEntry {
+            activity: smallvec![ActivityEntry {
                 at,
                 by: by.clone(),
                 what: Tracked::Created,

@@ -359,7 +359,7 @@ impl Workspace {
 mod tests {
     use super::*;
     use crate::core::draft::IncidentDraft;
-    use crate::core::incident::{Edit, IncidentData};
+    use crate::core::incident::{ActivityLog, Edit, IncidentData};
     use proptest::prelude::*;
 
     fn at() -> DateTime<Utc> {
@@ -583,7 +583,7 @@ mod tests {
         let id = Uuid::from_u128(u128::from(number));
         let created = Incident::create(id, number, draft(title), &Actor::named("import"), at());
         Incident::from_data(IncidentData {
-            activity: Vec::new(),
+            activity: ActivityLog::new(),
             ..(*created).clone()
         })
         .unwrap()

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::core::alert::AlertTexts;
 use crate::core::closing::Closing;
-use crate::core::incident::{Etag, Incident, IncidentData, Label};
+use crate::core::incident::{ActivityLog, Etag, Incident, IncidentData, Label};
 use crate::core::people::Owner;
 use crate::core::validation::Field;
 use crate::core::vocabulary::{
@@ -338,7 +338,7 @@ fn to_incident(
             .unwrap_or_default(),
         alert_ids: AlertTexts::new(),
         comments: Vec::new(),
-        activity: Vec::new(),
+        activity: ActivityLog::new(),
         etag: wire.etag.clone().map_or_else(Etag::initial, Etag::new),
         revision: 0,
         merged_into: merged_into(&additional)?,
