@@ -268,8 +268,8 @@ impl Deref for Incident {
 }
 
 /// An incident's activity log, its first entry kept inline: an incident the correlation core
-/// opens logs only that it was created, and most never log more, so opening one allocates no
-/// log.
+/// opens has logged only its creation, so opening one allocates no log (a second entry moves
+/// the log to the heap).
 pub type ActivityLog = SmallVec<[ActivityEntry; 1]>;
 
 /// Who is making a change, when, and which version of the incident they saw.
