@@ -148,19 +148,13 @@ impl Run<'_> {
             .or_insert_with(|| incidents.get(&number).map(|incident| incident.etag.clone()));
     }
 
-    /// Forgets the refusals of merges with any of `incidents`: refused until now, checked again
-    /// when met again, and reported only if refused then.
+    /// Forgets that merges with any of `incidents` were settled as refused, so they are checked
+    /// again when met again. The report keeps the refusals already made: it tells what the run
+    /// did, in order, and a pair a later alert never meets again may still be refused.
     fn forget_refusals_of(&mut self, incidents: &FxHashSet<u64>) {
-        let names_one = |survivor: &u64, absorbed: &u64| {
-            incidents.contains(survivor) || incidents.contains(absorbed)
-        };
-        self.settled_refusals
-            .retain(|(survivor, absorbed)| !names_one(survivor, absorbed));
-        self.refused
-            .retain(|(survivor, absorbed)| !names_one(survivor, absorbed));
-        self.report
-            .refused_merges
-            .retain(|(survivor, absorbed, _)| !names_one(survivor, absorbed));
+        self.settled_refusals.retain(|(survivor, absorbed)| {
+            !incidents.contains(survivor) && !incidents.contains(absorbed)
+        });
     }
 
     /// Notes every incident the run opened as touched, with no etag before it: in one pass
@@ -701,11 +695,19 @@ impl Workspace {
                     run.report.merges.push(record);
                 }
                 Err(refusal) => {
-                    // Within one ingest these refusals only grow firmer (entity sets grow;
-                    // owners and states stay) until a regroup takes the incidents' alerts back,
-                    // which forgets them; so the pair need not be checked again. Device groups
-                    // can come to agree as alerts arrive, so they are checked each time.
-                    if !matches!(refusal, MergeRefusal::DifferentDeviceGroups { .. }) {
+                    // Within one ingest most refusals only grow firmer (entity sets grow,
+                    // owners stay) until a regroup takes the incidents' alerts back, which
+                    // forgets them; so the pair need not be checked again. Some can be lifted
+                    // by an alert instead, so they are checked each time: one reopens a closed
+                    // incident (clearing its verdict) when its source reopens closed incidents,
+                    // and device groups can come to agree as alerts arrive.
+                    let may_lift = matches!(
+                        refusal,
+                        MergeRefusal::Closed { .. }
+                            | MergeRefusal::DifferentClassifications { .. }
+                            | MergeRefusal::DifferentDeviceGroups { .. }
+                    );
+                    if !may_lift {
                         run.settled_refusals.insert((survivor, absorbed));
                     }
                     if run.refused.insert((survivor, absorbed)) {

@@ -1471,8 +1471,8 @@ fn an_incident_merged_away_takes_comments_but_no_other_change() {
     assert_eq!(workspace.incident(2).unwrap().comments.len(), 1);
 }
 
-/// Found by `order_and_batches_do_not_change_the_incidents`. In the second batch, a03 and a00
-/// are placed first (nothing later sorts before them) and a00's incident is refused a merge
+/// Found by `order_and_batches_do_not_change_the_incidents`. In the second batch, a17, a03 and
+/// a00 are placed first (nothing later sorts before them) and a00's incident is refused a merge
 /// with the incident holding a17, a05 and a03: five entities against a cap of four. a31 and
 /// a25 then sort before a05, so the regroup takes those incidents back and replays them in time
 /// order, where a05 goes with a31 and a25 instead. The refusal named incidents that no longer
@@ -1494,7 +1494,7 @@ fn a_merge_refused_before_a_regroup_is_checked_again_in_the_replay() {
     ingest(&mut in_time_order, alerts.clone());
     let mut late = with_settings(settings);
     ingest(&mut late, alerts[..1].to_vec());
-    let report = ingest(&mut late, alerts[1..].to_vec());
+    ingest(&mut late, alerts[1..].to_vec());
     let expected: BTreeSet<BTreeSet<String>> =
         [vec!["a00", "a03", "a17"], vec!["a05", "a25", "a31"]]
             .into_iter()
@@ -1502,12 +1502,42 @@ fn a_merge_refused_before_a_regroup_is_checked_again_in_the_replay() {
             .collect();
     assert_eq!(partition(&in_time_order), expected);
     assert_eq!(partition(&late), expected);
-    // What the run ended with: the one refusal left is the replay's own (the two groups would
-    // name five entities), not the one the regroup made untrue.
-    assert_eq!(
-        report.refused_merges.len(),
-        1,
-        "{:?}",
-        report.refused_merges
+}
+
+/// An alert can reopen a closed incident in the middle of an ingest (its source reopens closed
+/// incidents), so a merge refused because that incident was closed is checked again when met
+/// again: d joins P and shares an entity with C, which b has reopened, and the two merge as
+/// they do when d comes in a batch of its own.
+#[test]
+fn a_merge_refused_for_a_closed_incident_is_checked_again_once_an_alert_reopens_it() {
+    let mut settings = CorrelationSettings::default();
+    settings.default_grouping.reopen_closed = true;
+    let prepared = || {
+        let mut workspace = with_settings(settings.clone());
+        ingest(&mut workspace, vec![alert("p", 0, &[user("u1")])]);
+        ingest(
+            &mut workspace,
+            vec![alert("c", 10, &[host("h1"), host("i1")])],
+        );
+        close(&mut workspace, 2);
+        workspace
+    };
+    let joins_p = alert("a", 20, &[user("u1"), host("h1")]);
+    let reopens_c = alert("b", 30, &[host("i1")]);
+    let links_both = alert("d", 40, &[host("i1"), user("u1")]);
+    let mut one_batch = prepared();
+    ingest(
+        &mut one_batch,
+        vec![joins_p.clone(), reopens_c.clone(), links_both.clone()],
     );
+    let mut two_batches = prepared();
+    ingest(&mut two_batches, vec![joins_p, reopens_c]);
+    ingest(&mut two_batches, vec![links_both]);
+    let everything: BTreeSet<BTreeSet<String>> = [["a", "b", "c", "d", "p"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect()]
+    .into();
+    assert_eq!(partition(&two_batches), everything);
+    assert_eq!(partition(&one_batch), everything);
 }
