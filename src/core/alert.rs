@@ -386,8 +386,8 @@ impl Alert {
 }
 
 /// Texts an incident lists of its alerts (their ids, their products), the first kept inline:
-/// most incidents hold one alert of one product, so opening one costs no allocation for either
-/// list.
+/// the correlation core opens every incident with one alert of one product, so opening one
+/// costs no allocation for either list.
 pub type AlertTexts = SmallVec<[String; 1]>;
 
 /// What an incident shows of its alerts: kept in step with them by the correlation core.

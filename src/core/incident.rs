@@ -970,8 +970,8 @@ impl Incident {
             vec![
                 (
                     Tracked::Status,
-                    Some(from.to_string()),
-                    Some(IncidentStatus::Active.to_string()),
+                    Some(from.as_str().to_owned()),
+                    Some(IncidentStatus::Active.as_str().to_owned()),
                 ),
                 (Tracked::Classification, cleared, None),
             ],

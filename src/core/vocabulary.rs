@@ -208,9 +208,10 @@ wire_enum! {
     }
 }
 
-/// An incident's tactics, each once. Kept inline in no more room than a `Vec` takes (16 of the
-/// 17 tactics fit), so an incident the correlation core opens costs no allocation for them.
-pub type Tactics = SmallVec<[Tactic; 16]>;
+/// An incident's tactics. Up to eight are kept inline, in no more room than a `Vec` takes on
+/// 64-bit and wasm32 alike, so an incident the correlation core opens (its alert's one or two
+/// tactics) costs no allocation for them.
+pub type Tactics = SmallVec<[Tactic; 8]>;
 
 #[cfg(test)]
 mod tests {

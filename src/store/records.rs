@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::core::alert::{Alert, AlertDetails};
+use crate::core::alert::{Alert, AlertDetails, AlertTexts};
 use crate::core::closing::{Closing, ClosingChoice};
 use crate::core::correlation::{
     CorrelationKey, CorrelationSettings, GroupingSettings, Matching, MergeCause, MergeRecord,
@@ -432,11 +432,11 @@ impl IncidentRecord {
             modified: self.modified,
             provider_name: self.provider_name.into(),
             provider_incident_id: self.provider_incident_id,
-            product_names: self.product_names.into_iter().collect(),
+            product_names: AlertTexts::from_vec(self.product_names),
             tactics,
             techniques: self.techniques,
             related_rule_ids: self.related_rule_ids,
-            alert_ids: self.alert_ids.into_iter().collect(),
+            alert_ids: AlertTexts::from_vec(self.alert_ids),
             comments: self
                 .comments
                 .into_iter()
