@@ -112,9 +112,11 @@ pub(super) struct Run<'a> {
     /// Incidents whose alerts are being regrouped, by the alert that anchored them: an
     /// incident opened again by the same alert keeps its number.
     pub(super) reuse: FxHashMap<AlertIx, u64>,
+    /// Pairs the report already lists as refused, so that each is listed once. A pair is still
+    /// checked each time an alert meets it: an alert can reopen a closed incident, a regroup
+    /// takes alerts back, device groups can come to agree, so a refusal may be lifted within a
+    /// run (remembering refusals cost as much as checking again, and went stale).
     refused: FxHashSet<(u64, u64)>,
-    /// Refused pairs that stay refused for the rest of the run.
-    settled_refusals: FxHashSet<(u64, u64)>,
     /// The first number this run could open: incidents from it on are new.
     first_opened: u64,
     /// What placing the last alert found under each of its entity keys.
@@ -146,15 +148,6 @@ impl Run<'_> {
             .touched
             .entry(number)
             .or_insert_with(|| incidents.get(&number).map(|incident| incident.etag.clone()));
-    }
-
-    /// Forgets that merges with any of `incidents` were settled as refused, so they are checked
-    /// again when met again. The report keeps the refusals already made: it tells what the run
-    /// did, in order, and a pair a later alert never meets again may still be refused.
-    fn forget_refusals_of(&mut self, incidents: &FxHashSet<u64>) {
-        self.settled_refusals.retain(|(survivor, absorbed)| {
-            !incidents.contains(survivor) && !incidents.contains(absorbed)
-        });
     }
 
     /// Notes every incident the run opened as touched, with no etag before it: in one pass
@@ -416,7 +409,6 @@ impl Workspace {
             report: IngestReport::default(),
             reuse: FxHashMap::default(),
             refused: FxHashSet::default(),
-            settled_refusals: FxHashSet::default(),
             first_opened: self.next_number,
             related: RelatedAlerts::default(),
         };
@@ -672,9 +664,6 @@ impl Workspace {
                 continue;
             }
             let (survivor, absorbed) = self.older_first(mine, theirs);
-            if run.settled_refusals.contains(&(survivor, absorbed)) {
-                continue;
-            }
             match self.check_merge(&[survivor, absorbed]) {
                 Ok(()) => {
                     let correlation = &self.correlation;
@@ -695,21 +684,6 @@ impl Workspace {
                     run.report.merges.push(record);
                 }
                 Err(refusal) => {
-                    // Within one ingest most refusals only grow firmer (entity sets grow,
-                    // owners stay) until a regroup takes the incidents' alerts back, which
-                    // forgets them; so the pair need not be checked again. Some can be lifted
-                    // by an alert instead, so they are checked each time: one reopens a closed
-                    // incident (clearing its verdict) when its source reopens closed incidents,
-                    // and device groups can come to agree as alerts arrive.
-                    let may_lift = matches!(
-                        refusal,
-                        MergeRefusal::Closed { .. }
-                            | MergeRefusal::DifferentClassifications { .. }
-                            | MergeRefusal::DifferentDeviceGroups { .. }
-                    );
-                    if !may_lift {
-                        run.settled_refusals.insert((survivor, absorbed));
-                    }
                     if run.refused.insert((survivor, absorbed)) {
                         run.report
                             .refused_merges
@@ -945,9 +919,6 @@ impl Workspace {
                     _ => {}
                 }
             }
-            // Taking their alerts back empties these incidents, so a merge refused them earlier
-            // in the run may be allowed when the replay meets the pair again.
-            run.forget_refusals_of(&fluid);
             for number in fluid {
                 run.touch(&self.incidents, number);
                 let cluster = self
