@@ -329,7 +329,7 @@ fn to_incident(
             .clone()
             .map_or(Cow::Borrowed(SENTINEL_PROVIDER), Cow::Owned),
         provider_incident_id: properties.provider_incident_id.clone(),
-        product_names: additional.alert_product_names.iter().cloned().collect(),
+        product_names: AlertTexts::from_vec(additional.alert_product_names.clone()),
         tactics,
         techniques: additional.techniques.clone(),
         related_rule_ids: properties
