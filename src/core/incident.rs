@@ -992,8 +992,8 @@ impl Incident {
     }
 }
 
-/// How the log names an incident: `#42`.
-fn reference(number: u64) -> String {
+/// How the log and the undo descriptions name an incident: `#42`.
+pub(in crate::core) fn reference(number: u64) -> String {
     with_number("#", number, "")
 }
 

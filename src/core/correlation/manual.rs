@@ -10,7 +10,7 @@ use super::index::AlertIx;
 use super::reason::{MergeCause, MergeRefusal, Reason};
 use super::{Cluster, Placement};
 use crate::core::alert::AlertSummary;
-use crate::core::incident::Incident;
+use crate::core::incident::{Incident, reference};
 use crate::core::people::Actor;
 use crate::core::validation::limits;
 use crate::core::vocabulary::IncidentStatus;
@@ -18,6 +18,15 @@ use crate::core::workspace::Workspace;
 
 /// Fewest and most incidents one manual merge takes, as in Defender XDR.
 const MERGE_SIZES: std::ops::RangeInclusive<usize> = 2..=5;
+
+/// Incidents as an undo description lists them: `#2, #3`.
+fn references(numbers: &[u64]) -> String {
+    numbers
+        .iter()
+        .map(|&number| reference(number))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// Where a moved alert goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,14 +174,7 @@ impl Workspace {
         let survivor = ordered[0];
         let undo = self.snapshot(
             &ordered,
-            format!(
-                "merge of {} into #{survivor}",
-                ordered[1..]
-                    .iter()
-                    .map(|number| format!("#{number}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            format!("merge of {} into #{survivor}", references(&ordered[1..])),
         );
         for &absorbed in &ordered[1..] {
             let cause = MergeCause::Manual {
@@ -274,12 +276,7 @@ impl Workspace {
         if present.is_empty() {
             return Deleted::default();
         }
-        let listed = present
-            .iter()
-            .map(|number| format!("#{number}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut undo = self.snapshot(&present, format!("deletion of {listed}"));
+        let mut undo = self.snapshot(&present, format!("deletion of {}", references(&present)));
         undo.forgotten = undo.places.iter().map(|(alert, _)| *alert).collect();
         for number in &present {
             self.incidents.remove(number);
