@@ -39,19 +39,35 @@ impl Label {
     }
 }
 
-/// The version stamp of an incident. Opaque: compared, never interpreted, because imported
-/// incidents carry Sentinel's own etags.
+/// The version stamp of an incident. Opaque to callers: compared, never interpreted, because
+/// imported incidents carry Sentinel's own etags. Vigil's own are kept as their revision and
+/// written out only when read: the core moves an etag in every join and merge of an ingest,
+/// and tens of thousands of texts nobody reads cost more than the numbers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Etag(Cow<'static, str>);
+pub struct Etag(Stamp);
 
-/// The etag of revision 0, which every incident the correlation core opens starts with: shared,
-/// not written out for each.
-const FIRST_ETAG: &str = "\"vigil-0\"";
+/// What an etag holds. Vigil's own text (`"vigil-7"`) always reads back as its revision, so two
+/// etags are equal exactly when their texts are.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Stamp {
+    /// One Vigil gave: `"vigil-N"`.
+    Revision(u64),
+    /// One received in another form, from Sentinel.
+    Received(Box<str>),
+}
+
+/// What Vigil's etags are written as, around the revision.
+const VIGIL_PREFIX: &str = "\"vigil-";
+const VIGIL_SUFFIX: &str = "\"";
 
 impl Etag {
     /// An etag as received (from Sentinel or from storage).
     pub fn new(text: impl Into<String>) -> Etag {
-        Etag(Cow::Owned(text.into()))
+        let text = text.into();
+        match vigil_revision(&text) {
+            Some(revision) => Etag::for_revision(revision),
+            None => Etag(Stamp::Received(text.into_boxed_str())),
+        }
     }
 
     /// The etag of an incident Vigil has not changed yet, for one that arrives without any.
@@ -61,21 +77,30 @@ impl Etag {
 
     /// The etag Vigil gives an incident at a revision; distinct for every revision.
     fn for_revision(revision: u64) -> Etag {
-        match revision {
-            0 => Etag(Cow::Borrowed(FIRST_ETAG)),
-            _ => Etag(Cow::Owned(with_number("\"vigil-", revision, "\""))),
-        }
-    }
-
-    /// The wire text, quotes included.
-    pub fn as_str(&self) -> &str {
-        &self.0
+        Etag(Stamp::Revision(revision))
     }
 }
 
+/// The revision in the text of an etag Vigil wrote, written as Vigil writes it (decimal, no
+/// sign, no leading zero), so that reading and writing back give the same text.
+fn vigil_revision(text: &str) -> Option<u64> {
+    let digits = text
+        .strip_prefix(VIGIL_PREFIX)?
+        .strip_suffix(VIGIL_SUFFIX)?;
+    let canonical = digits.bytes().all(|byte| byte.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    digits.parse().ok().filter(|_| canonical)
+}
+
+/// The wire text, quotes included.
 impl fmt::Display for Etag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match &self.0 {
+            Stamp::Revision(revision) => {
+                write!(f, "{VIGIL_PREFIX}{revision}{VIGIL_SUFFIX}")
+            }
+            Stamp::Received(text) => f.write_str(text),
+        }
     }
 }
 
@@ -1050,6 +1075,23 @@ mod tests {
         assert_eq!(Etag::initial(), Etag::new("\"vigil-0\""));
         assert_eq!(Etag::for_revision(7), Etag::new("\"vigil-7\""));
         assert_ne!(Etag::initial(), Etag::for_revision(1));
+        assert_eq!(Etag::for_revision(7).to_string(), "\"vigil-7\"");
+    }
+
+    #[test]
+    fn etags_in_other_forms_are_kept_as_received() {
+        for text in [
+            "\"0300bf09-0000-0000-0000-5c37296e0000\"",
+            "\"vigil-07\"",
+            "\"vigil-+7\"",
+            "\"vigil-\"",
+            "\"vigil-18446744073709551616\"",
+            "vigil-7",
+        ] {
+            let etag = Etag::new(text);
+            assert_eq!(etag.to_string(), text);
+            assert_ne!(etag, Etag::for_revision(7));
+        }
     }
 
     #[test]

@@ -364,7 +364,7 @@ pub fn export_incident(incident: &Incident) -> WireIncident {
         )),
         name: Some(incident.id.to_string()),
         resource_type: Some(INCIDENT_RESOURCE_TYPE.to_owned()),
-        etag: Some(incident.etag.as_str().to_owned()),
+        etag: Some(incident.etag.to_string()),
         properties: WireProperties {
             title: Some(incident.title.clone()),
             description: (!incident.description.is_empty()).then(|| incident.description.clone()),

@@ -61,7 +61,7 @@ fn a_complete_incident_imports() {
     assert_eq!(incident.status, IncidentStatus::Active);
     assert_eq!(incident.tactics[..], [Tactic::Persistence]);
     assert_eq!(
-        incident.etag.as_str(),
+        incident.etag.to_string(),
         "\"0300bf09-0000-0000-0000-5c37296e0000\""
     );
 }

@@ -346,7 +346,7 @@ impl From<&Incident> for IncidentRecord {
                     to: entry.to.clone(),
                 })
                 .collect(),
-            etag: incident.etag.as_str().to_owned(),
+            etag: incident.etag.to_string(),
             revision: incident.revision,
             merged_into: incident.merged_into,
         }
