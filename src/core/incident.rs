@@ -900,6 +900,15 @@ impl Incident {
         }
     }
 
+    /// Shows the alerts the ingest that opened the incident gave it, as it ends: its creation
+    /// takes them all in, so nothing is logged beside the creation and the etag stays.
+    pub(crate) fn show_alerts_from_creation(&mut self, summary: AlertSummary) {
+        if let Some(severity) = summary.severity {
+            self.0.severity = severity;
+        }
+        self.put_summary(summary);
+    }
+
     fn put_summary(&mut self, summary: AlertSummary) {
         let data = &mut self.0;
         data.alert_ids = summary.ids;

@@ -971,12 +971,18 @@ impl Workspace {
     }
 
     /// Brings every changed incident's view of its alerts up to date (`place_alert` leaves out
-    /// an incident opened for its alert, which already shows it).
+    /// an incident opened for its alert, which already shows it). An incident this run opened
+    /// is created with every alert the run gave it: its log shows its creation (and any merge
+    /// into it), not each alert that joined it within the same ingest.
     fn refresh_alert_views(&mut self, run: &mut Run<'_>) {
         let mut dirty: Vec<u64> = run.dirty.drain().collect();
         dirty.sort_unstable();
         for number in dirty {
-            self.show_alerts_of(number, &run.system, run.at);
+            if number >= run.first_opened {
+                self.show_summary_of(number, Incident::show_alerts_from_creation);
+            } else {
+                self.show_alerts_of(number, &run.system, run.at);
+            }
         }
     }
 }

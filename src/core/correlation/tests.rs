@@ -8,7 +8,7 @@ use super::*;
 use crate::core::alert::{AlertDetails, AlertTexts, RawAlert, RawEntity, Rejection, Warning};
 use crate::core::closing::{Closing, ClosingChoice};
 use crate::core::entity::EntityKind;
-use crate::core::incident::{Edit, EditError, Incident, IncidentData, Tracked};
+use crate::core::incident::{Edit, EditError, Etag, Incident, IncidentData, Tracked};
 use crate::core::people::Owner;
 use crate::core::vocabulary::{IncidentStatus, LabelType, Severity, Tactic};
 use crate::core::workspace::Workspace;
@@ -294,6 +294,32 @@ fn an_incident_shows_what_its_alerts_say() {
     );
     assert_eq!(incident.alert_ids[..], ["a", "b"]);
     assert_eq!(&*incident.activity[0].by.name, CORRELATION_ACTOR);
+}
+
+/// An ingest creates an incident with every alert it gives it, so the log shows the creation
+/// alone and the etag is the first; an alert joining in a later ingest is a change, logged.
+#[test]
+fn an_incident_is_created_with_the_alerts_of_its_ingest_and_later_ones_are_logged() {
+    let mut workspace = Workspace::default();
+    let mut second = alert("b", 60, &[host("web01")]);
+    second.details.severity = Severity::High;
+    ingest(
+        &mut workspace,
+        vec![alert("a", 0, &[host("web01")]), second],
+    );
+    let incident = workspace.incident(1).unwrap();
+    assert_eq!(incident.severity, Severity::High);
+    let logged: Vec<Tracked> = incident.activity.iter().map(|entry| entry.what).collect();
+    assert_eq!(logged, [Tracked::Created]);
+    assert_eq!(incident.etag, Etag::initial());
+    ingest(&mut workspace, vec![alert("c", 90, &[host("web01")])]);
+    let incident = workspace.incident(1).unwrap();
+    let last = incident.activity.last().unwrap();
+    assert_eq!(
+        (last.what, last.from.as_deref(), last.to.as_deref()),
+        (Tracked::Alerts, Some("2"), Some("3"))
+    );
+    assert_ne!(incident.etag, Etag::initial());
 }
 
 #[test]
