@@ -56,8 +56,9 @@ enum Stamp {
     Received(Box<str>),
 }
 
-/// What Vigil's etags are written as, around the revision.
+/// What Vigil writes before the revision in its etags.
 const VIGIL_PREFIX: &str = "\"vigil-";
+/// What Vigil writes after it.
 const VIGIL_SUFFIX: &str = "\"";
 
 impl Etag {

@@ -1263,7 +1263,7 @@ fn settings_with_reopening_strategy() -> impl Strategy<Value = CorrelationSettin
 }
 
 /// What an analyst does to an incident (picked by index among those holding alerts) before
-/// more alerts arrive: closes it, or gives it one of two owners.
+/// more alerts arrive: closes it, or gives it to Ana or to Bo.
 #[derive(Debug, Clone)]
 enum Touch {
     Close(usize),
@@ -1273,7 +1273,7 @@ enum Touch {
 fn touch_strategy() -> impl Strategy<Value = Touch> {
     prop_oneof![
         (0..12usize).prop_map(Touch::Close),
-        (0..12usize, any::<bool>()).prop_map(|(index, first)| Touch::Own(index, first)),
+        (0..12usize, any::<bool>()).prop_map(|(index, to_ana)| Touch::Own(index, to_ana)),
     ]
 }
 
@@ -1358,9 +1358,9 @@ proptest! {
                         close(&mut prepared, number);
                     }
                 }
-                Touch::Own(index, first) => {
+                Touch::Own(index, to_ana) => {
                     if let Some(number) = pick(index) {
-                        let owner = if first {
+                        let owner = if to_ana {
                             Owner::person("Ana Silva", "ana@contoso.com")
                         } else {
                             Owner::person("Bo Chen", "bo@contoso.com")
