@@ -1104,6 +1104,27 @@ mod tests {
         }
     }
 
+    /// Texts that are Vigil's etags, nearly so, or anything else.
+    fn etag_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            "\"vigil-[0-9+-]{0,21}\"?",
+            any::<u64>().prop_map(|revision| Etag::for_revision(revision).to_string()),
+            ".{0,12}",
+        ]
+    }
+
+    proptest::proptest! {
+        /// An etag is written back as it was read, and two are equal exactly when their texts
+        /// are: a tab comparing the stored text with the one it holds sees no false conflict.
+        #[test]
+        fn etags_read_back_as_their_texts(a in etag_text(), b in etag_text()) {
+            let (first, second) = (Etag::new(a.clone()), Etag::new(b.clone()));
+            proptest::prop_assert_eq!(first.to_string(), a.clone());
+            proptest::prop_assert_eq!(first == second, a == b);
+        }
+    }
+
     #[test]
     fn creation_is_logged_and_stamped() {
         let incident = incident();
