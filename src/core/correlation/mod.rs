@@ -363,17 +363,18 @@ impl Correlation {
             .map(|place| place.incident)
     }
 
-    /// The alerts of an incident, earliest first.
-    pub fn alerts_of(&self, number: u64) -> Vec<&Alert> {
-        let Some(cluster) = self.clusters.get(&number) else {
-            return Vec::new();
-        };
-        let mut alerts = cluster.alerts.clone();
+    /// The alerts of an incident, earliest first. An iterator, so that refreshing an incident
+    /// of a few alerts allocates nothing to list them.
+    pub fn alerts_of(&self, number: u64) -> impl Iterator<Item = &Alert> {
+        let mut alerts = self
+            .clusters
+            .get(&number)
+            .map(|cluster| cluster.alerts.clone())
+            .unwrap_or_default();
         alerts.sort_unstable_by(|&a, &b| self.canonical_cmp(a, b));
         alerts
             .into_iter()
             .map(|index| &self.alerts[index as usize])
-            .collect()
     }
 
     /// The merges into an incident, oldest first.

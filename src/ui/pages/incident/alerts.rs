@@ -30,7 +30,6 @@ pub fn Alerts(number: u64, report: Report) -> impl IntoView {
             let correlation = workspace.correlation();
             correlation
                 .alerts_of(number)
-                .into_iter()
                 .map(|alert| AlertLine {
                     id: alert.id.clone(),
                     time: to_the_minute(alert.start),
