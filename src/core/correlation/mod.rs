@@ -372,9 +372,7 @@ impl Correlation {
             .map(|cluster| cluster.alerts.clone())
             .unwrap_or_default();
         alerts.sort_unstable_by(|&a, &b| self.canonical_cmp(a, b));
-        alerts
-            .into_iter()
-            .map(|index| &self.alerts[index as usize])
+        alerts.into_iter().map(|index| &self.alerts[index as usize])
     }
 
     /// The merges into an incident, oldest first.
