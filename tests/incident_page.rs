@@ -171,7 +171,13 @@ async fn each_alert_says_why_it_is_here_and_moves_to_a_new_incident() {
     let (name, workspace) = saved_with_analyst("page-alerts").await;
     let incident = open_with_alerts(&workspace, 2);
     let number = incident.number;
-    let moved = workspace.correlation().alerts_of(number)[1].id.clone();
+    let moved = workspace
+        .correlation()
+        .alerts_of(number)
+        .nth(1)
+        .unwrap()
+        .id
+        .clone();
     let why = workspace.correlation().explain(&moved).unwrap().to_string();
     let next = workspace.next_number();
     let (container, _app) = open_page(&name, number).await;
