@@ -138,10 +138,15 @@ struct RelatedAlerts {
 }
 
 impl Run<'_> {
+    /// Whether this run opened the incident (its number was not given out before the run).
+    fn opened(&self, number: u64) -> bool {
+        number >= self.first_opened
+    }
+
     /// Notes, before it changes, an incident the run is about to change.
     pub(super) fn touch(&mut self, incidents: &BTreeMap<u64, Box<Incident>>, number: u64) {
         // Incidents this run opens are noted all at once when it ends (`note_opened`).
-        if number >= self.first_opened {
+        if self.opened(number) {
             return;
         }
         self.report
@@ -619,8 +624,8 @@ impl Workspace {
         // it is queued already if it ever held other alerts); one numbered before the run that
         // a regroup took back showed other alerts, and one the alert joined does not show it
         // yet.
-        let opened_for_it = matches!(reason, Reason::Opened { .. } | Reason::Overflow { .. })
-            && number >= run.first_opened;
+        let opened_for_it =
+            matches!(reason, Reason::Opened { .. } | Reason::Overflow { .. }) && run.opened(number);
         self.correlation.slots[alert as usize].place = Some(Placement {
             incident: number,
             first_incident: number,
@@ -978,7 +983,7 @@ impl Workspace {
         let mut dirty: Vec<u64> = run.dirty.drain().collect();
         dirty.sort_unstable();
         for number in dirty {
-            if number >= run.first_opened {
+            if run.opened(number) {
                 self.show_summary_of(number, Incident::show_alerts_from_creation);
             } else {
                 self.show_alerts_of(number, &run.system, run.at);
