@@ -90,7 +90,10 @@ fn vigil_revision(text: &str) -> Option<u64> {
         .strip_suffix(VIGIL_SUFFIX)?;
     let canonical = digits.bytes().all(|byte| byte.is_ascii_digit())
         && (digits == "0" || !digits.starts_with('0'));
-    digits.parse().ok().filter(|_| canonical)
+    if !canonical {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 /// The wire text, quotes included.

@@ -14,8 +14,8 @@ pub fn trim(text: &str) -> &str {
 }
 
 /// `prefix`, `number` in decimal, then `suffix`, written without the formatter (`format!`
-/// costs several times as much): the core logs alert counts and incident numbers, and moves an
-/// etag, in every join and merge of an ingest.
+/// costs several times as much): the core logs alert counts and incident numbers in every join
+/// and merge of an ingest.
 pub fn with_number(prefix: &str, number: u64, suffix: &str) -> String {
     let mut digits = itoa::Buffer::new();
     let digits = digits.format(number);
