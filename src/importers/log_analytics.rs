@@ -248,14 +248,13 @@ fn entity(
     if path.len() > MAX_DEPTH {
         return Err(format!("references nest deeper than {MAX_DEPTH}"));
     }
+    // A kind given as text is parsed in place; any other value is named as its text.
+    let kind = match object.get("Type").or_else(|| object.get("kind")) {
+        Some(Value::String(text)) => RawEntityKind::read(text),
+        other => RawEntityKind::read(&other.and_then(scalar).unwrap_or_default()),
+    };
     let mut raw = RawEntity {
-        kind: RawEntityKind::read(
-            &object
-                .get("Type")
-                .or_else(|| object.get("kind"))
-                .and_then(scalar)
-                .unwrap_or_default(),
-        ),
+        kind,
         properties: Vec::new(),
         related: Vec::new(),
     };

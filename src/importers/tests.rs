@@ -2,7 +2,8 @@ use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
 
 use super::*;
-use crate::core::alert::{Alert, RawEntity};
+use crate::core::alert::{Alert, RawEntity, RawEntityKind};
+use crate::core::entity::EntityKind;
 use crate::core::vocabulary::Severity;
 
 /// Every record of a file as its importer reads it, before the core's checks, with the format
@@ -317,6 +318,33 @@ mod log_analytics_rows {
         let (checked, warnings) = Alert::check(alert.clone(), now).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(checked.entities.len(), 4);
+    }
+
+    /// A kind given as text is parsed whatever its case; one given as another value, or none,
+    /// is kept as its text, so the ingest report can name it.
+    #[test]
+    fn entity_kinds_are_read_as_text_or_named_as_given() {
+        let parsed = read_json(&json!([row(json!([
+            {"$id": "1", "HostName": "web01", "Type": "HOST"},
+            {"$id": "2", "Address": "10.1.2.3", "Type": 7},
+            {"$id": "3", "Address": "10.1.2.4", "kind": "ip"},
+            {"$id": "4", "Address": "10.1.2.5"}
+        ]))]));
+        let kinds: Vec<RawEntityKind> = parsed.alerts[0]
+            .1
+            .entities
+            .iter()
+            .map(|entity| entity.kind.clone())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                RawEntityKind::Known(EntityKind::Host),
+                RawEntityKind::Unknown("7".into()),
+                RawEntityKind::Known(EntityKind::Ip),
+                RawEntityKind::Unknown(String::new()),
+            ]
+        );
     }
 
     #[test]
