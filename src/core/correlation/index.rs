@@ -285,9 +285,9 @@ impl KeyTable {
     /// An empty table that keeps the entities it has seen within these limits, for tests of
     /// what forgetting them does.
     #[cfg(test)]
-    pub(super) fn with_seen_limits(max_entities: usize, max_bytes: usize) -> KeyTable {
+    pub(super) fn with_seen_limits(max_entities: usize, max_far_bytes: usize) -> KeyTable {
         KeyTable {
-            seen: SeenEntities::with_limits(max_entities, max_bytes),
+            seen: SeenEntities::with_limits(max_entities, max_far_bytes),
             ..KeyTable::default()
         }
     }

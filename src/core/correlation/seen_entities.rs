@@ -13,23 +13,49 @@ use smallvec::SmallVec;
 use super::index::KeyIx;
 use crate::core::entity::Entity;
 
-/// A distinct entity: where its bytes are and the keys it normalised to.
+/// The most bytes of an entity its entry holds itself. A host, an account, an address or a URL
+/// of usual length fits (a file hash does not), and the entry is then the one place in memory
+/// finding it reads.
+const NEAR_BYTES: usize = 46;
+
+/// A distinct entity: its bytes and the keys it normalised to.
 #[derive(Debug, Clone)]
 struct SeenEntity {
     /// The hash of its bytes, so that growing the table reads none of them.
     hash: u64,
-    /// Its bytes in [`SeenEntities::bytes`].
-    bytes: Range<u32>,
     /// Its strong keys, interned; empty for an entity with no strong identifier.
     keys: SmallVec<[KeyIx; 3]>,
+    /// Its bytes, compared on every find: in the entry when they fit, since reading them
+    /// elsewhere missed the cache on most finds and cost more than the probe itself.
+    bytes: EntityBytes,
+}
+
+/// Where an entity's bytes are kept.
+#[derive(Debug, Clone)]
+enum EntityBytes {
+    /// In the entry: the first `len` of `bytes`.
+    Near { len: u8, bytes: [u8; NEAR_BYTES] },
+    /// In [`SeenEntities::far_bytes`], for an entity too long to keep in its entry.
+    Far(Range<u32>),
+}
+
+impl EntityBytes {
+    /// The bytes, wherever they are.
+    fn get<'a>(&'a self, far_bytes: &'a [u8]) -> &'a [u8] {
+        match self {
+            EntityBytes::Near { len, bytes } => &bytes[..usize::from(*len)],
+            EntityBytes::Far(range) => &far_bytes[range.start as usize..range.end as usize],
+        }
+    }
 }
 
 /// Distinct entities with no related entities, each once, with their interned keys. Keys are
 /// a function of an entity's kind and properties alone, and interned keys are never dropped, so
-/// an entry stays right for good. Each entity is kept as bytes, one after another in one buffer:
-/// the alert that first named it lies far away in memory by the time it recurs, and reading it
-/// there cost more time than normalising it again. Entities with related entities (a process
-/// and its host) are rare and are normalised each time.
+/// an entry stays right for good. Each entity is kept as bytes, in its entry when short and one
+/// after another in one buffer when not: the alert that first named it lies far away in memory
+/// by the time it recurs, and reading it there cost more time than normalising it again.
+/// Entities with related entities (a process and its host) are rare and are normalised each
+/// time.
 ///
 /// An entity named once is never found again, and a feed of such entities would grow the table
 /// with every alert for nothing; so when it is full it forgets everything and starts again,
@@ -37,19 +63,21 @@ struct SeenEntity {
 #[derive(Debug, Clone)]
 pub(super) struct SeenEntities {
     table: HashTable<SeenEntity>,
-    bytes: Vec<u8>,
+    /// The bytes of entities too long for their entry.
+    far_bytes: Vec<u8>,
     /// The entity being looked up, written as bytes; reused from entity to entity.
     scratch: Vec<u8>,
     /// How many entities it holds at most: far more than the hosts, accounts and addresses a
-    /// workspace keeps meeting, in about 5 MiB of table.
+    /// workspace keeps meeting, in about 5 MiB of table (65,536 entries of 80 bytes).
     max_entities: usize,
-    /// How many of their bytes it holds at most (under 4 GiB, so that positions fit in `u32`).
-    max_bytes: usize,
+    /// How many bytes of entities too long for their entry it holds at most (under 4 GiB, so
+    /// that positions fit in `u32`).
+    max_far_bytes: usize,
 }
 
 impl Default for SeenEntities {
     fn default() -> Self {
-        SeenEntities::with_limits(1 << 16, 4 << 20)
+        SeenEntities::with_limits(50_000, 4 << 20)
     }
 }
 
@@ -61,16 +89,28 @@ pub(super) enum Lookup<'a> {
     New(u64),
 }
 
+/// Writes a length as LEB128 (seven bits a byte, the last byte's high bit clear), one byte
+/// below 128: each length ends where it says, so the bytes of two entities still read back
+/// one way only.
+fn write_length(scratch: &mut Vec<u8>, mut length: usize) {
+    while length >= 0x80 {
+        // The low seven bits, with the high bit saying more follow.
+        scratch.push((length & 0x7f) as u8 | 0x80);
+        length >>= 7;
+    }
+    scratch.push(length as u8);
+}
+
 impl SeenEntities {
     /// An empty table that forgets everything once it holds `max_entities` entities or
-    /// `max_bytes` of their bytes.
-    pub(super) fn with_limits(max_entities: usize, max_bytes: usize) -> Self {
+    /// `max_far_bytes` bytes of entities too long for their entry.
+    pub(super) fn with_limits(max_entities: usize, max_far_bytes: usize) -> Self {
         SeenEntities {
             table: HashTable::new(),
-            bytes: Vec::new(),
+            far_bytes: Vec::new(),
             scratch: Vec::new(),
             max_entities,
-            max_bytes,
+            max_far_bytes,
         }
     }
 
@@ -89,15 +129,14 @@ impl SeenEntities {
         scratch.push(entity.kind as u8);
         for (name, value) in entity.properties.iter() {
             for part in [name, value] {
-                scratch.extend_from_slice(&part.len().to_le_bytes());
+                write_length(scratch, part.len());
                 scratch.extend_from_slice(part.as_bytes());
             }
         }
         let hash = FxBuildHasher.hash_one(&scratch[..]);
-        let bytes = &self.bytes;
+        let far_bytes = &self.far_bytes;
         let found = self.table.find(hash, |seen| {
-            seen.hash == hash
-                && bytes[seen.bytes.start as usize..seen.bytes.end as usize] == **scratch
+            seen.hash == hash && seen.bytes.get(far_bytes) == &scratch[..]
         });
         match found {
             Some(seen) => Lookup::Seen(&seen.keys),
@@ -106,31 +145,45 @@ impl SeenEntities {
     }
 
     /// Records the keys of the entity the last [`SeenEntities::find`] did not find. An entity
-    /// larger than all the bytes it may hold is not recorded: it is normalised each time.
+    /// too long for its entry and longer than all the bytes the table may hold elsewhere is
+    /// not recorded: it is normalised each time.
     pub(super) fn insert(&mut self, hash: u64, keys: &[KeyIx]) {
-        if self.scratch.len() > self.max_bytes {
+        let length = self.scratch.len();
+        let near = length <= NEAR_BYTES;
+        if !near && length > self.max_far_bytes {
             return;
         }
         if self.table.len() >= self.max_entities
-            || self.bytes.len() + self.scratch.len() > self.max_bytes
+            || (!near && self.far_bytes.len() + length > self.max_far_bytes)
         {
             self.table.clear();
-            self.bytes.clear();
+            self.far_bytes.clear();
         }
-        let start = self.bytes.len();
-        self.bytes.extend_from_slice(&self.scratch);
-        // The bytes stay within `max_bytes`, a few MiB.
-        let position = |at: usize| u32::try_from(at).expect("the bytes stay within their limit");
+        let bytes = if near {
+            let mut bytes = [0; NEAR_BYTES];
+            bytes[..length].copy_from_slice(&self.scratch);
+            EntityBytes::Near {
+                len: length as u8,
+                bytes,
+            }
+        } else {
+            let start = self.far_bytes.len();
+            self.far_bytes.extend_from_slice(&self.scratch);
+            // The far bytes stay within `max_far_bytes`, a few MiB.
+            let position =
+                |at: usize| u32::try_from(at).expect("the far bytes stay within their limit");
+            EntityBytes::Far(position(start)..position(self.far_bytes.len()))
+        };
         let seen = SeenEntity {
             hash,
-            bytes: position(start)..position(self.bytes.len()),
             keys: SmallVec::from_slice(keys),
+            bytes,
         };
         self.table.insert_unique(hash, seen, |seen| seen.hash);
     }
 
-    /// Bytes held, about: each entry it has room for with its control byte, the entities'
-    /// bytes, and keys that did not fit inline.
+    /// Bytes held, about: each entry it has room for with its control byte, the far bytes,
+    /// and keys that did not fit inline.
     pub(super) fn heap_bytes(&self) -> usize {
         let spilled: usize = self
             .table
@@ -139,7 +192,7 @@ impl SeenEntities {
             .map(|seen| seen.keys.capacity() * std::mem::size_of::<KeyIx>())
             .sum();
         self.table.capacity() * (std::mem::size_of::<SeenEntity>() + 1)
-            + self.bytes.capacity()
+            + self.far_bytes.capacity()
             + self.scratch.capacity()
             + spilled
     }
@@ -156,8 +209,9 @@ mod tests {
     use crate::core::entity::{Entity, EntityKey, EntityKind};
 
     /// Entities alerts name again and again: two spellings of one host, a built-in account, an
-    /// entity with no identifier, a process known only through its host, and entities whose
-    /// properties run together into the same text or differ only in kind.
+    /// entity with no identifier, a process known only through its host, entities whose
+    /// properties run together into the same text or differ only in kind, and two too long to
+    /// keep in their entry (a file hash, and a URL whose length takes two bytes to write).
     fn pool() -> Vec<Entity> {
         let host = |name: &str| {
             Entity::new(
@@ -184,6 +238,14 @@ mod tests {
                 ],
             )
             .with_related(host("web01")),
+            Entity::new(
+                EntityKind::FileHash,
+                [("Algorithm", "SHA256"), ("Value", &"ab".repeat(32))],
+            ),
+            Entity::new(
+                EntityKind::Url,
+                [("Url", format!("https://example.net/{}", "a".repeat(150)))],
+            ),
         ]
     }
 
@@ -199,7 +261,7 @@ mod tests {
         /// With the table's own limits, and with limits so small that it keeps forgetting.
         #[test]
         fn an_alerts_keys_are_the_same_whether_its_entities_were_seen_before_or_not(
-            alerts in prop::collection::vec(prop::collection::vec(0..10usize, 0..5), 1..40),
+            alerts in prop::collection::vec(prop::collection::vec(0..pool().len(), 0..5), 1..40),
             limits in prop::option::of((1..4usize, 8..200usize)),
         ) {
             let pool = pool();
@@ -232,23 +294,44 @@ mod tests {
     }
 
     #[test]
-    fn the_table_never_holds_more_bytes_than_its_limit() {
-        const LIMIT: usize = 64;
-        let mut seen = SeenEntities::with_limits(8, LIMIT);
-        let mut kept = 0;
-        for entity in pool()
-            .iter()
-            .filter(|entity| SeenEntities::can_hold(entity))
-        {
+    fn the_table_never_holds_more_far_bytes_than_its_limit() {
+        const LIMIT: usize = 100;
+        let pool = pool();
+        let mut seen = SeenEntities::with_limits(pool.len(), LIMIT);
+        let kept = |seen: &mut SeenEntities, entity: &Entity| {
             if let Lookup::New(hash) = seen.find(entity) {
                 seen.insert(hash, &[]);
-                kept += usize::from(matches!(seen.find(entity), Lookup::Seen(_)));
             }
-            assert!(seen.bytes.len() <= LIMIT, "{} bytes held", seen.bytes.len());
+            matches!(seen.find(entity), Lookup::Seen(_))
+        };
+        for entity in pool.iter().filter(|entity| SeenEntities::can_hold(entity)) {
+            kept(&mut seen, entity);
+            assert!(
+                seen.far_bytes.len() <= LIMIT,
+                "{} bytes held",
+                seen.far_bytes.len()
+            );
         }
-        // The small entities were kept; a host (66 bytes) never was.
-        assert!(kept > 0);
-        let host = &pool()[0];
-        assert!(matches!(seen.find(host), Lookup::New(_)));
+        // Every short entity is kept in its entry, and still found after the others came.
+        for short in [0, 1, 3, 7] {
+            assert!(kept(&mut seen, &pool[short]), "{:?}", pool[short]);
+        }
+        // A file hash (89 bytes) is kept beside the table; a URL of 177 bytes never is.
+        assert!(kept(&mut seen, &pool[10]));
+        assert_eq!(seen.far_bytes.len(), 89);
+        assert!(!kept(&mut seen, &pool[11]));
+    }
+
+    #[test]
+    fn lengths_of_128_or_more_take_more_bytes_and_read_back_one_way() {
+        let written = |length| {
+            let mut bytes = Vec::new();
+            super::write_length(&mut bytes, length);
+            bytes
+        };
+        assert_eq!(written(0), [0]);
+        assert_eq!(written(127), [127]);
+        assert_eq!(written(128), [0x80, 1]);
+        assert_eq!(written(300), [0xac, 0x02]);
     }
 }
