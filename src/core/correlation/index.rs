@@ -169,6 +169,9 @@ impl PositionTable {
 pub(super) struct KeyTable {
     interned: PositionTable,
     keys: Vec<CorrelationKey>,
+    /// Each key's [`order_prefix`], beside the keys so that sorting an alert's keys reads this
+    /// small table rather than the keys and their texts, which lie far apart in memory.
+    order: Vec<u128>,
     postings: Vec<Vec<Posting>>,
     /// An alert's keys as they are normalised: reused from alert to alert, holding nothing
     /// between calls.
@@ -186,6 +189,25 @@ fn entity_hash(key: EntityKeyRef<'_>) -> u64 {
     key.identifier.hash(&mut hasher);
     hasher.write(key.value.as_bytes());
     hasher.finish()
+}
+
+/// The first bytes of a key in its order: the variant, the entity kind and identifier, then the
+/// first 13 bytes of the value, big-endian and padded with zeros (a grouping key is its variant
+/// alone). A smaller prefix means a smaller key; equal prefixes say nothing, and the keys are
+/// compared themselves.
+fn order_prefix(key: &CorrelationKey) -> u128 {
+    match key {
+        CorrelationKey::Entity(key) => {
+            let mut bytes = [0; 16];
+            bytes[1] = key.kind as u8;
+            bytes[2] = key.identifier as u8;
+            let value = key.value.as_bytes();
+            let kept = value.len().min(bytes.len() - 3);
+            bytes[3..3 + kept].copy_from_slice(&value[..kept]);
+            u128::from_be_bytes(bytes)
+        }
+        CorrelationKey::Grouping { .. } => 1 << 120,
+    }
 }
 
 /// The hash a key is interned under.
@@ -222,6 +244,7 @@ impl KeyTable {
     /// Adds a key that is not interned yet.
     fn push(&mut self, key: CorrelationKey) -> KeyIx {
         let index = KeyIx::try_from(self.keys.len()).expect("fewer than 2^32 distinct keys");
+        self.order.push(order_prefix(&key));
         self.keys.push(key);
         let keys = &self.keys;
         self.interned
@@ -275,7 +298,11 @@ impl KeyTable {
                 self.seen.insert(hash, &indices[first..]);
             }
         }
-        indices.sort_unstable_by(|a, b| self.key(*a).cmp(self.key(*b)));
+        let (order, keys) = (&self.order, &self.keys);
+        indices.sort_unstable_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            order[a].cmp(&order[b]).then_with(|| keys[a].cmp(&keys[b]))
+        });
         indices.dedup();
         let interned = AlertKeys::from_slice(&indices);
         (self.scratch, self.scratch_indices) = (buffer, indices);
@@ -351,6 +378,7 @@ impl KeyTable {
         key_bytes
             + self.interned.heap_bytes()
             + self.seen.heap_bytes()
+            + self.order.capacity() * std::mem::size_of::<u128>()
             + self.postings.capacity() * std::mem::size_of::<Vec<Posting>>()
             + postings
     }
@@ -459,4 +487,56 @@ impl Neighbourhoods {
 /// Milliseconds of a window, for comparing posting times.
 pub(super) fn millis(window: Duration) -> i64 {
     window.num_milliseconds()
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{CorrelationKey, order_prefix};
+    use crate::core::entity::{EntityKey, EntityKind, Identifier};
+
+    /// One of `all`, mostly one of its first two, so that two keys often share it.
+    fn mostly_first_two<T: Copy + std::fmt::Debug + 'static>(
+        all: &[T],
+    ) -> impl Strategy<Value = T> {
+        prop_oneof![
+            3 => prop::sample::select(all[..2].to_vec()),
+            1 => prop::sample::select(all.to_vec()),
+        ]
+    }
+
+    /// Keys of every kind and identifier, with values from a small alphabet (a zero byte and a
+    /// two-byte letter among it) around the 13 bytes a prefix keeps, so that many share a
+    /// prefix or end inside it; and grouping keys.
+    fn key() -> impl Strategy<Value = CorrelationKey> {
+        let entity = (
+            mostly_first_two(&EntityKind::ALL),
+            mostly_first_two(&Identifier::ALL),
+            "[ab\\x00é]{0,16}",
+        )
+            .prop_map(|(kind, identifier, value)| {
+                CorrelationKey::Entity(EntityKey {
+                    kind,
+                    identifier,
+                    value,
+                })
+            });
+        let grouping = "[ab]{0,2}".prop_map(|parts| CorrelationKey::Grouping {
+            source: "MDATP".to_owned(),
+            detection: "Ransomware".to_owned(),
+            parts,
+        });
+        prop_oneof![4 => entity, 1 => grouping]
+    }
+
+    proptest! {
+        /// Sorting an alert's keys compares prefixes first: that must never order two keys
+        /// otherwise than comparing the keys does.
+        #[test]
+        fn prefixes_order_keys_as_the_keys_do(a in key(), b in key()) {
+            let by_prefix = order_prefix(&a).cmp(&order_prefix(&b)).then_with(|| a.cmp(&b));
+            prop_assert_eq!(by_prefix, a.cmp(&b));
+        }
+    }
 }
