@@ -420,45 +420,61 @@ impl AlertSummary {
             ..AlertSummary::default()
         };
         for alert in alerts {
-            let details = &alert.details;
-            summary.ids.push(alert.id.clone());
-            summary.first_activity = Some(
-                summary
-                    .first_activity
-                    .map_or(alert.start, |first| first.min(alert.start)),
-            );
-            let end = details.end.unwrap_or(alert.start).max(alert.start);
-            summary.last_activity = Some(summary.last_activity.map_or(end, |last| last.max(end)));
-            // Severity sorts High first, so the highest is the least.
-            summary.severity = Some(
-                summary
-                    .severity
-                    .map_or(details.severity, |worst| worst.min(details.severity)),
-            );
-            let product = alert.source();
-            if !summary.product_names.iter().any(|known| known == product) {
-                summary.product_names.push(product.to_owned());
-            }
-            for tactic in &details.tactics {
-                if !summary.tactics.contains(tactic) {
-                    summary.tactics.push(*tactic);
-                }
-            }
-            summary.techniques.extend(
-                details
-                    .techniques
-                    .iter()
-                    .map(|technique| technique.trim().to_owned()),
-            );
-            summary.rule_ids.extend(details.rule_ids.iter().cloned());
+            summary.take_in(alert);
         }
-        summary.tactics.sort_unstable();
-        for list in [&mut summary.techniques, &mut summary.rule_ids] {
+        summary.tidy();
+        summary
+    }
+
+    /// The same summary with one more alert, which sorts after all of those it has (as
+    /// [`AlertSummary::of`] would have made it from all of them).
+    pub(crate) fn with(mut self, alert: &Alert) -> AlertSummary {
+        self.take_in(alert);
+        self.tidy();
+        self
+    }
+
+    /// Adds the next alert; the lists are put in order by [`AlertSummary::tidy`].
+    fn take_in(&mut self, alert: &Alert) {
+        let details = &alert.details;
+        self.ids.push(alert.id.clone());
+        self.first_activity = Some(
+            self.first_activity
+                .map_or(alert.start, |first| first.min(alert.start)),
+        );
+        let end = details.end.unwrap_or(alert.start).max(alert.start);
+        self.last_activity = Some(self.last_activity.map_or(end, |last| last.max(end)));
+        // Severity sorts High first, so the highest is the least.
+        self.severity = Some(
+            self.severity
+                .map_or(details.severity, |worst| worst.min(details.severity)),
+        );
+        let product = alert.source();
+        if !self.product_names.iter().any(|known| known == product) {
+            self.product_names.push(product.to_owned());
+        }
+        for tactic in &details.tactics {
+            if !self.tactics.contains(tactic) {
+                self.tactics.push(*tactic);
+            }
+        }
+        self.techniques.extend(
+            details
+                .techniques
+                .iter()
+                .map(|technique| technique.trim().to_owned()),
+        );
+        self.rule_ids.extend(details.rule_ids.iter().cloned());
+    }
+
+    /// Tactics in kill-chain order; techniques and rule ids sorted, each once, blanks left out.
+    fn tidy(&mut self) {
+        self.tactics.sort_unstable();
+        for list in [&mut self.techniques, &mut self.rule_ids] {
             list.retain(|text| !text.is_empty());
             list.sort_unstable();
             list.dedup();
         }
-        summary
     }
 }
 

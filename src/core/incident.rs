@@ -913,6 +913,24 @@ impl Incident {
         self.put_summary(summary);
     }
 
+    /// Takes in, as part of its creation, one more alert of the ingest that opens it, which sorts
+    /// after all its alerts: its summary grows by that alert, where showing the ingest's alerts
+    /// at its end ([`Incident::show_alerts_from_creation`]) would read them all again.
+    pub(crate) fn take_in_alert_from_creation(&mut self, alert: &Alert) {
+        let data = &mut self.0;
+        let summary = AlertSummary {
+            ids: std::mem::take(&mut data.alert_ids),
+            first_activity: data.first_activity,
+            last_activity: data.last_activity,
+            severity: Some(data.severity),
+            product_names: std::mem::take(&mut data.product_names),
+            tactics: std::mem::take(&mut data.tactics),
+            techniques: std::mem::take(&mut data.techniques),
+            rule_ids: std::mem::take(&mut data.related_rule_ids),
+        };
+        self.show_alerts_from_creation(summary.with(alert));
+    }
+
     fn put_summary(&mut self, summary: AlertSummary) {
         let data = &mut self.0;
         data.alert_ids = summary.ids;

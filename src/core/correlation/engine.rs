@@ -558,6 +558,8 @@ impl Workspace {
         related.window = millis(lookback);
         related.alert = matches!(slot.grouping, GroupBy::Entities).then_some(alert);
         let mut best: Option<(u64, AlertIx, KeyIx)> = None;
+        // Whether the incident the alert goes to shows it already.
+        let mut shown = false;
         for &key in slot.grouping_keys() {
             let found = correlation.latest_related(key, alert, millis(lookback));
             related.latest.push(found);
@@ -606,7 +608,28 @@ impl Workspace {
                         let incident = self.incidents.get_mut(&target).expect("target exists");
                         incident.reopen_for_alert(&run.system, run.at);
                     }
+                    // An incident this run opened and nothing else changed shows its alerts
+                    // in order, and takes this one in now, while it is at hand, rather than read
+                    // it again with the rest when the run ends. The run places alerts in
+                    // canonical order (a late one regroups, and so changes, every incident it
+                    // could join), so this one sorts after them all.
+                    let shows_the_rest = run.opened(target) && !run.dirty.contains(&target);
+                    let last = self.correlation.clusters[&target].alerts.last().copied();
+                    debug_assert!(
+                        !shows_the_rest
+                            || last.is_some_and(|last| {
+                                self.correlation.canonical_cmp(last, alert).is_lt()
+                            }),
+                        "alerts are placed in canonical order"
+                    );
                     self.correlation.add_to_cluster(target, alert);
+                    if shows_the_rest {
+                        shown = true;
+                        self.incidents
+                            .get_mut(&target)
+                            .expect("target exists")
+                            .take_in_alert_from_creation(&self.correlation.alerts[alert as usize]);
+                    }
                     let gap = self.correlation.slots[alert as usize].time
                         - self.correlation.slots[other as usize].time;
                     let reason = Reason::Joined {
@@ -621,9 +644,8 @@ impl Workspace {
             }
         };
         // An incident this run opened for the alert already shows it (taken back by a regroup,
-        // it is queued already if it ever held other alerts); one numbered before the run that
-        // a regroup took back showed other alerts, and one the alert joined does not show it
-        // yet.
+        // it is queued already); one numbered before the run that a regroup took back showed
+        // other alerts, and one the alert joined does not show it unless it took it in above.
         let opened_for_it =
             matches!(reason, Reason::Opened { .. } | Reason::Overflow { .. }) && run.opened(number);
         self.correlation.slots[alert as usize].place = Some(Placement {
@@ -631,7 +653,7 @@ impl Workspace {
             first_incident: number,
             reason,
         });
-        if !opened_for_it {
+        if !(opened_for_it || shown) {
             run.dirty.insert(number);
         }
         if self.correlation.settings.merge.enabled {
@@ -926,6 +948,8 @@ impl Workspace {
             }
             for number in fluid {
                 run.touch(&self.incidents, number);
+                // It no longer holds the alerts it shows.
+                run.dirty.insert(number);
                 let cluster = self
                     .correlation
                     .clusters

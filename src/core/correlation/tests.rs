@@ -5,7 +5,9 @@ use proptest::prelude::*;
 use uuid::Uuid;
 
 use super::*;
-use crate::core::alert::{AlertDetails, AlertTexts, RawAlert, RawEntity, Rejection, Warning};
+use crate::core::alert::{
+    AlertDetails, AlertSummary, AlertTexts, RawAlert, RawEntity, Rejection, Warning,
+};
 use crate::core::closing::{Closing, ClosingChoice};
 use crate::core::entity::EntityKind;
 use crate::core::incident::{Edit, EditError, Etag, Incident, IncidentData, Tracked};
@@ -134,8 +136,31 @@ fn restored(workspace: &Workspace) -> Result<Workspace, String> {
     )
 }
 
-/// Every alert is in exactly one live incident, which lists it; merged incidents list none.
+/// Every alert is in exactly one live incident, which lists it; merged incidents list none;
+/// every live incident holding alerts shows what they say, ids in canonical order.
 fn assert_consistent(workspace: &Workspace) {
+    for incident in holding_alerts(workspace) {
+        let summary = AlertSummary::of(workspace.correlation().alerts_of(incident.number));
+        let shown = (
+            &incident.alert_ids,
+            incident.first_activity,
+            incident.last_activity,
+            &incident.product_names,
+            &incident.tactics,
+            &incident.techniques,
+            &incident.related_rule_ids,
+        );
+        let expected = (
+            &summary.ids,
+            summary.first_activity,
+            summary.last_activity,
+            &summary.product_names,
+            &summary.tactics,
+            &summary.techniques,
+            &summary.rule_ids,
+        );
+        assert_eq!(shown, expected, "#{} against its alerts", incident.number);
+    }
     let mut listed = 0;
     for incident in workspace.incidents() {
         if incident.merged_into.is_some() {
