@@ -174,7 +174,11 @@ impl Workspace {
         let survivor = ordered[0];
         let undo = self.snapshot(
             &ordered,
-            format!("merge of {} into #{survivor}", references(&ordered[1..])),
+            format!(
+                "merge of {} into {}",
+                references(&ordered[1..]),
+                reference(survivor)
+            ),
         );
         for &absorbed in &ordered[1..] {
             let cause = MergeCause::Manual {
