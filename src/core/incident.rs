@@ -917,8 +917,15 @@ impl Incident {
     /// after all its alerts: its summary grows by that alert, where showing the ingest's alerts
     /// at its end ([`Incident::show_alerts_from_creation`]) would read them all again.
     pub(crate) fn take_in_alert_from_creation(&mut self, alert: &Alert) {
+        let summary = self.take_summary().with(alert);
+        self.show_alerts_from_creation(summary);
+    }
+
+    /// What it shows of its alerts, moved out to be grown and put back ([`Incident::put_summary`]
+    /// is the inverse); its severity is its alerts' while nobody has set it.
+    fn take_summary(&mut self) -> AlertSummary {
         let data = &mut self.0;
-        let summary = AlertSummary {
+        AlertSummary {
             ids: std::mem::take(&mut data.alert_ids),
             first_activity: data.first_activity,
             last_activity: data.last_activity,
@@ -927,8 +934,7 @@ impl Incident {
             tactics: std::mem::take(&mut data.tactics),
             techniques: std::mem::take(&mut data.techniques),
             rule_ids: std::mem::take(&mut data.related_rule_ids),
-        };
-        self.show_alerts_from_creation(summary.with(alert));
+        }
     }
 
     fn put_summary(&mut self, summary: AlertSummary) {
