@@ -614,12 +614,8 @@ impl Workspace {
                     // canonical order (a late one regroups, and so changes, every incident it
                     // could join), so this one sorts after them all.
                     let shows_the_rest = run.opened(target) && !run.dirty.contains(&target);
-                    let last = self.correlation.clusters[&target].alerts.last().copied();
                     debug_assert!(
-                        !shows_the_rest
-                            || last.is_some_and(|last| {
-                                self.correlation.canonical_cmp(last, alert).is_lt()
-                            }),
+                        !shows_the_rest || self.correlation.sorts_after_all_of(alert, target),
                         "alerts are placed in canonical order"
                     );
                     self.correlation.add_to_cluster(target, alert);

@@ -468,6 +468,16 @@ impl Correlation {
             .find(|&other| self.place(other).is_some())
     }
 
+    /// Whether `alert` sorts after every alert the incident holds (true of an empty one).
+    fn sorts_after_all_of(&self, alert: AlertIx, number: u64) -> bool {
+        self.clusters.get(&number).is_none_or(|cluster| {
+            cluster
+                .alerts
+                .iter()
+                .all(|&other| self.canonical_cmp(other, alert).is_lt())
+        })
+    }
+
     fn add_to_cluster(&mut self, number: u64, alert: AlertIx) {
         let before = |a: AlertIx, b: AlertIx| canonical_before(&self.slots, &self.alerts, a, b);
         let cluster = self.clusters.entry(number).or_default();
