@@ -1283,8 +1283,9 @@ fn steps_strategy() -> impl Strategy<Value = Vec<Step>> {
     proptest::collection::vec(step, 1..12)
 }
 
-/// The settings of `settings_strategy` with the merge pass and the reopening of closed incidents
-/// each turned on or not, so that an analyst's closes and owners meet every rule they bear on.
+/// The settings of `settings_strategy` with the reopening of closed incidents on or off and the
+/// merge pass, which most of those settings leave off, turned on or left as it is: so that an
+/// analyst's closes and owners meet every rule they bear on.
 fn settings_with_reopening_strategy() -> impl Strategy<Value = CorrelationSettings> {
     (settings_strategy(), any::<bool>(), any::<bool>()).prop_map(|(mut settings, reopen, merge)| {
         settings.default_grouping.reopen_closed = reopen;
