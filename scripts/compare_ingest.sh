@@ -16,16 +16,20 @@ work=$(mktemp -d)
 trap 'git worktree remove --force "$work/tree" 2>/dev/null; rm -rf "$work"' EXIT
 
 # build COMMIT BINARY: the example at COMMIT (the working tree when COMMIT is empty), copied to
-# BINARY. One target directory serves both, so the second build compiles only Vigil itself.
+# BINARY. Each build has a target directory of its own: cargo names Vigil's artifacts alike in
+# any checkout and judges them by the sources' times, so a working tree edited before a
+# commit's build in a shared directory would look built already, and the commit's binary
+# would be timed twice.
 build() {
   local source=$VIGIL_ROOT
   if [ -n "$1" ]; then
     git worktree add --quiet --detach "$work/tree" "$1"
     source=$work/tree
   fi
-  (cd "$source" && CARGO_TARGET_DIR="$VIGIL_ROOT/target/compare" \
+  local target=$VIGIL_ROOT/target/compare/$(basename "$2")
+  (cd "$source" && CARGO_TARGET_DIR="$target" \
     cargo build --quiet --profile bench --example ingest_profile)
-  cp "$VIGIL_ROOT/target/compare/release/examples/ingest_profile" "$2"
+  cp "$target/release/examples/ingest_profile" "$2"
   if [ -n "$1" ]; then git worktree remove --force "$work/tree"; fi
 }
 
