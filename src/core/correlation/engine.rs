@@ -7,15 +7,14 @@ use chrono::{DateTime, Duration, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 use uuid::Uuid;
 
-use super::index::{AlertIx, AlertKeys, CorrelationKey, KeyIx, Posting, millis};
+use super::index::{AlertIx, AlertKeys, KeyIx, Posting, millis};
+use super::keying::{Keyer, SECOND_THREAD_FROM};
 use super::reason::{Matched, MergeCause, MergeRecord, MergeRefusal, Reason};
-use super::settings::{GroupingSettings, Matching};
 use super::{
     Cluster, Correlation, GroupBy, Placement, Slot, canonical_before, correlation_actor,
     distinct_entities, id_at,
 };
 use crate::core::alert::{Alert, RawAlert, Rejection, Warning};
-use crate::core::entity::EntityKey;
 use crate::core::incident::{Etag, Incident};
 use crate::core::people::Actor;
 use crate::core::vocabulary::IncidentStatus;
@@ -121,6 +120,17 @@ pub(super) struct Run<'a> {
     first_opened: u64,
     /// What placing the last alert found under each of its entity keys.
     related: RelatedAlerts,
+    /// The merges this run made for a shared entity, whose entity is named when it ends.
+    unnamed: Vec<UnnamedEntity>,
+}
+
+/// A merge for a shared entity, made while the key table was lent to keying: which key, and
+/// where its record is, in the survivor's merges and in the report.
+struct UnnamedEntity {
+    key: KeyIx,
+    survivor: u64,
+    in_cluster: usize,
+    in_report: usize,
 }
 
 /// The canonically latest placed alert before one alert under each of its entity keys, within one
@@ -182,113 +192,7 @@ enum Admission {
     Fresh(DateTime<Utc>),
 }
 
-/// The readable parts a grouping compares, or `None` when it compares entities themselves
-/// (`SharedEntity`). The alert's keys are gathered only for a grouping that compares them.
-fn grouping_parts<'k>(
-    alert: &Alert,
-    keys: impl FnOnce() -> Vec<&'k EntityKey>,
-    grouping: &GroupingSettings,
-) -> Option<String> {
-    let joined = |keys: &mut dyn Iterator<Item = &&EntityKey>| {
-        let mut texts: Vec<String> = keys.map(ToString::to_string).collect();
-        texts.sort_unstable();
-        texts.join("; ")
-    };
-    match &grouping.matching {
-        Matching::SharedEntity => None,
-        Matching::AnyAlert => Some(String::new()),
-        Matching::AllEntities => Some(format!("entities [{}]", joined(&mut keys().iter()))),
-        Matching::Selected(selection) => {
-            let keys = keys();
-            let mut parts: Vec<String> = selection
-                .kinds
-                .iter()
-                .map(|kind| {
-                    let mut of_kind = keys.iter().filter(|key| key.kind == *kind);
-                    format!("{kind} [{}]", joined(&mut of_kind))
-                })
-                .collect();
-            if selection.display_name {
-                parts.push(format!("name \"{}\"", alert.details.display_name.trim()));
-            }
-            if selection.severity {
-                parts.push(format!("severity {}", alert.details.severity));
-            }
-            Some(parts.join(", "))
-        }
-    }
-}
-
 impl Correlation {
-    /// Files a checked alert: interns its keys, inserts its postings and joins it to the
-    /// neighbourhoods of the alerts next to it under each key. Warns of each entity that has no
-    /// strong identifier (shown, never correlated).
-    fn register(&mut self, alert: Alert, warnings: &mut Vec<Warning>) -> AlertIx {
-        let (entity_keys, unidentified) = self.intern_entity_keys(&alert);
-        if !unidentified.is_empty() {
-            // Positions are the record's own, counting the entities left out for an unknown kind.
-            let left_out: Vec<usize> = warnings.iter().map(Warning::position).collect();
-            let positions: Vec<usize> = (1..)
-                .filter(|position| !left_out.contains(position))
-                .take(alert.entities.len())
-                .collect();
-            warnings.extend(
-                unidentified
-                    .into_iter()
-                    .map(|index| Warning::NotIdentifying {
-                        position: positions[index],
-                        kind: alert.entities[index].kind,
-                    }),
-            );
-            warnings.sort_by_key(Warning::position);
-        }
-        let grouping = self.group_by(&alert, &entity_keys);
-        let time = alert.start.timestamp_millis();
-        self.file(alert, time, entity_keys, grouping)
-    }
-
-    /// Interns the strong keys of an alert's entities and of the entities they refer to, in key
-    /// order (never interning order). Also returns which of its entities (by index) have none.
-    pub(super) fn intern_entity_keys(&mut self, alert: &Alert) -> (AlertKeys, Vec<usize>) {
-        let mut unidentified = Vec::new();
-        let keys = self
-            .keys
-            .intern_entities(&alert.entities, &mut unidentified);
-        (keys, unidentified)
-    }
-
-    /// What the alert groups by under its source's current setting.
-    fn group_by(&mut self, alert: &Alert, entity_keys: &[KeyIx]) -> GroupBy {
-        let grouping = self.settings.grouping_for(alert.source());
-        if !grouping.enabled {
-            return GroupBy::Nothing;
-        }
-        let strong = || {
-            entity_keys
-                .iter()
-                .filter_map(|key| match self.keys.key(*key) {
-                    CorrelationKey::Entity(key) => Some(key),
-                    CorrelationKey::Grouping { .. } => None,
-                })
-                .collect()
-        };
-        let Some(parts) = grouping_parts(alert, strong, grouping) else {
-            return GroupBy::Entities;
-        };
-        let detection = [&alert.details.alert_type, &alert.details.display_name]
-            .into_iter()
-            .map(|text| text.trim())
-            .find(|text| !text.is_empty())
-            .unwrap_or_default()
-            .to_owned();
-        let key = CorrelationKey::Grouping {
-            source: alert.source().to_owned(),
-            detection,
-            parts,
-        };
-        GroupBy::Key(self.keys.intern(key))
-    }
-
     /// Stores the alert with its keys: postings under each, and neighbourhood joins with the
     /// alerts beside it in time under each key.
     pub(super) fn file(
@@ -313,15 +217,15 @@ impl Correlation {
         let Correlation {
             alerts,
             slots,
-            keys,
+            postings,
             neighbourhoods,
             ..
         } = self;
         let before = |a: AlertIx, b: AlertIx| canonical_before(slots, alerts, a, b);
         let id_of = id_at(alerts);
         for key in slots[index as usize].all_keys() {
-            let position = keys.insert(key, Posting { time, alert: index }, id_of);
-            let postings = keys.postings(key);
+            let position = postings.insert(key, Posting { time, alert: index }, id_of);
+            let postings = postings.of(key);
             let neighbours = [position.checked_sub(1), Some(position + 1)];
             for neighbour in neighbours.into_iter().flatten() {
                 if let Some(posting) = postings.get(neighbour)
@@ -364,7 +268,7 @@ impl Correlation {
         for alert in cluster.alerts {
             self.slots[alert as usize].place = None;
             for key in self.slots[alert as usize].all_keys() {
-                self.keys.remove(key, alert);
+                self.postings.remove(key, alert);
             }
             let id_of = id_at(&self.alerts);
             self.ids.remove(id_of(alert), id_of);
@@ -376,7 +280,7 @@ impl Correlation {
         let Correlation {
             alerts,
             slots,
-            keys,
+            postings,
             ids,
             ..
         } = self;
@@ -384,7 +288,7 @@ impl Correlation {
         let id_of = id_at(alerts);
         ids.insert(alert, id_of);
         for key in slot.all_keys() {
-            keys.insert(
+            postings.insert(
                 key,
                 Posting {
                     time: slot.time,
@@ -402,8 +306,19 @@ impl Workspace {
     /// allow. Never panics on bad input: each record gets an outcome in the report.
     pub fn ingest(
         &mut self,
+        batch: Vec<RawAlert>,
+        context: &mut IngestContext<'_>,
+    ) -> IngestReport {
+        self.ingest_keying_from(batch, context, SECOND_THREAD_FROM)
+    }
+
+    /// [`Workspace::ingest`], keying the new alerts on a second thread from
+    /// `second_thread_from` of them on (natively): for tests that compare both ways of keying.
+    pub(super) fn ingest_keying_from(
+        &mut self,
         mut batch: Vec<RawAlert>,
         context: &mut IngestContext<'_>,
+        second_thread_from: usize,
     ) -> IngestReport {
         self.undo = None;
         let mut run = Run {
@@ -416,6 +331,7 @@ impl Workspace {
             refused: FxHashSet::default(),
             first_opened: self.next_number,
             related: RelatedAlerts::default(),
+            unnamed: Vec::new(),
         };
         let admissions = self.admit_in_batch_order(&batch, context.now);
         // Refused and known records are settled in batch order; new alerts wait, as positions
@@ -445,21 +361,32 @@ impl Workspace {
         self.correlation.reserve(fresh.len());
         let mut late = Vec::new();
         let mut accepted = Vec::with_capacity(fresh.len());
-        for (start, position) in fresh {
-            let raw = std::mem::take(&mut batch[position]);
-            let (alert, mut warnings) = Alert::admit(raw, start);
-            let index = self.correlation.register(alert, &mut warnings);
+        // Keying has the key table to itself until the batch is placed; the settings are the
+        // same for both, and placing reads them too.
+        let mut keys = std::mem::take(&mut self.correlation.keys);
+        let settings = self.correlation.settings.clone();
+        let mut keyer = Keyer {
+            keys: &mut keys,
+            settings: &settings,
+        };
+        keyer.key_in_order(&mut batch, &fresh, second_thread_from, |keyed| {
+            let time = keyed.alert.start.timestamp_millis();
+            let index = self
+                .correlation
+                .file(keyed.alert, time, keyed.entity_keys, keyed.grouping);
             if self.correlation.is_late(index) {
                 late.push(index);
             } else {
                 self.place_alert(index, &mut run);
             }
-            accepted.push((position + 1, index, warnings));
-        }
+            accepted.push((keyed.position + 1, index, keyed.warnings));
+        });
+        self.correlation.keys = keys;
         if !late.is_empty() {
             self.regroup(&late, &mut run);
         }
         self.refresh_alert_views(&mut run);
+        self.name_shared_entities(&mut run);
         let incident_of = |index: AlertIx| {
             self.correlation.slots[index as usize]
                 .place
@@ -691,7 +618,8 @@ impl Workspace {
                 Ok(()) => {
                     let correlation = &self.correlation;
                     let cause = MergeCause::SharedEntity {
-                        entity: correlation.keys.key(key).to_string(),
+                        // Named when the ingest ends (`name_shared_entities`).
+                        entity: String::new(),
                         alert: correlation.alerts[alert as usize].id.clone(),
                         matched: correlation.alerts[other as usize].id.clone(),
                         gap: Duration::milliseconds(
@@ -703,6 +631,12 @@ impl Workspace {
                     run.touch(&self.incidents, absorbed);
                     let system = run.system.clone();
                     let record = self.merge_into(survivor, absorbed, cause, &system, run.at);
+                    run.unnamed.push(UnnamedEntity {
+                        key,
+                        survivor,
+                        in_cluster: self.correlation.clusters[&survivor].merges.len() - 1,
+                        in_report: run.report.merges.len(),
+                    });
                     run.dirty.insert(survivor);
                     run.report.merges.push(record);
                 }
@@ -991,6 +925,25 @@ impl Workspace {
                 run.dirty.remove(&number);
                 run.dirty.insert(into);
                 run.report.merges.push(record);
+            }
+        }
+    }
+
+    /// Names the entity of every merge this run made for a shared entity, in the survivor's
+    /// record and in the report: while alerts are placed, the key table is lent to keying.
+    fn name_shared_entities(&mut self, run: &mut Run<'_>) {
+        for unnamed in run.unnamed.drain(..) {
+            let name = self.correlation.keys.key(unnamed.key).to_string();
+            let in_cluster = self
+                .correlation
+                .clusters
+                .get_mut(&unnamed.survivor)
+                .map(|cluster| &mut cluster.merges[unnamed.in_cluster].cause);
+            let in_report = &mut run.report.merges[unnamed.in_report].cause;
+            for cause in in_cluster.into_iter().chain([in_report]) {
+                if let MergeCause::SharedEntity { entity, .. } = cause {
+                    entity.clone_from(&name);
+                }
             }
         }
     }

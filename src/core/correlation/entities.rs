@@ -115,8 +115,8 @@ impl Correlation {
     /// The incidents other than `except` holding an alert filed under `key`.
     fn incidents_naming(&self, key: KeyIx, except: u64) -> Vec<u64> {
         let mut numbers: Vec<u64> = self
-            .keys
-            .postings(key)
+            .postings
+            .of(key)
             .iter()
             .filter_map(|posting| self.place(posting.alert as AlertIx))
             .map(|place| place.incident)

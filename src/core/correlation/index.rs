@@ -164,7 +164,8 @@ impl PositionTable {
     }
 }
 
-/// Interned keys and, per key, its alerts in canonical order (time, then alert id).
+/// Interned keys, and the keys of the entities seen so far. Keying alerts touches nothing else,
+/// which is what lets an ingest key alerts on one thread while it places them on another.
 #[derive(Debug, Clone, Default)]
 pub(super) struct KeyTable {
     interned: PositionTable,
@@ -172,7 +173,6 @@ pub(super) struct KeyTable {
     /// Each key's [`order_prefix`], beside the keys so that sorting an alert's keys reads this
     /// small table rather than the keys and their texts, which lie far apart in memory.
     order: Vec<u128>,
-    postings: Vec<Vec<Posting>>,
     /// An alert's keys as they are normalised: reused from alert to alert, holding nothing
     /// between calls.
     scratch: KeyBuffer,
@@ -249,7 +249,6 @@ impl KeyTable {
         let keys = &self.keys;
         self.interned
             .insert_hashed(index, |index| key_hash(&keys[index as usize]));
-        self.postings.push(Vec::new());
         index
     }
 
@@ -324,35 +323,6 @@ impl KeyTable {
         &self.keys[index as usize]
     }
 
-    /// The key's alerts in canonical order.
-    pub(super) fn postings(&self, key: KeyIx) -> &[Posting] {
-        &self.postings[key as usize]
-    }
-
-    /// Files `posting` under `key` at its canonical place, returning that position. Alerts
-    /// usually arrive in time order, so the end is tried first.
-    pub(super) fn insert<'a>(
-        &mut self,
-        key: KeyIx,
-        posting: Posting,
-        id_of: impl Fn(AlertIx) -> &'a str,
-    ) -> usize {
-        let list = &mut self.postings[key as usize];
-        let position = match list.last() {
-            Some(last) if posting.sorts_before(last, &id_of) => {
-                list.partition_point(|existing| existing.sorts_before(&posting, &id_of))
-            }
-            _ => list.len(),
-        };
-        list.insert(position, posting);
-        position
-    }
-
-    /// Takes an alert out of a key's list.
-    pub(super) fn remove(&mut self, key: KeyIx, alert: AlertIx) {
-        self.postings[key as usize].retain(|posting| posting.alert != alert);
-    }
-
     /// Bytes held, counting allocated capacity.
     pub(super) fn heap_bytes(&self) -> usize {
         let key_bytes: usize = self
@@ -370,17 +340,64 @@ impl KeyTable {
                     }
             })
             .sum();
-        let postings: usize = self
-            .postings
-            .iter()
-            .map(|list| list.capacity() * std::mem::size_of::<Posting>())
-            .sum();
         key_bytes
             + self.interned.heap_bytes()
             + self.seen.heap_bytes()
             + self.order.capacity() * std::mem::size_of::<u128>()
-            + self.postings.capacity() * std::mem::size_of::<Vec<Posting>>()
-            + postings
+    }
+}
+
+/// Per key, its alerts in canonical order (time, then alert id). A key interned since the last
+/// alert was filed has no list until an alert is filed under it.
+#[derive(Debug, Clone, Default)]
+pub(super) struct PostingLists {
+    lists: Vec<Vec<Posting>>,
+}
+
+impl PostingLists {
+    /// The key's alerts in canonical order.
+    pub(super) fn of(&self, key: KeyIx) -> &[Posting] {
+        self.lists.get(key as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// Files `posting` under `key` at its canonical place, returning that position. Alerts
+    /// usually arrive in time order, so the end is tried first.
+    pub(super) fn insert<'a>(
+        &mut self,
+        key: KeyIx,
+        posting: Posting,
+        id_of: impl Fn(AlertIx) -> &'a str,
+    ) -> usize {
+        let key = key as usize;
+        if key >= self.lists.len() {
+            self.lists.resize_with(key + 1, Vec::new);
+        }
+        let list = &mut self.lists[key];
+        let position = match list.last() {
+            Some(last) if posting.sorts_before(last, &id_of) => {
+                list.partition_point(|existing| existing.sorts_before(&posting, &id_of))
+            }
+            _ => list.len(),
+        };
+        list.insert(position, posting);
+        position
+    }
+
+    /// Takes an alert out of a key's list.
+    pub(super) fn remove(&mut self, key: KeyIx, alert: AlertIx) {
+        if let Some(list) = self.lists.get_mut(key as usize) {
+            list.retain(|posting| posting.alert != alert);
+        }
+    }
+
+    /// Bytes held, counting allocated capacity.
+    pub(super) fn heap_bytes(&self) -> usize {
+        let postings: usize = self
+            .lists
+            .iter()
+            .map(|list| list.capacity() * std::mem::size_of::<Posting>())
+            .sum();
+        self.lists.capacity() * std::mem::size_of::<Vec<Posting>>() + postings
     }
 }
 

@@ -11,6 +11,7 @@
 mod engine;
 mod entities;
 mod index;
+mod keying;
 mod manual;
 mod portable;
 mod reason;
@@ -21,25 +22,34 @@ mod settings;
 mod tests;
 
 /// Ingests a batch as of `now`, giving new incidents ids counted from 1: what tests of the core
-/// take alerts in with.
+/// take alerts in with. It keys the batch on a second thread whatever its size, and checks that
+/// keying each alert on this thread instead gives the same workspace and the same report.
 #[cfg(test)]
 pub(crate) fn ingest_at(
     workspace: &mut crate::core::workspace::Workspace,
     batch: Vec<crate::core::alert::RawAlert>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> IngestReport {
-    let mut next = 0u128;
-    let mut new_id = move || {
-        next += 1;
-        uuid::Uuid::from_u128(next)
-    };
-    workspace.ingest(
-        batch,
-        &mut IngestContext {
+    let ingest = |workspace: &mut crate::core::workspace::Workspace,
+                  batch: Vec<crate::core::alert::RawAlert>,
+                  second_thread_from: usize| {
+        let mut next = 0u128;
+        let mut new_id = move || {
+            next += 1;
+            uuid::Uuid::from_u128(next)
+        };
+        let mut context = IngestContext {
             now,
             new_id: &mut new_id,
-        },
-    )
+        };
+        workspace.ingest_keying_from(batch, &mut context, second_thread_from)
+    };
+    let mut keyed_here = workspace.clone();
+    let report_keyed_here = ingest(&mut keyed_here, batch.clone(), usize::MAX);
+    let report = ingest(workspace, batch, 0);
+    assert_eq!(report, report_keyed_here, "keyed on a second thread or not");
+    assert!(*workspace == keyed_here, "keyed on a second thread or not");
+    report
 }
 
 pub use engine::{IngestContext, IngestReport, Outcome, RecordOutcome};
@@ -63,6 +73,7 @@ use crate::core::incident::Incident;
 use crate::core::people::Actor;
 use index::{
     AlertIx, AlertKeys, AlertList, KeyIx, KeyTable, Neighbourhoods, PositionTable, Posting,
+    PostingLists,
 };
 use reason::Reason;
 
@@ -271,7 +282,9 @@ pub struct Correlation {
     slots: Vec<Slot>,
     /// Each live alert's position, found by its id (read from `alerts`, never copied).
     ids: PositionTable,
+    /// Interned keys; lent to the keying stage while an ingest runs, and back when it ends.
     keys: KeyTable,
+    postings: PostingLists,
     neighbourhoods: Neighbourhoods,
     clusters: FxHashMap<u64, Cluster>,
 }
@@ -411,6 +424,7 @@ impl Correlation {
             + self.ids.heap_bytes()
             + clusters
             + self.keys.heap_bytes()
+            + self.postings.heap_bytes()
             + self.neighbourhoods.heap_bytes()
     }
 
@@ -455,7 +469,7 @@ impl Correlation {
 
     /// The canonically latest placed alert before `alert` under `key` within `window` ms.
     fn latest_related(&self, key: KeyIx, alert: AlertIx, window: i64) -> Option<AlertIx> {
-        let postings = self.keys.postings(key);
+        let postings = self.postings.of(key);
         let time = self.slots[alert as usize].time;
         let this = Posting { time, alert };
         let id_of = id_at(&self.alerts);

@@ -219,7 +219,9 @@ impl Correlation {
                 PortableGrouping::Entities => GroupBy::Entities,
                 PortableGrouping::Key(key) => GroupBy::Key(correlation.keys.intern(key)),
             };
-            let (entity_keys, _) = correlation.intern_entity_keys(&stored.alert);
+            let entity_keys = correlation
+                .keys
+                .intern_entities(&stored.alert.entities, &mut Vec::new());
             let index = correlation.file(stored.alert, stored.time_ms, entity_keys, grouping);
             correlation.slots[index as usize].place = Some(Placement {
                 incident: stored.incident,

@@ -1,0 +1,213 @@
+//! Keying the new alerts of a batch: each is checked in, its entities' strong keys are interned
+//! and what it groups by is decided. Keying reads the batch, the settings and the key table, and
+//! nothing that placing alerts changes, so natively a large batch is keyed on a second thread,
+//! a few chunks ahead of the thread that files and places it. Wasm, and small batches, key each
+//! alert just before placing it. Either way placement receives the same alerts with the same
+//! keys in the same order.
+
+use chrono::{DateTime, Utc};
+
+use super::GroupBy;
+use super::index::{AlertKeys, CorrelationKey, KeyIx, KeyTable};
+use super::settings::{CorrelationSettings, GroupingSettings, Matching};
+use crate::core::alert::{Alert, RawAlert, Warning};
+use crate::core::entity::EntityKey;
+
+/// From how many new alerts a batch is keyed on a second thread. Starting a thread costs about
+/// what keying a few dozen alerts does, and a batch this size takes a millisecond or more.
+pub(super) const SECOND_THREAD_FROM: usize = 1024;
+
+/// How many alerts the second thread keys before handing them over: enough that passing them
+/// costs little per alert, few enough that they are still in the cache when they are placed.
+#[cfg(not(target_arch = "wasm32"))]
+const CHUNK: usize = 64;
+
+/// How many keyed chunks may wait to be placed, which bounds what keying ahead holds.
+#[cfg(not(target_arch = "wasm32"))]
+const CHUNKS_AHEAD: usize = 4;
+
+/// A new alert, checked in and keyed: what filing and placing it needs.
+pub(super) struct KeyedAlert {
+    /// Its position in the batch, from 0.
+    pub(super) position: usize,
+    pub(super) alert: Alert,
+    /// Its strong entity keys, in key order.
+    pub(super) entity_keys: AlertKeys,
+    /// What it groups by, under its source's setting.
+    pub(super) grouping: GroupBy,
+    /// What was wrong with parts of it.
+    pub(super) warnings: Vec<Warning>,
+}
+
+/// What keying reads and writes: the correlation's key table, lent to it for an ingest, and
+/// the settings new alerts are grouped by.
+pub(super) struct Keyer<'a> {
+    pub(super) keys: &'a mut KeyTable,
+    pub(super) settings: &'a CorrelationSettings,
+}
+
+impl Keyer<'_> {
+    /// Keys the new alerts of `batch`, given as their starts and positions in canonical order
+    /// (`fresh`), taking each record out of the batch, and hands them to `place` in that order.
+    /// From `second_thread_from` alerts on, natively, keying runs on a second thread while
+    /// `place` runs on this one; should the thread not start, keying runs here.
+    pub(super) fn key_in_order(
+        &mut self,
+        batch: &mut [RawAlert],
+        fresh: &[(DateTime<Utc>, usize)],
+        second_thread_from: usize,
+        mut place: impl FnMut(KeyedAlert),
+    ) {
+        #[cfg(not(target_arch = "wasm32"))]
+        if fresh.len() >= second_thread_from && self.key_on_second_thread(batch, fresh, &mut place)
+        {
+            return;
+        }
+        #[cfg(target_arch = "wasm32")]
+        let _ = second_thread_from;
+        for &(start, position) in fresh {
+            place(self.key(batch, start, position));
+        }
+    }
+
+    /// Keys on a second thread, a chunk at a time, placing each chunk here as it comes.
+    /// Returns whether the thread started (if not, nothing was keyed).
+    #[cfg(not(target_arch = "wasm32"))]
+    fn key_on_second_thread(
+        &mut self,
+        batch: &mut [RawAlert],
+        fresh: &[(DateTime<Utc>, usize)],
+        place: &mut impl FnMut(KeyedAlert),
+    ) -> bool {
+        std::thread::scope(|scope| {
+            let (sender, receiver) = std::sync::mpsc::sync_channel(CHUNKS_AHEAD);
+            let keying = move || {
+                for chunk in fresh.chunks(CHUNK) {
+                    let keyed: Vec<KeyedAlert> = chunk
+                        .iter()
+                        .map(|&(start, position)| self.key(batch, start, position))
+                        .collect();
+                    // Placing stopped only if it panicked, which the scope passes on.
+                    if sender.send(keyed).is_err() {
+                        return;
+                    }
+                }
+            };
+            let started = std::thread::Builder::new()
+                .name("vigil keying".to_owned())
+                .spawn_scoped(scope, keying);
+            if started.is_err() {
+                return false;
+            }
+            for chunk in receiver {
+                chunk.into_iter().for_each(&mut *place);
+            }
+            true
+        })
+    }
+
+    /// Checks one new alert in and keys it. Warns of each entity that has no strong identifier
+    /// (shown, never correlated).
+    fn key(&mut self, batch: &mut [RawAlert], start: DateTime<Utc>, position: usize) -> KeyedAlert {
+        let raw = std::mem::take(&mut batch[position]);
+        let (alert, mut warnings) = Alert::admit(raw, start);
+        let mut unidentified = Vec::new();
+        let entity_keys = self
+            .keys
+            .intern_entities(&alert.entities, &mut unidentified);
+        if !unidentified.is_empty() {
+            // Positions are the record's own, counting the entities left out for an unknown kind.
+            let left_out: Vec<usize> = warnings.iter().map(Warning::position).collect();
+            let positions: Vec<usize> = (1..)
+                .filter(|position| !left_out.contains(position))
+                .take(alert.entities.len())
+                .collect();
+            warnings.extend(
+                unidentified
+                    .into_iter()
+                    .map(|index| Warning::NotIdentifying {
+                        position: positions[index],
+                        kind: alert.entities[index].kind,
+                    }),
+            );
+            warnings.sort_by_key(Warning::position);
+        }
+        let grouping = self.group_by(&alert, &entity_keys);
+        KeyedAlert {
+            position,
+            alert,
+            entity_keys,
+            grouping,
+            warnings,
+        }
+    }
+
+    /// What the alert groups by under its source's current setting.
+    fn group_by(&mut self, alert: &Alert, entity_keys: &[KeyIx]) -> GroupBy {
+        let grouping = self.settings.grouping_for(alert.source());
+        if !grouping.enabled {
+            return GroupBy::Nothing;
+        }
+        let strong = || {
+            entity_keys
+                .iter()
+                .filter_map(|key| match self.keys.key(*key) {
+                    CorrelationKey::Entity(key) => Some(key),
+                    CorrelationKey::Grouping { .. } => None,
+                })
+                .collect()
+        };
+        let Some(parts) = grouping_parts(alert, strong, grouping) else {
+            return GroupBy::Entities;
+        };
+        let detection = [&alert.details.alert_type, &alert.details.display_name]
+            .into_iter()
+            .map(|text| text.trim())
+            .find(|text| !text.is_empty())
+            .unwrap_or_default()
+            .to_owned();
+        let key = CorrelationKey::Grouping {
+            source: alert.source().to_owned(),
+            detection,
+            parts,
+        };
+        GroupBy::Key(self.keys.intern(key))
+    }
+}
+
+/// The readable parts a grouping compares, or `None` when it compares entities themselves
+/// (`SharedEntity`). The alert's keys are gathered only for a grouping that compares them.
+fn grouping_parts<'k>(
+    alert: &Alert,
+    keys: impl FnOnce() -> Vec<&'k EntityKey>,
+    grouping: &GroupingSettings,
+) -> Option<String> {
+    let joined = |keys: &mut dyn Iterator<Item = &&EntityKey>| {
+        let mut texts: Vec<String> = keys.map(ToString::to_string).collect();
+        texts.sort_unstable();
+        texts.join("; ")
+    };
+    match &grouping.matching {
+        Matching::SharedEntity => None,
+        Matching::AnyAlert => Some(String::new()),
+        Matching::AllEntities => Some(format!("entities [{}]", joined(&mut keys().iter()))),
+        Matching::Selected(selection) => {
+            let keys = keys();
+            let mut parts: Vec<String> = selection
+                .kinds
+                .iter()
+                .map(|kind| {
+                    let mut of_kind = keys.iter().filter(|key| key.kind == *kind);
+                    format!("{kind} [{}]", joined(&mut of_kind))
+                })
+                .collect();
+            if selection.display_name {
+                parts.push(format!("name \"{}\"", alert.details.display_name.trim()));
+            }
+            if selection.severity {
+                parts.push(format!("severity {}", alert.details.severity));
+            }
+            Some(parts.join(", "))
+        }
+    }
+}
