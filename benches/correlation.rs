@@ -13,6 +13,7 @@ use chrono::Duration;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use rustc_hash::FxHasher;
 use vigil::core::alert::{RawAlert, RawEntity};
+use vigil::core::entity::Entity;
 use vigil::core::workspace::Workspace;
 use vigil::synthetic::{self, AlertFeed};
 
@@ -144,9 +145,9 @@ fn reading_the_input(c: &mut Criterion) {
 
 /// One hash over every text the records hold.
 fn hash_of_every_text(alerts: &[RawAlert]) -> u64 {
-    fn hash_entity(hasher: &mut FxHasher, entity: &RawEntity) {
+    fn hash_entity(hasher: &mut FxHasher, entity: &Entity) {
         hasher.write(entity.kind.as_str().as_bytes());
-        for (name, value) in &entity.properties {
+        for (name, value) in entity.properties.iter() {
             hasher.write(name.as_bytes());
             hasher.write(value.as_bytes());
         }
@@ -180,7 +181,10 @@ fn hash_of_every_text(alerts: &[RawAlert]) -> u64 {
             hasher.write(text.as_bytes());
         }
         for entity in &alert.entities {
-            hash_entity(&mut hasher, entity);
+            match entity {
+                RawEntity::Known(entity) => hash_entity(&mut hasher, entity),
+                RawEntity::Unknown(kind) => hasher.write(kind.as_bytes()),
+            }
         }
     }
     hasher.finish()

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use crate::core::alert::{AlertDetails, RawAlert, RawEntity, RawEntityKind};
+use crate::core::alert::{AlertDetails, RawAlert, RawEntity};
 use crate::core::vocabulary::{AlertStatus, Severity};
 
 /// The `@odata.type` prefix of Graph security types.
@@ -144,14 +144,6 @@ fn pick(object: &Map<String, Value>, names: &[(&str, &str)]) -> Vec<(String, Str
         .collect()
 }
 
-fn entity(kind: &str, properties: Vec<(String, String)>) -> RawEntity {
-    RawEntity {
-        kind: RawEntityKind::read(kind),
-        properties,
-        related: Vec::new(),
-    }
-}
-
 fn account(user: &Map<String, Value>) -> RawEntity {
     let mut properties = pick(
         user,
@@ -169,12 +161,12 @@ fn account(user: &Map<String, Value>) -> RawEntity {
     {
         properties.push(("UPNSuffix".to_owned(), suffix.to_owned()));
     }
-    entity("account", properties)
+    RawEntity::read("account", properties)
 }
 
 /// A file and its hashes, as the file entity with its hash entities related.
 fn file(details: &Map<String, Value>) -> RawEntity {
-    let mut file = entity(
+    let mut file = RawEntity::read(
         "file",
         pick(details, &[("fileName", "Name"), ("filePath", "Directory")]),
     );
@@ -182,7 +174,7 @@ fn file(details: &Map<String, Value>) -> RawEntity {
         if let Some(value) = details.get(field).and_then(Value::as_str)
             && !value.is_empty()
         {
-            file.related.push(RawEntity::new(
+            file.relate(RawEntity::new(
                 "filehash",
                 &[("Algorithm", algorithm), ("Value", value)],
             ));
@@ -211,7 +203,7 @@ fn evidence_entity(evidence: &Map<String, Value>) -> Option<RawEntity> {
         "userEvidence" => account(object("userAccount")?),
         "fileEvidence" => file(object("fileDetails")?),
         "processEvidence" => {
-            let mut process = entity(
+            let mut process = RawEntity::read(
                 "process",
                 pick(
                     evidence,
@@ -222,13 +214,17 @@ fn evidence_entity(evidence: &Map<String, Value>) -> Option<RawEntity> {
                     ],
                 ),
             );
-            process.related.extend(object("imageFile").map(file));
-            process.related.extend(object("userAccount").map(account));
+            if let Some(image) = object("imageFile") {
+                process.relate(file(image));
+            }
+            if let Some(user) = object("userAccount") {
+                process.relate(account(user));
+            }
             process
         }
-        "ipEvidence" => entity("ip", pick(evidence, &[("ipAddress", "Address")])),
-        "urlEvidence" => entity("url", pick(evidence, &[("url", "Url")])),
-        "mailboxEvidence" => entity(
+        "ipEvidence" => RawEntity::read("ip", pick(evidence, &[("ipAddress", "Address")])),
+        "urlEvidence" => RawEntity::read("url", pick(evidence, &[("url", "Url")])),
+        "mailboxEvidence" => RawEntity::read(
             "mailbox",
             pick(
                 evidence,
@@ -238,13 +234,13 @@ fn evidence_entity(evidence: &Map<String, Value>) -> Option<RawEntity> {
                 ],
             ),
         ),
-        "registryKeyEvidence" | "registryValueEvidence" => entity(
+        "registryKeyEvidence" | "registryValueEvidence" => RawEntity::read(
             "registrykey",
             pick(
                 evidence,
                 &[("registryHive", "Hive"), ("registryKey", "Key")],
             ),
         ),
-        other => entity(other, Vec::new()),
+        other => RawEntity::read(other, Vec::new()),
     })
 }

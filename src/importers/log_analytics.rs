@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use crate::core::alert::{AlertDetails, RawAlert, RawEntity, RawEntityKind};
+use crate::core::alert::{AlertDetails, RawAlert, RawEntity};
 
 /// Whether a record is a SecurityAlert row.
 pub fn is_row(record: &Value) -> bool {
@@ -248,22 +248,14 @@ fn entity(
     if path.len() > MAX_DEPTH {
         return Err(format!("references nest deeper than {MAX_DEPTH}"));
     }
-    // A kind given as text is parsed in place; any other value is named as its text.
-    let kind = match object.get("Type").or_else(|| object.get("kind")) {
-        Some(Value::String(text)) => RawEntityKind::read(text),
-        other => RawEntityKind::read(&other.and_then(scalar).unwrap_or_default()),
-    };
-    let mut raw = RawEntity {
-        kind,
-        properties: Vec::new(),
-        related: Vec::new(),
-    };
+    let mut properties = Vec::new();
+    let mut related_entities = Vec::new();
     for (name, value) in object {
         if name.starts_with('$') || name == "Type" {
             continue;
         }
         if let Some(text) = scalar(value) {
-            raw.properties.push((name.clone(), text));
+            properties.push((name.clone(), text));
             continue;
         }
         let items: Vec<&Value> = match value {
@@ -274,9 +266,17 @@ fn entity(
             if let Some(related) = resolve(item, by_id)?
                 && (related.contains_key("Type") || related.contains_key("$id"))
             {
-                raw.related.push(entity(related, by_id, path, budget)?);
+                related_entities.push(entity(related, by_id, path, budget)?);
             }
         }
+    }
+    // A kind given as text is parsed as it stands; any other value is named as its text.
+    let mut raw = match object.get("Type").or_else(|| object.get("kind")) {
+        Some(Value::String(text)) => RawEntity::read(text, properties),
+        other => RawEntity::read(&other.and_then(scalar).unwrap_or_default(), properties),
+    };
+    for related in related_entities {
+        raw.relate(related);
     }
     if id.is_some() {
         path.pop();

@@ -2,9 +2,17 @@ use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
 
 use super::*;
-use crate::core::alert::{Alert, RawEntity, RawEntityKind};
-use crate::core::entity::EntityKind;
+use crate::core::alert::{Alert, RawEntity};
+use crate::core::entity::{Entity, EntityKind};
 use crate::core::vocabulary::Severity;
+
+/// The entity an importer read, which must be of a kind Vigil knows.
+fn known(raw: &RawEntity) -> &Entity {
+    match raw {
+        RawEntity::Known(entity) => entity,
+        RawEntity::Unknown(kind) => panic!("an entity of unknown kind {kind:?}"),
+    }
+}
 
 /// Every record of a file as its importer reads it, before the core's checks, with the format
 /// it was told to be in.
@@ -53,11 +61,9 @@ mod cef_format {
     }
 
     fn property<'a>(entity: &'a RawEntity, name: &str) -> &'a str {
-        entity
+        known(entity)
             .properties
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+            .get(name)
             .unwrap_or_else(|| panic!("no {name} in {entity:?}"))
     }
 
@@ -81,7 +87,7 @@ mod cef_format {
         assert_eq!(alert.details.vendor_name, "Palo Alto Networks");
         assert_eq!(alert.details.severity, Severity::High);
         assert_eq!(alert.details.description, "Beacon every 60 s");
-        let kinds: Vec<&str> = alert.entities.iter().map(|e| e.kind.as_str()).collect();
+        let kinds: Vec<&str> = alert.entities.iter().map(RawEntity::kind_name).collect();
         assert_eq!(
             kinds,
             [
@@ -304,16 +310,12 @@ mod log_analytics_rows {
                 .extended_properties
                 .contains(&("Count".to_owned(), "3".to_owned()))
         );
-        let kinds: Vec<&str> = alert.entities.iter().map(|e| e.kind.as_str()).collect();
+        let kinds: Vec<&str> = alert.entities.iter().map(RawEntity::kind_name).collect();
         assert_eq!(kinds, ["Host", "Process", "Account", "Ip"]);
-        let process = &alert.entities[1];
+        let process = known(&alert.entities[1]);
         let related: Vec<&str> = process.related.iter().map(|e| e.kind.as_str()).collect();
         assert_eq!(related, ["Account", "Host"]);
-        assert!(
-            process.related[1]
-                .properties
-                .contains(&("HostName".into(), "web01".into()))
-        );
+        assert_eq!(process.related[1].properties.get("HostName"), Some("web01"));
         let now = Utc.with_ymd_and_hms(2026, 11, 22, 0, 0, 0).unwrap();
         let (checked, warnings) = Alert::check(alert.clone(), now).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
@@ -330,20 +332,18 @@ mod log_analytics_rows {
             {"$id": "3", "Address": "10.1.2.4", "kind": "ip"},
             {"$id": "4", "Address": "10.1.2.5"}
         ]))]));
-        let kinds: Vec<RawEntityKind> = parsed.alerts[0]
+        let kinds: Vec<Result<EntityKind, &str>> = parsed.alerts[0]
             .1
             .entities
             .iter()
-            .map(|entity| entity.kind.clone())
+            .map(|entity| match entity {
+                RawEntity::Known(entity) => Ok(entity.kind),
+                RawEntity::Unknown(kind) => Err(kind.as_str()),
+            })
             .collect();
         assert_eq!(
             kinds,
-            [
-                RawEntityKind::Known(EntityKind::Host),
-                RawEntityKind::Unknown("7".into()),
-                RawEntityKind::Known(EntityKind::Ip),
-                RawEntityKind::Unknown(String::new()),
-            ]
+            [Ok(EntityKind::Host), Err("7"), Ok(EntityKind::Ip), Err("")]
         );
     }
 
@@ -489,7 +489,7 @@ mod graph_alerts {
             "Microsoft Defender for Endpoint"
         );
         assert_eq!(alert.details.techniques, ["T1003.003"]);
-        let kinds: Vec<&str> = alert.entities.iter().map(|e| e.kind.as_str()).collect();
+        let kinds: Vec<&str> = alert.entities.iter().map(RawEntity::kind_name).collect();
         assert_eq!(
             kinds,
             [
@@ -503,7 +503,7 @@ mod graph_alerts {
                 "analyzedMessageEvidence"
             ]
         );
-        let process = &alert.entities[2];
+        let process = known(&alert.entities[2]);
         assert_eq!(process.related[0].kind.as_str(), "File");
         assert_eq!(process.related[0].related[0].kind.as_str(), "FileHash");
         // The core takes it; the evidence type it does not know is reported, not dropped.

@@ -1233,7 +1233,14 @@ fn compact(raw: &RawAlert) -> String {
     let names: Vec<&str> = raw
         .entities
         .iter()
-        .map(|entity| entity.properties[0].1.as_str())
+        .map(|entity| match entity {
+            RawEntity::Known(entity) => entity
+                .properties
+                .iter()
+                .next()
+                .map_or("", |(_, value)| value),
+            RawEntity::Unknown(kind) => kind,
+        })
         .collect();
     format!("{} @{minutes} {names:?}", raw.id)
 }
