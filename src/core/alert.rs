@@ -486,8 +486,6 @@ impl AlertSummary {
     }
 }
 
-/// The entity with its kind parsed, or the kind it claimed when that is unknown. Related
-/// entities of an unknown kind are dropped silently: they only qualify their parent.
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
