@@ -30,6 +30,7 @@ const CHUNKS_AHEAD: usize = 4;
 pub(super) struct KeyedAlert {
     /// Its position in the batch, from 0.
     pub(super) position: usize,
+    /// The alert, checked in.
     pub(super) alert: Alert,
     /// Its strong entity keys, in key order.
     pub(super) entity_keys: AlertKeys,
@@ -42,7 +43,9 @@ pub(super) struct KeyedAlert {
 /// What keying reads and writes: the correlation's key table, lent to it for an ingest, and
 /// the settings new alerts are grouped by.
 pub(super) struct Keyer<'a> {
+    /// The key table, which only keying changes while it is lent.
     pub(super) keys: &'a mut KeyTable,
+    /// The settings, which keying and placing both read.
     pub(super) settings: &'a CorrelationSettings,
 }
 
