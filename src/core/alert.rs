@@ -118,11 +118,11 @@ impl RawEntity {
 
     /// How many entities it names, itself included.
     fn count(&self) -> usize {
-        fn with_related(entity: &Entity) -> usize {
-            1 + entity.related.iter().map(with_related).sum::<usize>()
+        fn counted(entity: &Entity) -> usize {
+            1 + entity.related.iter().map(counted).sum::<usize>()
         }
         match self {
-            RawEntity::Known(entity) => with_related(entity),
+            RawEntity::Known(entity) => counted(entity),
             RawEntity::Unknown(_) => 1,
         }
     }
