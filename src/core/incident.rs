@@ -803,23 +803,21 @@ fn clip(text: &str, max: usize) -> String {
     text[..end].trim_end().to_owned()
 }
 
-/// The changes the correlation core makes. They quote no etag: they happen inside one workspace
-/// operation, and they move the etag so that an analyst's later write against the older version
-/// is refused as a conflict. Each is logged under whoever made it.
-impl Incident {
-    /// The incident an alert opens: its title, description, severity and activity times.
-    pub(crate) fn open_for_alert(
-        id: Uuid,
-        number: u64,
-        alert: &Alert,
-        by: &Actor,
-        at: DateTime<Utc>,
-    ) -> Incident {
+/// The incident an alert would open, built before anyone knows whether it will: natively, the
+/// thread that keys a large batch builds one beside each new alert, off the thread that places
+/// them, and placing numbers the ones it opens. It has no id or number yet, so it cannot be
+/// stored as it is.
+#[derive(Debug)]
+pub(crate) struct Opening(Box<Incident>);
+
+impl Opening {
+    /// Everything the incident takes from its alert, opened by `by` at `at`.
+    pub(crate) fn for_alert(alert: &Alert, by: &Actor, at: DateTime<Utc>) -> Opening {
         let title = clip(alert.title(), limits::TITLE_MAX_CHARS);
         let summary = AlertSummary::of([alert]);
         let mut incident = Incident(IncidentData {
-            id,
-            number,
+            id: Uuid::nil(),
+            number: 0,
             title: title.clone(),
             description: clip(&alert.details.description, limits::DESCRIPTION_MAX_CHARS),
             severity: alert.details.severity,
@@ -851,7 +849,31 @@ impl Incident {
             merged_into: None,
         });
         incident.put_summary(summary);
+        Opening(Box::new(incident))
+    }
+
+    /// The incident, with its id and number: ready to be stored.
+    pub(crate) fn numbered(self, id: Uuid, number: u64) -> Box<Incident> {
+        let mut incident = self.0;
+        incident.0.id = id;
+        incident.0.number = number;
         incident
+    }
+}
+
+/// The changes the correlation core makes. They quote no etag: they happen inside one workspace
+/// operation, and they move the etag so that an analyst's later write against the older version
+/// is refused as a conflict. Each is logged under whoever made it.
+impl Incident {
+    /// The incident an alert opens: its title, description, severity and activity times.
+    pub(crate) fn open_for_alert(
+        id: Uuid,
+        number: u64,
+        alert: &Alert,
+        by: &Actor,
+        at: DateTime<Utc>,
+    ) -> Box<Incident> {
+        Opening::for_alert(alert, by, at).numbered(id, number)
     }
 
     /// Whether anyone but `system` ever changed it: such an incident keeps its alerts when the

@@ -15,7 +15,7 @@ use super::{
     distinct_entities, id_at,
 };
 use crate::core::alert::{Alert, RawAlert, Rejection, Warning};
-use crate::core::incident::{Etag, Incident};
+use crate::core::incident::{Etag, Incident, Opening};
 use crate::core::people::Actor;
 use crate::core::vocabulary::IncidentStatus;
 use crate::core::workspace::Workspace;
@@ -122,6 +122,8 @@ pub(super) struct Run<'a> {
     related: RelatedAlerts,
     /// The merges this run made for a shared entity, whose entity is named when it ends.
     unnamed: Vec<UnnamedEntity>,
+    /// The incident the alert being placed would open, when keying built it ahead.
+    opening: Option<(AlertIx, Opening)>,
 }
 
 /// A merge for a shared entity, made while the key table was lent to keying: which key, and
@@ -332,6 +334,7 @@ impl Workspace {
             first_opened: self.next_number,
             related: RelatedAlerts::default(),
             unnamed: Vec::new(),
+            opening: None,
         };
         let admissions = self.admit_in_batch_order(&batch, context.now);
         // Refused and known records are settled in batch order; new alerts wait, as positions
@@ -365,21 +368,26 @@ impl Workspace {
         // same for both, and placing reads them too.
         let mut keys = std::mem::take(&mut self.correlation.keys);
         let settings = self.correlation.settings.clone();
+        let system = run.system.clone();
         let mut keyer = Keyer {
             keys: &mut keys,
             settings: &settings,
         };
-        keyer.key_in_order(&mut batch, &fresh, second_thread_from, |keyed| {
+        let opened_by = (&system, run.at);
+        keyer.key_in_order(&mut batch, &fresh, second_thread_from, opened_by, |keyed| {
             let time = keyed.alert.start.timestamp_millis();
             let index = self
                 .correlation
                 .file(keyed.alert, time, keyed.entity_keys, keyed.grouping);
+            accepted.push((keyed.position + 1, index, keyed.warnings));
             if self.correlation.is_late(index) {
                 late.push(index);
-            } else {
-                self.place_alert(index, &mut run);
+                return keyed.opening;
             }
-            accepted.push((keyed.position + 1, index, keyed.warnings));
+            run.opening = keyed.opening.map(|opening| (index, opening));
+            self.place_alert(index, &mut run);
+            // Built for nothing when the alert joined an incident.
+            run.opening.take().map(|(_, opening)| opening)
         });
         self.correlation.keys = keys;
         if !late.is_empty() {
@@ -665,14 +673,16 @@ impl Workspace {
             None => {
                 let number = self.next_number;
                 self.next_number += 1;
-                let incident = Incident::open_for_alert(
-                    (run.new_id)(),
-                    number,
-                    &self.correlation.alerts[alert as usize],
-                    &run.system,
-                    run.at,
+                let built_ahead = run.opening.take_if(|(built_for, _)| *built_for == alert);
+                let opening = built_ahead.map_or_else(
+                    || {
+                        let alert = &self.correlation.alerts[alert as usize];
+                        Opening::for_alert(alert, &run.system, run.at)
+                    },
+                    |(_, opening)| opening,
                 );
-                self.incidents.insert(number, Box::new(incident));
+                self.incidents
+                    .insert(number, opening.numbered((run.new_id)(), number));
                 run.report.opened.push(number);
                 number
             }

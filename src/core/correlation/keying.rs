@@ -3,7 +3,8 @@
 //! nothing that placing alerts changes, so natively a large batch is keyed on a second thread,
 //! a few chunks ahead of the thread that files and places it. Wasm, and small batches, key each
 //! alert just before placing it. Either way placement receives the same alerts with the same
-//! keys in the same order.
+//! keys in the same order. The second thread also builds the incident each alert would open,
+//! which is the one placing would build for it.
 
 use chrono::{DateTime, Utc};
 
@@ -12,6 +13,8 @@ use super::index::{AlertKeys, CorrelationKey, KeyIx, KeyTable};
 use super::settings::{CorrelationSettings, GroupingSettings, Matching};
 use crate::core::alert::{Alert, RawAlert, Warning};
 use crate::core::entity::EntityKey;
+use crate::core::incident::Opening;
+use crate::core::people::Actor;
 
 /// From how many new alerts a batch is keyed on a second thread. Starting a thread costs about
 /// what keying a few dozen alerts does, and a batch this size takes a millisecond or more.
@@ -38,6 +41,8 @@ pub(super) struct KeyedAlert {
     pub(super) grouping: GroupBy,
     /// What was wrong with parts of it.
     pub(super) warnings: Vec<Warning>,
+    /// The incident it would open, built ahead when it was keyed on the second thread.
+    pub(super) opening: Option<Opening>,
 }
 
 /// What keying reads and writes: the correlation's key table, lent to it for an ingest, and
@@ -54,47 +59,66 @@ impl Keyer<'_> {
     /// (`fresh`), taking each record out of the batch, and hands them to `place` in that order.
     /// From `second_thread_from` alerts on, natively, keying runs on a second thread while
     /// `place` runs on this one; should the thread not start, keying runs here.
+    ///
+    /// The second thread also builds the incident each alert would open, as opened by
+    /// `opened_by` at its time (most new alerts of a large batch open one), which leaves placing
+    /// only to number it; `place` gives back the ones it did not open.
     pub(super) fn key_in_order(
         &mut self,
         batch: &mut [RawAlert],
         fresh: &[(DateTime<Utc>, usize)],
         second_thread_from: usize,
-        mut place: impl FnMut(KeyedAlert),
+        opened_by: (&Actor, DateTime<Utc>),
+        mut place: impl FnMut(KeyedAlert) -> Option<Opening>,
     ) {
         #[cfg(not(target_arch = "wasm32"))]
-        if fresh.len() >= second_thread_from && self.key_on_second_thread(batch, fresh, &mut place)
+        if fresh.len() >= second_thread_from
+            && self.key_on_second_thread(batch, fresh, opened_by, &mut place)
         {
             return;
         }
         #[cfg(target_arch = "wasm32")]
-        let _ = second_thread_from;
+        let _ = (second_thread_from, opened_by);
         for &(start, position) in fresh {
+            // Keyed here, an alert comes with no incident built ahead, so none comes back.
             place(self.key(batch, start, position));
         }
     }
 
     /// Keys on a second thread, a chunk at a time, placing each chunk here as it comes.
-    /// Returns whether the thread started (if not, nothing was keyed).
+    /// The incidents built ahead that placing did not open go back to the second thread, which
+    /// frees them: they were allocated there, and freeing them here would wait on its
+    /// allocator. Returns whether the thread started (if not, nothing was keyed).
     #[cfg(not(target_arch = "wasm32"))]
     fn key_on_second_thread(
         &mut self,
         batch: &mut [RawAlert],
         fresh: &[(DateTime<Utc>, usize)],
-        place: &mut impl FnMut(KeyedAlert),
+        (by, at): (&Actor, DateTime<Utc>),
+        place: &mut impl FnMut(KeyedAlert) -> Option<Opening>,
     ) -> bool {
         std::thread::scope(|scope| {
             let (sender, receiver) = std::sync::mpsc::sync_channel(CHUNKS_AHEAD);
+            let (unopened_sender, unopened) = std::sync::mpsc::channel::<Vec<Opening>>();
             let keying = move || {
                 for chunk in fresh.chunks(CHUNK) {
+                    unopened.try_iter().for_each(drop);
                     let keyed: Vec<KeyedAlert> = chunk
                         .iter()
-                        .map(|&(start, position)| self.key(batch, start, position))
+                        .map(|&(start, position)| {
+                            let mut keyed = self.key(batch, start, position);
+                            keyed.opening = Some(Opening::for_alert(&keyed.alert, by, at));
+                            keyed
+                        })
                         .collect();
                     // Placing stopped only if it panicked, which the scope passes on.
                     if sender.send(keyed).is_err() {
                         return;
                     }
                 }
+                drop(sender);
+                // Until placing ends.
+                unopened.iter().for_each(drop);
             };
             let started = std::thread::Builder::new()
                 .name("vigil keying".to_owned())
@@ -103,7 +127,9 @@ impl Keyer<'_> {
                 return false;
             }
             for chunk in receiver {
-                chunk.into_iter().for_each(&mut *place);
+                let unused: Vec<Opening> = chunk.into_iter().filter_map(&mut *place).collect();
+                // Should keying have stopped, this thread frees them.
+                let _ = unopened_sender.send(unused);
             }
             true
         })
@@ -142,6 +168,7 @@ impl Keyer<'_> {
             entity_keys,
             grouping,
             warnings,
+            opening: None,
         }
     }
 

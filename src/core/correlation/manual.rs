@@ -245,7 +245,7 @@ impl Workspace {
                 by,
                 at,
             );
-            self.incidents.insert(number, Box::new(incident));
+            self.incidents.insert(number, incident);
         }
         self.correlation.remove_from_cluster(source, alert);
         self.correlation.add_to_cluster(number, alert);
