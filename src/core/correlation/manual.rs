@@ -112,7 +112,7 @@ pub struct Undo {
     /// What it undoes, in words.
     pub(in crate::core) description: String,
     incidents: Vec<(u64, Option<Box<Incident>>)>,
-    clusters: Vec<(u64, Option<Cluster>)>,
+    clusters: Vec<(u64, Option<Box<Cluster>>)>,
     places: Vec<(AlertIx, Option<Placement>)>,
     /// Alerts a deletion took out of the index, to file again.
     forgotten: Vec<AlertIx>,
@@ -334,7 +334,7 @@ impl Workspace {
 
     /// The state of these incidents, their correlation data and their alerts' places.
     fn snapshot(&self, numbers: &[u64], description: String) -> Undo {
-        let clusters: Vec<(u64, Option<Cluster>)> = numbers
+        let clusters: Vec<(u64, Option<Box<Cluster>>)> = numbers
             .iter()
             .map(|number| (*number, self.correlation.clusters.get(number).cloned()))
             .collect();
