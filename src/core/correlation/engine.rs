@@ -666,8 +666,9 @@ impl Workspace {
         if age(a) <= age(b) { (a, b) } else { (b, a) }
     }
 
-    /// Opens an incident for `alert` (or takes back the number it anchored before a regroup);
-    /// `continues` links it to a full incident.
+    /// Opens an incident for `alert` (or takes back the number it anchored before a regroup),
+    /// numbering the one keying built ahead for it if there is one; `continues` links it to a
+    /// full incident.
     fn open_incident(&mut self, alert: AlertIx, continues: Option<u64>, run: &mut Run<'_>) -> u64 {
         let number = match run.reuse.remove(&alert) {
             Some(number) => number,
