@@ -4,6 +4,7 @@
 //! each entity's related entities; a reference to nothing, or a chain of references that comes
 //! back to where it started, refuses the row with the `$id` it concerns.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
@@ -271,10 +272,11 @@ fn entity(
         }
     }
     // A kind given as text is parsed as it stands; any other value is named as its text.
-    let mut raw = match object.get("Type").or_else(|| object.get("kind")) {
-        Some(Value::String(text)) => RawEntity::read(text, properties),
-        other => RawEntity::read(&other.and_then(scalar).unwrap_or_default(), properties),
+    let kind = match object.get("Type").or_else(|| object.get("kind")) {
+        Some(Value::String(text)) => Cow::Borrowed(text.as_str()),
+        other => Cow::Owned(other.and_then(scalar).unwrap_or_default()),
     };
+    let mut raw = RawEntity::read(&kind, properties);
     for related in related_entities {
         raw.relate(related);
     }
