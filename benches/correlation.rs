@@ -78,10 +78,9 @@ fn one_more_alert(c: &mut Criterion) {
 /// The best of a few timed runs per size up to a million alerts (five for 10k and 100k, one for
 /// the million, whose ten criterion samples would take minutes: a single run of the small sizes
 /// moved their ratios by half), with the ratio to the 10k run and the index's bytes per alert:
-/// first over the
-/// issue's fixed 30 days, where more alerts also means denser ones (bigger incidents, more
-/// merges per alert), then at the 100k feed's density (3, 30 and 300 days), where each alert
-/// meets the same work whatever the size, so the growth is the algorithm's alone.
+/// first over the fixed 30 days, where more alerts also means denser ones (bigger
+/// incidents, more merges per alert), then at the 100k feed's density (3, 30 and 300 days), where
+/// each alert meets the same work whatever the size, so the growth is the algorithm's alone.
 fn scale_and_memory(_: &mut Criterion) {
     println!("over 30 days:");
     scale(|_| feed());
