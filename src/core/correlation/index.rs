@@ -10,6 +10,7 @@ use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHasher};
 use smallvec::SmallVec;
 
+use super::prefetch::prefetch;
 use super::seen_entities::{Lookup, SeenEntities};
 use crate::core::entity::{Entity, EntityKey, EntityKeyRef, KeyBuffer};
 
@@ -381,6 +382,16 @@ impl PostingLists {
         };
         list.insert(position, posting);
         position
+    }
+
+    /// Starts loading the last posting of each of `keys`, which filing an alert under them
+    /// reads next: a few alerts early, so that the load overlaps the alerts between.
+    pub(super) fn prefetch_tails(&self, keys: &[KeyIx]) {
+        for &key in keys {
+            if let Some(last) = self.lists.get(key as usize).and_then(|list| list.last()) {
+                prefetch(last);
+            }
+        }
     }
 
     /// Takes an alert out of a key's list.

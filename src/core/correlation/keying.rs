@@ -62,14 +62,16 @@ impl Keyer<'_> {
     ///
     /// The second thread also builds the incident each alert would open, as opened by
     /// `opened_by` at its time (most new alerts of a large batch open one), which leaves placing
-    /// only to number it; `place` gives back the ones it did not open.
+    /// only to number it; `place` gives back the ones it did not open. With each alert, `place`
+    /// is shown the alerts keyed after it that are at hand (none when keying runs here), so that
+    /// it can start loading what they will need.
     pub(super) fn key_in_order(
         &mut self,
         batch: &mut [RawAlert],
         fresh: &[(DateTime<Utc>, usize)],
         second_thread_from: usize,
         opened_by: (&Actor, DateTime<Utc>),
-        mut place: impl FnMut(KeyedAlert) -> Option<Opening>,
+        mut place: impl FnMut(KeyedAlert, &[KeyedAlert]) -> Option<Opening>,
     ) {
         #[cfg(not(target_arch = "wasm32"))]
         if fresh.len() >= second_thread_from
@@ -81,7 +83,7 @@ impl Keyer<'_> {
         let _ = (second_thread_from, opened_by);
         for &(start, position) in fresh {
             // Keyed here, an alert comes with no incident built ahead, so none comes back.
-            place(self.key(batch, start, position));
+            place(self.key(batch, start, position), &[]);
         }
     }
 
@@ -95,7 +97,7 @@ impl Keyer<'_> {
         batch: &mut [RawAlert],
         fresh: &[(DateTime<Utc>, usize)],
         (by, at): (&Actor, DateTime<Utc>),
-        place: &mut impl FnMut(KeyedAlert) -> Option<Opening>,
+        place: &mut impl FnMut(KeyedAlert, &[KeyedAlert]) -> Option<Opening>,
     ) -> bool {
         std::thread::scope(|scope| {
             let (sender, receiver) = std::sync::mpsc::sync_channel(CHUNKS_AHEAD);
@@ -127,7 +129,11 @@ impl Keyer<'_> {
                 return false;
             }
             for chunk in receiver {
-                let unused: Vec<Opening> = chunk.into_iter().filter_map(&mut *place).collect();
+                let mut unused = Vec::new();
+                let mut keyed = chunk.into_iter();
+                while let Some(alert) = keyed.next() {
+                    unused.extend(place(alert, keyed.as_slice()));
+                }
                 // Should keying have stopped, this thread frees them.
                 let _ = unopened_sender.send(unused);
             }

@@ -14,6 +14,7 @@ mod index;
 mod keying;
 mod manual;
 mod portable;
+mod prefetch;
 mod reason;
 mod seen_entities;
 mod settings;
