@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::index::{AlertIx, AlertKeys, KeyIx, Posting, millis};
 use super::keying::{Keyer, SECOND_THREAD_FROM};
+use super::prefetch::prefetch;
 use super::reason::{Matched, MergeCause, MergeRecord, MergeRefusal, Reason};
 use super::{
     Cluster, Correlation, GroupBy, Placement, Slot, canonical_before, correlation_actor,
@@ -456,6 +457,11 @@ impl Workspace {
             .iter()
             .enumerate()
             .map(|(position, raw)| {
+                // The text of an id and an alert's entities lie apart from its record.
+                if let Some(ahead) = batch.get(position + FETCH_AHEAD) {
+                    prefetch(ahead.id.as_str());
+                    prefetch(ahead.entities.as_slice());
+                }
                 let start = match raw.admission(now) {
                     Ok(start) => start,
                     Err(rejection) => return Admission::Rejected(rejection),

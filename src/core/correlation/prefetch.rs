@@ -1,8 +1,9 @@
-//! Asking the processor to start loading memory that will be read soon. Filing an alert reads
-//! places in memory its own data points to (the tail of each of its keys' posting lists), which
-//! nothing nearby has read; the next alerts are known in advance, so their loads can be
-//! started a few alerts early and overlap. A hint only: it never reads the value, cannot fault,
-//! and changes no result. Where the target has no such instruction (Wasm), it does nothing.
+//! Asking the processor to start loading memory that will be read soon. Checking a record reads
+//! the text of its id, and filing an alert the tail of each of its keys' posting lists: places
+//! its own data points to, which nothing nearby has read. The next ones are known in advance, so
+//! their loads can be started a few records early and overlap. A hint only: it never reads the
+//! value, cannot fault, and changes no result. Where the target has no such instruction (Wasm),
+//! it does nothing.
 
 /// Starts loading the cache line that holds `value`.
 #[inline]
