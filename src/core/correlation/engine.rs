@@ -8,7 +8,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use uuid::Uuid;
 
 use super::index::{AlertIx, AlertKeys, KeyIx, Posting, millis};
-use super::keying::{Keyer, SECOND_THREAD_FROM};
+use super::keying::{KeyedAlert, Keyer, SECOND_THREAD_FROM};
 use super::prefetch::prefetch;
 use super::reason::{Matched, MergeCause, MergeRecord, MergeRefusal, Reason};
 use super::{
@@ -21,9 +21,10 @@ use crate::core::people::Actor;
 use crate::core::vocabulary::IncidentStatus;
 use crate::core::workspace::Workspace;
 
-/// How many records ahead of the one at hand an ingest starts loading what it will read of the
-/// next: far enough that the load is done when that one comes (a record takes about as long as
-/// a load from memory), near enough that it is still in the cache. Eight was no faster.
+/// How many records ahead of the one at hand an ingest starts loading what it will read of
+/// them: the few microseconds four records take are far longer than a load from memory, and
+/// few enough that the loaded line is still in the cache when its record comes. Eight
+/// measured no faster.
 const FETCH_AHEAD: usize = 4;
 
 /// What an ingest needs from outside the core: the time, and fresh incident ids.
@@ -381,30 +382,25 @@ impl Workspace {
             settings: &settings,
         };
         let opened_by = (&system, run.at);
-        keyer.key_in_order(
-            &mut batch,
-            &fresh,
-            second_thread_from,
-            opened_by,
-            |keyed, upcoming| {
-                if let Some(ahead) = upcoming.get(FETCH_AHEAD) {
-                    self.correlation.postings.prefetch_tails(&ahead.entity_keys);
-                }
-                let time = keyed.alert.start.timestamp_millis();
-                let index =
-                    self.correlation
-                        .file(keyed.alert, time, keyed.entity_keys, keyed.grouping);
-                accepted.push((keyed.position + 1, index, keyed.warnings));
-                if self.correlation.is_late(index) {
-                    late.push(index);
-                    return keyed.opening;
-                }
-                run.opening = keyed.opening.map(|opening| (index, opening));
-                self.place_alert(index, &mut run);
-                // Built for nothing when the alert joined an incident.
-                run.opening.take().map(|(_, opening)| opening)
-            },
-        );
+        let place = |keyed: KeyedAlert, upcoming: &[KeyedAlert]| {
+            if let Some(ahead) = upcoming.get(FETCH_AHEAD) {
+                self.correlation.postings.prefetch_tails(&ahead.entity_keys);
+            }
+            let time = keyed.alert.start.timestamp_millis();
+            let index = self
+                .correlation
+                .file(keyed.alert, time, keyed.entity_keys, keyed.grouping);
+            accepted.push((keyed.position + 1, index, keyed.warnings));
+            if self.correlation.is_late(index) {
+                late.push(index);
+                return keyed.opening;
+            }
+            run.opening = keyed.opening.map(|opening| (index, opening));
+            self.place_alert(index, &mut run);
+            // Built for nothing when the alert joined an incident.
+            run.opening.take().map(|(_, opening)| opening)
+        };
+        keyer.key_in_order(&mut batch, &fresh, second_thread_from, opened_by, place);
         self.correlation.keys = keys;
         if !late.is_empty() {
             self.regroup(&late, &mut run);
