@@ -3,7 +3,8 @@
 //! `core`, `importers`, `sentinel`, `store` (its records and files), `route` and `synthetic` are pure Rust, built and tested natively; `ui` is the Leptos
 //! front end and exists only in the WebAssembly build. See `ARCHITECTURE.md`.
 #![warn(missing_docs)]
-// The one exception, a hint to the processor, says why it is sound where it is allowed.
+// Refused everywhere but in one prefetch hint (`core::correlation::prefetch`), which says why it
+// is sound.
 #![deny(unsafe_code)]
 
 pub mod core;

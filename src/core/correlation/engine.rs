@@ -23,7 +23,7 @@ use crate::core::workspace::Workspace;
 
 /// How many records ahead of the one at hand an ingest starts loading what it will read of
 /// them: the few microseconds four records take are far longer than a load from memory, and
-/// few enough that the loaded line is still in the cache when its record comes. Eight
+/// few enough that the loaded line is still in the cache when its record comes. One and eight
 /// measured no faster.
 const FETCH_AHEAD: usize = 4;
 
