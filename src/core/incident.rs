@@ -805,8 +805,8 @@ fn clip(text: &str, max: usize) -> String {
 
 /// The incident an alert would open, built before anyone knows whether it will: natively, the
 /// thread that keys a large batch builds one beside each new alert, off the thread that places
-/// them, and placing numbers the ones it opens. It has no id or number yet, so it cannot be
-/// stored as it is.
+/// them, and placing numbers the ones it opens (a move to a new incident builds and numbers one
+/// at once). It has no id or number yet, so it cannot be stored as it is.
 #[derive(Debug)]
 pub(crate) struct Opening(Box<Incident>);
 
@@ -865,17 +865,6 @@ impl Opening {
 /// operation, and they move the etag so that an analyst's later write against the older version
 /// is refused as a conflict. Each is logged under whoever made it.
 impl Incident {
-    /// The incident an alert opens: its title, description, severity and activity times.
-    pub(crate) fn open_for_alert(
-        id: Uuid,
-        number: u64,
-        alert: &Alert,
-        by: &Actor,
-        at: DateTime<Utc>,
-    ) -> Box<Incident> {
-        Opening::for_alert(alert, by, at).numbered(id, number)
-    }
-
     /// Whether anyone but `system` ever changed it: such an incident keeps its alerts when the
     /// core regroups late alerts around it.
     pub(crate) fn touched_by_other_than(&self, system: &Actor) -> bool {

@@ -129,8 +129,6 @@ pub(super) struct Run<'a> {
     related: RelatedAlerts,
     /// The merges this run made for a shared entity, whose entity is named when it ends.
     unnamed: Vec<UnnamedEntity>,
-    /// The incident the alert being placed would open, when keying built it ahead.
-    opening: Option<(AlertIx, Opening)>,
 }
 
 /// A merge for a shared entity, made while the key table was lent to keying: which key, and
@@ -342,7 +340,6 @@ impl Workspace {
             first_opened: self.next_number,
             related: RelatedAlerts::default(),
             unnamed: Vec::new(),
-            opening: None,
         };
         let admissions = self.admit_in_batch_order(&batch, context.now);
         // Refused and known records are settled in batch order; new alerts wait, as positions
@@ -395,10 +392,7 @@ impl Workspace {
                 late.push(index);
                 return keyed.opening;
             }
-            run.opening = keyed.opening.map(|opening| (index, opening));
-            self.place_alert(index, &mut run);
-            // Built for nothing when the alert joined an incident.
-            run.opening.take().map(|(_, opening)| opening)
+            self.place_alert(index, keyed.opening, &mut run)
         };
         keyer.key_in_order(&mut batch, &fresh, second_thread_from, opened_by, place);
         self.correlation.keys = keys;
@@ -491,9 +485,16 @@ impl Workspace {
         true
     }
 
-    /// Places one alert: joins the oldest joinable incident it matches, or opens one, then tries
-    /// to merge every other incident it shares a strong entity with.
-    pub(super) fn place_alert(&mut self, alert: AlertIx, run: &mut Run<'_>) {
+    /// Places one alert: joins the oldest joinable incident it matches, or opens one (the one
+    /// `built_ahead` for it, when keying built it), then tries to merge every other incident it
+    /// shares a strong entity with. Returns the incident built ahead when the alert joined one,
+    /// built for nothing.
+    pub(super) fn place_alert(
+        &mut self,
+        alert: AlertIx,
+        mut built_ahead: Option<Opening>,
+        run: &mut Run<'_>,
+    ) -> Option<Opening> {
         let correlation = &self.correlation;
         let grouping = correlation
             .settings
@@ -535,7 +536,7 @@ impl Workspace {
         }
         let (number, reason) = match best {
             None => (
-                self.open_incident(alert, None, run),
+                self.open_incident(alert, None, built_ahead.take(), run),
                 Reason::Opened {
                     matching,
                     lookback_minutes: lookback.num_minutes(),
@@ -551,7 +552,7 @@ impl Workspace {
                 }
                 if self.correlation.clusters[&target].alerts.len() >= cap {
                     run.touch(&self.incidents, target);
-                    let opened = self.open_incident(alert, Some(target), run);
+                    let opened = self.open_incident(alert, Some(target), built_ahead.take(), run);
                     (opened, Reason::Overflow { full: target, cap })
                 } else {
                     run.touch(&self.incidents, target);
@@ -607,6 +608,7 @@ impl Workspace {
         if self.correlation.settings.merge.enabled {
             self.merge_pass(alert, run);
         }
+        built_ahead
     }
 
     /// Merges into one every incident holding a recent alert that shares a strong entity with
@@ -683,22 +685,24 @@ impl Workspace {
     }
 
     /// Opens an incident for `alert` (or takes back the number it anchored before a regroup),
-    /// numbering the one keying built ahead for it if there is one; `continues` links it to a
+    /// numbering the one keying `built_ahead` for it if there is one; `continues` links it to a
     /// full incident.
-    fn open_incident(&mut self, alert: AlertIx, continues: Option<u64>, run: &mut Run<'_>) -> u64 {
+    fn open_incident(
+        &mut self,
+        alert: AlertIx,
+        continues: Option<u64>,
+        built_ahead: Option<Opening>,
+        run: &mut Run<'_>,
+    ) -> u64 {
         let number = match run.reuse.remove(&alert) {
             Some(number) => number,
             None => {
                 let number = self.next_number;
                 self.next_number += 1;
-                let built_ahead = run.opening.take_if(|(built_for, _)| *built_for == alert);
-                let opening = built_ahead.map_or_else(
-                    || {
-                        let alert = &self.correlation.alerts[alert as usize];
-                        Opening::for_alert(alert, &run.system, run.at)
-                    },
-                    |(_, opening)| opening,
-                );
+                let opening = built_ahead.unwrap_or_else(|| {
+                    let alert = &self.correlation.alerts[alert as usize];
+                    Opening::for_alert(alert, &run.system, run.at)
+                });
                 self.incidents
                     .insert(number, opening.numbered((run.new_id)(), number));
                 run.report.opened.push(number);
@@ -926,7 +930,7 @@ impl Workspace {
             }
             replay.sort_unstable_by(|&a, &b| self.correlation.canonical_cmp(a, b));
             for &alert in &replay {
-                self.place_alert(alert, run);
+                self.place_alert(alert, None, run);
             }
             // The earliest late alert is the one that changed how this neighbourhood groups.
             let trigger = self.correlation.alerts[late[0] as usize].id.clone();

@@ -10,7 +10,7 @@ use super::index::AlertIx;
 use super::reason::{MergeCause, MergeRefusal, Reason};
 use super::{Cluster, Placement};
 use crate::core::alert::AlertSummary;
-use crate::core::incident::{Incident, reference};
+use crate::core::incident::{Incident, Opening, reference};
 use crate::core::people::Actor;
 use crate::core::validation::limits;
 use crate::core::vocabulary::IncidentStatus;
@@ -238,13 +238,8 @@ impl Workspace {
         );
         if let MoveTarget::NewIncident { id } = target {
             self.next_number += 1;
-            let incident = Incident::open_for_alert(
-                id,
-                number,
-                &self.correlation.alerts[alert as usize],
-                by,
-                at,
-            );
+            let alert = &self.correlation.alerts[alert as usize];
+            let incident = Opening::for_alert(alert, by, at).numbered(id, number);
             self.incidents.insert(number, incident);
         }
         self.correlation.remove_from_cluster(source, alert);
