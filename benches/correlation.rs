@@ -122,8 +122,8 @@ fn scale(feed_for: impl Fn(usize) -> AlertFeed) {
             ingest(&mut workspace, batch);
             (started.elapsed().as_secs_f64(), workspace)
         };
-        let earlier_runs = (1_000_000 / count).clamp(1, 5) - 1;
-        let fastest_earlier = (0..earlier_runs)
+        let runs = if count < 1_000_000 { 5 } else { 1 };
+        let fastest_earlier = (1..runs)
             .map(|_| timed_run(alerts.clone()).0)
             .fold(f64::MAX, f64::min);
         // The last run takes the batch itself: a million records are not copied.
