@@ -841,7 +841,7 @@ impl Workspace {
         let cap = correlation.settings.merge.max_entities;
         let clusters: Vec<&Cluster> = numbers
             .iter()
-            .filter_map(|number| correlation.clusters.get(number).map(|cluster| &**cluster))
+            .filter_map(|number| correlation.clusters.get(number).map(Box::as_ref))
             .collect();
         let count = distinct_entities(&clusters);
         if count > cap {
