@@ -45,6 +45,39 @@ pub(super) struct KeyedAlert {
     pub(super) opening: Option<Opening>,
 }
 
+/// Which new alerts of a batch will join an incident rather than open one, as far as keying can
+/// tell: those that share a key they group by with an alert keyed before them in the batch,
+/// within their lookback. Placing finds that alert and joins its incident, so building an
+/// incident for them is work thrown away. The guess only decides what is built ahead: placing
+/// builds the incident itself for an alert guessed to join that opens one after all (its match
+/// was full, say), and gives back any built for an alert that joins one stored before the batch.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Default)]
+struct JoinForecast {
+    /// Per key, the start (in milliseconds) of the latest alert keyed under it, if any.
+    latest: Vec<Option<i64>>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl JoinForecast {
+    /// Whether the alert, keyed after every alert seen so far, will likely join an incident;
+    /// notes it as the latest under its keys.
+    fn joins(&mut self, keyed: &KeyedAlert, lookback: chrono::Duration) -> bool {
+        let time = keyed.alert.start.timestamp_millis();
+        let mut joins = false;
+        for &key in keyed.grouping.keys(&keyed.entity_keys) {
+            let key = key as usize;
+            if key >= self.latest.len() {
+                self.latest.resize(key + 1, None);
+            }
+            joins |= self.latest[key]
+                .is_some_and(|latest| time - latest <= lookback.num_milliseconds());
+            self.latest[key] = Some(time);
+        }
+        joins
+    }
+}
+
 /// What keying reads and writes: the correlation's key table, lent to it for an ingest, and
 /// the settings new alerts are grouped by.
 pub(super) struct Keyer<'a> {
@@ -103,13 +136,17 @@ impl Keyer<'_> {
             let (sender, receiver) = std::sync::mpsc::sync_channel(CHUNKS_AHEAD);
             let (unopened_sender, unopened) = std::sync::mpsc::channel::<Vec<Opening>>();
             let keying = move || {
+                let mut forecast = JoinForecast::default();
                 for chunk in fresh.chunks(CHUNK) {
                     unopened.try_iter().for_each(drop);
                     let keyed: Vec<KeyedAlert> = chunk
                         .iter()
                         .map(|&(start, position)| {
                             let mut keyed = self.key(batch, start, position);
-                            keyed.opening = Some(Opening::for_alert(&keyed.alert, by, at));
+                            let lookback = self.settings.grouping_for(keyed.alert.source()).lookback;
+                            if !forecast.joins(&keyed, lookback) {
+                                keyed.opening = Some(Opening::for_alert(&keyed.alert, by, at));
+                            }
                             keyed
                         })
                         .collect();

@@ -137,9 +137,16 @@ impl Slot {
 
     /// The keys it groups by.
     fn grouping_keys(&self) -> &[KeyIx] {
-        match &self.grouping {
+        self.grouping.keys(&self.entity_keys)
+    }
+}
+
+impl GroupBy {
+    /// The keys an alert with these entity keys groups by.
+    fn keys<'a>(&'a self, entity_keys: &'a [KeyIx]) -> &'a [KeyIx] {
+        match self {
             GroupBy::Nothing => &[],
-            GroupBy::Entities => &self.entity_keys,
+            GroupBy::Entities => entity_keys,
             GroupBy::Key(key) => std::slice::from_ref(key),
         }
     }
