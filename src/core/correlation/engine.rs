@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 use uuid::Uuid;
 
+use super::halves::map_in_halves;
 use super::index::{AlertIx, AlertKeys, KeyIx, Posting, millis};
 use super::keying::{KeyedAlert, Keyer, SECOND_THREAD_FROM};
 use super::prefetch::prefetch;
@@ -15,7 +16,7 @@ use super::{
     Cluster, Correlation, GroupBy, Placement, Slot, canonical_before, correlation_actor,
     distinct_entities, id_at,
 };
-use crate::core::alert::{Alert, RawAlert, Rejection, Warning};
+use crate::core::alert::{Alert, AlertSummary, RawAlert, Rejection, Warning};
 use crate::core::incident::{Etag, Incident, Opening};
 use crate::core::people::Actor;
 use crate::core::vocabulary::IncidentStatus;
@@ -399,7 +400,7 @@ impl Workspace {
         if !late.is_empty() {
             self.regroup(&late, &mut run);
         }
-        self.refresh_alert_views(&mut run);
+        self.refresh_alert_views(&mut run, second_thread_from);
         self.name_shared_entities(&mut run);
         let incident_of = |index: AlertIx| {
             self.correlation.slots[index as usize]
@@ -983,15 +984,22 @@ impl Workspace {
     /// Brings every changed incident's view of its alerts up to date (`place_alert` leaves out
     /// an incident opened for its alert, which already shows it). An incident this run opened
     /// is created with every alert the run gave it: its log shows its creation (and any merge
-    /// into it), not each alert that joined it within the same ingest.
-    fn refresh_alert_views(&mut self, run: &mut Run<'_>) {
+    /// into it), not each alert that joined it within the same ingest. From `second_thread_from`
+    /// incidents on, natively, half their summaries are made on a second thread.
+    fn refresh_alert_views(&mut self, run: &mut Run<'_>, second_thread_from: usize) {
         let mut dirty: Vec<u64> = run.dirty.drain().collect();
         dirty.sort_unstable();
-        for number in dirty {
+        let correlation = &self.correlation;
+        let summaries = map_in_halves(dirty.len(), second_thread_from, |position| {
+            AlertSummary::of(correlation.alerts_of(dirty[position]))
+        });
+        for (number, summary) in dirty.into_iter().zip(summaries) {
             if run.opened(number) {
-                self.show_summary_of(number, Incident::show_alerts_from_creation);
+                self.show_summary(number, summary, Incident::show_alerts_from_creation);
             } else {
-                self.show_alerts_of(number, &run.system, run.at);
+                self.show_summary(number, summary, |incident, summary| {
+                    incident.show_alerts(summary, &run.system, run.at);
+                });
             }
         }
     }

@@ -354,18 +354,19 @@ impl Workspace {
 
     /// Refreshes what an incident shows of its alerts after a change made by `by`.
     pub(super) fn show_alerts_of(&mut self, number: u64, by: &Actor, at: DateTime<Utc>) {
-        self.show_summary_of(number, |incident, summary| {
+        let summary = AlertSummary::of(self.correlation.alerts_of(number));
+        self.show_summary(number, summary, |incident, summary| {
             incident.show_alerts(summary, by, at);
         });
     }
 
-    /// Hands the summary of a live incident's alerts to `show`.
-    pub(super) fn show_summary_of(
+    /// Hands the summary of an incident's alerts to `show`, if the incident is live.
+    pub(super) fn show_summary(
         &mut self,
         number: u64,
+        summary: AlertSummary,
         show: impl FnOnce(&mut Incident, AlertSummary),
     ) {
-        let summary = AlertSummary::of(self.correlation.alerts_of(number));
         if let Some(incident) = self.incidents.get_mut(&number)
             && incident.merged_into.is_none()
         {

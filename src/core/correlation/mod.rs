@@ -10,6 +10,7 @@
 
 mod engine;
 mod entities;
+mod halves;
 mod index;
 mod keying;
 mod manual;
