@@ -2,6 +2,7 @@
 //! pass, and regroup the neighbourhood of any alert that arrived out of time order.
 
 use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, Duration, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -458,10 +459,13 @@ impl Workspace {
                     Err(rejection) => return Admission::Rejected(rejection),
                 };
                 let id = raw.checked_id();
-                if let Some(&first_record) = first_record.get(id) {
-                    return Admission::Rejected(Rejection::DuplicateInBatch { first_record });
-                }
-                first_record.insert(id, position + 1);
+                match first_record.entry(id) {
+                    Entry::Occupied(first) => {
+                        let first_record = *first.get();
+                        return Admission::Rejected(Rejection::DuplicateInBatch { first_record });
+                    }
+                    Entry::Vacant(first) => first.insert(position + 1),
+                };
                 match self.correlation.index_of(id) {
                     Some(known) => Admission::Known(known, start),
                     None => Admission::Fresh(start),
