@@ -323,7 +323,8 @@ impl Workspace {
     }
 
     /// [`Workspace::ingest`], keying the new alerts on a second thread from
-    /// `second_thread_from` of them on (natively): for tests that compare both ways of keying.
+    /// `second_thread_from` of them on, and making half the summaries of the incidents it
+    /// changed there from as many incidents on (natively): for tests that compare both ways.
     pub(super) fn ingest_keying_from(
         &mut self,
         mut batch: Vec<RawAlert>,
