@@ -465,8 +465,10 @@ impl Workspace {
                         let first_record = *first.get();
                         return Admission::Rejected(Rejection::DuplicateInBatch { first_record });
                     }
-                    Entry::Vacant(first) => first.insert(position + 1),
-                };
+                    Entry::Vacant(first) => {
+                        first.insert(position + 1);
+                    }
+                }
                 match self.correlation.index_of(id) {
                     Some(known) => Admission::Known(known, start),
                     None => Admission::Fresh(start),

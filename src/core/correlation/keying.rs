@@ -97,10 +97,10 @@ impl Keyer<'_> {
     ///
     /// The second thread also builds the incident each alert would open, as opened by
     /// `opened_by` at its time (most new alerts of a large batch open one), which leaves placing
-    /// only to number it; it builds none for an alert a `JoinForecast` expects to join one,
-    /// and `place` gives back the ones it did not open. With each alert, `place`
-    /// is shown the alerts keyed after it that are at hand (none when keying runs here), so that
-    /// it can start loading what they will need.
+    /// only to number it; it builds none for an alert a `JoinForecast` expects to join one, and
+    /// `place` gives back the ones it did not open. With each alert, `place` is shown the alerts
+    /// keyed after it that are at hand (none when keying runs here), so that it can start
+    /// loading what they will need.
     pub(super) fn key_in_order(
         &mut self,
         batch: &mut [RawAlert],
