@@ -994,7 +994,17 @@ impl Workspace {
     /// into it), not each alert that joined it within the same ingest. From `second_thread_from`
     /// incidents on, natively, half their summaries are made on a second thread.
     fn refresh_alert_views(&mut self, run: &mut Run<'_>, second_thread_from: usize) {
-        let mut dirty: Vec<u64> = run.dirty.drain().collect();
+        // An incident merged away after it changed shows no alerts: no summary is made for it.
+        let incidents = &self.incidents;
+        let mut dirty: Vec<u64> = run
+            .dirty
+            .drain()
+            .filter(|number| {
+                incidents
+                    .get(number)
+                    .is_some_and(|incident| incident.merged_into.is_none())
+            })
+            .collect();
         dirty.sort_unstable();
         let correlation = &self.correlation;
         let summaries = map_in_halves(dirty.len(), second_thread_from, |position| {
