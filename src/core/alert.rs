@@ -108,6 +108,14 @@ impl RawEntity {
         self
     }
 
+    /// The entity, when its kind is known.
+    pub fn known(&self) -> Option<&Entity> {
+        match self {
+            RawEntity::Known(entity) => Some(entity),
+            RawEntity::Unknown(_) => None,
+        }
+    }
+
     /// Its kind's API name, or the text of an unknown one.
     pub fn kind_name(&self) -> &str {
         match self {

@@ -2,6 +2,7 @@
 //! order, and the neighbourhoods of alerts close enough to affect each other. Looking up an
 //! alert's related alerts costs a few binary searches per key, never a scan of the workspace.
 
+use std::cmp::Ordering::Equal;
 use std::fmt;
 use std::hash::{BuildHasher, Hash, Hasher};
 
@@ -11,7 +12,7 @@ use rustc_hash::{FxBuildHasher, FxHasher};
 use smallvec::SmallVec;
 
 use super::prefetch::prefetch;
-use super::seen_entities::{Lookup, SeenEntities};
+use super::seen_entities::{Lookup, SeenEntities, WrittenEntities};
 use crate::core::entity::{Entity, EntityKey, EntityKeyRef, KeyBuffer};
 
 /// An alert's position in the workspace's alert table.
@@ -171,9 +172,10 @@ impl PositionTable {
 pub(super) struct KeyTable {
     interned: PositionTable,
     keys: Vec<CorrelationKey>,
-    /// Each key's [`order_prefix`], beside the keys so that sorting an alert's keys reads this
-    /// small table rather than the keys and their texts, which lie far apart in memory.
-    order: Vec<u128>,
+    /// Each key's place in key order ([`KeyOrder`]), beside the keys so that sorting an
+    /// alert's keys reads this small table rather than the keys and their texts, which lie far
+    /// apart in memory.
+    order: Vec<KeyOrder>,
     /// An alert's keys as they are normalised: reused from alert to alert, holding nothing
     /// between calls.
     scratch: KeyBuffer,
@@ -192,22 +194,32 @@ fn entity_hash(key: EntityKeyRef<'_>) -> u64 {
     hasher.finish()
 }
 
-/// The first bytes of a key in its order: the variant, the entity kind and identifier, then the
-/// first 13 bytes of the value, big-endian and padded with zeros (a grouping key is its variant
-/// alone). A smaller prefix means a smaller key; equal prefixes say nothing, and the keys are
-/// compared themselves.
-fn order_prefix(key: &CorrelationKey) -> u128 {
+/// Where a key sorts among an alert's keys: by its [`order_prefix`], then by its hash, and only
+/// when both are equal by the key itself. Any order that depends on the keys alone (never on
+/// the order they were interned in) gives the same incidents; this one groups keys by kind, and
+/// tells keys apart without reading their texts, which lie far apart in memory: comparing them
+/// took most of the time sorting an alert's keys did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct KeyOrder {
+    prefix: u64,
+    hash: u64,
+}
+
+/// The first bytes of a key in text order: the variant, the entity kind and identifier, then
+/// the first 5 bytes of the value, big-endian and padded with zeros (a grouping key is its
+/// variant alone). A smaller prefix means a smaller key; equal prefixes say nothing.
+fn order_prefix(key: &CorrelationKey) -> u64 {
     match key {
         CorrelationKey::Entity(key) => {
-            let mut bytes = [0; 16];
+            let mut bytes = [0; 8];
             bytes[1] = key.kind as u8;
             bytes[2] = key.identifier as u8;
             let value = key.value.as_bytes();
             let kept = value.len().min(bytes.len() - 3);
             bytes[3..3 + kept].copy_from_slice(&value[..kept]);
-            u128::from_be_bytes(bytes)
+            u64::from_be_bytes(bytes)
         }
-        CorrelationKey::Grouping { .. } => 1 << 120,
+        CorrelationKey::Grouping { .. } => 1 << 56,
     }
 }
 
@@ -222,11 +234,11 @@ fn key_hash(key: &CorrelationKey) -> u64 {
 impl KeyTable {
     /// The key's index, interning it the first time.
     pub(super) fn intern(&mut self, key: CorrelationKey) -> KeyIx {
-        let keys = &self.keys;
+        let (keys, hash) = (&self.keys, key_hash(&key));
         let found = self
             .interned
-            .find_hashed(key_hash(&key), |index| keys[index as usize] == key);
-        found.unwrap_or_else(|| self.push(key))
+            .find_hashed(hash, |index| keys[index as usize] == key);
+        found.unwrap_or_else(|| self.push(key, hash))
     }
 
     /// An entity key's index, interning it the first time; the key is copied only then.
@@ -236,30 +248,48 @@ impl KeyTable {
             CorrelationKey::Entity(listed) => listed.as_key_ref() == key,
             CorrelationKey::Grouping { .. } => false,
         };
-        match self.interned.find_hashed(entity_hash(key), is_key) {
+        let hash = entity_hash(key);
+        match self.interned.find_hashed(hash, is_key) {
             Some(index) => index,
-            None => self.push(CorrelationKey::Entity(key.to_owned_key())),
+            None => self.push(CorrelationKey::Entity(key.to_owned_key()), hash),
         }
     }
 
-    /// Adds a key that is not interned yet.
-    fn push(&mut self, key: CorrelationKey) -> KeyIx {
+    /// Adds a key that is not interned yet, whose [`key_hash`] is `hash`.
+    fn push(&mut self, key: CorrelationKey, hash: u64) -> KeyIx {
+        debug_assert_eq!(hash, key_hash(&key));
         let index = KeyIx::try_from(self.keys.len()).expect("fewer than 2^32 distinct keys");
-        self.order.push(order_prefix(&key));
+        self.order.push(KeyOrder {
+            prefix: order_prefix(&key),
+            hash,
+        });
         self.keys.push(key);
-        let keys = &self.keys;
+        let order = &self.order;
         self.interned
-            .insert_hashed(index, |index| key_hash(&keys[index as usize]));
+            .insert_hashed(index, |index| order[index as usize].hash);
         index
+    }
+
+    /// Writes `entities` as the entities seen before are found by, into `written`, and starts
+    /// loading what finding them will read: for [`KeyTable::intern_entities`], a few alerts
+    /// later or at once.
+    pub(super) fn write_entities<'e>(
+        &self,
+        entities: impl IntoIterator<Item = &'e Entity>,
+        written: &mut WrittenEntities,
+    ) {
+        self.seen.write(entities, written);
     }
 
     /// Interns the strong keys of `entities` and of the entities they refer to, returning them
     /// in key order (never interning order), each once. The position of each entity that has no
     /// strong key of its own goes to `unidentified`. An entity seen before is found with its
-    /// keys rather than normalised again.
+    /// keys rather than normalised again, from what [`KeyTable::write_entities`] wrote of the
+    /// same entities into `written`.
     pub(super) fn intern_entities(
         &mut self,
         entities: &[Entity],
+        written: &WrittenEntities,
         unidentified: &mut Vec<usize>,
     ) -> AlertKeys {
         /// The keys of referred entities, and of the entities they refer to.
@@ -272,10 +302,13 @@ impl KeyTable {
         let mut buffer = std::mem::take(&mut self.scratch);
         let mut indices = std::mem::take(&mut self.scratch_indices);
         indices.clear();
+        let mut held = 0;
         for (position, entity) in entities.iter().enumerate() {
-            let mut new_hash = None;
+            let mut new = None;
             if SeenEntities::can_hold(entity) {
-                match self.seen.find(entity) {
+                let (bytes, hash) = written.get(held);
+                held += 1;
+                match self.seen.find(bytes, hash) {
                     Lookup::Seen(keys) => {
                         if keys.is_empty() {
                             unidentified.push(position);
@@ -283,7 +316,7 @@ impl KeyTable {
                         indices.extend_from_slice(keys);
                         continue;
                     }
-                    Lookup::New(hash) => new_hash = Some(hash),
+                    Lookup::New(hash) => new = Some((bytes, hash)),
                 }
             }
             buffer.clear();
@@ -294,19 +327,27 @@ impl KeyTable {
             write_related(&entity.related, &mut buffer);
             let first = indices.len();
             indices.extend(buffer.keys().map(|key| self.intern_entity(key)));
-            if let Some(hash) = new_hash {
-                self.seen.insert(hash, &indices[first..]);
+            if let Some((bytes, hash)) = new {
+                self.seen.insert(bytes, hash, &indices[first..]);
             }
         }
-        let (order, keys) = (&self.order, &self.keys);
-        indices.sort_unstable_by(|&a, &b| {
-            let (a, b) = (a as usize, b as usize);
-            order[a].cmp(&order[b]).then_with(|| keys[a].cmp(&keys[b]))
-        });
+        self.sort_in_key_order(&mut indices);
         indices.dedup();
         let interned = AlertKeys::from_slice(&indices);
         (self.scratch, self.scratch_indices) = (buffer, indices);
         interned
+    }
+
+    /// Puts interned keys in key order ([`KeyOrder`]).
+    fn sort_in_key_order(&self, indices: &mut [KeyIx]) {
+        let (order, keys) = (&self.order, &self.keys);
+        indices.sort_unstable_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
+            // Equal orders are near enough always the same key, which needs no reading.
+            order[a]
+                .cmp(&order[b])
+                .then_with(|| if a == b { Equal } else { keys[a].cmp(&keys[b]) })
+        });
     }
 
     /// An empty table that keeps the entities it has seen within these limits, for tests of
@@ -344,7 +385,7 @@ impl KeyTable {
         key_bytes
             + self.interned.heap_bytes()
             + self.seen.heap_bytes()
-            + self.order.capacity() * std::mem::size_of::<u128>()
+            + self.order.capacity() * std::mem::size_of::<KeyOrder>()
     }
 }
 
@@ -521,7 +562,7 @@ pub(super) fn millis(window: Duration) -> i64 {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{CorrelationKey, order_prefix};
+    use super::{CorrelationKey, KeyIx, KeyTable, order_prefix};
     use crate::core::entity::{EntityKey, EntityKind, Identifier};
 
     /// One of `all`, mostly one of its first two, so that two keys often share it.
@@ -535,13 +576,13 @@ mod tests {
     }
 
     /// Keys of every kind and identifier, with values from a small alphabet (a zero byte and a
-    /// two-byte letter among it) around the 13 bytes a prefix keeps, so that many share a
+    /// two-byte letter among it) around the 5 bytes a prefix keeps, so that many share a
     /// prefix or end inside it; and grouping keys.
     fn key() -> impl Strategy<Value = CorrelationKey> {
         let entity = (
             mostly_first_two(&EntityKind::ALL),
             mostly_first_two(&Identifier::ALL),
-            "[ab\\x00é]{0,16}",
+            "[ab\\x00é]{0,8}",
         )
             .prop_map(|(kind, identifier, value)| {
                 CorrelationKey::Entity(EntityKey {
@@ -565,6 +606,26 @@ mod tests {
         fn prefixes_order_keys_as_the_keys_do(a in key(), b in key()) {
             let by_prefix = order_prefix(&a).cmp(&order_prefix(&b)).then_with(|| a.cmp(&b));
             prop_assert_eq!(by_prefix, a.cmp(&b));
+        }
+
+        /// An alert's keys come in the same order whatever order they were first seen in, so
+        /// the same alerts are placed alike in any batch order.
+        #[test]
+        fn key_order_is_not_interning_order(keys in prop::collection::vec(key(), 0..8)) {
+            let in_key_order = |keys: &mut dyn Iterator<Item = &CorrelationKey>| {
+                let mut table = KeyTable::default();
+                let mut indices: Vec<KeyIx> =
+                    keys.map(|key| table.intern(key.clone())).collect();
+                table.sort_in_key_order(&mut indices);
+                indices.dedup();
+                indices.iter().map(|&index| table.key(index).clone()).collect::<Vec<_>>()
+            };
+            let forwards = in_key_order(&mut keys.iter());
+            prop_assert_eq!(&forwards, &in_key_order(&mut keys.iter().rev()));
+            let mut distinct = keys.clone();
+            distinct.sort();
+            distinct.dedup();
+            prop_assert_eq!(forwards.len(), distinct.len());
         }
     }
 }

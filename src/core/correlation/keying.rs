@@ -10,8 +10,9 @@ use chrono::{DateTime, Utc};
 
 use super::GroupBy;
 use super::index::{AlertKeys, CorrelationKey, KeyIx, KeyTable};
+use super::seen_entities::WrittenEntities;
 use super::settings::{CorrelationSettings, GroupingSettings, Matching};
-use crate::core::alert::{Alert, RawAlert, Warning};
+use crate::core::alert::{Alert, RawAlert, RawEntity, Warning};
 use crate::core::entity::EntityKey;
 use crate::core::incident::Opening;
 use crate::core::people::Actor;
@@ -28,6 +29,12 @@ const CHUNK: usize = 64;
 /// How many keyed chunks may wait to be placed, which bounds what keying ahead holds.
 #[cfg(not(target_arch = "wasm32"))]
 const CHUNKS_AHEAD: usize = 4;
+
+/// How many alerts ahead of the one being keyed the second thread writes entities as they are
+/// looked up ([`KeyTable::write_entities`]), starting the loads of their entries: finding an
+/// entity in a table of tens of thousands missed the cache on most finds.
+#[cfg(not(target_arch = "wasm32"))]
+const WRITE_AHEAD: usize = 4;
 
 /// A new alert, checked in and keyed: what filing and placing it needs.
 pub(super) struct KeyedAlert {
@@ -117,9 +124,11 @@ impl Keyer<'_> {
         }
         #[cfg(target_arch = "wasm32")]
         let _ = (second_thread_from, opened_by);
+        let mut written = WrittenEntities::default();
         for &(start, position) in fresh {
+            self.write_entities(&batch[position], &mut written);
             // Keyed here, an alert comes with no incident built ahead, so none comes back.
-            place(self.key(batch, start, position), &[]);
+            place(self.key(batch, start, position, &written), &[]);
         }
     }
 
@@ -140,12 +149,22 @@ impl Keyer<'_> {
             let (unopened_sender, unopened) = std::sync::mpsc::channel::<Vec<Opening>>();
             let keying = move || {
                 let mut forecast = JoinForecast::default();
-                for chunk in fresh.chunks(CHUNK) {
+                // The entities of the next alerts, written ahead; alert `n`'s at `n % len`.
+                let mut written: [WrittenEntities; WRITE_AHEAD + 1] = Default::default();
+                for (n, &(_, position)) in fresh.iter().take(WRITE_AHEAD).enumerate() {
+                    self.write_entities(&batch[position], &mut written[n]);
+                }
+                for (chunk, first) in fresh.chunks(CHUNK).zip((0..).step_by(CHUNK)) {
                     unopened.try_iter().for_each(drop);
-                    let keyed: Vec<KeyedAlert> = chunk
-                        .iter()
-                        .map(|&(start, position)| {
-                            let mut keyed = self.key(batch, start, position);
+                    let keyed: Vec<KeyedAlert> = (first..)
+                        .zip(chunk)
+                        .map(|(n, &(start, position))| {
+                            if let Some(&(_, ahead)) = fresh.get(n + WRITE_AHEAD) {
+                                let into = &mut written[(n + WRITE_AHEAD) % written.len()];
+                                self.write_entities(&batch[ahead], into);
+                            }
+                            let written = &written[n % written.len()];
+                            let mut keyed = self.key(batch, start, position, written);
                             let lookback =
                                 self.settings.grouping_for(keyed.alert.source()).lookback;
                             if !forecast.joins(&keyed, lookback) {
@@ -182,15 +201,28 @@ impl Keyer<'_> {
         })
     }
 
-    /// Checks one new alert in and keys it. Warns of each entity that has no strong identifier
-    /// (shown, never correlated).
-    fn key(&mut self, batch: &mut [RawAlert], start: DateTime<Utc>, position: usize) -> KeyedAlert {
+    /// Writes the entities of a record as they are looked up, for [`Keyer::key`].
+    fn write_entities(&self, raw: &RawAlert, written: &mut WrittenEntities) {
+        let known = raw.entities.iter().filter_map(RawEntity::known);
+        self.keys.write_entities(known, written);
+    }
+
+    /// Checks one new alert in and keys it, its entities written into `written` by
+    /// [`Keyer::write_entities`]. Warns of each entity that has no strong identifier (shown,
+    /// never correlated).
+    fn key(
+        &mut self,
+        batch: &mut [RawAlert],
+        start: DateTime<Utc>,
+        position: usize,
+        written: &WrittenEntities,
+    ) -> KeyedAlert {
         let raw = std::mem::take(&mut batch[position]);
         let (alert, mut warnings) = Alert::admit(raw, start);
         let mut unidentified = Vec::new();
         let entity_keys = self
             .keys
-            .intern_entities(&alert.entities, &mut unidentified);
+            .intern_entities(&alert.entities, written, &mut unidentified);
         if !unidentified.is_empty() {
             // Positions are the record's own, counting the entities left out for an unknown kind.
             let left_out: Vec<usize> = warnings.iter().map(Warning::position).collect();

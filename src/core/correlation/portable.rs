@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use super::index::{AlertIx, CorrelationKey};
 use super::reason::{Matched, MergeRecord, Reason};
+use super::seen_entities::WrittenEntities;
 use super::settings::CorrelationSettings;
 use super::{Cluster, Correlation, GroupBy, Placement};
 use crate::core::alert::Alert;
@@ -210,6 +211,7 @@ impl Correlation {
         };
         correlation.reserve(alerts.len());
         let mut reasons = Vec::with_capacity(alerts.len());
+        let mut written = WrittenEntities::default();
         for stored in alerts {
             if correlation.index_of(&stored.alert.id).is_some() {
                 return Err(format!("alert {} is stored twice", stored.alert.id));
@@ -219,9 +221,10 @@ impl Correlation {
                 PortableGrouping::Entities => GroupBy::Entities,
                 PortableGrouping::Key(key) => GroupBy::Key(correlation.keys.intern(key)),
             };
-            let entity_keys = correlation
-                .keys
-                .intern_entities(&stored.alert.entities, &mut Vec::new());
+            let keys = &mut correlation.keys;
+            keys.write_entities(&stored.alert.entities, &mut written);
+            let entity_keys =
+                keys.intern_entities(&stored.alert.entities, &written, &mut Vec::new());
             let index = correlation.file(stored.alert, stored.time_ms, entity_keys, grouping);
             correlation.slots[index as usize].place = Some(Placement {
                 incident: stored.incident,

@@ -1,7 +1,9 @@
 //! The interned keys of distinct entities already filed, found by the entity itself. The
 //! same host, account or address recurs across thousands of alerts, and normalising its
 //! identifiers again each time was the largest part of filing an alert; finding it costs
-//! writing its properties into one reused buffer, a hash of those bytes and one comparison.
+//! writing its properties into a reused buffer, a hash of those bytes and one comparison. The
+//! entry a find reads is rarely in the cache, so an ingest writes each alert's entities a few
+//! alerts early ([`WrittenEntities`]) and starts loading their entries then.
 
 use std::hash::BuildHasher;
 use std::ops::Range;
@@ -11,6 +13,7 @@ use rustc_hash::FxBuildHasher;
 use smallvec::SmallVec;
 
 use super::index::KeyIx;
+use super::prefetch::prefetch;
 use crate::core::entity::Entity;
 
 /// The most bytes of an entity its entry holds itself. A host, an account, an address or a URL
@@ -65,8 +68,6 @@ pub(super) struct SeenEntities {
     table: HashTable<SeenEntity>,
     /// The bytes of entities too long for their entry.
     far_bytes: Vec<u8>,
-    /// The entity being looked up, written as bytes; reused from entity to entity.
-    scratch: Vec<u8>,
     /// How many entities it holds at most: far more than the hosts, accounts and addresses a
     /// workspace keeps meeting, in about 5 MiB of table (65,536 entries of 80 bytes).
     max_entities: usize,
@@ -92,13 +93,49 @@ pub(super) enum Lookup<'a> {
 /// Writes a length as LEB128 (seven bits a byte, the last byte's high bit clear), one byte
 /// below 128: each length ends where it says, so the bytes of two entities still read back
 /// one way only.
-fn write_length(scratch: &mut Vec<u8>, mut length: usize) {
+fn write_length(bytes: &mut Vec<u8>, mut length: usize) {
     while length >= 0x80 {
         // The low seven bits, with the high bit saying more follow.
-        scratch.push((length & 0x7f) as u8 | 0x80);
+        bytes.push((length & 0x7f) as u8 | 0x80);
         length >>= 7;
     }
-    scratch.push(length as u8);
+    bytes.push(length as u8);
+}
+
+/// Entities written as the bytes they are found by, with their hashes: an alert's entities that
+/// [`SeenEntities`] can hold, in order. Written a few alerts before they are looked up, while
+/// the entries they will read are loaded; reused from alert to alert.
+#[derive(Debug, Clone, Default)]
+pub(super) struct WrittenEntities {
+    bytes: Vec<u8>,
+    /// Per entity, where its bytes end and their hash.
+    ends: Vec<(usize, u64)>,
+}
+
+impl WrittenEntities {
+    /// The bytes of the `nth` entity written and their hash.
+    pub(super) fn get(&self, nth: usize) -> (&[u8], u64) {
+        let start = nth.checked_sub(1).map_or(0, |before| self.ends[before].0);
+        let (end, hash) = self.ends[nth];
+        (&self.bytes[start..end], hash)
+    }
+
+    /// Writes an entity: its kind, then each property's name and value, each after its length,
+    /// so that two entities have the same bytes exactly when they are equal.
+    fn push(&mut self, entity: &Entity) -> u64 {
+        let start = self.bytes.len();
+        let bytes = &mut self.bytes;
+        bytes.push(entity.kind as u8);
+        for (name, value) in entity.properties.iter() {
+            for part in [name, value] {
+                write_length(bytes, part.len());
+                bytes.extend_from_slice(part.as_bytes());
+            }
+        }
+        let hash = FxBuildHasher.hash_one(&bytes[start..]);
+        self.ends.push((bytes.len(), hash));
+        hash
+    }
 }
 
 impl SeenEntities {
@@ -108,7 +145,6 @@ impl SeenEntities {
         SeenEntities {
             table: HashTable::new(),
             far_bytes: Vec::new(),
-            scratch: Vec::new(),
             max_entities,
             max_far_bytes,
         }
@@ -119,24 +155,33 @@ impl SeenEntities {
         entity.related.is_empty()
     }
 
-    /// Finds an entity with no related entities. Its bytes are its kind, then each property's
-    /// name and value, each after its length: two entities have the same bytes exactly when
-    /// they are equal.
-    pub(super) fn find(&mut self, entity: &Entity) -> Lookup<'_> {
-        debug_assert!(Self::can_hold(entity));
-        let scratch = &mut self.scratch;
-        scratch.clear();
-        scratch.push(entity.kind as u8);
-        for (name, value) in entity.properties.iter() {
-            for part in [name, value] {
-                write_length(scratch, part.len());
-                scratch.extend_from_slice(part.as_bytes());
+    /// Writes those of `entities` it can hold into `written`, replacing what it held, and
+    /// starts loading the entry each would be found in: a few alerts before they are looked up,
+    /// the load overlaps the alerts between.
+    pub(super) fn write<'e>(
+        &self,
+        entities: impl IntoIterator<Item = &'e Entity>,
+        written: &mut WrittenEntities,
+    ) {
+        written.bytes.clear();
+        written.ends.clear();
+        for entity in entities {
+            if Self::can_hold(entity) {
+                let hash = written.push(entity);
+                // The first entry with the hash's tag, read no further than its address.
+                if let Some(seen) = self.table.find(hash, |_| true) {
+                    prefetch(seen);
+                    prefetch(&seen.bytes);
+                }
             }
         }
-        let hash = FxBuildHasher.hash_one(&scratch[..]);
+    }
+
+    /// Finds an entity written as `bytes` that hash to `hash`.
+    pub(super) fn find(&self, bytes: &[u8], hash: u64) -> Lookup<'_> {
         let far_bytes = &self.far_bytes;
         let found = self.table.find(hash, |seen| {
-            seen.hash == hash && seen.bytes.get(far_bytes) == &scratch[..]
+            seen.hash == hash && seen.bytes.get(far_bytes) == bytes
         });
         match found {
             Some(seen) => Lookup::Seen(&seen.keys),
@@ -144,11 +189,11 @@ impl SeenEntities {
         }
     }
 
-    /// Records the keys of the entity the last [`SeenEntities::find`] did not find. An entity
-    /// too long for its entry and longer than all the bytes the table may hold elsewhere is
-    /// not recorded: it is normalised each time.
-    pub(super) fn insert(&mut self, hash: u64, keys: &[KeyIx]) {
-        let length = self.scratch.len();
+    /// Records the keys of an entity written as `bytes`, which [`SeenEntities::find`] did not
+    /// find. An entity too long for its entry and longer than all the bytes the table may hold
+    /// elsewhere is not recorded: it is normalised each time.
+    pub(super) fn insert(&mut self, bytes: &[u8], hash: u64, keys: &[KeyIx]) {
+        let length = bytes.len();
         let near = length <= NEAR_BYTES;
         if !near && length > self.max_far_bytes {
             return;
@@ -160,15 +205,15 @@ impl SeenEntities {
             self.far_bytes.clear();
         }
         let bytes = if near {
-            let mut bytes = [0; NEAR_BYTES];
-            bytes[..length].copy_from_slice(&self.scratch);
+            let mut near_bytes = [0; NEAR_BYTES];
+            near_bytes[..length].copy_from_slice(bytes);
             EntityBytes::Near {
                 len: length as u8,
-                bytes,
+                bytes: near_bytes,
             }
         } else {
             let start = self.far_bytes.len();
-            self.far_bytes.extend_from_slice(&self.scratch);
+            self.far_bytes.extend_from_slice(bytes);
             // The far bytes stay within `max_far_bytes`, a few MiB.
             let position =
                 |at: usize| u32::try_from(at).expect("the far bytes stay within their limit");
@@ -193,7 +238,6 @@ impl SeenEntities {
             .sum();
         self.table.capacity() * (std::mem::size_of::<SeenEntity>() + 1)
             + self.far_bytes.capacity()
-            + self.scratch.capacity()
             + spilled
     }
 }
@@ -204,7 +248,7 @@ mod tests {
 
     use proptest::prelude::*;
 
-    use super::{Lookup, SeenEntities};
+    use super::{Lookup, SeenEntities, WrittenEntities};
     use crate::core::correlation::index::{CorrelationKey, KeyTable};
     use crate::core::entity::{Entity, EntityKey, EntityKind};
 
@@ -269,10 +313,23 @@ mod tests {
                 None => KeyTable::default(),
                 Some((entities, bytes)) => KeyTable::with_seen_limits(entities, bytes),
             };
-            for picks in alerts {
-                let entities: Vec<Entity> = picks.iter().map(|&pick| pool[pick].clone()).collect();
+            let alerts: Vec<Vec<Entity>> = alerts
+                .iter()
+                .map(|picks| picks.iter().map(|&pick| pool[pick].clone()).collect())
+                .collect();
+            // Every alert's entities written before the first is interned: as far ahead as
+            // writing ever runs, and further.
+            let written: Vec<WrittenEntities> = alerts
+                .iter()
+                .map(|entities| {
+                    let mut written = WrittenEntities::default();
+                    table.write_entities(entities, &mut written);
+                    written
+                })
+                .collect();
+            for (entities, written) in alerts.iter().zip(&written) {
                 let mut unidentified = Vec::new();
-                let keys = table.intern_entities(&entities, &mut unidentified);
+                let keys = table.intern_entities(entities, written, &mut unidentified);
                 let found: BTreeSet<EntityKey> = keys
                     .iter()
                     .map(|&key| match table.key(key) {
@@ -281,7 +338,7 @@ mod tests {
                     })
                     .collect();
                 let mut expected = BTreeSet::new();
-                for entity in &entities {
+                for entity in entities {
                     fresh_keys(entity, &mut expected);
                 }
                 prop_assert_eq!(found, expected);
@@ -299,10 +356,13 @@ mod tests {
         let pool = pool();
         let mut seen = SeenEntities::with_limits(pool.len(), LIMIT);
         let kept = |seen: &mut SeenEntities, entity: &Entity| {
-            if let Lookup::New(hash) = seen.find(entity) {
-                seen.insert(hash, &[]);
+            let mut written = WrittenEntities::default();
+            seen.write([entity], &mut written);
+            let (bytes, hash) = written.get(0);
+            if let Lookup::New(hash) = seen.find(bytes, hash) {
+                seen.insert(bytes, hash, &[]);
             }
-            matches!(seen.find(entity), Lookup::Seen(_))
+            matches!(seen.find(bytes, hash), Lookup::Seen(_))
         };
         for entity in pool.iter().filter(|entity| SeenEntities::can_hold(entity)) {
             kept(&mut seen, entity);
