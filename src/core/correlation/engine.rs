@@ -256,6 +256,7 @@ impl Correlation {
         self.slots.reserve(count);
         self.ids.reserve(count, id_at(&self.alerts));
         self.neighbourhoods.reserve(count);
+        self.postings.reserve(count);
     }
 
     /// Whether an alert of its neighbourhood sorts after it: then placing it where it stands

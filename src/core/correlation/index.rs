@@ -417,6 +417,13 @@ struct Span {
 /// The room of a list's first span, as a vector's first allocation has.
 const FIRST_ROOM: u32 = 4;
 
+/// About how many postings of the pool an alert takes: one per key (most alerts name two to
+/// four), the room its lists keep to grow into, and the spans they left behind.
+const POOL_POSTINGS_PER_ALERT: usize = 8;
+
+/// How many postings a cache line holds.
+const POSTINGS_PER_LINE: usize = 64 / std::mem::size_of::<Posting>();
+
 impl Span {
     /// Its postings' positions in the pool.
     fn range(self) -> std::ops::Range<usize> {
@@ -468,6 +475,20 @@ impl PostingLists {
         position
     }
 
+    /// Makes room for the lists of `alerts` more alerts at once, rather than as lists grow: a
+    /// pool grown by reallocating is copied, much of it into memory the copy touches first.
+    pub(super) fn reserve(&mut self, alerts: usize) {
+        self.make_room(alerts * POOL_POSTINGS_PER_ALERT);
+    }
+
+    /// Makes sure the pool has room for `postings` more, growing it by half as much again
+    /// (not twice: the pool is most of the index's memory) when it has not.
+    fn make_room(&mut self, postings: usize) {
+        if self.pool.capacity() - self.pool.len() < postings {
+            self.pool.reserve_exact(postings.max(self.pool.len() / 2));
+        }
+    }
+
     /// Moves a full list to a span twice its room (the first list of a key to one of
     /// `FIRST_ROOM`), leaving its old span for another list.
     fn grow(&mut self, key: usize) {
@@ -480,10 +501,7 @@ impl PostingLists {
         let reused = self.left.get_mut(size_class(room)).and_then(Vec::pop);
         let start = reused.unwrap_or_else(|| {
             let start = self.pool.len();
-            // Half as large again, not twice: the pool is most of the index's memory.
-            if self.pool.capacity() - start < room as usize {
-                self.pool.reserve_exact((start / 2).max(room as usize));
-            }
+            self.make_room(room as usize);
             self.pool
                 .resize(start + room as usize, Posting { time: 0, alert: 0 });
             u32::try_from(start).expect("fewer than 2^32 postings")
@@ -507,8 +525,25 @@ impl PostingLists {
     /// reads next: a few alerts early, so that the load overlaps the alerts between.
     pub(super) fn prefetch_tails(&self, keys: &[KeyIx]) {
         for &key in keys {
-            if let Some(last) = self.of(key).last() {
+            let Some(&span) = self.spans.get(key as usize) else {
+                continue;
+            };
+            let list = &self.pool[span.range()];
+            if let Some(last) = list.last() {
                 prefetch(last);
+            }
+            if span.len == span.room && span.room > 0 {
+                // Filing will move the list: all of it is read, and written where it goes.
+                for line in list.chunks(POSTINGS_PER_LINE) {
+                    prefetch(line);
+                }
+                let next = self
+                    .left
+                    .get(size_class(span.room * 2))
+                    .and_then(|left| left.last());
+                if let Some(&start) = next {
+                    prefetch(&self.pool[start as usize]);
+                }
             }
         }
     }
