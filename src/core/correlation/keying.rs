@@ -4,7 +4,11 @@
 //! a few chunks ahead of the thread that files and places it. Wasm, and small batches, key each
 //! alert just before placing it. Either way placement receives the same alerts with the same
 //! keys in the same order. The second thread also builds the incident each alert would open
-//! (unless it will likely join one), which is the one placing would build for it.
+//! (unless it will likely join one, or placing is waiting for it), which is the one placing would
+//! build for it.
+
+#[cfg(not(target_arch = "wasm32"))]
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 
@@ -104,8 +108,10 @@ impl Keyer<'_> {
     ///
     /// The second thread also builds the incident each alert would open, as opened by
     /// `opened_by` at its time (most new alerts of a large batch open one), which leaves placing
-    /// only to number it; it builds none for an alert a `JoinForecast` expects to join one, and
-    /// `place` gives back the ones it did not open. With each alert, `place` is shown the alerts
+    /// only to number it; it builds none for an alert a `JoinForecast` expects to join one, nor
+    /// while placing has no keyed chunk waiting (then this thread holds placing up, and placing
+    /// builds the incident itself), and `place` gives back the ones it did not open. Which thread
+    /// builds an incident depends on timing; the incident does not. With each alert, `place` is shown the alerts
     /// keyed after it that are at hand (none when keying runs here), so that it can start
     /// loading what they will need.
     pub(super) fn key_in_order(
@@ -144,6 +150,8 @@ impl Keyer<'_> {
         (by, at): (&Actor, DateTime<Utc>),
         place: &mut impl FnMut(KeyedAlert, &[KeyedAlert]) -> Option<Opening>,
     ) -> bool {
+        // Chunks keyed that placing has not taken yet.
+        let queued = &AtomicUsize::new(0);
         std::thread::scope(|scope| {
             let (sender, receiver) = std::sync::mpsc::sync_channel(CHUNKS_AHEAD);
             let (unopened_sender, unopened) = std::sync::mpsc::channel::<Vec<Opening>>();
@@ -167,12 +175,16 @@ impl Keyer<'_> {
                             let mut keyed = self.key(batch, start, position, written);
                             let lookback =
                                 self.settings.grouping_for(keyed.alert.source()).lookback;
-                            if !forecast.joins(&keyed, lookback) {
+                            // With nothing queued, placing is waiting for this thread,
+                            // which leaves the incident to placing rather than keep it waiting.
+                            let placing_busy = queued.load(Ordering::Relaxed) > 0;
+                            if !forecast.joins(&keyed, lookback) && placing_busy {
                                 keyed.opening = Some(Opening::for_alert(&keyed.alert, by, at));
                             }
                             keyed
                         })
                         .collect();
+                    queued.fetch_add(1, Ordering::Relaxed);
                     // Placing stopped only if it panicked, which the scope passes on.
                     if sender.send(keyed).is_err() {
                         return;
@@ -189,6 +201,7 @@ impl Keyer<'_> {
                 return false;
             }
             for chunk in receiver {
+                queued.fetch_sub(1, Ordering::Relaxed);
                 let mut unused = Vec::new();
                 let mut keyed = chunk.into_iter();
                 while let Some(alert) = keyed.next() {
