@@ -194,11 +194,11 @@ fn entity_hash(key: EntityKeyRef<'_>) -> u64 {
     hasher.finish()
 }
 
-/// Where a key sorts among an alert's keys: by its [`order_prefix`], then by its hash, and only
-/// when both are equal by the key itself. Any order that depends on the keys alone (never on
-/// the order they were interned in) gives the same incidents; this one groups keys by kind, and
-/// tells keys apart without reading their texts, which lie far apart in memory: comparing them
-/// took most of the time sorting an alert's keys did.
+/// Where a key sorts among an alert's keys: by its [`order_prefix`], then by its
+/// [`order_hash`], and only when both are equal by the key itself. Any order that depends on
+/// the keys alone (never on the order they were interned in) gives the same incidents; this one
+/// groups keys by kind, and tells keys apart without reading their texts, which lie far apart
+/// in memory: comparing them took most of the time sorting an alert's keys did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct KeyOrder {
     prefix: u64,
@@ -223,6 +223,28 @@ fn order_prefix(key: &CorrelationKey) -> u64 {
     }
 }
 
+/// A hash of a key's texts (FNV-1a) that is the same on every target and in every release: the
+/// table's hash depends on the width of `usize`, and the order of an alert's keys decides which
+/// key a placement names, so the browser and the native tests must agree on it.
+fn order_hash(key: &CorrelationKey) -> u64 {
+    let texts: [&str; 3] = match key {
+        CorrelationKey::Entity(key) => [&key.value, "", ""],
+        CorrelationKey::Grouping {
+            source,
+            detection,
+            parts,
+        } => [source, detection, parts],
+    };
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for text in texts {
+        // Each text ends with a byte no UTF-8 text holds, so that texts cannot run together.
+        for &byte in text.as_bytes().iter().chain(&[0xff]) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
 /// The hash a key is interned under.
 fn key_hash(key: &CorrelationKey) -> u64 {
     match key {
@@ -234,11 +256,11 @@ fn key_hash(key: &CorrelationKey) -> u64 {
 impl KeyTable {
     /// The key's index, interning it the first time.
     pub(super) fn intern(&mut self, key: CorrelationKey) -> KeyIx {
-        let (keys, hash) = (&self.keys, key_hash(&key));
+        let keys = &self.keys;
         let found = self
             .interned
-            .find_hashed(hash, |index| keys[index as usize] == key);
-        found.unwrap_or_else(|| self.push(key, hash))
+            .find_hashed(key_hash(&key), |index| keys[index as usize] == key);
+        found.unwrap_or_else(|| self.push(key))
     }
 
     /// An entity key's index, interning it the first time; the key is copied only then.
@@ -248,25 +270,23 @@ impl KeyTable {
             CorrelationKey::Entity(listed) => listed.as_key_ref() == key,
             CorrelationKey::Grouping { .. } => false,
         };
-        let hash = entity_hash(key);
-        match self.interned.find_hashed(hash, is_key) {
+        match self.interned.find_hashed(entity_hash(key), is_key) {
             Some(index) => index,
-            None => self.push(CorrelationKey::Entity(key.to_owned_key()), hash),
+            None => self.push(CorrelationKey::Entity(key.to_owned_key())),
         }
     }
 
-    /// Adds a key that is not interned yet, whose [`key_hash`] is `hash`.
-    fn push(&mut self, key: CorrelationKey, hash: u64) -> KeyIx {
-        debug_assert_eq!(hash, key_hash(&key));
+    /// Adds a key that is not interned yet.
+    fn push(&mut self, key: CorrelationKey) -> KeyIx {
         let index = KeyIx::try_from(self.keys.len()).expect("fewer than 2^32 distinct keys");
         self.order.push(KeyOrder {
             prefix: order_prefix(&key),
-            hash,
+            hash: order_hash(&key),
         });
         self.keys.push(key);
-        let order = &self.order;
+        let keys = &self.keys;
         self.interned
-            .insert_hashed(index, |index| order[index as usize].hash);
+            .insert_hashed(index, |index| key_hash(&keys[index as usize]));
         index
     }
 
@@ -681,7 +701,7 @@ pub(super) fn millis(window: Duration) -> i64 {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{CorrelationKey, KeyIx, KeyTable, Posting, PostingLists, order_prefix};
+    use super::{CorrelationKey, KeyIx, KeyTable, Posting, PostingLists, order_hash, order_prefix};
     use crate::core::entity::{EntityKey, EntityKind, Identifier};
 
     /// One of `all`, mostly one of its first two, so that two keys often share it.
@@ -716,6 +736,18 @@ mod tests {
             parts,
         });
         prop_oneof![4 => entity, 1 => grouping]
+    }
+
+    /// The hash that orders keys is spelled out (FNV-1a over the texts), not the table's: a
+    /// hash that differs by target would order keys otherwise in the browser than in the tests.
+    #[test]
+    fn keys_are_ordered_by_a_hash_the_same_everywhere() {
+        let host = CorrelationKey::Entity(EntityKey {
+            kind: EntityKind::Host,
+            identifier: Identifier::ALL[0],
+            value: "web01".to_owned(),
+        });
+        assert_eq!(order_hash(&host), 0xd3a2_5812_06e9_36e9);
     }
 
     proptest! {

@@ -110,10 +110,10 @@ impl Keyer<'_> {
     /// `opened_by` at its time (most new alerts of a large batch open one), which leaves placing
     /// only to number it; it builds none for an alert a `JoinForecast` expects to join one, nor
     /// while placing has no keyed chunk waiting (then this thread holds placing up, and placing
-    /// builds the incident itself), and `place` gives back the ones it did not open. Which thread
-    /// builds an incident depends on timing; the incident does not. With each alert, `place` is shown the alerts
-    /// keyed after it that are at hand (none when keying runs here), so that it can start
-    /// loading what they will need.
+    /// builds the incident itself), and `place` gives back the ones it did not open. Which
+    /// thread builds an incident depends on timing; the incident does not. With each alert,
+    /// `place` is shown the alerts keyed after it that are at hand (none when keying runs
+    /// here), so that it can start loading what they will need.
     pub(super) fn key_in_order(
         &mut self,
         batch: &mut [RawAlert],
