@@ -24,8 +24,9 @@ pub(super) type AlertKeys = SmallVec<[KeyIx; 6]>;
 /// An incident's alerts: most incidents hold one or two, which fit inline.
 pub(super) type AlertList = SmallVec<[AlertIx; 4]>;
 
-/// What two alerts can have in common for correlation. Ordered, so an alert's keys are always
-/// visited in the same order whatever order keys were first seen in.
+/// What two alerts can have in common for correlation. Ordered, so that two keys alike in
+/// every cheaper respect ([`KeyOrder`]) still sort one way whatever order they were first seen
+/// in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CorrelationKey {
     /// A strong identifier of an entity.
@@ -521,10 +522,15 @@ impl PostingLists {
         let reused = self.left.get_mut(size_class(room)).and_then(Vec::pop);
         let start = reused.unwrap_or_else(|| {
             let start = self.pool.len();
+            let end = start + room as usize;
+            // Spans are held as `u32` positions, so every span must end below 2^32.
+            assert!(
+                u32::try_from(end).is_ok(),
+                "under 2^32 postings in the pool"
+            );
             self.make_room(room as usize);
-            self.pool
-                .resize(start + room as usize, Posting { time: 0, alert: 0 });
-            u32::try_from(start).expect("fewer than 2^32 postings")
+            self.pool.resize(end, Posting { time: 0, alert: 0 });
+            start as u32
         });
         self.pool.copy_within(old.range(), start as usize);
         if old.room > 0 {

@@ -52,8 +52,8 @@ pub(super) struct KeyedAlert {
     pub(super) grouping: GroupBy,
     /// What was wrong with parts of it.
     pub(super) warnings: Vec<Warning>,
-    /// The incident it would open, built ahead when it was keyed on the second thread and was
-    /// not expected to join one.
+    /// The incident it would open, built ahead when it was keyed on the second thread, was not
+    /// expected to join one, and placing had keyed alerts waiting.
     pub(super) opening: Option<Opening>,
 }
 

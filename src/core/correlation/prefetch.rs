@@ -1,10 +1,9 @@
 //! Asking the processor to start loading memory that will be read soon. Checking a record reads
 //! the text of its id, keying an alert the table entry of each entity seen before, and filing it
 //! the tail of each of its keys' posting lists: places its own data points to, which nothing
-//! nearby has read. The next ones are known in advance, so
-//! their loads can be started a few records early and overlap. A hint only: it never reads the
-//! value, cannot fault, and changes no result. Where the target has no such instruction (Wasm),
-//! it does nothing.
+//! nearby has read. The next ones are known in advance, so their loads can be started a few
+//! records early and overlap. A hint only: it never reads the value, cannot fault, and changes
+//! no result. Where the target has no such instruction (Wasm), it does nothing.
 
 /// Starts loading the cache line that holds `value`.
 #[inline]
