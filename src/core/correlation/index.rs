@@ -352,6 +352,8 @@ impl KeyTable {
                 self.seen.insert(bytes, hash, &indices[first..]);
             }
         }
+        // Written for other entities, the bytes would find another entity's keys.
+        debug_assert_eq!(held, written.len(), "written for these entities");
         self.sort_in_key_order(&mut indices);
         indices.dedup();
         let interned = AlertKeys::from_slice(&indices);

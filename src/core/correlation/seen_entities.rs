@@ -113,6 +113,11 @@ pub(super) struct WrittenEntities {
 }
 
 impl WrittenEntities {
+    /// How many entities were written.
+    pub(super) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
     /// The bytes of the `nth` entity written and their hash.
     pub(super) fn get(&self, nth: usize) -> (&[u8], u64) {
         let start = nth.checked_sub(1).map_or(0, |before| self.ends[before].0);
