@@ -266,7 +266,7 @@ impl Generator {
             id: format!("{}{:012}", id_prefix(product), self.serial),
             start: Some(start),
             entities,
-            details: AlertDetails {
+            details: Box::new(AlertDetails {
                 display_name: name.to_owned(),
                 alert_type: name.to_owned(),
                 severity,
@@ -279,7 +279,7 @@ impl Generator {
                 tactics: vec![tactic],
                 techniques: vec![technique.to_owned()],
                 ..AlertDetails::default()
-            },
+            }),
         }
     }
 

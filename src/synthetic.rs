@@ -127,14 +127,14 @@ impl AlertFeed {
             id: format!("{prefix}{index:012}"),
             start: Some(start),
             entities,
-            details: AlertDetails {
+            details: Box::new(AlertDetails {
                 display_name: name.to_owned(),
                 alert_type: name.to_owned(),
                 severity: Severity::ALL[self.rng.usize(..Severity::ALL.len())],
                 product_name: product.to_owned(),
                 tactics: vec![tactic],
                 ..AlertDetails::default()
-            },
+            }),
         }
     }
 }

@@ -224,10 +224,10 @@ async fn entities_that_name_nothing_unique_are_shown_as_never_correlating() {
                 &[("HostName", "web01"), ("DnsDomain", "contoso.com")],
             ),
         ],
-        details: AlertDetails {
+        details: Box::new(AlertDetails {
             display_name: "Port scan from an inside address".into(),
             ..AlertDetails::default()
-        },
+        }),
     };
     support::ingest(
         &mut workspace,

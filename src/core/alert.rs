@@ -145,8 +145,9 @@ pub struct RawAlert {
     pub start: Option<DateTime<Utc>>,
     /// The entities it names.
     pub entities: Vec<RawEntity>,
-    /// Everything else.
-    pub details: AlertDetails,
+    /// Everything else, boxed as the importer reads it: checking the record moves a pointer,
+    /// not the 320 bytes of the details.
+    pub details: Box<AlertDetails>,
 }
 
 /// A checked alert: it has an id and a time, and every entity has a known kind.
@@ -159,8 +160,10 @@ pub struct Alert {
     /// The entities it names, including those without a strong identifier (shown, never
     /// correlated).
     pub entities: Vec<Entity>,
-    /// Everything else.
-    pub details: AlertDetails,
+    /// Everything else, boxed: correlation reads it only to open an incident, while the alert
+    /// itself moves from keying to placing and into the index's table of every alert, which a
+    /// pointer keeps to 72 bytes an alert rather than 384.
+    pub details: Box<AlertDetails>,
 }
 
 /// Why an alert was refused; nothing of it was taken in.
@@ -512,10 +515,10 @@ mod tests {
                 "host",
                 &[("HostName", "web01"), ("DnsDomain", "contoso.com")],
             )],
-            details: AlertDetails {
+            details: Box::new(AlertDetails {
                 display_name: "Suspicious PowerShell".into(),
                 ..AlertDetails::default()
-            },
+            }),
         }
     }
 

@@ -128,7 +128,7 @@ fn parse_line(line: &str) -> Result<RawAlert, String> {
         id,
         start: start_time,
         entities: entities(&field),
-        details: AlertDetails {
+        details: Box::new(AlertDetails {
             display_name: name.clone(),
             alert_type: signature.clone(),
             description: field("msg").unwrap_or_default().to_owned(),
@@ -138,7 +138,7 @@ fn parse_line(line: &str) -> Result<RawAlert, String> {
             provider_name: "CEF".to_owned(),
             vendor_name: vendor.clone(),
             ..AlertDetails::default()
-        },
+        }),
     })
 }
 

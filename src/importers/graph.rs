@@ -74,7 +74,7 @@ pub fn read_alert(item: &Value) -> Result<RawAlert, String> {
             None => time("createdDateTime")?,
         },
         entities: evidence.into_iter().flatten().collect(),
-        details: AlertDetails {
+        details: Box::new(AlertDetails {
             display_name: text("title")?,
             alert_type: text("detectorId")?,
             description: text("description")?,
@@ -93,7 +93,7 @@ pub fn read_alert(item: &Value) -> Result<RawAlert, String> {
                 .into_iter()
                 .collect(),
             ..AlertDetails::default()
-        },
+        }),
     })
 }
 

@@ -53,7 +53,7 @@ pub fn read_row(row: &Value) -> Result<RawAlert, String> {
             None => time("TimeGenerated")?,
         },
         entities: entities(row.get("Entities")).map_err(|error| format!("Entities: {error}"))?,
-        details: AlertDetails {
+        details: Box::new(AlertDetails {
             display_name,
             alert_type: text("AlertType")?,
             description: text("Description")?,
@@ -87,7 +87,7 @@ pub fn read_row(row: &Value) -> Result<RawAlert, String> {
             extended_properties: properties(row.get("ExtendedProperties"))
                 .map_err(|error| format!("ExtendedProperties: {error}"))?,
             rule_ids: Vec::new(),
-        },
+        }),
     })
 }
 

@@ -59,7 +59,7 @@ pub fn read_alert(item: &Value) -> Result<RawAlert, String> {
         id: text("systemAlertId")?,
         start: time("startTimeUtc")?,
         entities: Vec::new(),
-        details: AlertDetails {
+        details: Box::new(AlertDetails {
             display_name: text("alertDisplayName")?,
             alert_type: text("alertType")?,
             description: text("description")?,
@@ -100,6 +100,6 @@ pub fn read_alert(item: &Value) -> Result<RawAlert, String> {
                 })
                 .unwrap_or_default(),
             ..AlertDetails::default()
-        },
+        }),
     })
 }

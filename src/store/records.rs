@@ -782,7 +782,7 @@ impl AlertRecord {
                 id: self.id,
                 start: self.start,
                 entities,
-                details: AlertDetails {
+                details: Box::new(AlertDetails {
                     display_name: self.display_name,
                     alert_type: self.alert_type,
                     description: self.description,
@@ -799,7 +799,7 @@ impl AlertRecord {
                     compromised_entity: self.compromised_entity,
                     extended_properties: self.extended_properties,
                     rule_ids: self.rule_ids,
-                },
+                }),
             },
             time_ms: self.time_ms,
             grouping,

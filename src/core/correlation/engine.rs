@@ -328,7 +328,7 @@ impl Workspace {
     /// changed there from as many incidents on (natively): for tests that compare both ways.
     pub(super) fn ingest_keying_from(
         &mut self,
-        mut batch: Vec<RawAlert>,
+        batch: Vec<RawAlert>,
         context: &mut IngestContext<'_>,
         second_thread_from: usize,
     ) -> IngestReport {
@@ -346,6 +346,9 @@ impl Workspace {
             unnamed: Vec::new(),
         };
         let admissions = self.admit_in_batch_order(&batch, context.now);
+        // Each record is taken out of the batch once, as it is updated or keyed, leaving nothing
+        // behind (an empty record in its place would cost an allocation for its details).
+        let mut batch: Vec<Option<RawAlert>> = batch.into_iter().map(Some).collect();
         // Refused and known records are settled in batch order; new alerts wait, as positions
         // in the batch, to be built one at a time in canonical order.
         let mut settled: Vec<(usize, Settled)> = Vec::new();
@@ -357,7 +360,7 @@ impl Workspace {
                     settled.push((record, Ok(Outcome::Rejected(rejection))));
                 }
                 Admission::Known(known, start) => {
-                    let raw = std::mem::take(&mut batch[position]);
+                    let raw = batch[position].take().expect("each record is taken once");
                     let (alert, _) = Alert::admit(raw, start);
                     let changed = self.update_alert(known, alert, &mut run);
                     settled.push((record, Err((known, changed))));
@@ -365,10 +368,12 @@ impl Workspace {
                 Admission::Fresh(start) => fresh.push((start, position)),
             }
         }
+        let checked_id =
+            |position: usize| batch[position].as_ref().map_or("", RawAlert::checked_id);
         fresh.sort_unstable_by(|(start_a, a), (start_b, b)| {
             start_a
                 .cmp(start_b)
-                .then_with(|| batch[*a].checked_id().cmp(batch[*b].checked_id()))
+                .then_with(|| checked_id(*a).cmp(checked_id(*b)))
         });
         self.correlation.reserve(fresh.len());
         let mut late = Vec::new();

@@ -116,7 +116,7 @@ impl Keyer<'_> {
     /// here), so that it can start loading what they will need.
     pub(super) fn key_in_order(
         &mut self,
-        batch: &mut [RawAlert],
+        batch: &mut [Option<RawAlert>],
         fresh: &[(DateTime<Utc>, usize)],
         second_thread_from: usize,
         opened_by: (&Actor, DateTime<Utc>),
@@ -145,7 +145,7 @@ impl Keyer<'_> {
     #[cfg(not(target_arch = "wasm32"))]
     fn key_on_second_thread(
         &mut self,
-        batch: &mut [RawAlert],
+        batch: &mut [Option<RawAlert>],
         fresh: &[(DateTime<Utc>, usize)],
         (by, at): (&Actor, DateTime<Utc>),
         place: &mut impl FnMut(KeyedAlert, &[KeyedAlert]) -> Option<Opening>,
@@ -215,7 +215,8 @@ impl Keyer<'_> {
     }
 
     /// Writes the entities of a record as they are looked up, for [`Keyer::key`].
-    fn write_entities(&self, raw: &RawAlert, written: &mut WrittenEntities) {
+    fn write_entities(&self, raw: &Option<RawAlert>, written: &mut WrittenEntities) {
+        let Some(raw) = raw else { return };
         let known = raw.entities.iter().filter_map(RawEntity::known);
         self.keys.write_entities(known, written);
     }
@@ -225,12 +226,14 @@ impl Keyer<'_> {
     /// never correlated).
     fn key(
         &mut self,
-        batch: &mut [RawAlert],
+        batch: &mut [Option<RawAlert>],
         start: DateTime<Utc>,
         position: usize,
         written: &WrittenEntities,
     ) -> KeyedAlert {
-        let raw = std::mem::take(&mut batch[position]);
+        let raw = batch[position]
+            .take()
+            .expect("each new record is keyed once");
         let (alert, mut warnings) = Alert::admit(raw, start);
         let mut unidentified = Vec::new();
         let entity_keys = self

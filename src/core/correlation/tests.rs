@@ -36,12 +36,12 @@ fn alert(id: &str, minutes: i64, entities: &[RawEntity]) -> RawAlert {
         id: id.to_owned(),
         start: Some(at(minutes)),
         entities: entities.to_vec(),
-        details: AlertDetails {
+        details: Box::new(AlertDetails {
             display_name: format!("Detection {id}"),
             alert_type: "Detection".into(),
             product_name: "Microsoft Defender for Endpoint".into(),
             ..AlertDetails::default()
-        },
+        }),
     }
 }
 
