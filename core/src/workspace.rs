@@ -25,11 +25,11 @@ pub struct Workspace {
     /// Boxed because an `Incident` is over 500 bytes: numbers arrive in order, which leaves a
     /// B-tree's nodes half full and moves half a node at every split, so in place each
     /// incident cost about twice its size; the nodes now hold pointers.
-    pub(in crate::core) incidents: BTreeMap<u64, Box<Incident>>,
-    pub(in crate::core) next_number: u64,
-    pub(in crate::core) correlation: Correlation,
+    pub(crate) incidents: BTreeMap<u64, Box<Incident>>,
+    pub(crate) next_number: u64,
+    pub(crate) correlation: Correlation,
     /// What restores the state before the last merge or move; cleared by any other change.
-    pub(in crate::core) undo: Option<Undo>,
+    pub(crate) undo: Option<Undo>,
     /// Its analyst and known owners.
     team: Team,
 }
@@ -358,8 +358,8 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::draft::IncidentDraft;
-    use crate::core::incident::{ActivityLog, Edit, IncidentData};
+    use crate::draft::IncidentDraft;
+    use crate::incident::{ActivityLog, Edit, IncidentData};
     use proptest::prelude::*;
 
     fn at() -> DateTime<Utc> {

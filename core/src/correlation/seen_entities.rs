@@ -14,7 +14,7 @@ use smallvec::SmallVec;
 
 use super::index::KeyIx;
 use super::prefetch::prefetch;
-use crate::core::entity::Entity;
+use crate::entity::Entity;
 
 /// The most bytes of an entity its entry holds itself. A host, an account, an address or a URL
 /// of usual length fits (a file hash does not), and the entry is then the one place in memory
@@ -254,8 +254,8 @@ mod tests {
     use proptest::prelude::*;
 
     use super::{Lookup, SeenEntities, WrittenEntities};
-    use crate::core::correlation::index::{CorrelationKey, KeyTable};
-    use crate::core::entity::{Entity, EntityKey, EntityKind};
+    use crate::correlation::index::{CorrelationKey, KeyTable};
+    use crate::entity::{Entity, EntityKey, EntityKind};
 
     /// Entities alerts name again and again: two spellings of one host, a built-in account, an
     /// entity with no identifier, a process known only through its host, entities whose

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::Correlation;
 use super::index::{AlertIx, KeyIx};
-use crate::core::people::Actor;
+use crate::people::Actor;
 
 /// Why an alert went to the incident it was first placed in.
 #[derive(Debug, Clone, PartialEq, Eq)]

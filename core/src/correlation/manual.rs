@@ -9,12 +9,12 @@ use uuid::Uuid;
 use super::index::AlertIx;
 use super::reason::{MergeCause, MergeRefusal, Reason};
 use super::{Cluster, Placement};
-use crate::core::alert::AlertSummary;
-use crate::core::incident::{Incident, Opening, reference};
-use crate::core::people::Actor;
-use crate::core::validation::limits;
-use crate::core::vocabulary::IncidentStatus;
-use crate::core::workspace::Workspace;
+use crate::alert::AlertSummary;
+use crate::incident::{Incident, Opening, reference};
+use crate::people::Actor;
+use crate::validation::limits;
+use crate::vocabulary::IncidentStatus;
+use crate::workspace::Workspace;
 
 /// Fewest and most incidents one manual merge takes, as in Defender XDR.
 const MERGE_SIZES: std::ops::RangeInclusive<usize> = 2..=5;
@@ -110,7 +110,7 @@ impl std::error::Error for UndoError {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Undo {
     /// What it undoes, in words.
-    pub(in crate::core) description: String,
+    pub(crate) description: String,
     incidents: Vec<(u64, Option<Box<Incident>>)>,
     clusters: Vec<(u64, Option<Box<Cluster>>)>,
     places: Vec<(AlertIx, Option<Placement>)>,

@@ -16,10 +16,10 @@ use super::GroupBy;
 use super::index::{AlertKeys, CorrelationKey, KeyIx, KeyTable};
 use super::seen_entities::WrittenEntities;
 use super::settings::{CorrelationSettings, GroupingSettings, Matching};
-use crate::core::alert::{Alert, RawAlert, RawEntity, Warning};
-use crate::core::entity::EntityKey;
-use crate::core::incident::Opening;
-use crate::core::people::Actor;
+use crate::alert::{Alert, RawAlert, RawEntity, Warning};
+use crate::entity::EntityKey;
+use crate::incident::Opening;
+use crate::people::Actor;
 
 /// From how many new alerts a batch is keyed on a second thread. Starting a thread costs about
 /// what keying a few dozen alerts does, and a batch this size takes a millisecond or more.

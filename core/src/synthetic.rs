@@ -4,10 +4,10 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use uuid::Uuid;
 
-use crate::core::alert::{AlertDetails, RawAlert, RawEntity};
-use crate::core::correlation::{IngestContext, IngestReport};
-use crate::core::vocabulary::{Severity, Tactic};
-use crate::core::workspace::Workspace;
+use crate::alert::{AlertDetails, RawAlert, RawEntity};
+use crate::correlation::{IngestContext, IngestReport};
+use crate::vocabulary::{Severity, Tactic};
+use crate::workspace::Workspace;
 
 /// Ingests a batch as of `now`, numbering new incidents' ids from `first_id`, so that a
 /// benchmark or test opens the same incidents, ids included, natively and in Wasm.
@@ -186,7 +186,7 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::core::alert::Alert;
+    use crate::alert::Alert;
 
     fn feed() -> AlertFeed {
         AlertFeed::new(7, 20_000, benchmark_start(), Duration::days(30))

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::index::{AlertIx, CorrelationKey};
 use super::{Correlation, KeyIx};
-use crate::core::entity::EntityKind;
+use crate::entity::EntityKind;
 
 /// A strong entity identifier of this workspace, as a number: counted cheaply, put in words by
 /// [`Correlation::entity_name`].

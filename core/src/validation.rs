@@ -400,7 +400,7 @@ pub fn activity_times(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::closing::ClosingChoice;
+    use crate::closing::ClosingChoice;
 
     fn problems_of(check: impl FnOnce(&mut ValidationErrors)) -> Vec<String> {
         let mut errors = ValidationErrors::default();

@@ -8,7 +8,7 @@ use super::reason::{Matched, MergeRecord, Reason};
 use super::seen_entities::WrittenEntities;
 use super::settings::CorrelationSettings;
 use super::{Cluster, Correlation, GroupBy, Placement};
-use crate::core::alert::Alert;
+use crate::alert::Alert;
 
 /// What an alert groups by, by value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -290,7 +290,7 @@ impl Correlation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::correlation::Matching;
+    use crate::correlation::Matching;
 
     #[test]
     fn every_matching_name_maps_back() {

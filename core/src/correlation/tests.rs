@@ -5,15 +5,15 @@ use proptest::prelude::*;
 use uuid::Uuid;
 
 use super::*;
-use crate::core::alert::{
+use crate::alert::{
     AlertDetails, AlertSummary, AlertTexts, RawAlert, RawEntity, Rejection, Warning,
 };
-use crate::core::closing::{Closing, ClosingChoice};
-use crate::core::entity::EntityKind;
-use crate::core::incident::{Edit, EditError, Etag, Incident, IncidentData, Tracked};
-use crate::core::people::Owner;
-use crate::core::vocabulary::{IncidentStatus, LabelType, Severity, Tactic};
-use crate::core::workspace::Workspace;
+use crate::closing::{Closing, ClosingChoice};
+use crate::entity::EntityKind;
+use crate::incident::{Edit, EditError, Etag, Incident, IncidentData, Tracked};
+use crate::people::Owner;
+use crate::vocabulary::{IncidentStatus, LabelType, Severity, Tactic};
+use crate::workspace::Workspace;
 
 fn at(minutes: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap() + Duration::minutes(minutes)
@@ -355,7 +355,7 @@ fn an_incident_is_created_with_the_alerts_of_its_ingest_and_later_ones_are_logge
 
 #[test]
 fn an_alert_name_too_long_for_a_title_is_cut_at_a_character() {
-    use crate::core::validation::limits::TITLE_MAX_CHARS;
+    use crate::validation::limits::TITLE_MAX_CHARS;
     let mut workspace = Workspace::default();
     let mut long = alert("a", 0, &[host("web01")]);
     // Two bytes a character, so a cut by bytes would land inside one or keep too few.

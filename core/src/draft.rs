@@ -111,7 +111,7 @@ impl IncidentDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::validation::{Field, Problem};
+    use crate::validation::{Field, Problem};
 
     #[test]
     fn every_problem_is_reported_at_once() {

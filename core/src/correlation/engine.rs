@@ -17,11 +17,11 @@ use super::{
     Cluster, Correlation, GroupBy, Placement, Slot, canonical_before, correlation_actor,
     distinct_entities, id_at,
 };
-use crate::core::alert::{Alert, AlertSummary, RawAlert, Rejection, Warning};
-use crate::core::incident::{Etag, Incident, Opening};
-use crate::core::people::Actor;
-use crate::core::vocabulary::IncidentStatus;
-use crate::core::workspace::Workspace;
+use crate::alert::{Alert, AlertSummary, RawAlert, Rejection, Warning};
+use crate::incident::{Etag, Incident, Opening};
+use crate::people::Actor;
+use crate::vocabulary::IncidentStatus;
+use crate::workspace::Workspace;
 
 /// How many records ahead of the one at hand an ingest starts loading what it will read of
 /// them: the few microseconds four records take are far longer than a load from memory, and
@@ -250,7 +250,7 @@ impl Correlation {
     /// Makes room for `count` more alerts at once rather than growing table by table, and for
     /// as many clusters: the clusters' table holds a pointer per entry, so the room alerts that
     /// join a few incidents leave unused costs some 4 MB for an import of 200,000.
-    pub(in crate::core) fn reserve(&mut self, count: usize) {
+    pub(crate) fn reserve(&mut self, count: usize) {
         self.alerts.reserve(count);
         self.clusters.reserve(count);
         self.slots.reserve(count);
@@ -272,7 +272,7 @@ impl Correlation {
 
     /// Takes every alert of an incident out of the index, for when the incident is deleted.
     /// Their slots stay, so an undo can file them again ([`Correlation::refile`]).
-    pub(in crate::core) fn forget_incident(&mut self, number: u64) {
+    pub(crate) fn forget_incident(&mut self, number: u64) {
         let Some(cluster) = self.clusters.remove(&number) else {
             return;
         };
@@ -287,7 +287,7 @@ impl Correlation {
     }
 
     /// Files a forgotten alert again under its id and keys, at the canonical places it had.
-    pub(in crate::core) fn refile(&mut self, alert: AlertIx) {
+    pub(crate) fn refile(&mut self, alert: AlertIx) {
         let Correlation {
             alerts,
             slots,

@@ -548,10 +548,10 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
-    use crate::core::closing::{Closing, ClosingChoice};
-    use crate::core::draft::IncidentDraft;
-    use crate::core::incident::Edit;
-    use crate::core::people::{Actor, Owner};
+    use crate::closing::{Closing, ClosingChoice};
+    use crate::draft::IncidentDraft;
+    use crate::incident::Edit;
+    use crate::people::{Actor, Owner};
 
     /// The end of the periods in these tests.
     fn now() -> DateTime<Utc> {
@@ -772,7 +772,7 @@ mod tests {
         let feed =
             crate::synthetic::AlertFeed::new(3, 30, now() - Duration::days(2), Duration::days(1))
                 .batch(200, 200);
-        crate::core::correlation::ingest_at(&mut workspace, feed, now() - Duration::hours(1));
+        crate::correlation::ingest_at(&mut workspace, feed, now() - Duration::hours(1));
         let overview = Overview::of(&workspace, week());
         let live: Vec<&Incident> = workspace
             .incidents()

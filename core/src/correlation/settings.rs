@@ -6,7 +6,7 @@ use std::fmt;
 
 use chrono::Duration;
 
-use crate::core::entity::EntityKind;
+use crate::entity::EntityKind;
 
 /// Sentinel's most alerts in one incident; the excess opens a linked incident.
 pub const MAX_ALERTS_PER_INCIDENT: usize = 150;

@@ -121,8 +121,8 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
-    use crate::core::draft::IncidentDraft;
-    use crate::core::people::{Actor, Owner};
+    use crate::draft::IncidentDraft;
+    use crate::people::{Actor, Owner};
 
     #[test]
     fn a_row_shows_what_the_queue_lists_of_its_incident() {

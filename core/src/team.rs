@@ -83,7 +83,7 @@ fn checked(owner: &Owner) -> Result<Owner, ValidationErrors> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::validation::{Field, Problem};
+    use crate::validation::{Field, Problem};
 
     #[test]
     fn the_analyst_is_asked_for_a_name_and_a_plausible_email() {

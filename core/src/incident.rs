@@ -1066,7 +1066,7 @@ impl Incident {
 }
 
 /// How the log and the undo descriptions name an incident: `#42`.
-pub(in crate::core) fn reference(number: u64) -> String {
+pub(crate) fn reference(number: u64) -> String {
     with_number("#", number, "")
 }
 
@@ -1081,9 +1081,9 @@ pub const REDIRECTED: &str = "Redirected";
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::closing::ClosingChoice;
-    use crate::core::draft::IncidentDraft;
-    use crate::core::validation::{Field, Problem};
+    use crate::closing::ClosingChoice;
+    use crate::draft::IncidentDraft;
+    use crate::validation::{Field, Problem};
 
     fn at(hour: u32) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(&format!("2026-11-20T{hour:02}:00:00Z"))

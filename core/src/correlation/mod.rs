@@ -29,12 +29,12 @@ mod tests;
 /// thread instead gives the same workspace and the same report.
 #[cfg(test)]
 pub(crate) fn ingest_at(
-    workspace: &mut crate::core::workspace::Workspace,
-    batch: Vec<crate::core::alert::RawAlert>,
+    workspace: &mut crate::workspace::Workspace,
+    batch: Vec<crate::alert::RawAlert>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> IngestReport {
-    let ingest = |workspace: &mut crate::core::workspace::Workspace,
-                  batch: Vec<crate::core::alert::RawAlert>,
+    let ingest = |workspace: &mut crate::workspace::Workspace,
+                  batch: Vec<crate::alert::RawAlert>,
                   second_thread_from: usize| {
         let mut next = 0u128;
         let mut new_id = move || {
@@ -74,9 +74,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 use rustc_hash::FxHashSet;
 use smallvec::{Array, SmallVec};
 
-use crate::core::alert::Alert;
-use crate::core::incident::Incident;
-use crate::core::people::Actor;
+use crate::alert::Alert;
+use crate::incident::Incident;
+use crate::people::Actor;
 use index::{
     AlertIx, AlertKeys, AlertList, KeyIx, KeyTable, Neighbourhoods, PositionTable, Posting,
     PostingLists,
@@ -386,7 +386,7 @@ impl Correlation {
     }
 
     /// Applies new settings to alerts ingested from now on.
-    pub(in crate::core) fn replace_settings(&mut self, settings: CorrelationSettings) {
+    pub(crate) fn replace_settings(&mut self, settings: CorrelationSettings) {
         self.settings = settings;
     }
 

@@ -13,7 +13,7 @@ use smallvec::SmallVec;
 
 use super::prefetch::prefetch;
 use super::seen_entities::{Lookup, SeenEntities, WrittenEntities};
-use crate::core::entity::{Entity, EntityKey, EntityKeyRef, KeyBuffer};
+use crate::entity::{Entity, EntityKey, EntityKeyRef, KeyBuffer};
 
 /// An alert's position in the workspace's alert table.
 pub(super) type AlertIx = u32;
@@ -710,7 +710,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::{CorrelationKey, KeyIx, KeyTable, Posting, PostingLists, order_hash, order_prefix};
-    use crate::core::entity::{EntityKey, EntityKind, Identifier};
+    use crate::entity::{EntityKey, EntityKind, Identifier};
 
     /// One of `all`, mostly one of its first two, so that two keys often share it.
     fn mostly_first_two<T: Copy + std::fmt::Debug + 'static>(
