@@ -2,14 +2,13 @@
 //! pass, and regroup the neighbourhood of any alert that arrived out of time order.
 
 use std::collections::BTreeMap;
-use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, Duration, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 use uuid::Uuid;
 
 use super::halves::map_in_halves;
-use super::index::{AlertIx, AlertKeys, KeyIx, Posting, millis};
+use super::index::{AlertIx, AlertKeys, KeyIx, PositionTable, Posting, hash_of, millis};
 use super::keying::{KeyedAlert, Keyer, SECOND_THREAD_FROM};
 use super::prefetch::prefetch;
 use super::reason::{Matched, MergeCause, MergeRecord, MergeRefusal, Reason};
@@ -345,7 +344,7 @@ impl Workspace {
             related: RelatedAlerts::default(),
             unnamed: Vec::new(),
         };
-        let admissions = self.admit_in_batch_order(&batch, context.now);
+        let admissions = self.admit_in_batch_order(&batch, context.now, second_thread_from);
         // Each record is taken out of the batch once, as it is updated or keyed, leaving nothing
         // behind (an empty record in its place would cost an allocation for its details).
         let mut batch: Vec<Option<RawAlert>> = batch.into_iter().map(Some).collect();
@@ -448,34 +447,53 @@ impl Workspace {
     }
 
     /// Decides every record of a batch in its order, reading the records in place: refused,
-    /// a repeat of an earlier record's id (the first one is kept), known, or new.
-    fn admit_in_batch_order(&self, batch: &[RawAlert], now: DateTime<Utc>) -> Vec<Admission> {
-        let mut first_record: FxHashMap<&str, usize> = FxHashMap::default();
-        first_record.reserve(batch.len());
-        batch
-            .iter()
-            .enumerate()
-            .map(|(position, raw)| {
-                // The text of an id and an alert's entities lie apart from its record.
-                if let Some(ahead) = batch.get(position + FETCH_AHEAD) {
-                    prefetch(ahead.id.as_str());
-                    prefetch(ahead.entities.as_slice());
-                }
-                let start = match raw.admission(now) {
-                    Ok(start) => start,
+    /// a repeat of an earlier record's id (the first one is kept), known, or new. Each record is
+    /// first checked on its own, in two halves at once from `second_thread_from` records on
+    /// (natively), which reads its id and entities and looks the id up among the stored alerts;
+    /// then repeats are found in the batch's order, from the ids' hashes taken in the first step.
+    fn admit_in_batch_order(
+        &self,
+        batch: &[RawAlert],
+        now: DateTime<Utc>,
+        second_thread_from: usize,
+    ) -> Vec<Admission> {
+        let checked = map_in_halves(batch.len(), second_thread_from, |position| {
+            // The text of an id and an alert's entities lie apart from its record.
+            if let Some(ahead) = batch.get(position + FETCH_AHEAD) {
+                prefetch(ahead.id.as_str());
+                prefetch(ahead.entities.as_slice());
+            }
+            let raw = &batch[position];
+            let start = raw.admission(now)?;
+            let hash = hash_of(raw.checked_id());
+            Ok((
+                start,
+                hash,
+                self.correlation.index_of_hashed(raw.checked_id(), hash),
+            ))
+        });
+        let id_of = |position: u32| batch[position as usize].checked_id();
+        let mut first_record = PositionTable::default();
+        first_record.reserve(batch.len(), id_of);
+        (0..)
+            .zip(checked)
+            .map(|(position, checked)| {
+                let (start, hash, known) = match checked {
+                    Ok(checked) => checked,
                     Err(rejection) => return Admission::Rejected(rejection),
                 };
-                let id = raw.checked_id();
-                match first_record.entry(id) {
-                    Entry::Occupied(first) => {
-                        let first_record = *first.get();
-                        return Admission::Rejected(Rejection::DuplicateInBatch { first_record });
-                    }
-                    Entry::Vacant(first) => {
-                        first.insert(position + 1);
-                    }
+                let id = id_of(position);
+                let first = first_record.find_or_insert_hashed(
+                    hash,
+                    position,
+                    |listed| id_of(listed) == id,
+                    |listed| hash_of(id_of(listed)),
+                );
+                if let Some(first) = first {
+                    let first_record = first as usize + 1;
+                    return Admission::Rejected(Rejection::DuplicateInBatch { first_record });
                 }
-                match self.correlation.index_of(id) {
+                match known {
                     Some(known) => Admission::Known(known, start),
                     None => Admission::Fresh(start),
                 }

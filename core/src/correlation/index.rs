@@ -8,6 +8,7 @@ use std::hash::{BuildHasher, Hash, Hasher};
 
 use chrono::Duration;
 use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 use rustc_hash::{FxBuildHasher, FxHasher};
 use smallvec::SmallVec;
 
@@ -93,7 +94,9 @@ pub(super) struct PositionTable {
     positions: HashTable<u32>,
 }
 
-fn hash_of<K: Hash + ?Sized>(key: &K) -> u64 {
+/// The hash a `PositionTable` files `key` under: for a caller that looks one key up in more
+/// than one table, or hashes it ahead of the lookup.
+pub(super) fn hash_of<K: Hash + ?Sized>(key: &K) -> u64 {
     FxBuildHasher.hash_one(key)
 }
 
@@ -113,6 +116,28 @@ impl PositionTable {
         self.positions
             .find(hash, |&position| is_key(position))
             .copied()
+    }
+
+    /// The position whose key hashes to `hash` and passes `is_key`, if one is listed; if not,
+    /// lists `position` under `hash` (`hash_at` gives every listed position's, should the table
+    /// grow). One probe for both.
+    pub(super) fn find_or_insert_hashed(
+        &mut self,
+        hash: u64,
+        position: u32,
+        is_key: impl Fn(u32) -> bool,
+        hash_at: impl Fn(u32) -> u64,
+    ) -> Option<u32> {
+        match self
+            .positions
+            .entry(hash, |&listed| is_key(listed), |&listed| hash_at(listed))
+        {
+            Entry::Occupied(listed) => Some(*listed.get()),
+            Entry::Vacant(vacant) => {
+                vacant.insert(position);
+                None
+            }
+        }
     }
 
     /// Lists a position, whose key is not listed yet.

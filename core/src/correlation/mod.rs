@@ -404,6 +404,12 @@ impl Correlation {
         self.ids.find(id, id_at(&self.alerts))
     }
 
+    /// [`Correlation::index_of`], the id hashed already (by `index::hash_of`).
+    fn index_of_hashed(&self, id: &str, hash: u64) -> Option<AlertIx> {
+        let id_of = id_at(&self.alerts);
+        self.ids.find_hashed(hash, |alert| id_of(alert) == id)
+    }
+
     /// The alert with this id.
     pub fn alert(&self, id: &str) -> Option<&Alert> {
         let index = self.index_of(id)?;

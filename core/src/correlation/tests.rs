@@ -461,6 +461,44 @@ fn bad_records_are_reported_one_by_one_and_the_rest_taken() {
     assert_consistent(&workspace);
 }
 
+#[test]
+fn a_repeated_id_is_refused_wherever_it_falls_in_the_batch() {
+    let mut workspace = Workspace::default();
+    ingest(&mut workspace, vec![alert("known", 0, &[host("web01")])]);
+    let mut repeat = alert("a", 20, &[host("mail01")]);
+    repeat.details.severity = Severity::High;
+    // Checked in two halves, this batch repeats ids of the first half in the second, and a
+    // stored id twice in the second.
+    let report = ingest(
+        &mut workspace,
+        vec![
+            alert("a", 0, &[host("db01")]),
+            alert("b", 5, &[]),
+            alert("c", 10, &[]),
+            alert("known", 15, &[host("web01")]),
+            repeat,
+            alert("known", 25, &[]),
+            alert("b", 30, &[]),
+        ],
+    );
+    let repeat_of = |first_record| Outcome::Rejected(Rejection::DuplicateInBatch { first_record });
+    let outcomes: Vec<&Outcome> = report
+        .records
+        .iter()
+        .map(|record| &record.outcome)
+        .collect();
+    assert!(matches!(outcomes[0], Outcome::Accepted { .. }));
+    assert_eq!(outcomes[3], &Outcome::Updated { incident: 1 });
+    assert_eq!(outcomes[4], &repeat_of(1));
+    assert_eq!(outcomes[5], &repeat_of(4));
+    assert_eq!(outcomes[6], &repeat_of(2));
+    assert_eq!(workspace.correlation().alerts().count(), 4);
+    // The first record of an id is the one kept.
+    let kept = workspace.correlation().alert("a").unwrap();
+    assert_ne!(kept.details.severity, Severity::High);
+    assert_consistent(&workspace);
+}
+
 fn grouping(matching: Matching) -> CorrelationSettings {
     CorrelationSettings {
         default_grouping: GroupingSettings {
