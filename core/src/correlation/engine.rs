@@ -482,11 +482,11 @@ impl Workspace {
                     Ok(checked) => checked,
                     Err(rejection) => return Admission::Rejected(rejection),
                 };
-                let id = id_of(position);
+                // The texts are read only for an id whose hash matches another's.
                 let first = first_record.find_or_insert_hashed(
                     hash,
                     position,
-                    |listed| id_of(listed) == id,
+                    |listed| id_of(listed) == id_of(position),
                     |listed| hash_of(id_of(listed)),
                 );
                 if let Some(first) = first {
