@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::halves::map_in_halves;
 use super::index::{AlertIx, AlertKeys, KeyIx, PositionTable, Posting, hash_of, millis};
-use super::keying::{KeyedAlert, Keyer, SECOND_THREAD_FROM};
+use super::keying::{FreshRecord, KeyedAlert, Keyer, SECOND_THREAD_FROM};
 use super::prefetch::prefetch;
 use super::reason::{Matched, MergeCause, MergeRecord, MergeRefusal, Reason};
 use super::{
@@ -196,23 +196,33 @@ enum Admission {
     Rejected(Rejection),
     /// An alert already stored (at this index), to be updated; it starts then.
     Known(AlertIx, DateTime<Utc>),
-    /// A new alert, starting then.
-    Fresh(DateTime<Utc>),
+    /// A new alert, starting then, its id hashed so.
+    Fresh(DateTime<Utc>, u64),
 }
 
 impl Correlation {
-    /// Stores the alert with its keys: postings under each, and neighbourhood joins with the
+    /// Stores the alert with its keys: under its id, hashed to `id_hash` (by `hash_of`) so that
+    /// its text is not read again; postings under each key; and neighbourhood joins with the
     /// alerts beside it in time under each key.
     pub(super) fn file(
         &mut self,
         alert: Alert,
+        id_hash: u64,
         time: i64,
         entity_keys: AlertKeys,
         grouping: GroupBy,
     ) -> AlertIx {
+        debug_assert_eq!(id_hash, hash_of(alert.id.as_str()));
         let index = AlertIx::try_from(self.alerts.len()).expect("fewer than 2^32 alerts");
         self.alerts.push(alert);
-        self.ids.insert(index, id_at(&self.alerts));
+        let id_of = id_at(&self.alerts);
+        self.ids.insert_hashed(index, |listed| {
+            if listed == index {
+                id_hash
+            } else {
+                hash_of(id_of(listed))
+            }
+        });
         self.neighbourhoods.add(index);
         let slot = Slot {
             time,
@@ -351,7 +361,7 @@ impl Workspace {
         // Refused and known records are settled in batch order; new alerts wait, as positions
         // in the batch, to be built one at a time in canonical order.
         let mut settled: Vec<(usize, Settled)> = Vec::new();
-        let mut fresh: Vec<(DateTime<Utc>, usize)> = Vec::with_capacity(batch.len());
+        let mut fresh: Vec<FreshRecord> = Vec::with_capacity(batch.len());
         for (position, admission) in admissions.into_iter().enumerate() {
             let record = position + 1;
             match admission {
@@ -364,15 +374,17 @@ impl Workspace {
                     let changed = self.update_alert(known, alert, &mut run);
                     settled.push((record, Err((known, changed))));
                 }
-                Admission::Fresh(start) => fresh.push((start, position)),
+                Admission::Fresh(start, id_hash) => fresh.push(FreshRecord {
+                    start,
+                    position,
+                    id_hash,
+                }),
             }
         }
         let checked_id =
             |position: usize| batch[position].as_ref().map_or("", RawAlert::checked_id);
-        fresh.sort_unstable_by(|(start_a, a), (start_b, b)| {
-            start_a
-                .cmp(start_b)
-                .then_with(|| checked_id(*a).cmp(checked_id(*b)))
+        fresh.sort_unstable_by(|a, b| {
+            (a.start.cmp(&b.start)).then_with(|| checked_id(a.position).cmp(checked_id(b.position)))
         });
         self.correlation.reserve(fresh.len());
         let mut late = Vec::new();
@@ -392,9 +404,13 @@ impl Workspace {
                 self.correlation.postings.prefetch_tails(&ahead.entity_keys);
             }
             let time = keyed.alert.start.timestamp_millis();
-            let index = self
-                .correlation
-                .file(keyed.alert, time, keyed.entity_keys, keyed.grouping);
+            let index = self.correlation.file(
+                keyed.alert,
+                keyed.id_hash,
+                time,
+                keyed.entity_keys,
+                keyed.grouping,
+            );
             accepted.push((keyed.position + 1, index, keyed.warnings));
             if self.correlation.is_late(index) {
                 late.push(index);
@@ -495,7 +511,7 @@ impl Workspace {
                 }
                 match known {
                     Some(known) => Admission::Known(known, start),
-                    None => Admission::Fresh(start),
+                    None => Admission::Fresh(start, hash),
                 }
             })
             .collect()

@@ -40,10 +40,24 @@ const CHUNKS_AHEAD: usize = 4;
 #[cfg(not(target_arch = "wasm32"))]
 const WRITE_AHEAD: usize = 4;
 
+/// A new record of a batch as checking it found it: keying takes these in canonical order.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct FreshRecord {
+    /// When its alert starts.
+    pub(super) start: DateTime<Utc>,
+    /// Its position in the batch, from 0.
+    pub(super) position: usize,
+    /// The hash its id is filed under, taken when the batch was checked: filing the alert then
+    /// reads no id text, which the keying thread read last.
+    pub(super) id_hash: u64,
+}
+
 /// A new alert, checked in and keyed: what filing and placing it needs.
 pub(super) struct KeyedAlert {
     /// Its position in the batch, from 0.
     pub(super) position: usize,
+    /// The hash its id is filed under ([`FreshRecord::id_hash`]).
+    pub(super) id_hash: u64,
     /// The alert, checked in.
     pub(super) alert: Alert,
     /// Its strong entity keys, in key order.
@@ -117,7 +131,7 @@ impl Keyer<'_> {
     pub(super) fn key_in_order(
         &mut self,
         batch: &mut [Option<RawAlert>],
-        fresh: &[(DateTime<Utc>, usize)],
+        fresh: &[FreshRecord],
         second_thread_from: usize,
         opened_by: (&Actor, DateTime<Utc>),
         mut place: impl FnMut(KeyedAlert, &[KeyedAlert]) -> Option<Opening>,
@@ -131,10 +145,10 @@ impl Keyer<'_> {
         #[cfg(target_arch = "wasm32")]
         let _ = (second_thread_from, opened_by);
         let mut written = WrittenEntities::default();
-        for &(start, position) in fresh {
-            self.write_entities(&batch[position], &mut written);
+        for record in fresh {
+            self.write_entities(&batch[record.position], &mut written);
             // Keyed here, an alert comes with no incident built ahead, so none comes back.
-            place(self.key(batch, start, position, &written), &[]);
+            place(self.key(batch, record, &written), &[]);
         }
     }
 
@@ -146,7 +160,7 @@ impl Keyer<'_> {
     fn key_on_second_thread(
         &mut self,
         batch: &mut [Option<RawAlert>],
-        fresh: &[(DateTime<Utc>, usize)],
+        fresh: &[FreshRecord],
         (by, at): (&Actor, DateTime<Utc>),
         place: &mut impl FnMut(KeyedAlert, &[KeyedAlert]) -> Option<Opening>,
     ) -> bool {
@@ -159,20 +173,20 @@ impl Keyer<'_> {
                 let mut forecast = JoinForecast::default();
                 // The entities of the next alerts, written ahead; alert `n`'s at `n % len`.
                 let mut written: [WrittenEntities; WRITE_AHEAD + 1] = Default::default();
-                for (n, &(_, position)) in fresh.iter().take(WRITE_AHEAD).enumerate() {
-                    self.write_entities(&batch[position], &mut written[n]);
+                for (n, record) in fresh.iter().take(WRITE_AHEAD).enumerate() {
+                    self.write_entities(&batch[record.position], &mut written[n]);
                 }
                 for (chunk, first) in fresh.chunks(CHUNK).zip((0..).step_by(CHUNK)) {
                     unopened.try_iter().for_each(drop);
                     let keyed: Vec<KeyedAlert> = (first..)
                         .zip(chunk)
-                        .map(|(n, &(start, position))| {
-                            if let Some(&(_, ahead)) = fresh.get(n + WRITE_AHEAD) {
+                        .map(|(n, record)| {
+                            if let Some(ahead) = fresh.get(n + WRITE_AHEAD) {
                                 let into = &mut written[(n + WRITE_AHEAD) % written.len()];
-                                self.write_entities(&batch[ahead], into);
+                                self.write_entities(&batch[ahead.position], into);
                             }
                             let written = &written[n % written.len()];
-                            let mut keyed = self.key(batch, start, position, written);
+                            let mut keyed = self.key(batch, record, written);
                             let lookback =
                                 self.settings.grouping_for(keyed.alert.source()).lookback;
                             // With nothing queued, placing is waiting for this thread,
@@ -227,14 +241,13 @@ impl Keyer<'_> {
     fn key(
         &mut self,
         batch: &mut [Option<RawAlert>],
-        start: DateTime<Utc>,
-        position: usize,
+        record: &FreshRecord,
         written: &WrittenEntities,
     ) -> KeyedAlert {
-        let raw = batch[position]
+        let raw = batch[record.position]
             .take()
             .expect("each new record is keyed once");
-        let (alert, mut warnings) = Alert::admit(raw, start);
+        let (alert, mut warnings) = Alert::admit(raw, record.start);
         let mut unidentified = Vec::new();
         let entity_keys = self
             .keys
@@ -258,7 +271,8 @@ impl Keyer<'_> {
         }
         let grouping = self.group_by(&alert, &entity_keys);
         KeyedAlert {
-            position,
+            position: record.position,
+            id_hash: record.id_hash,
             alert,
             entity_keys,
             grouping,

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::index::{AlertIx, CorrelationKey};
+use super::index::{AlertIx, CorrelationKey, hash_of};
 use super::reason::{Matched, MergeRecord, Reason};
 use super::seen_entities::WrittenEntities;
 use super::settings::CorrelationSettings;
@@ -225,7 +225,9 @@ impl Correlation {
             keys.write_entities(&stored.alert.entities, &mut written);
             let entity_keys =
                 keys.intern_entities(&stored.alert.entities, &written, &mut Vec::new());
-            let index = correlation.file(stored.alert, stored.time_ms, entity_keys, grouping);
+            let id_hash = hash_of(stored.alert.id.as_str());
+            let index =
+                correlation.file(stored.alert, id_hash, stored.time_ms, entity_keys, grouping);
             correlation.slots[index as usize].place = Some(Placement {
                 incident: stored.incident,
                 first_incident: stored.first_incident,
