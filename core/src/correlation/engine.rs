@@ -473,48 +473,46 @@ impl Workspace {
         now: DateTime<Utc>,
         second_thread_from: usize,
     ) -> Vec<Admission> {
-        let checked = map_in_halves(batch.len(), second_thread_from, |position| {
+        let mut admissions = map_in_halves(batch.len(), second_thread_from, |position| {
             // The text of an id and an alert's entities lie apart from its record.
             if let Some(ahead) = batch.get(position + FETCH_AHEAD) {
                 prefetch(ahead.id.as_str());
                 prefetch(ahead.entities.as_slice());
             }
             let raw = &batch[position];
-            let start = raw.admission(now)?;
+            let start = match raw.admission(now) {
+                Ok(start) => start,
+                Err(rejection) => return Admission::Rejected(rejection),
+            };
             let hash = hash_of(raw.checked_id());
-            Ok((
-                start,
-                hash,
-                self.correlation.index_of_hashed(raw.checked_id(), hash),
-            ))
+            match self.correlation.index_of_hashed(raw.checked_id(), hash) {
+                Some(known) => Admission::Known(known, start),
+                None => Admission::Fresh(start, hash),
+            }
         });
         let id_of = |position: u32| batch[position as usize].checked_id();
         let mut first_record = PositionTable::default();
         first_record.reserve(batch.len(), id_of);
-        (0..)
-            .zip(checked)
-            .map(|(position, checked)| {
-                let (start, hash, known) = match checked {
-                    Ok(checked) => checked,
-                    Err(rejection) => return Admission::Rejected(rejection),
-                };
-                // The texts are read only for an id whose hash matches another's.
-                let first = first_record.find_or_insert_hashed(
-                    hash,
-                    position,
-                    |listed| id_of(listed) == id_of(position),
-                    |listed| hash_of(id_of(listed)),
-                );
-                if let Some(first) = first {
-                    let first_record = first as usize + 1;
-                    return Admission::Rejected(Rejection::DuplicateInBatch { first_record });
-                }
-                match known {
-                    Some(known) => Admission::Known(known, start),
-                    None => Admission::Fresh(start, hash),
-                }
-            })
-            .collect()
+        for (position, admission) in (0..).zip(&mut admissions) {
+            let hash = match *admission {
+                Admission::Rejected(_) => continue,
+                // A stored alert's id again: seldom in a large batch, so hashed again here.
+                Admission::Known(..) => hash_of(id_of(position)),
+                Admission::Fresh(_, hash) => hash,
+            };
+            // The texts are read only for an id whose hash matches another's.
+            let first = first_record.find_or_insert_hashed(
+                hash,
+                position,
+                |listed| id_of(listed) == id_of(position),
+                |listed| hash_of(id_of(listed)),
+            );
+            if let Some(first) = first {
+                let first_record = first as usize + 1;
+                *admission = Admission::Rejected(Rejection::DuplicateInBatch { first_record });
+            }
+        }
+        admissions
     }
 
     /// A known id again: unchanged is a no-op; otherwise its fields are replaced and its
