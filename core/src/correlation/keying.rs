@@ -228,7 +228,8 @@ impl Keyer<'_> {
         })
     }
 
-    /// Writes the entities of a record as they are looked up, for [`Keyer::key`].
+    /// Writes the entities of a record as they are looked up, for [`Keyer::key`]. Each record is
+    /// written before it is keyed, so it is still in the batch; one taken already writes nothing.
     fn write_entities(&self, raw: &Option<RawAlert>, written: &mut WrittenEntities) {
         let Some(raw) = raw else { return };
         let known = raw.entities.iter().filter_map(RawEntity::known);
