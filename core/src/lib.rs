@@ -1,6 +1,8 @@
-//! The pure core: the incident model and its rules. No browser, no clock, no randomness: times
-//! and ids come in as arguments, so everything here is deterministic and tested natively. A
-//! crate of its own, which depends on nothing of the browser, so that no change can make it.
+//! The pure core: the incident model and its rules. No browser, no clock, no randomness (the
+//! synthetic feed draws from a generator seeded by its caller): times and ids come in as
+//! arguments, so everything here is deterministic and tested natively. A crate of its own for
+//! two reasons: it depends on no browser crate, so no change can make it reach the browser; and
+//! the browser build can optimise it for speed while the app around it is optimised for size.
 #![warn(missing_docs)]
 // Refused everywhere but in one prefetch hint (`correlation::prefetch`), which says why it is
 // sound.

@@ -213,6 +213,7 @@ impl Correlation {
         grouping: GroupBy,
     ) -> AlertIx {
         debug_assert_eq!(id_hash, hash_of(alert.id.as_str()));
+        debug_assert!(self.index_of(&alert.id).is_none(), "an id filed twice");
         let index = AlertIx::try_from(self.alerts.len()).expect("fewer than 2^32 alerts");
         self.alerts.push(alert);
         let id_of = id_at(&self.alerts);
@@ -332,9 +333,10 @@ impl Workspace {
         self.ingest_keying_from(batch, context, SECOND_THREAD_FROM)
     }
 
-    /// [`Workspace::ingest`], keying the new alerts on a second thread from
-    /// `second_thread_from` of them on, and making half the summaries of the incidents it
-    /// changed there from as many incidents on (natively): for tests that compare both ways.
+    /// [`Workspace::ingest`], checking half the records of the batch on a second thread from
+    /// `second_thread_from` records on, keying the new alerts there from as many new alerts
+    /// on, and making half the summaries of the incidents it changed there from as many
+    /// incidents on (natively): for tests that compare both ways.
     pub(super) fn ingest_keying_from(
         &mut self,
         batch: Vec<RawAlert>,
@@ -381,8 +383,12 @@ impl Workspace {
                 }),
             }
         }
-        let checked_id =
-            |position: usize| batch[position].as_ref().map_or("", RawAlert::checked_id);
+        let checked_id = |position: usize| {
+            batch[position]
+                .as_ref()
+                .expect("a new record is in the batch until it is keyed")
+                .checked_id()
+        };
         fresh.sort_unstable_by(|a, b| {
             (a.start.cmp(&b.start)).then_with(|| checked_id(a.position).cmp(checked_id(b.position)))
         });
@@ -493,7 +499,8 @@ impl Workspace {
         let id_of = |position: u32| batch[position as usize].checked_id();
         let mut first_record = PositionTable::default();
         first_record.reserve(batch.len(), id_of);
-        for (position, admission) in (0..).zip(&mut admissions) {
+        let positions = 0..u32::try_from(batch.len()).expect("fewer than 2^32 records in a batch");
+        for (position, admission) in positions.zip(&mut admissions) {
             let hash = match *admission {
                 Admission::Rejected(_) => continue,
                 // A stored alert's id again: seldom in a large batch, so hashed again here.

@@ -21,8 +21,10 @@ use crate::entity::EntityKey;
 use crate::incident::Opening;
 use crate::people::Actor;
 
-/// From how many new alerts a batch is keyed on a second thread. Starting a thread costs about
-/// what keying a few dozen alerts does, and a batch this size takes a millisecond or more.
+/// From how many new alerts a batch is keyed on a second thread (and from how many records it
+/// is checked, and from how many changed incidents their summaries are made, in two halves).
+/// Starting a thread costs about what keying a few dozen alerts does, and a batch this size
+/// takes a millisecond or more.
 pub(super) const SECOND_THREAD_FROM: usize = 1024;
 
 /// How many alerts the second thread keys before handing them over: enough that passing them
@@ -228,10 +230,12 @@ impl Keyer<'_> {
         })
     }
 
-    /// Writes the entities of a record as they are looked up, for [`Keyer::key`]. Each record is
-    /// written before it is keyed, so it is still in the batch; one taken already writes nothing.
+    /// Writes the entities of a record as they are looked up, for [`Keyer::key`]; each record is
+    /// written before it is keyed, so it is still in the batch.
     fn write_entities(&self, raw: &Option<RawAlert>, written: &mut WrittenEntities) {
-        let Some(raw) = raw else { return };
+        let raw = raw
+            .as_ref()
+            .expect("a record is written before it is keyed");
         let known = raw.entities.iter().filter_map(RawEntity::known);
         self.keys.write_entities(known, written);
     }

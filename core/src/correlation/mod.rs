@@ -24,9 +24,9 @@ mod settings;
 mod tests;
 
 /// Ingests a batch as of `now`, giving new incidents ids counted from 1: what tests of the core
-/// take alerts in with. It keys the batch, and makes half the summaries of the incidents it
-/// changed, on second threads whatever their numbers, and checks that doing all of it on this
-/// thread instead gives the same workspace and the same report.
+/// take alerts in with. It checks half the batch's records, keys the batch, and makes half the
+/// summaries of the incidents it changed, on second threads whatever their numbers, and checks
+/// that doing all of it on this thread instead gives the same workspace and the same report.
 #[cfg(test)]
 pub(crate) fn ingest_at(
     workspace: &mut crate::workspace::Workspace,

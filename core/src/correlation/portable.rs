@@ -213,7 +213,11 @@ impl Correlation {
         let mut reasons = Vec::with_capacity(alerts.len());
         let mut written = WrittenEntities::default();
         for stored in alerts {
-            if correlation.index_of(&stored.alert.id).is_some() {
+            let id_hash = hash_of(stored.alert.id.as_str());
+            if correlation
+                .index_of_hashed(&stored.alert.id, id_hash)
+                .is_some()
+            {
                 return Err(format!("alert {} is stored twice", stored.alert.id));
             }
             let grouping = match stored.grouping {
@@ -225,7 +229,6 @@ impl Correlation {
             keys.write_entities(&stored.alert.entities, &mut written);
             let entity_keys =
                 keys.intern_entities(&stored.alert.entities, &written, &mut Vec::new());
-            let id_hash = hash_of(stored.alert.id.as_str());
             let index =
                 correlation.file(stored.alert, id_hash, stored.time_ms, entity_keys, grouping);
             correlation.slots[index as usize].place = Some(Placement {
