@@ -194,8 +194,8 @@ type Settled = Result<Outcome, (AlertIx, bool)>;
 enum Admission {
     /// Refused.
     Rejected(Rejection),
-    /// An alert already stored (at this index), to be updated; it starts then.
-    Known(AlertIx, DateTime<Utc>),
+    /// An alert already stored (at this index), to be updated; it starts then, its id hashed so.
+    Known(AlertIx, DateTime<Utc>, u64),
     /// A new alert, starting then, its id hashed so.
     Fresh(DateTime<Utc>, u64),
 }
@@ -217,13 +217,8 @@ impl Correlation {
         let index = AlertIx::try_from(self.alerts.len()).expect("fewer than 2^32 alerts");
         self.alerts.push(alert);
         let id_of = id_at(&self.alerts);
-        self.ids.insert_hashed(index, |listed| {
-            if listed == index {
-                id_hash
-            } else {
-                hash_of(id_of(listed))
-            }
-        });
+        self.ids
+            .insert_hashed(index, id_hash, |listed| hash_of(id_of(listed)));
         self.neighbourhoods.add(index);
         let slot = Slot {
             time,
@@ -370,7 +365,7 @@ impl Workspace {
                 Admission::Rejected(rejection) => {
                     settled.push((record, Ok(Outcome::Rejected(rejection))));
                 }
-                Admission::Known(known, start) => {
+                Admission::Known(known, start, _) => {
                     let raw = batch[position].take().expect("each record is taken once");
                     let (alert, _) = Alert::admit(raw, start);
                     let changed = self.update_alert(known, alert, &mut run);
@@ -390,7 +385,9 @@ impl Workspace {
                 .checked_id()
         };
         fresh.sort_unstable_by(|a, b| {
-            (a.start.cmp(&b.start)).then_with(|| checked_id(a.position).cmp(checked_id(b.position)))
+            a.start
+                .cmp(&b.start)
+                .then_with(|| checked_id(a.position).cmp(checked_id(b.position)))
         });
         self.correlation.reserve(fresh.len());
         let mut late = Vec::new();
@@ -492,7 +489,7 @@ impl Workspace {
             };
             let hash = hash_of(raw.checked_id());
             match self.correlation.index_of_hashed(raw.checked_id(), hash) {
-                Some(known) => Admission::Known(known, start),
+                Some(known) => Admission::Known(known, start, hash),
                 None => Admission::Fresh(start, hash),
             }
         });
@@ -503,9 +500,7 @@ impl Workspace {
         for (position, admission) in positions.zip(&mut admissions) {
             let hash = match *admission {
                 Admission::Rejected(_) => continue,
-                // A stored alert's id again: seldom in a large batch, so hashed again here.
-                Admission::Known(..) => hash_of(id_of(position)),
-                Admission::Fresh(_, hash) => hash,
+                Admission::Known(_, _, hash) | Admission::Fresh(_, hash) => hash,
             };
             // The texts are read only for an id whose hash matches another's.
             let first = first_record.find_or_insert_hashed(

@@ -147,14 +147,16 @@ impl PositionTable {
         key_at: impl Fn(u32) -> &'a K,
     ) {
         debug_assert!(self.find(key_at(position), &key_at).is_none());
-        self.insert_hashed(position, |position| hash_of(key_at(position)));
+        let hash_at = |position| hash_of(key_at(position));
+        self.insert_hashed(position, hash_at(position), hash_at);
     }
 
-    /// Lists a position, whose key is not listed yet, under the hash `hash_at` gives every
-    /// position.
-    pub(super) fn insert_hashed(&mut self, position: u32, hash_at: impl Fn(u32) -> u64) {
+    /// Lists a position, whose key is not listed yet and hashes to `hash`, for a caller that
+    /// hashed the key already; `hash_at` gives every listed position's hash, should the table
+    /// grow.
+    pub(super) fn insert_hashed(&mut self, position: u32, hash: u64, hash_at: impl Fn(u32) -> u64) {
         self.positions
-            .insert_unique(hash_at(position), position, |&listed| hash_at(listed));
+            .insert_unique(hash, position, |&listed| hash_at(listed));
     }
 
     /// Takes out the position whose key is `key`, returning it.
@@ -282,11 +284,11 @@ fn key_hash(key: &CorrelationKey) -> u64 {
 impl KeyTable {
     /// The key's index, interning it the first time.
     pub(super) fn intern(&mut self, key: CorrelationKey) -> KeyIx {
-        let keys = &self.keys;
+        let (keys, hash) = (&self.keys, key_hash(&key));
         let found = self
             .interned
-            .find_hashed(key_hash(&key), |index| keys[index as usize] == key);
-        found.unwrap_or_else(|| self.push(key))
+            .find_hashed(hash, |index| keys[index as usize] == key);
+        found.unwrap_or_else(|| self.push(key, hash))
     }
 
     /// An entity key's index, interning it the first time; the key is copied only then.
@@ -296,14 +298,16 @@ impl KeyTable {
             CorrelationKey::Entity(listed) => listed.as_key_ref() == key,
             CorrelationKey::Grouping { .. } => false,
         };
-        match self.interned.find_hashed(entity_hash(key), is_key) {
+        let hash = entity_hash(key);
+        match self.interned.find_hashed(hash, is_key) {
             Some(index) => index,
-            None => self.push(CorrelationKey::Entity(key.to_owned_key())),
+            None => self.push(CorrelationKey::Entity(key.to_owned_key()), hash),
         }
     }
 
-    /// Adds a key that is not interned yet.
-    fn push(&mut self, key: CorrelationKey) -> KeyIx {
+    /// Adds a key that is not interned yet, whose [`key_hash`] is `hash`.
+    fn push(&mut self, key: CorrelationKey, hash: u64) -> KeyIx {
+        debug_assert_eq!(hash, key_hash(&key));
         let index = KeyIx::try_from(self.keys.len()).expect("fewer than 2^32 distinct keys");
         self.order.push(KeyOrder {
             prefix: order_prefix(&key),
@@ -312,7 +316,7 @@ impl KeyTable {
         self.keys.push(key);
         let keys = &self.keys;
         self.interned
-            .insert_hashed(index, |index| key_hash(&keys[index as usize]));
+            .insert_hashed(index, hash, |index| key_hash(&keys[index as usize]));
         index
     }
 

@@ -401,7 +401,7 @@ impl Correlation {
 
     /// The position of the live alert with this id.
     fn index_of(&self, id: &str) -> Option<AlertIx> {
-        self.ids.find(id, id_at(&self.alerts))
+        self.index_of_hashed(id, index::hash_of(id))
     }
 
     /// [`Correlation::index_of`], the id hashed already (by `index::hash_of`).
