@@ -453,6 +453,74 @@ impl AlertSummary {
         self
     }
 
+    /// The summary of two sets of alerts together, made from the summaries of each (as
+    /// [`AlertSummary::of`] would make it from all the alerts): `from_self` says, for each
+    /// alert of both, earliest first, whether it is one of this summary's, and
+    /// `first_named_at` gives, for each product of this summary and then of `other`, the
+    /// position in that order of the first of its alerts to name it. The summaries record
+    /// neither, so the caller, which knows the alerts, tells.
+    pub(crate) fn merged(
+        mut self,
+        other: AlertSummary,
+        from_self: &[bool],
+        first_named_at: [&[usize]; 2],
+    ) -> AlertSummary {
+        let (mut mine, mut theirs) = (self.ids.into_iter(), other.ids.into_iter());
+        let ids: AlertTexts = from_self
+            .iter()
+            .map(|&from_self| {
+                let next = if from_self {
+                    mine.next()
+                } else {
+                    theirs.next()
+                };
+                next.expect("one side for each alert of either summary")
+            })
+            .collect();
+        debug_assert!(mine.next().is_none() && theirs.next().is_none());
+        // Each product, at the first alert to name it; a product both name, at the earlier.
+        let mut products: SmallVec<[(usize, String); 2]> = SmallVec::new();
+        let named = [self.product_names, other.product_names];
+        for (names, positions) in named.into_iter().zip(first_named_at) {
+            debug_assert_eq!(names.len(), positions.len());
+            for (name, &position) in names.into_iter().zip(positions) {
+                match products.iter_mut().find(|(_, known)| *known == name) {
+                    Some(known) => known.0 = known.0.min(position),
+                    None => products.push((position, name)),
+                }
+            }
+        }
+        products.sort_unstable_by_key(|&(position, _)| position);
+        for tactic in other.tactics {
+            if !self.tactics.contains(&tactic) {
+                self.tactics.push(tactic);
+            }
+        }
+        self.techniques.extend(other.techniques);
+        self.rule_ids.extend(other.rule_ids);
+        let mut merged = AlertSummary {
+            ids,
+            first_activity: self
+                .first_activity
+                .into_iter()
+                .chain(other.first_activity)
+                .min(),
+            last_activity: self
+                .last_activity
+                .into_iter()
+                .chain(other.last_activity)
+                .max(),
+            // Severity sorts High first, so the highest is the least.
+            severity: self.severity.into_iter().chain(other.severity).min(),
+            product_names: products.into_iter().map(|(_, name)| name).collect(),
+            tactics: self.tactics,
+            techniques: self.techniques,
+            rule_ids: self.rule_ids,
+        };
+        merged.tidy();
+        merged
+    }
+
     /// Adds the next alert; the lists are put in order by [`AlertSummary::tidy`].
     fn take_in(&mut self, alert: &Alert) {
         let details = &alert.details;
@@ -622,5 +690,52 @@ mod tests {
         assert_eq!(alert.title(), "PowerShellAbuse");
         alert.details.alert_type.clear();
         assert_eq!(alert.title(), "da1");
+    }
+
+    proptest::proptest! {
+        /// Two incidents' summaries merged show what one summary of all their alerts shows,
+        /// however the alerts interleave and whatever they name.
+        #[test]
+        fn merged_summaries_are_the_summary_of_all_the_alerts(
+            alerts in proptest::collection::vec(
+                (0..600i64, 0..3usize, proptest::collection::vec(0..4usize, 0..3),
+                    proptest::collection::vec(0..3usize, 0..3), 0..4usize, proptest::bool::ANY),
+                1..24,
+            ),
+        ) {
+            const PRODUCTS: [&str; 3] = ["Defender for Endpoint", "Defender for Identity", ""];
+            const TECHNIQUES: [&str; 3] = ["T1059", " T1078", ""];
+            let mut sides: Vec<(Alert, bool)> = alerts
+                .into_iter()
+                .enumerate()
+                .map(|(index, (minutes, product, tactics, techniques, severity, first))| {
+                    let mut raw = raw(&format!("da{index:02}"));
+                    raw.start = Some(now() - Duration::minutes(minutes));
+                    let details = &mut raw.details;
+                    details.product_name = PRODUCTS[product].into();
+                    details.tactics = tactics.into_iter().map(|at| Tactic::ALL[at]).collect();
+                    details.techniques =
+                        techniques.into_iter().map(|at| TECHNIQUES[at].into()).collect();
+                    details.severity = Severity::ALL[severity];
+                    (Alert::check(raw, now()).unwrap().0, first)
+                })
+                .collect();
+            sides.sort_by(|(a, _), (b, _)| (a.start, &a.id).cmp(&(b.start, &b.id)));
+            let of_side = |side: bool| {
+                AlertSummary::of(sides.iter().filter(|(_, of)| *of == side).map(|(alert, _)| alert))
+            };
+            let from_first: Vec<bool> = sides.iter().map(|&(_, side)| side).collect();
+            // Each product of a side, at the first of that side's alerts to name it.
+            let first_named_at = |side: bool, summary: &AlertSummary| -> Vec<usize> {
+                summary.product_names.iter().map(|product| {
+                    sides.iter().position(|(alert, of)| *of == side && alert.source() == product)
+                        .unwrap()
+                }).collect()
+            };
+            let (first, second) = (of_side(true), of_side(false));
+            let positions = [first_named_at(true, &first), first_named_at(false, &second)];
+            let merged = first.merged(second, &from_first, [&positions[0], &positions[1]]);
+            proptest::prop_assert_eq!(merged, AlertSummary::of(sides.iter().map(|(alert, _)| alert)));
+        }
     }
 }

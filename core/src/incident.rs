@@ -932,6 +932,22 @@ impl Incident {
         self.show_alerts_from_creation(summary);
     }
 
+    /// Takes in, as part of its creation, the alerts of another incident the same ingest opened
+    /// and merged into it, from what that one showed of them (`absorbed_shown`, which
+    /// [`Incident::redirect_into`] gave back), as [`AlertSummary::merged`] interleaves them:
+    /// showing the ingest's alerts at its end would read them all again.
+    pub(crate) fn take_in_merged_from_creation(
+        &mut self,
+        absorbed_shown: AlertSummary,
+        from_self: &[bool],
+        first_named_at: [&[usize]; 2],
+    ) {
+        let summary = self
+            .take_summary()
+            .merged(absorbed_shown, from_self, first_named_at);
+        self.show_alerts_from_creation(summary);
+    }
+
     /// What it shows of its alerts, moved out to be grown and put back ([`Incident::put_summary`]
     /// is the inverse); its severity is its alerts' while nobody has set it.
     fn take_summary(&mut self) -> AlertSummary {
@@ -989,8 +1005,15 @@ impl Incident {
     }
 
     /// Closes it as merged into `survivor`, the way Defender XDR does: status Closed with no
-    /// verdict, the `Redirected` label, no alerts. Comments and the activity log stay.
-    pub(crate) fn redirect_into(&mut self, survivor: u64, by: &Actor, at: DateTime<Utc>) {
+    /// verdict, the `Redirected` label, no alerts. Comments and the activity log stay. Returns
+    /// what it showed of its alerts, which now belong to the survivor.
+    pub(crate) fn redirect_into(
+        &mut self,
+        survivor: u64,
+        by: &Actor,
+        at: DateTime<Utc>,
+    ) -> AlertSummary {
+        let shown = self.take_summary();
         let data = &mut self.0;
         let status_before = std::mem::replace(&mut data.status, IncidentStatus::Closed);
         let verdict_before = data.closing.take().map(|closing| closing.logged());
@@ -1001,11 +1024,6 @@ impl Incident {
                 label_type: LabelType::AutoAssigned,
             });
         }
-        let alerts_before = std::mem::take(&mut data.alert_ids).len();
-        data.product_names.clear();
-        data.tactics.clear();
-        data.techniques.clear();
-        data.related_rule_ids.clear();
         let number = data.number;
         self.stamp(
             by,
@@ -1024,11 +1042,12 @@ impl Incident {
                 ),
                 (
                     Tracked::Alerts,
-                    Some(count(alerts_before)),
+                    Some(count(shown.ids.len())),
                     Some("0".to_owned()),
                 ),
             ],
         );
+        shown
     }
 
     /// Reopens a closed incident because a matching alert arrived and its source's grouping

@@ -704,15 +704,26 @@ impl Workspace {
                     };
                     run.touch(&self.incidents, survivor);
                     run.touch(&self.incidents, absorbed);
+                    // Incidents this run opened that nothing else changed show exactly their
+                    // alerts, in canonical order (as `place_alert` keeps them).
+                    let in_step = [survivor, absorbed]
+                        .iter()
+                        .all(|number| run.opened(*number) && !run.dirty.contains(number));
+                    let kept = self.correlation.alert_count(survivor);
                     let system = run.system.clone();
-                    let record = self.merge_into(survivor, absorbed, cause, &system, run.at);
+                    let (record, absorbed_shown) =
+                        self.merge_into(survivor, absorbed, cause, &system, run.at);
                     run.unnamed.push(UnnamedEntity {
                         key,
                         survivor,
                         in_cluster: self.correlation.clusters[&survivor].merges.len() - 1,
                         in_report: run.report.merges.len(),
                     });
-                    run.dirty.insert(survivor);
+                    if in_step {
+                        self.show_merged_alerts(survivor, kept, absorbed_shown);
+                    } else {
+                        run.dirty.insert(survivor);
+                    }
                     run.report.merges.push(record);
                 }
                 Err(refusal) => {
@@ -724,6 +735,28 @@ impl Workspace {
                 }
             }
         }
+    }
+
+    /// Shows in `survivor`, which this run opened and which showed exactly its first `kept`
+    /// alerts before a merge added those of an incident the run also opened (that one showed
+    /// them as `absorbed_shown`), all of its alerts: both runs of alerts, each in canonical
+    /// order, are interleaved into that order in its cluster, and both summaries as the
+    /// alerts. Where showing them when the run ends would read every alert again, this reads an
+    /// alert only to place a product that one side names after its first alert.
+    fn show_merged_alerts(&mut self, survivor: u64, kept: usize, absorbed_shown: AlertSummary) {
+        let Workspace {
+            correlation,
+            incidents,
+            ..
+        } = self;
+        let from_kept = correlation.interleave_in_order(survivor, kept);
+        let incident = incidents.get_mut(&survivor).expect("survivor exists");
+        let first_named_at = |side: bool, products: &[String]| {
+            correlation.first_named_at(survivor, &from_kept, side, products)
+        };
+        let kept_at = first_named_at(true, &incident.product_names);
+        let moved_at = first_named_at(false, &absorbed_shown.product_names);
+        incident.take_in_merged_from_creation(absorbed_shown, &from_kept, [&kept_at, &moved_at]);
     }
 
     /// The two incidents, the one that survives a merge first.
@@ -769,8 +802,8 @@ impl Workspace {
         number
     }
 
-    /// Moves every alert of `absorbed` into `survivor`, closes `absorbed` as Redirected and
-    /// records why.
+    /// Moves every alert of `absorbed` into `survivor` (after its own), closes `absorbed` as
+    /// Redirected and records why. Returns the record and what `absorbed` showed of its alerts.
     pub(super) fn merge_into(
         &mut self,
         survivor: u64,
@@ -778,7 +811,7 @@ impl Workspace {
         cause: MergeCause,
         by: &Actor,
         at: DateTime<Utc>,
-    ) -> MergeRecord {
+    ) -> (MergeRecord, AlertSummary) {
         let moved = self
             .correlation
             .clusters
@@ -795,7 +828,8 @@ impl Workspace {
         let absorbed_labels = self.incidents[&absorbed].labels.clone();
         let survivor_incident = self.incidents.get_mut(&survivor).expect("survivor exists");
         survivor_incident.merge_in(absorbed, &absorbed_labels, by, at);
-        self.incidents
+        let absorbed_shown = self
+            .incidents
             .get_mut(&absorbed)
             .expect("absorbed exists")
             .redirect_into(survivor, by, at);
@@ -812,7 +846,7 @@ impl Workspace {
             .or_default()
             .merges
             .push(record.clone());
-        record
+        (record, absorbed_shown)
     }
 
     /// Whether the incidents may be merged, by the Defender XDR rules; the first rule broken
@@ -993,7 +1027,7 @@ impl Workspace {
                 run.touch(&self.incidents, into);
                 run.touch(&self.incidents, number);
                 let system = run.system.clone();
-                let record = self.merge_into(
+                let (record, _) = self.merge_into(
                     into,
                     number,
                     MergeCause::Regrouped {
@@ -1029,7 +1063,8 @@ impl Workspace {
     }
 
     /// Brings every changed incident's view of its alerts up to date (`place_alert` leaves out
-    /// an incident opened for its alert, which already shows it). An incident this run opened
+    /// an incident opened for its alert, which already shows it, and `merge_pass` one that
+    /// took in what another such incident showed). An incident this run opened
     /// is created with every alert the run gave it: its log shows its creation (and any merge
     /// into it), not each alert that joined it within the same ingest. From `second_thread_from`
     /// incidents on, natively, half their summaries are made on a second thread.

@@ -532,6 +532,81 @@ impl Correlation {
             .find(|&other| self.place(other).is_some())
     }
 
+    /// How many alerts the incident holds.
+    fn alert_count(&self, number: u64) -> usize {
+        self.clusters
+            .get(&number)
+            .map_or(0, |cluster| cluster.alerts.len())
+    }
+
+    /// Puts the incident's alerts in canonical order, when its first `kept` and the rest are
+    /// each in that order already (as a merge into an incident that holds its alerts in order
+    /// leaves them); returns, for each alert in the new order, whether it was among the first
+    /// `kept`.
+    fn interleave_in_order(&mut self, number: u64, kept: usize) -> Vec<bool> {
+        let Correlation {
+            alerts,
+            slots,
+            clusters,
+            ..
+        } = self;
+        let before = |a: AlertIx, b: AlertIx| canonical_before(slots, alerts, a, b);
+        let Some(cluster) = clusters.get_mut(&number) else {
+            return Vec::new();
+        };
+        let (first, rest) = cluster.alerts.split_at(kept);
+        debug_assert!(first.is_sorted_by(|&a, &b| before(a, b)));
+        debug_assert!(rest.is_sorted_by(|&a, &b| before(a, b)));
+        let mut order = AlertList::with_capacity(cluster.alerts.len());
+        let mut from_first = Vec::with_capacity(cluster.alerts.len());
+        let (mut first, mut rest) = (first.iter().peekable(), rest.iter().peekable());
+        loop {
+            let take_first = match (first.peek(), rest.peek()) {
+                (Some(&&a), Some(&&b)) => before(a, b),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let from = if take_first { &mut first } else { &mut rest };
+            order.extend(from.next().copied());
+            from_first.push(take_first);
+        }
+        cluster.alerts = order;
+        from_first
+    }
+
+    /// Where, among the incident's alerts, the first of one side's (those whose entry in
+    /// `from_first` is `side`) to name each of `products` is, the products being that side's
+    /// in the order first seen: its first alert names the first product, and alerts are read
+    /// only to find the others.
+    fn first_named_at(
+        &self,
+        number: u64,
+        from_first: &[bool],
+        side: bool,
+        products: &[String],
+    ) -> SmallVec<[usize; 4]> {
+        let mut found = SmallVec::new();
+        let Some(cluster) = self.clusters.get(&number) else {
+            return found;
+        };
+        let of_side = (0..)
+            .zip(cluster.alerts.iter().zip(from_first))
+            .filter(|(_, (_, from))| **from == side);
+        for (position, (&alert, _)) in of_side {
+            let Some(next) = products.get(found.len()) else {
+                break;
+            };
+            let source = || self.alerts[alert as usize].source();
+            debug_assert!(!found.is_empty() || source() == next);
+            if found.is_empty() || source() == next {
+                found.push(position);
+            }
+        }
+        debug_assert_eq!(found.len(), products.len());
+        found
+    }
+
     /// Whether `alert` sorts after every alert the incident holds (true of an empty one).
     fn sorts_after_all_of(&self, alert: AlertIx, number: u64) -> bool {
         self.clusters.get(&number).is_none_or(|cluster| {

@@ -1247,23 +1247,52 @@ fn alerts_strategy() -> impl Strategy<Value = Vec<RawAlert>> {
         (0..6u8).prop_map(|index| host(&format!("h{index}"))),
         (0..6u8).prop_map(|index| user(&format!("u{index}"))),
     ];
+    // What an incident shows of its alerts varies too: their products (first seen first),
+    // tactics, techniques and how long they last.
+    let shown = (
+        0..PRODUCTS.len(),
+        proptest::collection::vec(0..Tactic::ALL.len(), 0..3),
+        proptest::collection::vec(0..TECHNIQUES.len(), 0..3),
+        0..90i64,
+    );
     let one = (
         0..48 * 60i64,
         proptest::collection::vec(entity, 0..3),
         0..4usize,
+        shown,
     );
     proptest::collection::vec(one, 1..40).prop_map(|alerts| {
         alerts
             .into_iter()
             .enumerate()
-            .map(|(index, (minute, entities, severity))| {
-                let mut raw = alert(&format!("a{index:02}"), minute, &entities);
-                raw.details.severity = Severity::ALL[severity];
-                raw
-            })
+            .map(
+                |(index, (minute, entities, severity, (product, tactics, techniques, lasting)))| {
+                    let mut raw = alert(&format!("a{index:02}"), minute, &entities);
+                    let details = &mut raw.details;
+                    details.severity = Severity::ALL[severity];
+                    details.product_name = PRODUCTS[product].into();
+                    details.tactics = tactics.into_iter().map(|at| Tactic::ALL[at]).collect();
+                    details.techniques = techniques
+                        .into_iter()
+                        .map(|at| TECHNIQUES[at].to_owned())
+                        .collect();
+                    details.end = Some(at(minute + lasting));
+                    raw
+                },
+            )
             .collect()
     })
 }
+
+/// The products the generated alerts come from.
+const PRODUCTS: [&str; 3] = [
+    "Microsoft Defender for Endpoint",
+    "Microsoft Defender for Identity",
+    "Microsoft Defender for Office 365",
+];
+
+/// The techniques the generated alerts report.
+const TECHNIQUES: [&str; 3] = ["T1059", "T1078", "T1566"];
 
 /// An alert in a line: id, minute, entity names.
 fn compact(raw: &RawAlert) -> String {
