@@ -522,8 +522,13 @@ impl Correlation {
         let postings = self.postings.of(key);
         let time = self.slots[alert as usize].time;
         let this = Posting { time, alert };
-        let id_of = id_at(&self.alerts);
-        let position = postings.partition_point(|posting| posting.sorts_before(&this, id_of));
+        // An alert placed as it is filed, in canonical order, is the last under each of its keys.
+        let position = if postings.last() == Some(&this) {
+            postings.len() - 1
+        } else {
+            let id_of = id_at(&self.alerts);
+            postings.partition_point(|posting| posting.sorts_before(&this, id_of))
+        };
         postings[..position]
             .iter()
             .rev()
