@@ -12,6 +12,7 @@ use super::correlation::{
 };
 use super::draft::ValidDraft;
 use super::incident::Incident;
+use super::incident_table::IncidentTable;
 use super::people::{Actor, Owner};
 use super::team::Team;
 use super::validation;
@@ -22,10 +23,8 @@ use super::vocabulary::LabelType;
 /// to exactly one live incident.
 #[derive(Debug, Clone)]
 pub struct Workspace {
-    /// Boxed because an `Incident` is over 500 bytes: numbers arrive in order, which leaves a
-    /// B-tree's nodes half full and moves half a node at every split, so in place each
-    /// incident cost about twice its size; the nodes now hold pointers.
-    pub(crate) incidents: BTreeMap<u64, Box<Incident>>,
+    /// Its incidents by number.
+    pub(crate) incidents: IncidentTable,
     pub(crate) next_number: u64,
     pub(crate) correlation: Correlation,
     /// What restores the state before the last merge or move; cleared by any other change.
@@ -37,7 +36,7 @@ pub struct Workspace {
 impl Default for Workspace {
     fn default() -> Self {
         Workspace {
-            incidents: BTreeMap::new(),
+            incidents: IncidentTable::default(),
             next_number: 1,
             correlation: Correlation::default(),
             undo: None,
@@ -136,9 +135,9 @@ impl Workspace {
         }
         let number = self.next_number;
         self.next_number += 1;
-        self.incidents
-            .entry(number)
-            .or_insert_with(|| Box::new(Incident::create(id, number, draft, by, at)))
+        let incident = Box::new(Incident::create(id, number, draft, by, at));
+        self.incidents.insert(number, incident);
+        &self.incidents[&number]
     }
 
     /// What taking in incidents that already carry numbers (an import) would do, worked out
@@ -153,8 +152,8 @@ impl Workspace {
             .collect();
         let mut id_of: BTreeMap<u64, Uuid> = self
             .incidents
-            .iter()
-            .map(|(number, incident)| (*number, incident.id))
+            .values()
+            .map(|incident| (incident.number, incident.id))
             .collect();
         let mut adoption = Adoption::default();
         for incident in incoming {
@@ -172,7 +171,7 @@ impl Workspace {
             }
             let bucket = match self.incidents.get(&number) {
                 None => &mut adoption.added,
-                Some(stored) if **stored == *incident => &mut adoption.unchanged,
+                Some(stored) if stored == incident => &mut adoption.unchanged,
                 Some(stored) if stored.holds_work_done_here() => &mut adoption.kept,
                 Some(_) => &mut adoption.replaced,
             };
@@ -200,15 +199,13 @@ impl Workspace {
 
     /// The incident with this number.
     pub fn incident(&self, number: u64) -> Option<&Incident> {
-        self.incidents.get(&number).map(|incident| &**incident)
+        self.incidents.get(&number)
     }
 
     /// The incident with this number, to change through its methods.
     pub fn incident_mut(&mut self, number: u64) -> Option<&mut Incident> {
         self.undo = None;
-        self.incidents
-            .get_mut(&number)
-            .map(|incident| &mut **incident)
+        self.incidents.get_mut(&number)
     }
 
     /// A workspace rebuilt from stored parts, after checking they agree: numbers unique and
@@ -257,7 +254,7 @@ impl Workspace {
             ));
         }
         Ok(Workspace {
-            incidents: by_number,
+            incidents: by_number.into_iter().collect(),
             next_number,
             correlation: Correlation::from_portable(correlation)?,
             undo: None,
@@ -344,14 +341,12 @@ impl Workspace {
 
     /// The incidents whose numbers fall in a range, by number: a slice of the queue.
     pub fn incidents_in(&self, numbers: Range<u64>) -> impl Iterator<Item = &Incident> {
-        self.incidents
-            .range(numbers)
-            .map(|(_, incident)| &**incident)
+        self.incidents.range(numbers)
     }
 
     /// Every incident, by number.
     pub fn incidents(&self) -> impl Iterator<Item = &Incident> {
-        self.incidents.values().map(|incident| &**incident)
+        self.incidents.values()
     }
 }
 

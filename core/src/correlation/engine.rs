@@ -18,6 +18,7 @@ use super::{
 };
 use crate::alert::{Alert, AlertSummary, RawAlert, Rejection, Warning};
 use crate::incident::{Etag, Incident, Opening};
+use crate::incident_table::IncidentTable;
 use crate::people::Actor;
 use crate::vocabulary::IncidentStatus;
 use crate::workspace::Workspace;
@@ -162,7 +163,7 @@ impl Run<'_> {
     }
 
     /// Notes, before it changes, an incident the run is about to change.
-    pub(super) fn touch(&mut self, incidents: &BTreeMap<u64, Box<Incident>>, number: u64) {
+    pub(super) fn touch(&mut self, incidents: &IncidentTable, number: u64) {
         // Incidents this run opens are noted all at once when it ends (`note_opened`).
         if self.opened(number) {
             return;

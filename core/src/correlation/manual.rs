@@ -277,8 +277,8 @@ impl Workspace {
         }
         let mut undo = self.snapshot(&present, format!("deletion of {}", references(&present)));
         undo.forgotten = undo.places.iter().map(|(alert, _)| *alert).collect();
+        self.incidents.remove_sorted(&present);
         for number in &present {
-            self.incidents.remove(number);
             self.correlation.forget_incident(*number);
         }
         let alerts = undo.forgotten.len();
@@ -343,7 +343,7 @@ impl Workspace {
             description,
             incidents: numbers
                 .iter()
-                .map(|number| (*number, self.incidents.get(number).cloned()))
+                .map(|number| (*number, self.incidents.get(number).cloned().map(Box::new)))
                 .collect(),
             clusters,
             places,
