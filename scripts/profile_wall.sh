@@ -2,7 +2,7 @@
 # Where the wall-clock time of ingesting 100,000 alerts goes (examples/ingest_profile.rs, best of
 # five runs), by sampling: perf's cpu-clock event, stacks unwound from DWARF so that samples in
 # the C library keep their callers, counting only samples below `Workspace::ingest` and on the
-# thread it keys alerts on (shares are of both threads' samples together). The ingest waits on
+# thread it places alerts on (shares are of both threads' samples together). The ingest waits on
 # memory as much as it computes (a cache miss costs what a hundred instructions do), so a
 # function's share here can differ from its share of scripts/profile.sh's instruction count;
 # a share that falls here is worth an alternating timing, one that falls only there may not be.
@@ -26,28 +26,28 @@ perf script -i "$data" -F comm,ip,sym 2>/dev/null | awk -v rows="${1:-30}" '
     # A sample is its thread, then its frames from the sampled function outwards. perf names a
     # frame with inlined calls first by its function, then by each inlined call from the
     # innermost out, then by its function again: the first name is dropped. Frames above the
-    # ingest, or above the keying thread'"'"'s start, are left out.
+    # ingest, or above the placing thread'"'"'s start, are left out.
     lines = split($0, line, "\n"); frames = 0; ingest = 0
-    keying = line[1] ~ /^vigil keying/
+    placing = line[1] ~ /^vigil placing/
     for (i = 2; i <= lines; i++) {
       split(line[i], part, " "); address[i] = part[1]
       name = line[i]; sub(/^[ \t]*[0-9a-f]+ /, "", name); named[i] = name
     }
     for (i = 2; i <= lines && !ingest; i++) {
-      top = keying ? named[i] ~ /__rust_begin_short_backtrace/ : named[i] ~ /ingest_keying_from( \(inlined\))?$/
+      top = placing ? named[i] ~ /__rust_begin_short_backtrace/ : named[i] ~ /ingest_keying_from( \(inlined\))?$/
       if (!top && i < lines && address[i + 1] == address[i] && (i == 2 || address[i - 1] != address[i])) continue
       frame[++frames] = named[i]
       if (top) ingest = frames
     }
     if (!ingest) next
-    if (keying) keyed++
+    if (placing) placed++
     samples++; itself[frame[1]]++
     delete counted
     for (i = 1; i < ingest; i++) if (!(frame[i] in counted)) { counted[frame[i]] = 1; within[frame[i]]++ }
   }
   END {
     sort = "sort -rn | head -" rows
-    printf "%d samples below Workspace::ingest, %d of them on the keying thread\n== in the function itself\n", samples, keyed
+    printf "%d samples below Workspace::ingest, %d of them on the placing thread\n== in the function itself\n", samples, placed
     for (name in itself) printf "%6.2f%%  %s\n", 100 * itself[name] / samples, name | sort
     close(sort)
     print "== in the function or below it"

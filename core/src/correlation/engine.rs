@@ -33,8 +33,9 @@ const FETCH_AHEAD: usize = 4;
 pub struct IngestContext<'a> {
     /// Now; alerts more than a day after it are refused, and changes are stamped with it.
     pub now: DateTime<Utc>,
-    /// Makes an id for each incident the batch opens.
-    pub new_id: &'a mut dyn FnMut() -> Uuid,
+    /// Makes an id for each incident the batch opens; natively, a large batch opens them on a
+    /// second thread.
+    pub new_id: &'a mut (dyn FnMut() -> Uuid + Send),
 }
 
 /// What became of one record of a batch.
@@ -114,7 +115,7 @@ impl IngestReport {
 pub(super) struct Run<'a> {
     pub(super) at: DateTime<Utc>,
     pub(super) system: Actor,
-    pub(super) new_id: &'a mut dyn FnMut() -> Uuid,
+    pub(super) new_id: &'a mut (dyn FnMut() -> Uuid + Send),
     pub(super) dirty: FxHashSet<u64>,
     pub(super) report: IngestReport,
     /// Incidents whose alerts are being regrouped, by the alert that anchored them: an

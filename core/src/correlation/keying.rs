@@ -1,11 +1,10 @@
 //! Keying the new alerts of a batch: each is checked in, its entities' strong keys are interned
 //! and what it groups by is decided. Keying reads the batch, the settings and the key table, and
-//! nothing that placing alerts changes, so natively a large batch is keyed on a second thread,
-//! a few chunks ahead of the thread that files and places it. Wasm, and small batches, key each
+//! nothing that placing alerts changes, so natively a large batch is filed and placed on a
+//! second thread, a few chunks behind this one, which keys it. Wasm, and small batches, key each
 //! alert just before placing it. Either way placement receives the same alerts with the same
-//! keys in the same order. The second thread also builds the incident each alert would open
-//! (unless it will likely join one, or placing is waiting for it), which is the one placing would
-//! build for it.
+//! keys in the same order. Keying also builds the incident each alert would open (unless it will
+//! likely join one, or placing is waiting for it), which is the one placing would build for it.
 
 #[cfg(not(target_arch = "wasm32"))]
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -50,7 +49,7 @@ pub(super) struct FreshRecord {
     /// Its position in the batch, from 0.
     pub(super) position: usize,
     /// The hash its id is filed under, taken when the batch was checked: filing the alert then
-    /// reads no id text, which the keying thread read last.
+    /// reads no id text, which keying read last.
     pub(super) id_hash: u64,
 }
 
@@ -119,28 +118,29 @@ pub(super) struct Keyer<'a> {
 impl Keyer<'_> {
     /// Keys the new alerts of `batch`, given as their starts and positions in canonical order
     /// (`fresh`), taking each record out of the batch, and hands them to `place` in that order.
-    /// From `second_thread_from` alerts on, natively, keying runs on a second thread while
-    /// `place` runs on this one; should the thread not start, keying runs here.
+    /// From `second_thread_from` alerts on, natively, `place` runs on a second thread while
+    /// keying runs on this one; should the thread not start, each alert is placed as it is
+    /// keyed.
     ///
-    /// The second thread also builds the incident each alert would open, as opened by
+    /// Keying ahead of placing also builds the incident each alert would open, as opened by
     /// `opened_by` at its time (most new alerts of a large batch open one), which leaves placing
     /// only to number it; it builds none for an alert a `JoinForecast` expects to join one, nor
-    /// while placing has no keyed chunk waiting (then this thread holds placing up, and placing
+    /// while placing has no keyed chunk waiting (then keying holds placing up, and placing
     /// builds the incident itself), and `place` gives back the ones it did not open. Which
     /// thread builds an incident depends on timing; the incident does not. With each alert,
-    /// `place` is shown the alerts keyed after it that are at hand (none when keying runs
-    /// here), so that it can start loading what they will need.
+    /// `place` is shown the alerts keyed after it that are at hand (none when each is placed as
+    /// it is keyed), so that it can start loading what they will need.
     pub(super) fn key_in_order(
         &mut self,
         batch: &mut [Option<RawAlert>],
         fresh: &[FreshRecord],
         second_thread_from: usize,
         opened_by: (&Actor, DateTime<Utc>),
-        mut place: impl FnMut(KeyedAlert, &[KeyedAlert]) -> Option<Opening>,
+        mut place: impl FnMut(KeyedAlert, &[KeyedAlert]) -> Option<Opening> + Send,
     ) {
         #[cfg(not(target_arch = "wasm32"))]
         if fresh.len() >= second_thread_from
-            && self.key_on_second_thread(batch, fresh, opened_by, &mut place)
+            && self.place_on_second_thread(batch, fresh, opened_by, &mut place)
         {
             return;
         }
@@ -154,78 +154,81 @@ impl Keyer<'_> {
         }
     }
 
-    /// Keys on a second thread, a chunk at a time, placing each chunk here as it comes.
-    /// The incidents built ahead that placing did not open go back to the second thread, which
-    /// frees them: they were allocated there, and freeing them here would wait on its
-    /// allocator. Returns whether the thread started (if not, nothing was keyed).
+    /// Keys here, a chunk at a time, placing each chunk on a second thread as it comes. Keying
+    /// allocates most of what an ingest adds (the incidents built ahead), and the calling
+    /// thread's allocator grows its memory in larger steps than a new thread's: glibc grew a
+    /// thread's arena a page at a time, with a system call each, which cost the keying thread
+    /// about 5 ms of an ingest of 100,000 alerts while it ran on the second thread. The
+    /// incidents built ahead that placing did not open come back here to be freed: they were
+    /// allocated here, and freeing them there would wait on this thread's allocator. Returns
+    /// whether the thread started (if not, nothing was keyed).
     #[cfg(not(target_arch = "wasm32"))]
-    fn key_on_second_thread(
+    fn place_on_second_thread(
         &mut self,
         batch: &mut [Option<RawAlert>],
         fresh: &[FreshRecord],
         (by, at): (&Actor, DateTime<Utc>),
-        place: &mut impl FnMut(KeyedAlert, &[KeyedAlert]) -> Option<Opening>,
+        place: &mut (impl FnMut(KeyedAlert, &[KeyedAlert]) -> Option<Opening> + Send),
     ) -> bool {
         // Chunks keyed that placing has not taken yet.
         let queued = &AtomicUsize::new(0);
         std::thread::scope(|scope| {
             let (sender, receiver) = std::sync::mpsc::sync_channel(CHUNKS_AHEAD);
             let (unopened_sender, unopened) = std::sync::mpsc::channel::<Vec<Opening>>();
-            let keying = move || {
-                let mut forecast = JoinForecast::default();
-                // The entities of the next alerts, written ahead; alert `n`'s at `n % len`.
-                let mut written: [WrittenEntities; WRITE_AHEAD + 1] = Default::default();
-                for (n, record) in fresh.iter().take(WRITE_AHEAD).enumerate() {
-                    self.write_entities(&batch[record.position], &mut written[n]);
-                }
-                for (chunk, first) in fresh.chunks(CHUNK).zip((0..).step_by(CHUNK)) {
-                    unopened.try_iter().for_each(drop);
-                    let keyed: Vec<KeyedAlert> = (first..)
-                        .zip(chunk)
-                        .map(|(n, record)| {
-                            if let Some(ahead) = fresh.get(n + WRITE_AHEAD) {
-                                let into = &mut written[(n + WRITE_AHEAD) % written.len()];
-                                self.write_entities(&batch[ahead.position], into);
-                            }
-                            let written = &written[n % written.len()];
-                            let mut keyed = self.key(batch, record, written);
-                            let lookback =
-                                self.settings.grouping_for(keyed.alert.source()).lookback;
-                            // With nothing queued, placing is waiting for this thread,
-                            // which leaves the incident to placing rather than keep it waiting.
-                            let placing_busy = queued.load(Ordering::Relaxed) > 0;
-                            if !forecast.joins(&keyed, lookback) && placing_busy {
-                                keyed.opening = Some(Opening::for_alert(&keyed.alert, by, at));
-                            }
-                            keyed
-                        })
-                        .collect();
-                    queued.fetch_add(1, Ordering::Relaxed);
-                    // Placing stopped only if it panicked, which the scope passes on.
-                    if sender.send(keyed).is_err() {
-                        return;
+            let placing = move || {
+                for chunk in receiver {
+                    queued.fetch_sub(1, Ordering::Relaxed);
+                    let mut unused = Vec::new();
+                    let mut keyed = Vec::into_iter(chunk);
+                    while let Some(alert) = keyed.next() {
+                        unused.extend(place(alert, keyed.as_slice()));
                     }
+                    // Should keying have stopped, placing frees them.
+                    let _ = unopened_sender.send(unused);
                 }
-                drop(sender);
-                // Until placing ends.
-                unopened.iter().for_each(drop);
             };
             let started = std::thread::Builder::new()
-                .name("vigil keying".to_owned())
-                .spawn_scoped(scope, keying);
+                .name("vigil placing".to_owned())
+                .spawn_scoped(scope, placing);
             if started.is_err() {
                 return false;
             }
-            for chunk in receiver {
-                queued.fetch_sub(1, Ordering::Relaxed);
-                let mut unused = Vec::new();
-                let mut keyed = chunk.into_iter();
-                while let Some(alert) = keyed.next() {
-                    unused.extend(place(alert, keyed.as_slice()));
-                }
-                // Should keying have stopped, this thread frees them.
-                let _ = unopened_sender.send(unused);
+            let mut forecast = JoinForecast::default();
+            // The entities of the next alerts, written ahead; alert `n`'s at `n % len`.
+            let mut written: [WrittenEntities; WRITE_AHEAD + 1] = Default::default();
+            for (n, record) in fresh.iter().take(WRITE_AHEAD).enumerate() {
+                self.write_entities(&batch[record.position], &mut written[n]);
             }
+            for (chunk, first) in fresh.chunks(CHUNK).zip((0..).step_by(CHUNK)) {
+                unopened.try_iter().for_each(drop);
+                let keyed: Vec<KeyedAlert> = (first..)
+                    .zip(chunk)
+                    .map(|(n, record)| {
+                        if let Some(ahead) = fresh.get(n + WRITE_AHEAD) {
+                            let into = &mut written[(n + WRITE_AHEAD) % written.len()];
+                            self.write_entities(&batch[ahead.position], into);
+                        }
+                        let written = &written[n % written.len()];
+                        let mut keyed = self.key(batch, record, written);
+                        let lookback = self.settings.grouping_for(keyed.alert.source()).lookback;
+                        // With nothing queued, placing is waiting for this thread, which
+                        // leaves the incident to placing rather than keep it waiting.
+                        let placing_busy = queued.load(Ordering::Relaxed) > 0;
+                        if !forecast.joins(&keyed, lookback) && placing_busy {
+                            keyed.opening = Some(Opening::for_alert(&keyed.alert, by, at));
+                        }
+                        keyed
+                    })
+                    .collect();
+                queued.fetch_add(1, Ordering::Relaxed);
+                // Placing stopped only if it panicked, which the scope passes on.
+                if sender.send(keyed).is_err() {
+                    break;
+                }
+            }
+            drop(sender);
+            // Until placing ends.
+            unopened.iter().for_each(drop);
             true
         })
     }
