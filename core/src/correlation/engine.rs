@@ -12,6 +12,7 @@ use super::index::{AlertIx, AlertKeys, KeyIx, PositionTable, Posting, hash_of, m
 use super::keying::{FreshRecord, KeyedAlert, Keyer, SECOND_THREAD_FROM};
 use super::prefetch::prefetch;
 use super::reason::{Matched, MergeCause, MergeRecord, MergeRefusal, Reason};
+use super::settings::GroupingSettings;
 use super::{
     Cluster, Correlation, GroupBy, Placement, Slot, canonical_before, correlation_actor,
     distinct_entities, id_at,
@@ -404,7 +405,7 @@ impl Workspace {
             settings: &settings,
         };
         let opened_by = (&system, run.at);
-        let place = |keyed: KeyedAlert, upcoming: &[KeyedAlert]| {
+        let place = |keyed: KeyedAlert<'_>, upcoming: &[KeyedAlert<'_>]| {
             if let Some(ahead) = upcoming.get(FETCH_AHEAD) {
                 self.correlation.postings.prefetch_tails(&ahead.entity_keys);
             }
@@ -421,7 +422,7 @@ impl Workspace {
                 late.push(index);
                 return keyed.opening;
             }
-            self.place_alert(index, keyed.opening, &mut run)
+            self.place_alert(index, keyed.source_grouping, keyed.opening, &mut run)
         };
         keyer.key_in_order(&mut batch, &fresh, second_thread_from, opened_by, place);
         self.correlation.keys = keys;
@@ -537,18 +538,16 @@ impl Workspace {
 
     /// Places one alert: joins the oldest joinable incident it matches, or opens one (the one
     /// `built_ahead` for it, when keying built it), then tries to merge every other incident it
-    /// shares a strong entity with. Returns the incident built ahead when the alert joined one,
-    /// built for nothing.
+    /// shares a strong entity with; `grouping` is the setting of the alert's source. Returns
+    /// the incident built ahead when the alert joined one, built for nothing.
     pub(super) fn place_alert(
         &mut self,
         alert: AlertIx,
+        grouping: &GroupingSettings,
         mut built_ahead: Option<Opening>,
         run: &mut Run<'_>,
     ) -> Option<Opening> {
         let correlation = &self.correlation;
-        let grouping = correlation
-            .settings
-            .grouping_for(correlation.alerts[alert as usize].source());
         let matching = grouping.matching.as_str();
         let (lookback, reopen, cap) = (
             grouping.lookback,
@@ -979,6 +978,8 @@ impl Workspace {
             let root = self.correlation.neighbourhoods.root(alert);
             late_by_root.entry(root).or_default().push(alert);
         }
+        // Read apart from the workspace, which placing changes.
+        let settings = self.correlation.settings.clone();
         for (root, late) in late_by_root {
             let members = self.correlation.neighbourhoods.members(root);
             let mut replay = Vec::new();
@@ -1014,7 +1015,9 @@ impl Workspace {
             }
             replay.sort_unstable_by(|&a, &b| self.correlation.canonical_cmp(a, b));
             for &alert in &replay {
-                self.place_alert(alert, None, run);
+                let grouping =
+                    settings.grouping_for(self.correlation.alerts[alert as usize].source());
+                self.place_alert(alert, grouping, None, run);
             }
             // The earliest late alert is the one that changed how this neighbourhood groups.
             let trigger = self.correlation.alerts[late[0] as usize].id.clone();

@@ -54,7 +54,7 @@ pub(super) struct FreshRecord {
 }
 
 /// A new alert, checked in and keyed: what filing and placing it needs.
-pub(super) struct KeyedAlert {
+pub(super) struct KeyedAlert<'s> {
     /// Its position in the batch, from 0.
     pub(super) position: usize,
     /// The hash its id is filed under ([`FreshRecord::id_hash`]).
@@ -65,6 +65,9 @@ pub(super) struct KeyedAlert {
     pub(super) entity_keys: AlertKeys,
     /// What it groups by, under its source's setting.
     pub(super) grouping: GroupBy,
+    /// Its source's setting, found as it was keyed: placing then reads nothing of the alert's
+    /// details, which natively lie in the cache of the other thread's core.
+    pub(super) source_grouping: &'s GroupingSettings,
     /// What was wrong with parts of it.
     pub(super) warnings: Vec<Warning>,
     /// The incident it would open, built ahead when it was keyed on the second thread, was not
@@ -90,7 +93,7 @@ struct JoinForecast {
 impl JoinForecast {
     /// Whether the alert, keyed after every alert seen so far, will likely join an incident;
     /// notes it as the latest under its keys.
-    fn joins(&mut self, keyed: &KeyedAlert, lookback: chrono::Duration) -> bool {
+    fn joins(&mut self, keyed: &KeyedAlert<'_>, lookback: chrono::Duration) -> bool {
         let time = keyed.alert.start.timestamp_millis();
         let mut joins = false;
         for &key in keyed.grouping.keys(&keyed.entity_keys) {
@@ -115,7 +118,7 @@ pub(super) struct Keyer<'a> {
     pub(super) settings: &'a CorrelationSettings,
 }
 
-impl Keyer<'_> {
+impl<'s> Keyer<'s> {
     /// Keys the new alerts of `batch`, given as their starts and positions in canonical order
     /// (`fresh`), taking each record out of the batch, and hands them to `place` in that order.
     /// From `second_thread_from` alerts on, natively, `place` runs on a second thread while
@@ -136,7 +139,7 @@ impl Keyer<'_> {
         fresh: &[FreshRecord],
         second_thread_from: usize,
         opened_by: (&Actor, DateTime<Utc>),
-        mut place: impl FnMut(KeyedAlert, &[KeyedAlert]) -> Option<Opening> + Send,
+        mut place: impl FnMut(KeyedAlert<'s>, &[KeyedAlert<'s>]) -> Option<Opening> + Send,
     ) {
         #[cfg(not(target_arch = "wasm32"))]
         if fresh.len() >= second_thread_from
@@ -168,7 +171,7 @@ impl Keyer<'_> {
         batch: &mut [Option<RawAlert>],
         fresh: &[FreshRecord],
         (by, at): (&Actor, DateTime<Utc>),
-        place: &mut (impl FnMut(KeyedAlert, &[KeyedAlert]) -> Option<Opening> + Send),
+        place: &mut (impl FnMut(KeyedAlert<'s>, &[KeyedAlert<'s>]) -> Option<Opening> + Send),
     ) -> bool {
         // Chunks keyed that placing has not taken yet.
         let queued = &AtomicUsize::new(0);
@@ -201,7 +204,7 @@ impl Keyer<'_> {
             }
             for (chunk, first) in fresh.chunks(CHUNK).zip((0..).step_by(CHUNK)) {
                 unopened.try_iter().for_each(drop);
-                let keyed: Vec<KeyedAlert> = (first..)
+                let keyed: Vec<KeyedAlert<'s>> = (first..)
                     .zip(chunk)
                     .map(|(n, record)| {
                         if let Some(ahead) = fresh.get(n + WRITE_AHEAD) {
@@ -210,7 +213,7 @@ impl Keyer<'_> {
                         }
                         let written = &written[n % written.len()];
                         let mut keyed = self.key(batch, record, written);
-                        let lookback = self.settings.grouping_for(keyed.alert.source()).lookback;
+                        let lookback = keyed.source_grouping.lookback;
                         // With nothing queued, placing is waiting for this thread, which
                         // leaves the incident to placing rather than keep it waiting.
                         let placing_busy = queued.load(Ordering::Relaxed) > 0;
@@ -251,7 +254,7 @@ impl Keyer<'_> {
         batch: &mut [Option<RawAlert>],
         record: &FreshRecord,
         written: &WrittenEntities,
-    ) -> KeyedAlert {
+    ) -> KeyedAlert<'s> {
         let raw = batch[record.position]
             .take()
             .expect("each new record is keyed once");
@@ -277,21 +280,28 @@ impl Keyer<'_> {
             );
             warnings.sort_by_key(Warning::position);
         }
-        let grouping = self.group_by(&alert, &entity_keys);
+        let settings: &'s CorrelationSettings = self.settings;
+        let source_grouping = settings.grouping_for(alert.source());
+        let grouping = self.group_by(&alert, &entity_keys, source_grouping);
         KeyedAlert {
             position: record.position,
             id_hash: record.id_hash,
             alert,
             entity_keys,
             grouping,
+            source_grouping,
             warnings,
             opening: None,
         }
     }
 
-    /// What the alert groups by under its source's current setting.
-    fn group_by(&mut self, alert: &Alert, entity_keys: &[KeyIx]) -> GroupBy {
-        let grouping = self.settings.grouping_for(alert.source());
+    /// What the alert groups by under its source's current setting, `grouping`.
+    fn group_by(
+        &mut self,
+        alert: &Alert,
+        entity_keys: &[KeyIx],
+        grouping: &GroupingSettings,
+    ) -> GroupBy {
         if !grouping.enabled {
             return GroupBy::Nothing;
         }
