@@ -332,8 +332,8 @@ impl Workspace {
     }
 
     /// [`Workspace::ingest`], checking half the records of the batch on a second thread from
-    /// `second_thread_from` records on, keying the new alerts there from as many new alerts
-    /// on, and making half the summaries of the incidents it changed there from as many
+    /// `second_thread_from` records on, placing the new alerts there while they are keyed here
+    /// from as many new alerts on, and making half the summaries of the incidents it changed there from as many
     /// incidents on (natively): for tests that compare both ways.
     pub(super) fn ingest_keying_from(
         &mut self,

@@ -20,8 +20,9 @@ use crate::entity::EntityKey;
 use crate::incident::Opening;
 use crate::people::Actor;
 
-/// From how many new alerts a batch is keyed on a second thread (and from how many records it
-/// is checked, and from how many changed incidents their summaries are made, in two halves).
+/// From how many new alerts a batch is placed on a second thread while it is keyed (and from
+/// how many records it is checked, and from how many changed incidents their summaries are
+/// made, in two halves).
 /// Starting a thread costs about what keying a few dozen alerts does, and a batch this size
 /// takes a millisecond or more.
 pub(super) const SECOND_THREAD_FROM: usize = 1024;
@@ -37,7 +38,7 @@ const CHUNK: usize = 256;
 #[cfg(not(target_arch = "wasm32"))]
 const CHUNKS_AHEAD: usize = 4;
 
-/// How many alerts ahead of the one being keyed the second thread writes entities as they are
+/// How many alerts ahead of the one being keyed keying writes entities as they are
 /// looked up ([`KeyTable::write_entities`]), starting the loads of their entries: finding an
 /// entity in a table of tens of thousands missed the cache on most finds.
 #[cfg(not(target_arch = "wasm32"))]
@@ -72,7 +73,7 @@ pub(super) struct KeyedAlert<'s> {
     pub(super) source_grouping: &'s GroupingSettings,
     /// What was wrong with parts of it.
     pub(super) warnings: Vec<Warning>,
-    /// The incident it would open, built ahead when it was keyed on the second thread, was not
+    /// The incident it would open, built ahead when it was keyed ahead of placing, was not
     /// expected to join one, and placing had keyed alerts waiting.
     pub(super) opening: Option<Opening>,
 }

@@ -24,9 +24,10 @@ mod settings;
 mod tests;
 
 /// Ingests a batch as of `now`, giving new incidents ids counted from 1: what tests of the core
-/// take alerts in with. It checks half the batch's records, keys the batch, and makes half the
-/// summaries of the incidents it changed, on second threads whatever their numbers, and checks
-/// that doing all of it on this thread instead gives the same workspace and the same report.
+/// take alerts in with. It checks half the batch's records, places the batch while it keys it,
+/// and makes half the summaries of the incidents it changed, on second threads whatever their
+/// numbers, and checks that doing all of it on this thread instead gives the same workspace and
+/// the same report.
 #[cfg(test)]
 pub(crate) fn ingest_at(
     workspace: &mut crate::workspace::Workspace,
@@ -47,11 +48,11 @@ pub(crate) fn ingest_at(
         };
         workspace.ingest_keying_from(batch, &mut context, second_thread_from)
     };
-    let mut keyed_here = workspace.clone();
-    let report_keyed_here = ingest(&mut keyed_here, batch.clone(), usize::MAX);
+    let mut on_one_thread = workspace.clone();
+    let report_on_one_thread = ingest(&mut on_one_thread, batch.clone(), usize::MAX);
     let report = ingest(workspace, batch, 0);
-    assert_eq!(report, report_keyed_here, "keyed on a second thread or not");
-    assert!(*workspace == keyed_here, "keyed on a second thread or not");
+    assert_eq!(report, report_on_one_thread, "on two threads or one");
+    assert!(*workspace == on_one_thread, "on two threads or one");
     report
 }
 
