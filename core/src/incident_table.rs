@@ -72,6 +72,43 @@ impl IncidentTable {
         }
     }
 
+    /// Stores these incidents under their numbers (the last one given for a number is kept),
+    /// in one pass over the table: inserting them one by one between the numbers it holds (an
+    /// import) would move the rest of the table each time.
+    pub(crate) fn insert_all(&mut self, incidents: impl IntoIterator<Item = Box<Incident>>) {
+        let mut added = Vec::new();
+        for incident in incidents {
+            match self.position(incident.number) {
+                Ok(position) => self.incidents[position] = incident,
+                Err(_) => added.push(incident),
+            }
+        }
+        // Stable, so that of two incidents of one number the later stays later.
+        added.sort_by_key(|incident| incident.number);
+        let held = std::mem::take(&mut self.numbers)
+            .into_iter()
+            .zip(std::mem::take(&mut self.incidents));
+        let added = added
+            .into_iter()
+            .map(|incident| (incident.number, incident));
+        let mut held = held.peekable();
+        let mut added = added.peekable();
+        while let Some(next) = match (held.peek(), added.peek()) {
+            (Some((mine, _)), Some((theirs, _))) if mine < theirs => held.next(),
+            (Some(_), Some(_)) | (None, Some(_)) => added.next(),
+            (Some(_), None) => held.next(),
+            (None, None) => None,
+        } {
+            let (number, incident) = next;
+            if self.numbers.last() == Some(&number) {
+                *self.incidents.last_mut().expect("one incident per number") = incident;
+            } else {
+                self.numbers.push(number);
+                self.incidents.push(incident);
+            }
+        }
+    }
+
     /// Takes the incident out.
     pub(crate) fn remove(&mut self, number: &u64) -> Option<Box<Incident>> {
         let position = self.position(*number).ok()?;
@@ -171,6 +208,7 @@ mod tests {
         Insert(u64),
         Remove(u64),
         RemoveSorted(Vec<u64>),
+        InsertAll(Vec<u64>),
     }
 
     fn step() -> impl Strategy<Value = Step> {
@@ -179,6 +217,7 @@ mod tests {
             2 => (0..40u64).prop_map(Step::Insert),
             2 => (0..40u64).prop_map(Step::Remove),
             1 => proptest::collection::vec(0..40u64, 0..12).prop_map(Step::RemoveSorted),
+            1 => proptest::collection::vec(0..40u64, 0..12).prop_map(Step::InsertAll),
         ]
     }
 
@@ -208,6 +247,14 @@ mod tests {
                     }
                     Step::Remove(number) => {
                         prop_assert_eq!(table.remove(&number), model.remove(&number));
+                    }
+                    Step::InsertAll(numbers) => {
+                        // Each title tells which of the incidents given for a number is held.
+                        let titled = |at: usize, number: u64| incident(number, &format!("all {at}"));
+                        table.insert_all(numbers.iter().enumerate().map(|(at, &number)| titled(at, number)));
+                        for (at, &number) in numbers.iter().enumerate() {
+                            model.insert(number, titled(at, number));
+                        }
                     }
                     Step::RemoveSorted(mut numbers) => {
                         numbers.sort_unstable();

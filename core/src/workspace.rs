@@ -187,13 +187,15 @@ impl Workspace {
         let adoption = self.plan_adoption(&incoming)?;
         self.undo = None;
         let written: BTreeSet<u64> = adoption.written().collect();
-        for incident in incoming {
-            let number = incident.number;
-            if written.contains(&number) {
-                self.next_number = self.next_number.max(number + 1);
-                self.incidents.insert(number, Box::new(incident));
-            }
+        let adopted: Vec<Box<Incident>> = incoming
+            .into_iter()
+            .filter(|incident| written.contains(&incident.number))
+            .map(Box::new)
+            .collect();
+        if let Some(last) = adopted.iter().map(|incident| incident.number).max() {
+            self.next_number = self.next_number.max(last + 1);
         }
+        self.incidents.insert_all(adopted);
         Ok(adoption)
     }
 
