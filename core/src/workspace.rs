@@ -136,7 +136,7 @@ impl Workspace {
         let number = self.next_number;
         self.next_number += 1;
         let incident = Box::new(Incident::create(id, number, draft, by, at));
-        self.incidents.insert(number, incident);
+        self.incidents.insert(incident);
         &self.incidents[&number]
     }
 
@@ -256,7 +256,7 @@ impl Workspace {
             ));
         }
         Ok(Workspace {
-            incidents: by_number.into_iter().collect(),
+            incidents: by_number.into_values().collect(),
             next_number,
             correlation: Correlation::from_portable(correlation)?,
             undo: None,

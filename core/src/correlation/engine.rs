@@ -786,7 +786,7 @@ impl Workspace {
                     Opening::for_alert(alert, &run.system, run.at)
                 });
                 self.incidents
-                    .insert(number, opening.numbered((run.new_id)(), number));
+                    .insert(opening.numbered((run.new_id)(), number));
                 run.report.opened.push(number);
                 number
             }

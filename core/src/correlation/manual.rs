@@ -240,7 +240,7 @@ impl Workspace {
             self.next_number += 1;
             let alert = &self.correlation.alerts[alert as usize];
             let incident = Opening::for_alert(alert, by, at).numbered(id, number);
-            self.incidents.insert(number, incident);
+            self.incidents.insert(incident);
         }
         self.correlation.remove_from_cluster(source, alert);
         self.correlation.add_to_cluster(number, alert);
@@ -307,7 +307,7 @@ impl Workspace {
         let undo = self.undo.take().ok_or(UndoError::NothingToUndo)?;
         for (number, incident) in undo.incidents {
             match incident {
-                Some(incident) => self.incidents.insert(number, incident),
+                Some(incident) => self.incidents.insert(incident),
                 None => self.incidents.remove(&number),
             };
         }
