@@ -164,6 +164,14 @@ impl Run<'_> {
         number >= self.first_opened
     }
 
+    /// Whether the incident shows exactly its alerts, in canonical order, and holds them in
+    /// that order: one this run opened and changed only by placing alerts in it and merging in
+    /// another such incident (the run places alerts in canonical order; a late one regroups,
+    /// and so changes, every incident it could join).
+    fn shows_its_alerts(&self, number: u64) -> bool {
+        self.opened(number) && !self.dirty.contains(&number)
+    }
+
     /// Notes, before it changes, an incident the run is about to change.
     pub(super) fn touch(&mut self, incidents: &IncidentTable, number: u64) {
         // Incidents this run opens are noted all at once when it ends (`note_opened`).
@@ -331,10 +339,10 @@ impl Workspace {
         self.ingest_keying_from(batch, context, SECOND_THREAD_FROM)
     }
 
-    /// [`Workspace::ingest`], checking half the records of the batch on a second thread from
-    /// `second_thread_from` records on, placing the new alerts there while they are keyed here
-    /// from as many new alerts on, and making half the summaries of the incidents it changed there from as many
-    /// incidents on (natively): for tests that compare both ways.
+    /// [`Workspace::ingest`], natively using a second thread from `second_thread_from` on: to
+    /// check half the records of a batch that long, to place the new alerts of one with as many
+    /// while they are keyed here, and to make half the summaries of as many changed incidents.
+    /// For tests that compare both ways.
     pub(super) fn ingest_keying_from(
         &mut self,
         batch: Vec<RawAlert>,
@@ -610,12 +618,10 @@ impl Workspace {
                         let incident = self.incidents.get_mut(&target).expect("target exists");
                         incident.reopen_for_alert(&run.system, run.at);
                     }
-                    // An incident this run opened and nothing else changed shows its alerts
-                    // in order, and takes this one in now, while it is at hand, rather than read
-                    // it again with the rest when the run ends. The run places alerts in
-                    // canonical order (a late one regroups, and so changes, every incident it
-                    // could join), so this one sorts after them all.
-                    let shows_the_rest = run.opened(target) && !run.dirty.contains(&target);
+                    // An incident that shows its alerts takes this one in now, while it is at
+                    // hand, rather than read it again with the rest when the run ends; it sorts
+                    // after them all.
+                    let shows_the_rest = run.shows_its_alerts(target);
                     debug_assert!(
                         !shows_the_rest || self.correlation.sorts_after_all_of(alert, target),
                         "alerts are placed in canonical order"
@@ -705,11 +711,9 @@ impl Workspace {
                     };
                     run.touch(&self.incidents, survivor);
                     run.touch(&self.incidents, absorbed);
-                    // Incidents this run opened that nothing else changed show exactly their
-                    // alerts, in canonical order (as `place_alert` keeps them).
                     let in_step = [survivor, absorbed]
-                        .iter()
-                        .all(|number| run.opened(*number) && !run.dirty.contains(number));
+                        .into_iter()
+                        .all(|number| run.shows_its_alerts(number));
                     let kept = self.correlation.alert_count(survivor);
                     let system = run.system.clone();
                     let (record, absorbed_shown) =
@@ -1069,10 +1073,10 @@ impl Workspace {
 
     /// Brings every changed incident's view of its alerts up to date (`place_alert` leaves out
     /// an incident opened for its alert, which already shows it, and `merge_pass` one that
-    /// took in what another such incident showed). An incident this run opened
-    /// is created with every alert the run gave it: its log shows its creation (and any merge
-    /// into it), not each alert that joined it within the same ingest. From `second_thread_from`
-    /// incidents on, natively, half their summaries are made on a second thread.
+    /// took in what another such incident showed). An incident this run opened is created with
+    /// every alert the run gave it: its log shows its creation (and any merge into it), not
+    /// each alert that joined it within the same ingest. From `second_thread_from` incidents on,
+    /// natively, half their summaries are made on a second thread.
     fn refresh_alert_views(&mut self, run: &mut Run<'_>, second_thread_from: usize) {
         // An incident merged away after it changed shows no alerts: no summary is made for it.
         let incidents = &self.incidents;

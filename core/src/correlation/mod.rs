@@ -557,9 +557,9 @@ impl Correlation {
             ..
         } = self;
         let before = |a: AlertIx, b: AlertIx| canonical_before(slots, alerts, a, b);
-        let Some(cluster) = clusters.get_mut(&number) else {
-            return Vec::new();
-        };
+        let cluster = clusters
+            .get_mut(&number)
+            .expect("an incident merged into holds alerts");
         let (first, rest) = cluster.alerts.split_at(kept);
         debug_assert!(first.is_sorted_by(|&a, &b| before(a, b)));
         debug_assert!(rest.is_sorted_by(|&a, &b| before(a, b)));
@@ -593,9 +593,7 @@ impl Correlation {
         products: &[String],
     ) -> SmallVec<[usize; 4]> {
         let mut found = SmallVec::new();
-        let Some(cluster) = self.clusters.get(&number) else {
-            return found;
-        };
+        let cluster = &self.clusters[&number];
         let of_side = (0..)
             .zip(cluster.alerts.iter().zip(from_first))
             .filter(|(_, (_, from))| **from == side);
