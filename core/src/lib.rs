@@ -14,7 +14,7 @@ pub mod correlation;
 pub mod draft;
 pub mod entity;
 pub mod incident;
-mod incident_table;
+mod number_table;
 pub mod overview;
 pub mod people;
 pub mod queue_filter;

@@ -12,11 +12,22 @@ use super::correlation::{
 };
 use super::draft::ValidDraft;
 use super::incident::Incident;
-use super::incident_table::IncidentTable;
+use super::number_table::{NumberTable, Numbered};
 use super::people::{Actor, Owner};
 use super::team::Team;
 use super::validation;
 use super::vocabulary::LabelType;
+
+/// A workspace's incidents by number. Each is boxed: an incident is built boxed, often on the
+/// thread that keys alerts, and moved in as a pointer, so that inserting one out of order moves
+/// pointers, not incidents.
+pub(crate) type IncidentTable = NumberTable<Box<Incident>>;
+
+impl Numbered for Box<Incident> {
+    fn number(&self) -> u64 {
+        self.number
+    }
+}
 
 /// The incidents and alerts of one workspace. Numbers come from a counter that only moves
 /// forward, so a deleted incident's number is never given to another one. Every alert belongs
@@ -171,7 +182,7 @@ impl Workspace {
             }
             let bucket = match self.incidents.get(&number) {
                 None => &mut adoption.added,
-                Some(stored) if stored == incident => &mut adoption.unchanged,
+                Some(stored) if **stored == *incident => &mut adoption.unchanged,
                 Some(stored) if stored.holds_work_done_here() => &mut adoption.kept,
                 Some(_) => &mut adoption.replaced,
             };
@@ -201,13 +212,13 @@ impl Workspace {
 
     /// The incident with this number.
     pub fn incident(&self, number: u64) -> Option<&Incident> {
-        self.incidents.get(&number)
+        self.incidents.get(&number).map(Box::as_ref)
     }
 
     /// The incident with this number, to change through its methods.
     pub fn incident_mut(&mut self, number: u64) -> Option<&mut Incident> {
         self.undo = None;
-        self.incidents.get_mut(&number)
+        self.incidents.get_mut(&number).map(Box::as_mut)
     }
 
     /// A workspace rebuilt from stored parts, after checking they agree: numbers unique and
@@ -343,12 +354,12 @@ impl Workspace {
 
     /// The incidents whose numbers fall in a range, by number: a slice of the queue.
     pub fn incidents_in(&self, numbers: Range<u64>) -> impl Iterator<Item = &Incident> {
-        self.incidents.range(numbers)
+        self.incidents.range(numbers).map(Box::as_ref)
     }
 
     /// Every incident, by number.
     pub fn incidents(&self) -> impl Iterator<Item = &Incident> {
-        self.incidents.values()
+        self.incidents.values().map(Box::as_ref)
     }
 }
 

@@ -19,9 +19,9 @@ use super::{
 };
 use crate::alert::{Alert, AlertSummary, RawAlert, Rejection, Warning};
 use crate::incident::{Etag, Incident, Opening};
-use crate::incident_table::IncidentTable;
 use crate::people::Actor;
 use crate::vocabulary::IncidentStatus;
+use crate::workspace::IncidentTable;
 use crate::workspace::Workspace;
 
 /// How many records ahead of the one at hand an ingest starts loading what it will read of
@@ -263,9 +263,9 @@ impl Correlation {
         index
     }
 
-    /// Makes room for `count` more alerts at once rather than growing table by table, and for
-    /// as many clusters: the clusters' table holds a pointer per entry, so the room alerts that
-    /// join a few incidents leave unused costs some 4 MB for an import of 200,000.
+    /// Makes room for `count` more alerts at once rather than growing table by table. The
+    /// clusters' table grows as it goes: alerts that join a few incidents would leave most of
+    /// the room unused, over a hundred bytes for each.
     pub(crate) fn reserve(&mut self, count: usize) {
         self.alerts.reserve(count);
         self.clusters.reserve(count);
@@ -286,20 +286,24 @@ impl Correlation {
         self.index_of(&self.alerts[alert as usize].id) == Some(alert)
     }
 
-    /// Takes every alert of an incident out of the index, for when the incident is deleted.
-    /// Their slots stay, so an undo can file them again ([`Correlation::refile`]).
-    pub(crate) fn forget_incident(&mut self, number: u64) {
-        let Some(cluster) = self.clusters.remove(&number) else {
-            return;
-        };
-        for alert in cluster.alerts {
-            self.slots[alert as usize].place = None;
-            for key in self.slots[alert as usize].all_keys() {
-                self.postings.remove(key, alert);
+    /// Takes every alert of these incidents (ascending) out of the index, for when the
+    /// incidents are deleted. Their slots stay, so an undo can file them again
+    /// ([`Correlation::refile`]).
+    pub(crate) fn forget_incidents(&mut self, numbers: &[u64]) {
+        for number in numbers {
+            let Some(cluster) = self.clusters.get(number) else {
+                continue;
+            };
+            for &alert in &cluster.alerts {
+                self.slots[alert as usize].place = None;
+                for key in self.slots[alert as usize].all_keys() {
+                    self.postings.remove(key, alert);
+                }
+                let id_of = id_at(&self.alerts);
+                self.ids.remove(id_of(alert), id_of);
             }
-            let id_of = id_at(&self.alerts);
-            self.ids.remove(id_of(alert), id_of);
         }
+        self.clusters.remove_sorted(numbers);
     }
 
     /// Files a forgotten alert again under its id and keys, at the canonical places it had.
@@ -796,7 +800,10 @@ impl Workspace {
             }
         };
         run.touch(&self.incidents, number);
-        let cluster = self.correlation.clusters.entry(number).or_default();
+        let cluster = self
+            .correlation
+            .clusters
+            .get_or_insert_with(number, || Cluster::empty(number));
         cluster.continues = continues;
         if let Some(full) = continues
             && let Some(full) = self.correlation.clusters.get_mut(&full)
@@ -847,8 +854,7 @@ impl Workspace {
         };
         self.correlation
             .clusters
-            .entry(survivor)
-            .or_default()
+            .get_or_insert_with(survivor, || Cluster::empty(survivor))
             .merges
             .push(record.clone());
         (record, absorbed_shown)
@@ -928,7 +934,7 @@ impl Workspace {
         let cap = correlation.settings.merge.max_entities;
         let clusters: Vec<&Cluster> = numbers
             .iter()
-            .filter_map(|number| correlation.clusters.get(number).map(Box::as_ref))
+            .filter_map(|number| correlation.clusters.get(number))
             .collect();
         let count = distinct_entities(&clusters);
         if count > cap {

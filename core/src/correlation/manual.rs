@@ -112,7 +112,7 @@ pub struct Undo {
     /// What it undoes, in words.
     pub(crate) description: String,
     incidents: Vec<(u64, Option<Box<Incident>>)>,
-    clusters: Vec<(u64, Option<Box<Cluster>>)>,
+    clusters: Vec<(u64, Option<Cluster>)>,
     places: Vec<(AlertIx, Option<Placement>)>,
     /// Alerts a deletion took out of the index, to file again.
     forgotten: Vec<AlertIx>,
@@ -278,9 +278,7 @@ impl Workspace {
         let mut undo = self.snapshot(&present, format!("deletion of {}", references(&present)));
         undo.forgotten = undo.places.iter().map(|(alert, _)| *alert).collect();
         self.incidents.remove_sorted(&present);
-        for number in &present {
-            self.correlation.forget_incident(*number);
-        }
+        self.correlation.forget_incidents(&present);
         let alerts = undo.forgotten.len();
         self.undo = Some(undo);
         Deleted {
@@ -305,18 +303,8 @@ impl Workspace {
     /// exactly.
     pub fn undo(&mut self) -> Result<(), UndoError> {
         let undo = self.undo.take().ok_or(UndoError::NothingToUndo)?;
-        for (number, incident) in undo.incidents {
-            match incident {
-                Some(incident) => self.incidents.insert(incident),
-                None => self.incidents.remove(&number),
-            };
-        }
-        for (number, cluster) in undo.clusters {
-            match cluster {
-                Some(cluster) => self.correlation.clusters.insert(number, cluster),
-                None => self.correlation.clusters.remove(&number),
-            };
-        }
+        self.incidents.restore(undo.incidents);
+        self.correlation.clusters.restore(undo.clusters);
         for (alert, place) in undo.places {
             self.correlation.slots[alert as usize].place = place;
         }
@@ -329,7 +317,7 @@ impl Workspace {
 
     /// The state of these incidents, their correlation data and their alerts' places.
     fn snapshot(&self, numbers: &[u64], description: String) -> Undo {
-        let clusters: Vec<(u64, Option<Box<Cluster>>)> = numbers
+        let clusters: Vec<(u64, Option<Cluster>)> = numbers
             .iter()
             .map(|number| (*number, self.correlation.clusters.get(number).cloned()))
             .collect();
@@ -343,7 +331,7 @@ impl Workspace {
             description,
             incidents: numbers
                 .iter()
-                .map(|number| (*number, self.incidents.get(number).cloned().map(Box::new)))
+                .map(|number| (*number, self.incidents.get(number).cloned()))
                 .collect(),
             clusters,
             places,

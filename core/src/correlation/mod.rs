@@ -69,14 +69,12 @@ pub use settings::{
     Selection, SettingsError,
 };
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use rustc_hash::FxHashSet;
 use smallvec::{Array, SmallVec};
 
 use crate::alert::Alert;
 use crate::incident::Incident;
+use crate::number_table::{NumberTable, Numbered};
 use crate::people::Actor;
 use index::{
     AlertIx, AlertKeys, AlertList, KeyIx, KeyTable, Neighbourhoods, PositionTable, Posting,
@@ -159,8 +157,10 @@ impl GroupBy {
 }
 
 /// The correlation core's view of one incident that holds alerts.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Cluster {
+    /// The incident's number.
+    number: u64,
     /// Its alerts.
     alerts: AlertList,
     /// Its canonically earliest alert: the incident's age for "the older one survives".
@@ -176,7 +176,26 @@ struct Cluster {
     entities: KeyCounts,
 }
 
+impl Numbered for Cluster {
+    fn number(&self) -> u64 {
+        self.number
+    }
+}
+
 impl Cluster {
+    /// The cluster of an incident that holds no alerts yet.
+    fn empty(number: u64) -> Cluster {
+        Cluster {
+            number,
+            alerts: AlertList::new(),
+            anchor: None,
+            continues: None,
+            continued_by: None,
+            merges: Vec::new(),
+            entities: KeyCounts::default(),
+        }
+    }
+
     /// Empties it for a merge or a regroup, returning its alerts and its anchor.
     fn take_alerts(&mut self) -> (AlertList, Option<AlertIx>) {
         self.entities.clear();
@@ -288,33 +307,6 @@ fn canonical_before(slots: &[Slot], alerts: &[Alert], a: AlertIx, b: AlertIx) ->
     time_a < time_b || (time_a == time_b && alerts[a as usize].id < alerts[b as usize].id)
 }
 
-/// Hashes an incident number to itself, with its low seven bits repeated at the top. Numbers
-/// are counted up, so the incidents an ingest opens one after another take buckets one after
-/// another, where a mixing hash scattered them over the table and each opening missed the
-/// cache; the top seven bits are the part of a hash the table keeps beside each bucket to tell
-/// entries apart, so they still differ between neighbours. Numbers that shared their low bits
-/// (no counter gives such) would crowd one part of the table: slower, never wrong.
-#[derive(Default)]
-struct NumberHasher(u64);
-
-impl Hasher for NumberHasher {
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 << 57)
-    }
-
-    /// Bytes other than a number's, which a map keyed by numbers never writes, are folded in
-    /// as the digits of one (the trait asks for it).
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.0 = (self.0 << 8) | u64::from(byte);
-        }
-    }
-
-    fn write_u64(&mut self, number: u64) {
-        self.0 = number;
-    }
-}
-
 /// Alerts of a workspace and everything correlation keeps about them.
 #[derive(Debug, Clone, Default)]
 pub struct Correlation {
@@ -327,10 +319,9 @@ pub struct Correlation {
     keys: KeyTable,
     postings: PostingLists,
     neighbourhoods: Neighbourhoods,
-    /// Each incident's cluster, boxed: the table then moves a pointer per entry when it grows
-    /// and holds little when reserved for a batch, where inline entries of 136 bytes made
-    /// growing the table the costliest step of opening an incident.
-    clusters: HashMap<u64, Box<Cluster>, BuildHasherDefault<NumberHasher>>,
+    /// Each incident's cluster, in number order: opening an incident appends one, where a
+    /// boxed one behind a hash map cost an allocation each.
+    clusters: NumberTable<Cluster>,
 }
 
 impl PartialEq for Correlation {
@@ -348,8 +339,8 @@ impl PartialEq for Correlation {
                         && self.describe_place(mine) == other.describe_place(theirs)
                 })
             })
-            && self.cluster_links(self.clusters.keys())
-                == other.cluster_links(other.clusters.keys())
+            && self.cluster_links(self.clusters.numbers())
+                == other.cluster_links(other.clusters.numbers())
     }
 }
 
@@ -465,8 +456,7 @@ impl Correlation {
             .clusters
             .values()
             .map(|cluster| {
-                std::mem::size_of::<(u64, Box<Cluster>)>()
-                    + std::mem::size_of::<Cluster>()
+                std::mem::size_of::<(u64, Cluster)>()
                     + spilled_bytes(&cluster.alerts)
                     + cluster.entities.heap_bytes()
             })
@@ -623,7 +613,9 @@ impl Correlation {
 
     fn add_to_cluster(&mut self, number: u64, alert: AlertIx) {
         let before = |a: AlertIx, b: AlertIx| canonical_before(&self.slots, &self.alerts, a, b);
-        let cluster = self.clusters.entry(number).or_default();
+        let cluster = self
+            .clusters
+            .get_or_insert_with(number, || Cluster::empty(number));
         cluster
             .entities
             .add(&self.slots[alert as usize].entity_keys);

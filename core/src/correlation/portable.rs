@@ -122,7 +122,7 @@ impl Correlation {
         PortableCorrelation {
             settings: self.settings.clone(),
             alerts,
-            clusters: self.cluster_links(self.clusters.keys()),
+            clusters: self.cluster_links(self.clusters.numbers()),
         }
     }
 
@@ -210,6 +210,16 @@ impl Correlation {
             ..Correlation::default()
         };
         correlation.reserve(alerts.len());
+        // Every cluster is made first, in number order: made as its first alert came, most
+        // would be inserted between others, moving the rest of the table each time.
+        let mut numbers: Vec<u64> = alerts
+            .iter()
+            .map(|stored| stored.incident)
+            .chain(clusters.iter().map(|stored| stored.number))
+            .collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        correlation.clusters = numbers.into_iter().map(Cluster::empty).collect();
         let mut reasons = Vec::with_capacity(alerts.len());
         let mut written = WrittenEntities::default();
         for stored in alerts {
@@ -249,7 +259,9 @@ impl Correlation {
             }
         }
         for stored in clusters {
-            let cluster: &mut Cluster = correlation.clusters.entry(stored.number).or_default();
+            let cluster = correlation
+                .clusters
+                .get_or_insert_with(stored.number, || Cluster::empty(stored.number));
             cluster.continues = stored.continues;
             cluster.continued_by = stored.continued_by;
             cluster.merges = stored.merges;
