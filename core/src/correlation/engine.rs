@@ -21,8 +21,7 @@ use crate::alert::{Alert, AlertSummary, RawAlert, Rejection, Warning};
 use crate::incident::{Etag, Incident, Opening};
 use crate::people::Actor;
 use crate::vocabulary::IncidentStatus;
-use crate::workspace::IncidentTable;
-use crate::workspace::Workspace;
+use crate::workspace::{IncidentTable, Workspace};
 
 /// How many records ahead of the one at hand an ingest starts loading what it will read of
 /// them: the few microseconds four records take are far longer than a load from memory, and

@@ -261,7 +261,8 @@ impl Correlation {
         for stored in clusters {
             let cluster = correlation
                 .clusters
-                .get_or_insert_with(stored.number, || Cluster::empty(stored.number));
+                .get_mut(&stored.number)
+                .expect("every stored cluster was made first");
             cluster.continues = stored.continues;
             cluster.continued_by = stored.continued_by;
             cluster.merges = stored.merges;
