@@ -799,10 +799,7 @@ impl Workspace {
             }
         };
         run.touch(&self.incidents, number);
-        let cluster = self
-            .correlation
-            .clusters
-            .get_or_insert_with(number, || Cluster::empty(number));
+        let cluster = self.correlation.cluster_mut(number);
         cluster.continues = continues;
         if let Some(full) = continues
             && let Some(full) = self.correlation.clusters.get_mut(&full)
@@ -852,8 +849,7 @@ impl Workspace {
             cause,
         };
         self.correlation
-            .clusters
-            .get_or_insert_with(survivor, || Cluster::empty(survivor))
+            .cluster_mut(survivor)
             .merges
             .push(record.clone());
         (record, absorbed_shown)

@@ -611,6 +611,12 @@ impl Correlation {
         })
     }
 
+    /// The incident's cluster, made empty first if it has none.
+    fn cluster_mut(&mut self, number: u64) -> &mut Cluster {
+        self.clusters
+            .get_or_insert_with(number, || Cluster::empty(number))
+    }
+
     fn add_to_cluster(&mut self, number: u64, alert: AlertIx) {
         let before = |a: AlertIx, b: AlertIx| canonical_before(&self.slots, &self.alerts, a, b);
         let cluster = self
